@@ -1,0 +1,43 @@
+# motcua: two commands on a fresh machine.
+#   make run    set up (virtualenv, install, migrate, reference + demo data) and start the platform
+#   make test   set up, then ruff, mypy, makemigrations --check, pytest on SQLite and PostgreSQL
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
+
+.PHONY: run test setup data lint typecheck migrations-check pytest messages clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+data: setup
+	$(BIN)/motcua migrate --noinput
+	$(BIN)/motcua units load
+	$(BIN)/motcua catalog load
+	$(BIN)/motcua demo load
+
+run: data
+	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+test: setup
+	scripts/run-tests
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: setup
+	$(BIN)/mypy src tests
+
+messages: setup
+	cd src/motcua && ../../$(BIN)/motcua makemessages -l en -l vi --no-obsolete && ../../$(BIN)/motcua compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+"""motcua: a platform for full-process online public services."""
+
+__version__ = "0.1.0"

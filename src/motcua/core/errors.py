@@ -1,0 +1,33 @@
+"""Errors shared by the domain apps.
+
+A ``MotcuaError`` carries a stable machine code (for the API and for tests) and a message
+already phrased for the person who has to act on it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    NOT_FOUND = "not_found"
+    INVALID_INPUT = "invalid_input"
+    INVALID_REFERENCE_DATA = "invalid_reference_data"
+    INVALID_PROCEDURE_SPEC = "invalid_procedure_spec"
+    NOT_IN_TRANSACTION = "not_in_transaction"
+
+
+class MotcuaError(Exception):
+    code: ErrorCode = ErrorCode.INVALID_INPUT
+
+    def __init__(self, message: str, *, code: ErrorCode | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class NotFound(MotcuaError):
+    """Raised for both a missing and a forbidden object, so the two look the same."""
+
+    code = ErrorCode.NOT_FOUND

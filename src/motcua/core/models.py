@@ -1,0 +1,129 @@
+"""Audit log, event log (the transactional outbox) and working-calendar exceptions.
+
+These are the only models in ``core``; they carry no domain data, only references to it.
+Both logs are append-only: rows are inserted by ``core.services.record_change`` inside
+the caller's transaction and never updated, except the outbox bookkeeping columns of
+``Event`` which only the dispatcher touches.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, NoReturn
+
+from django.db import models
+from django.utils import timezone
+
+from motcua.core.types import EventType
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One audited change: who did what to which subject, on behalf of which agency."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    type = models.CharField(max_length=64, choices=EventType.choices)
+    actor_kind = models.CharField(max_length=16)
+    actor_id = models.CharField(max_length=128)
+    actor_agency_code = models.CharField(max_length=64, blank=True)
+    agency_code = models.CharField(max_length=64, blank=True, db_index=True)
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.CharField(max_length=128)
+    changes = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="core_audit_subject_idx")]
+        ordering = ["id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.type} {self.subject_type}:{self.subject_id}"
+
+
+class Event(models.Model):
+    """A typed domain event, written with the change it describes (transactional outbox).
+
+    ``dispatched_at`` stays empty until every registered handler has run; the dispatcher
+    retries with back-off using ``attempts`` and ``next_attempt_at``.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    type = models.CharField(max_length=64, choices=EventType.choices, db_index=True)
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.CharField(max_length=128)
+    agency_code = models.CharField(max_length=64, blank=True)
+    unit_code = models.CharField(max_length=16, blank=True)
+    actor_kind = models.CharField(max_length=16)
+    actor_id = models.CharField(max_length=128)
+    payload = models.JSONField(default=dict, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="core_event_pending_idx",
+                condition=models.Q(dispatched_at__isnull=True),
+            ),
+            models.Index(fields=["subject_type", "subject_id"], name="core_event_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.type} {self.subject_type}:{self.subject_id}"
+
+
+class EventDelivery(models.Model):
+    """Proof that one handler has processed one event; makes redelivery skip it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    handler = models.CharField(max_length=128)
+    delivered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "handler"], name="core_delivery_once")]
+
+    def __str__(self) -> str:
+        return f"{self.handler} <- event #{self.event_id}"
+
+
+class CalendarExceptionKind(models.TextChoices):
+    DAY_OFF = "day_off", "Day off"
+    WORKING_DAY = "working_day", "Working day"
+
+
+class CalendarException(models.Model):
+    """A day whose status differs from the official calendar (extra day off, make-up day)."""
+
+    date = models.DateField(unique=True)
+    kind = models.CharField(max_length=16, choices=CalendarExceptionKind.choices)
+    reason = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind}"

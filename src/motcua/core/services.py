@@ -1,0 +1,100 @@
+"""Writes owned by ``core``: the audit/event recorder used by every service, and calendar policy."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from motcua.core.actors import Actor
+from motcua.core.errors import ErrorCode, MotcuaError
+from motcua.core.models import AuditEntry, CalendarException, CalendarExceptionKind, Event
+from motcua.core.types import EventType
+
+
+def record_change(
+    *,
+    actor: Actor,
+    type: EventType,
+    subject_type: str,
+    subject_id: str | int,
+    agency_code: str = "",
+    unit_code: str = "",
+    changes: Mapping[str, Any] | None = None,
+    payload: Mapping[str, Any] | None = None,
+    request_id: str = "",
+) -> Event:
+    """Write the audit entry and the outbox event for one change, in the caller's transaction.
+
+    Must be called inside ``transaction.atomic``: a change whose audit or event could be
+    committed separately would break both the evidence trail and at-least-once delivery.
+    ``changes`` holds ``{field: [old, new]}`` and must carry ids, not personal data.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise MotcuaError(
+            "record_change must run inside the service's transaction.", code=ErrorCode.NOT_IN_TRANSACTION
+        )
+    AuditEntry.objects.create(
+        type=type,
+        actor_kind=actor.actor_kind,
+        actor_id=actor.actor_id,
+        actor_agency_code=actor.actor_agency_code,
+        agency_code=agency_code,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        changes=dict(changes or {}),
+        request_id=request_id,
+    )
+    event = Event.objects.create(
+        type=type,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        agency_code=agency_code,
+        unit_code=unit_code,
+        actor_kind=actor.actor_kind,
+        actor_id=actor.actor_id,
+        payload=dict(payload or {}),
+    )
+    from motcua.core.outbox import schedule_dispatch_on_commit
+
+    schedule_dispatch_on_commit()
+    return event
+
+
+@transaction.atomic
+def set_calendar_exception(
+    *, actor: Actor, date: datetime.date, kind: CalendarExceptionKind, reason: str
+) -> CalendarException:
+    """Declare an extra day off or a make-up working day (policy beyond the official calendar)."""
+    reason = reason.strip()
+    if not reason:
+        raise MotcuaError("A reason is required for a calendar exception.")
+    existing = CalendarException.objects.filter(date=date).first()
+    old = [existing.kind, existing.reason] if existing else None
+    exception, _ = CalendarException.objects.update_or_create(date=date, defaults={"kind": kind, "reason": reason})
+    record_change(
+        actor=actor,
+        type=EventType.CALENDAR_EXCEPTION_SET,
+        subject_type="core.calendar_exception",
+        subject_id=date.isoformat(),
+        changes={"kind_reason": [old, [kind.value, reason]]},
+    )
+    return exception
+
+
+@transaction.atomic
+def remove_calendar_exception(*, actor: Actor, date: datetime.date) -> None:
+    existing = CalendarException.objects.filter(date=date).first()
+    if existing is None:
+        raise MotcuaError(f"No calendar exception on {date.isoformat()}.", code=ErrorCode.NOT_FOUND)
+    old = [existing.kind, existing.reason]
+    existing.delete()
+    record_change(
+        actor=actor,
+        type=EventType.CALENDAR_EXCEPTION_REMOVED,
+        subject_type="core.calendar_exception",
+        subject_id=date.isoformat(),
+        changes={"kind_reason": [old, None]},
+    )

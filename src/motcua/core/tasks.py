@@ -1,0 +1,97 @@
+"""A thin task layer over huey, shaped like Django 6's tasks API.
+
+Domain code declares ``@task`` functions and calls ``.enqueue(...)`` (or
+``enqueue_on_commit``); only this module imports huey, so moving to ``django.tasks``
+later touches one file. Task arguments must be ids and plain values: a task reloads what
+it needs and tolerates running twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, ParamSpec, TypeVar
+
+from django.db import transaction
+from huey import crontab
+from huey.contrib.djhuey import HUEY
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    id: str
+
+
+class Task(Generic[P, R]):
+    def __init__(self, func: Callable[P, R], huey_task: Any) -> None:
+        self.func = func
+        self.name = f"{func.__module__}.{func.__qualname__}"
+        self._huey_task = huey_task
+
+    def enqueue(self, *args: P.args, **kwargs: P.kwargs) -> TaskResult:
+        result = self._huey_task(*args, **kwargs)
+        return TaskResult(id=str(getattr(result, "id", "")))
+
+    def call(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run the task body now, in this process (tests, management commands)."""
+        return self.func(*args, **kwargs)
+
+
+def task(*, retries: int = 0, retry_delay: int = 0) -> Callable[[Callable[P, R]], Task[P, R]]:
+    def decorator(func: Callable[P, R]) -> Task[P, R]:
+        huey_task = HUEY.task(retries=retries, retry_delay=retry_delay, name=f"{func.__module__}.{func.__name__}")(
+            func
+        )
+        return Task(func, huey_task)
+
+    return decorator
+
+
+def periodic_task(*, minute: str = "*", hour: str = "*") -> Callable[[Callable[[], R]], Task[[], R]]:
+    def decorator(func: Callable[[], R]) -> Task[[], R]:
+        huey_task = HUEY.periodic_task(
+            crontab(minute=minute, hour=hour), name=f"{func.__module__}.{func.__name__}"
+        )(func)
+        return Task(func, huey_task)
+
+    return decorator
+
+
+def enqueue_on_commit(task_: Task[P, R], *args: P.args, **kwargs: P.kwargs) -> None:
+    """Enqueue after the current transaction commits; nothing is sent if it rolls back."""
+    transaction.on_commit(lambda: task_.enqueue(*args, **kwargs), robust=True)
+
+
+def pending_task_count() -> int:
+    return int(HUEY.pending_count())
+
+
+def run_pending_tasks() -> int:
+    """Execute every queued task in this process; returns how many ran (tests, `motcua tasks drain`)."""
+    ran = 0
+    while True:
+        message = HUEY.dequeue()
+        if message is None:
+            return ran
+        HUEY.execute(message)
+        ran += 1
+
+
+# --- core's own tasks ------------------------------------------------------------------------
+
+
+@task()
+def dispatch_events_task() -> int:
+    from motcua.core.outbox import dispatch_pending_events
+
+    return len(dispatch_pending_events().dispatched)
+
+
+@periodic_task(minute="*")
+def dispatch_events_periodically() -> int:
+    from motcua.core.outbox import dispatch_pending_events
+
+    return len(dispatch_pending_events().dispatched)

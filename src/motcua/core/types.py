@@ -1,0 +1,27 @@
+"""The typed vocabulary of audit records and events.
+
+One enum serves both logs: every audited change is also an event in the outbox, so a
+metric, a notification or an integration reacts to exactly what was audited. Each domain
+app adds its members here, grouped by app, with a value of the form ``<app>.<verb_past>``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class EventType(models.TextChoices):
+    # core
+    CALENDAR_EXCEPTION_SET = "core.calendar_exception_set", "Calendar exception set"
+    CALENDAR_EXCEPTION_REMOVED = "core.calendar_exception_removed", "Calendar exception removed"
+    # units
+    UNITS_RELOADED = "units.reloaded", "Administrative units reloaded"
+    AGENCY_CREATED = "units.agency_created", "Agency created"
+    AGENCY_UPDATED = "units.agency_updated", "Agency updated"
+    # catalog
+    PROCEDURE_PUBLISHED = "catalog.procedure_published", "Procedure published"
+    PROCEDURE_UPDATED = "catalog.procedure_updated", "Procedure updated"
+    PROCEDURE_WITHDRAWN = "catalog.procedure_withdrawn", "Procedure withdrawn"
+    BUNDLE_PUBLISHED = "catalog.bundle_published", "Bundle published"
+    BUNDLE_UPDATED = "catalog.bundle_updated", "Bundle updated"
+    BUNDLE_WITHDRAWN = "catalog.bundle_withdrawn", "Bundle withdrawn"
