@@ -1,5 +1,5 @@
 # motcua: two commands on a fresh machine.
-#   make run    set up (virtualenv, install, migrate, reference + demo data) and start the platform
+#   make run    set up (virtualenv, install, migrate, reference data) and start web server + task worker
 #   make test   set up, then ruff, mypy, makemigrations --check, pytest on SQLite and PostgreSQL
 PYTHON ?= python3
 VENV ?= .venv
@@ -21,7 +21,6 @@ data: setup
 	$(BIN)/motcua migrate --noinput
 	$(BIN)/motcua units load
 	$(BIN)/motcua catalog load
-	$(BIN)/motcua demo load
 
 run: data
 	PORT=$(PORT) $(BIN)/honcho start -f Procfile

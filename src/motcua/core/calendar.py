@@ -97,7 +97,9 @@ class WorkingCalendar:
         return count
 
 
-def add_working_days(start: datetime.date, days: int, *, calendar: WorkingCalendar | None = None) -> datetime.date:
+def add_working_days(
+    start: datetime.date, days: int, *, calendar: WorkingCalendar | None = None
+) -> datetime.date:
     return (calendar or WorkingCalendar.current()).add_working_days(start, days)
 
 

@@ -35,7 +35,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"Environment variable {name} must be a boolean (1/0, true/false), got {value!r}.")
+    raise ImproperlyConfigured(f"Environment variable {name} must be a boolean (1/0, true/false): {value!r}.")
 
 
 def env_int(name: str, default: int) -> int:
@@ -45,7 +45,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"Environment variable {name} must be an integer, got {value!r}.") from None
+        raise ImproperlyConfigured(f"Environment variable {name} must be an integer: {value!r}.") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -48,6 +48,9 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["subject_type", "subject_id"], name="core_audit_subject_idx")]
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.type} {self.subject_type}:{self.subject_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("The audit log is append-only.")
@@ -55,9 +58,6 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The audit log is append-only.")
-
-    def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.type} {self.subject_type}:{self.subject_id}"
 
 
 class Event(models.Model):

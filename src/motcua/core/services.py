@@ -73,7 +73,9 @@ def set_calendar_exception(
         raise MotcuaError("A reason is required for a calendar exception.")
     existing = CalendarException.objects.filter(date=date).first()
     old = [existing.kind, existing.reason] if existing else None
-    exception, _ = CalendarException.objects.update_or_create(date=date, defaults={"kind": kind, "reason": reason})
+    exception, _ = CalendarException.objects.update_or_create(
+        date=date, defaults={"kind": kind, "reason": reason}
+    )
     record_change(
         actor=actor,
         type=EventType.CALENDAR_EXCEPTION_SET,

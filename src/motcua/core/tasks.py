@@ -42,9 +42,9 @@ class Task(Generic[P, R]):
 
 def task(*, retries: int = 0, retry_delay: int = 0) -> Callable[[Callable[P, R]], Task[P, R]]:
     def decorator(func: Callable[P, R]) -> Task[P, R]:
-        huey_task = HUEY.task(retries=retries, retry_delay=retry_delay, name=f"{func.__module__}.{func.__name__}")(
-            func
-        )
+        huey_task = HUEY.task(
+            retries=retries, retry_delay=retry_delay, name=f"{func.__module__}.{func.__name__}"
+        )(func)
         return Task(func, huey_task)
 
     return decorator
