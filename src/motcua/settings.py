@@ -119,6 +119,7 @@ _huey_common: dict[str, Any] = {
     "consumer": {"workers": env_int("MOTCUA_TASK_WORKERS", 2), "worker_type": "thread", "periodic": True},
 }
 if TASK_BACKEND == "sqlite":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     HUEY: dict[str, Any] = {
         **_huey_common,
         "huey_class": "huey.SqliteHuey",

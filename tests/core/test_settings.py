@@ -1,0 +1,107 @@
+"""Settings come from the environment, with safe development defaults and a fail-fast production mode."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from motcua.core.env import development_secret_key, env_bool, env_int, env_list, env_str
+
+CHECK = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.DATABASES['default']['ENGINE'])"
+)
+
+
+def _run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MOTCUA_", "DATABASE_URL", "SECRET_KEY", "DEBUG"))
+    }
+    clean.update(
+        {"DJANGO_SETTINGS_MODULE": "motcua.settings", "MOTCUA_VAR_DIR": str(tmp_path / "var"), **env}
+    )
+    return subprocess.run(
+        [sys.executable, "-c", CHECK], env=clean, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_production_refuses_to_start_and_names_every_missing_variable(tmp_path):
+    result = _run_settings(tmp_path, MOTCUA_ENV="production")
+    assert result.returncode != 0
+    for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_HOST", "DEFAULT_FROM_EMAIL"):
+        assert name in result.stderr
+    assert not (tmp_path / "var" / "secret_key").exists()
+
+
+def test_production_refuses_debug(tmp_path):
+    result = _run_settings(
+        tmp_path,
+        MOTCUA_ENV="production",
+        DEBUG="1",
+        SECRET_KEY="x" * 60,
+        DATABASE_URL="postgres://u@db/motcua",
+        ALLOWED_HOSTS="dichvucong.example",
+        EMAIL_HOST="smtp.example",
+        DEFAULT_FROM_EMAIL="no-reply@example",
+    )
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
+
+
+def test_production_starts_when_configured(tmp_path):
+    result = _run_settings(
+        tmp_path,
+        MOTCUA_ENV="production",
+        SECRET_KEY="x" * 60,
+        DATABASE_URL="postgres://u@db/motcua",
+        ALLOWED_HOSTS="dichvucong.example",
+        EMAIL_HOST="smtp.example",
+        DEFAULT_FROM_EMAIL="no-reply@example",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_development_defaults_to_sqlite_under_var_and_generates_a_private_secret(tmp_path):
+    result = _run_settings(tmp_path, MOTCUA_ENV="development")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
+    key_file = tmp_path / "var" / "secret_key"
+    assert len(key_file.read_text()) >= 50
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_unknown_environment_name_is_rejected(tmp_path):
+    result = _run_settings(tmp_path, MOTCUA_ENV="staging")
+    assert result.returncode != 0
+    assert "MOTCUA_ENV must be development, test or production" in result.stderr
+
+
+def test_development_secret_key_is_stable(tmp_path):
+    first = development_secret_key(tmp_path)
+    assert development_secret_key(tmp_path) == first
+
+
+def test_env_helpers_parse_and_reject(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "yes")
+    monkeypatch.setenv("X_INT", "12")
+    monkeypatch.setenv("X_LIST", "a, b,,c")
+    assert env_bool("X_BOOL", False) is True
+    assert env_int("X_INT", 0) == 12
+    assert env_list("X_LIST", []) == ["a", "b", "c"]
+    monkeypatch.setenv("X_BOOL", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_BOOL"):
+        env_bool("X_BOOL", False)
+    monkeypatch.setenv("X_INT", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="X_INT"):
+        env_int("X_INT", 0)
+    monkeypatch.delenv("X_MISSING", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="X_MISSING is required"):
+        env_str("X_MISSING")
