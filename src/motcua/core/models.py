@@ -29,7 +29,12 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditEntry(models.Model):
-    """One audited change: who did what to which subject, on behalf of which agency."""
+    """One audited change: who did what to which subject, on behalf of which agency.
+
+    Entries form hash chains (one per agency, ``platform`` for the rest): each row stores
+    the hash of the previous row of its chain and its own hash over its content, so editing,
+    deleting or reordering a row breaks the chain (``motcua audit verify``, core/audit.py).
+    """
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     type = models.CharField(max_length=64, choices=EventType.choices)
@@ -41,11 +46,17 @@ class AuditEntry(models.Model):
     subject_id = models.CharField(max_length=128)
     changes = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    chain = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
 
     objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="core_audit_subject_idx")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="core_audit_subject_idx"),
+            models.Index(fields=["chain", "id"], name="core_audit_chain_idx"),
+        ]
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -58,6 +69,18 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The audit log is append-only.")
+
+
+class AuditChainHead(models.Model):
+    """The last link of one audit chain; locked while appending so links never fork."""
+
+    chain = models.CharField(max_length=64, primary_key=True)
+    last_entry_id = models.BigIntegerField(null=True)
+    last_hash = models.CharField(max_length=64)
+    length = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.chain} ({self.length})"
 
 
 class Event(models.Model):

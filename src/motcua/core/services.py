@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from motcua.core.actors import Actor
+from motcua.core.audit import append_entry
 from motcua.core.errors import ErrorCode, MotcuaError
 from motcua.core.models import AuditEntry, CalendarException, CalendarExceptionKind, Event
 from motcua.core.types import EventType
@@ -36,16 +37,18 @@ def record_change(
         raise MotcuaError(
             "record_change must run inside the service's transaction.", code=ErrorCode.NOT_IN_TRANSACTION
         )
-    AuditEntry.objects.create(
-        type=type,
-        actor_kind=actor.actor_kind,
-        actor_id=actor.actor_id,
-        actor_agency_code=actor.actor_agency_code,
-        agency_code=agency_code,
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        changes=dict(changes or {}),
-        request_id=request_id,
+    append_entry(
+        AuditEntry(
+            type=type,
+            actor_kind=actor.actor_kind,
+            actor_id=actor.actor_id,
+            actor_agency_code=actor.actor_agency_code,
+            agency_code=agency_code,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            changes=dict(changes or {}),
+            request_id=request_id,
+        )
     )
     event = Event.objects.create(
         type=type,
