@@ -14,7 +14,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -90,7 +90,7 @@ class BrokenLink:
 class VerifyReport:
     chains: int = 0
     entries: int = 0
-    broken: list[BrokenLink] | None = None
+    broken: list[BrokenLink] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -129,8 +129,7 @@ def verify_chain(head: AuditChainHead) -> tuple[int, BrokenLink | None]:
 
 
 def verify_audit_log() -> VerifyReport:
-    report = VerifyReport(broken=[])
-    assert report.broken is not None
+    report = VerifyReport()
     heads = {head.chain: head for head in AuditChainHead.objects.order_by("chain")}
     orphan_chains = set(AuditEntry.objects.values_list("chain", flat=True).distinct()) - set(heads)
     for chain in sorted(orphan_chains):

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = verify_audit_log()
         if not report.ok:
-            for link in report.broken or []:
+            for link in report.broken:
                 self.stderr.write(f"BROKEN {link}")
-            raise CommandError(f"audit log verification failed: {len(report.broken or [])} chain(s) broken")
+            raise CommandError(f"audit log verification failed: {len(report.broken)} chain(s) broken")
         self.stdout.write(f"audit log intact: {report.chains} chain(s), {report.entries} entries")
