@@ -40,7 +40,7 @@ def _write_entries() -> list[AuditEntry]:
     return list(AuditEntry.objects.order_by("id"))
 
 
-def _raw(sql: str, params: list[object]) -> None:
+def _raw(sql: str, params: list[str | int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
