@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from motcua.core.tasks import HUEY
+from huey.contrib.djhuey import HUEY
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+
+from motcua.core.errors import MotcuaError, NotFound
+from motcua.units.api import router as units_router
 
 api = NinjaAPI(
     title="motcua API",
@@ -10,3 +14,16 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     description="Full-process online public services. Errors use the shape {code, message}.",
 )
+
+
+@api.exception_handler(NotFound)
+def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, {"code": exc.code, "message": exc.message}, status=404)
+
+
+@api.exception_handler(MotcuaError)
+def domain_error(request: HttpRequest, exc: MotcuaError) -> HttpResponse:
+    return api.create_response(request, {"code": exc.code, "message": exc.message}, status=400)
+
+
+api.add_router("/units", units_router)

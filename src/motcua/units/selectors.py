@@ -1,0 +1,85 @@
+"""Reads of the map of local government. Reference data is public, so no actor is needed,
+but views and API handlers read only through these functions."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from motcua.core.errors import NotFound
+from motcua.units.models import Agency, Commune, Level, Province
+
+
+def list_provinces() -> QuerySet[Province]:
+    return Province.objects.filter(is_active=True).order_by("code")
+
+
+def get_province(code: str) -> Province:
+    province = Province.objects.filter(code=code, is_active=True).first()
+    if province is None:
+        raise NotFound(f"No province with code {code}.")
+    return province
+
+
+def communes_of_province(province_code: str) -> QuerySet[Commune]:
+    return Commune.objects.filter(province__code=province_code, is_active=True).order_by("name")
+
+
+def get_commune(code: str) -> Commune:
+    commune = Commune.objects.select_related("province").filter(code=code, is_active=True).first()
+    if commune is None:
+        raise NotFound(f"No commune-level unit with code {code}.")
+    return commune
+
+
+def unit_counts() -> dict[str, int]:
+    return {
+        "provinces": Province.objects.filter(is_active=True).count(),
+        "communes": Commune.objects.filter(is_active=True).count(),
+    }
+
+
+def agencies(
+    *,
+    province_code: str | None = None,
+    commune_code: str | None = None,
+    agency_type: str | None = None,
+    level: str | None = None,
+) -> QuerySet[Agency]:
+    queryset = Agency.objects.filter(is_active=True).select_related("province", "commune")
+    if province_code:
+        queryset = queryset.filter(province__code=province_code)
+    if commune_code:
+        queryset = queryset.filter(commune__code=commune_code)
+    if agency_type:
+        queryset = queryset.filter(agency_type=agency_type)
+    if level:
+        queryset = queryset.filter(level=level)
+    return queryset.order_by("code")
+
+
+def get_agency(code: str) -> Agency:
+    agency = Agency.objects.select_related("province", "commune").filter(code=code, is_active=True).first()
+    if agency is None:
+        raise NotFound(f"No agency with code {code}.")
+    return agency
+
+
+def competent_agencies(
+    *, level: str, agency_type: str, province_code: str, commune_code: str | None = None
+) -> QuerySet[Agency]:
+    """The agencies that handle a procedure of ``level``/``agency_type`` for an applicant there.
+
+    Commune-level procedures go to that commune's agency (all communes of the province when
+    no commune is given); province-level ones to the province's agency, from any commune.
+    Ministry-level procedures have no local agency here.
+    """
+    if level == Level.COMMUNE:
+        return agencies(
+            province_code=province_code,
+            commune_code=commune_code,
+            agency_type=agency_type,
+            level=Level.COMMUNE,
+        )
+    if level == Level.PROVINCE:
+        return agencies(province_code=province_code, agency_type=agency_type, level=Level.PROVINCE)
+    return Agency.objects.none()
