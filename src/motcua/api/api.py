@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.units.api import router as units_router
 
@@ -26,4 +27,5 @@ def domain_error(request: HttpRequest, exc: MotcuaError) -> HttpResponse:
     return api.create_response(request, {"code": exc.code, "message": exc.message}, status=400)
 
 
+api.add_router("/", catalog_router)
 api.add_router("/units", units_router)

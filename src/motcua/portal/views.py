@@ -1,6 +1,19 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from motcua.catalog import selectors as catalog
+from motcua.units import selectors as units
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    procedures = catalog.search_procedures()
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "procedures": procedures[:20],
+            "procedure_count": procedures.count(),
+            "bundles": catalog.list_bundles(),
+            "units": units.unit_counts(),
+        },
+    )

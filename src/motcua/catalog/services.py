@@ -1,0 +1,169 @@
+"""Writes of the catalog: publishing the shipped specs to the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from motcua.catalog.models import Bundle, BundleMember, Procedure
+from motcua.catalog.specs import SPECS_DIR, BundleSpec, ProcedureSpec, load_catalog
+from motcua.core.actors import Actor
+from motcua.core.services import record_change
+from motcua.core.text import fold_vietnamese
+from motcua.core.types import EventType
+
+
+@dataclass
+class SyncReport:
+    published: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.published or self.updated or self.withdrawn)
+
+
+def _procedure_values(spec: ProcedureSpec, directory: Path) -> dict[str, Any]:
+    raw = spec.raw
+    sector = raw["sector"]
+    words = [
+        spec.code,
+        raw["name"]["vi"],
+        raw["name"]["en"],
+        sector["vi"],
+        sector["en"],
+        raw.get("description", {}).get("vi", ""),
+        raw.get("description", {}).get("en", ""),
+        raw.get("national_code") or "",
+    ]
+    return {
+        "national_code": raw.get("national_code") or "",
+        "name_vi": raw["name"]["vi"],
+        "name_en": raw["name"]["en"],
+        "sector_code": sector["code"],
+        "sector_vi": sector["vi"],
+        "sector_en": sector["en"],
+        "level": spec.level,
+        "agency_type": spec.agency_type,
+        "processing_days": raw.get("processing_time", {}).get("working_days"),
+        "online_level": raw.get("online_level", ""),
+        "fee_kind": raw.get("fees", {}).get("kind", ""),
+        "spec": raw,
+        "spec_sha256": spec.sha256,
+        "source_file": str(spec.source.relative_to(directory)),
+        "search_text": fold_vietnamese(" ".join(words)),
+        "is_active": True,
+    }
+
+
+def _sync_procedure(spec: ProcedureSpec, directory: Path, *, actor: Actor, report: SyncReport) -> Procedure:
+    values = _procedure_values(spec, directory)
+    existing = Procedure.objects.filter(code=spec.code).first()
+    changes: dict[str, list[Any]]
+    if existing is None:
+        procedure = Procedure.objects.create(code=spec.code, **values)
+        report.published.append(spec.code)
+        event = EventType.PROCEDURE_PUBLISHED
+        changes = {"spec_sha256": [None, spec.sha256]}
+    elif existing.spec_sha256 == spec.sha256 and existing.is_active:
+        report.unchanged.append(spec.code)
+        return existing
+    else:
+        changes = {
+            "spec_sha256": [existing.spec_sha256, spec.sha256],
+            "is_active": [existing.is_active, True],
+        }
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save()
+        procedure = existing
+        report.updated.append(spec.code)
+        event = EventType.PROCEDURE_UPDATED
+    record_change(
+        actor=actor,
+        type=event,
+        subject_type="catalog.procedure",
+        subject_id=spec.code,
+        changes=changes,
+        payload={"level": spec.level, "agency_type": spec.agency_type},
+    )
+    return procedure
+
+
+def _sync_bundle(spec: BundleSpec, directory: Path, *, actor: Actor, report: SyncReport) -> None:
+    existing = Bundle.objects.filter(code=spec.code).first()
+    if existing is not None and existing.spec_sha256 == spec.sha256 and existing.is_active:
+        report.unchanged.append(spec.code)
+        return
+    old_hash = existing.spec_sha256 if existing is not None else None
+    values = {
+        "name_vi": spec.raw["name"]["vi"],
+        "name_en": spec.raw["name"]["en"],
+        "spec": spec.raw,
+        "spec_sha256": spec.sha256,
+        "source_file": str(spec.source.relative_to(directory)),
+        "is_active": True,
+    }
+    bundle, created = Bundle.objects.update_or_create(code=spec.code, defaults=values)
+    BundleMember.objects.filter(bundle=bundle).delete()
+    procedure_ids = dict(
+        Procedure.objects.filter(code__in=[m.procedure for m in spec.members]).values_list("code", "id")
+    )
+    BundleMember.objects.bulk_create(
+        BundleMember(
+            bundle=bundle, procedure_id=procedure_ids[m.procedure], position=i, is_optional=m.optional
+        )
+        for i, m in enumerate(spec.members)
+    )
+    (report.published if created else report.updated).append(spec.code)
+    record_change(
+        actor=actor,
+        type=EventType.BUNDLE_PUBLISHED if created else EventType.BUNDLE_UPDATED,
+        subject_type="catalog.bundle",
+        subject_id=spec.code,
+        changes={"spec_sha256": [old_hash, spec.sha256]},
+    )
+
+
+@transaction.atomic
+def sync_catalog(*, actor: Actor, directory: Path = SPECS_DIR) -> SyncReport:
+    """Publish the specs in ``directory``: create, update, or withdraw procedures and bundles.
+
+    Every spec is validated first (``SpecError``); nothing is written if any is wrong. A
+    second run with the same files writes nothing. Specs no longer shipped are withdrawn
+    (``is_active=False``), never deleted: dossiers keep referring to them.
+    """
+    catalog = load_catalog(directory)
+    report = SyncReport()
+    for spec in catalog.procedures.values():
+        _sync_procedure(spec, directory, actor=actor, report=report)
+    for bundle_spec in catalog.bundles.values():
+        _sync_bundle(bundle_spec, directory, actor=actor, report=report)
+    for bundle in Bundle.objects.filter(is_active=True).exclude(code__in=catalog.bundles):
+        bundle.is_active = False
+        bundle.save(update_fields=["is_active", "updated_at"])
+        report.withdrawn.append(bundle.code)
+        record_change(
+            actor=actor,
+            type=EventType.BUNDLE_WITHDRAWN,
+            subject_type="catalog.bundle",
+            subject_id=bundle.code,
+            changes={"is_active": [True, False]},
+        )
+    for procedure in Procedure.objects.filter(is_active=True).exclude(code__in=catalog.procedures):
+        procedure.is_active = False
+        procedure.save(update_fields=["is_active", "updated_at"])
+        report.withdrawn.append(procedure.code)
+        record_change(
+            actor=actor,
+            type=EventType.PROCEDURE_WITHDRAWN,
+            subject_type="catalog.procedure",
+            subject_id=procedure.code,
+            changes={"is_active": [True, False]},
+        )
+    return report

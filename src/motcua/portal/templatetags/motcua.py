@@ -1,0 +1,47 @@
+"""Template helpers for bilingual content: specs carry {vi, en} texts, models *_vi/*_en fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
+
+
+@register.filter
+def tr(value: Any) -> str:
+    """Pick the active language from a ``{"vi": ..., "en": ...}`` mapping (Vietnamese as fallback)."""
+    if isinstance(value, dict):
+        return str(value.get(_lang()) or value.get("vi") or "")
+    return "" if value is None else str(value)
+
+
+@register.filter
+def field_tr(obj: Any, name: str) -> str:
+    """``{{ obj|field_tr:"name" }}``: ``name_en`` in English, else ``name_vi`` (or plain ``name``)."""
+    value = getattr(obj, f"{name}_{_lang()}", "") or getattr(obj, f"{name}_vi", "") or getattr(obj, name, "")
+    return str(value or "")
+
+
+@register.filter
+def label(value: Any, vocabulary: str) -> str:
+    """Human label of a code value: ``{{ procedure.level|label:"level" }}``."""
+    from motcua.catalog.labels import label_for
+
+    return str(label_for(vocabulary, str(value)))
+
+
+@register.filter
+def vnd(amount: Any) -> str:
+    """Format an amount in đồng the Vietnamese way: 200.000 ₫."""
+    try:
+        number = int(amount)
+    except (TypeError, ValueError):
+        return ""
+    return f"{number:,}".replace(",", ".") + " ₫"
