@@ -36,12 +36,13 @@ def search_procedures(
     agency_type: str | None = None,
     only_active: bool = True,
 ) -> QuerySet[Procedure]:
-    """Procedures whose folded text contains every word of ``query`` (diacritics and case ignored)."""
+    """Procedures in which every word of ``query`` starts a word of the name, code, sector or
+    description, ignoring diacritics and case ("dang ky khai sinh" finds "Đăng ký khai sinh")."""
     queryset = Procedure.objects.all()
     if only_active:
         queryset = queryset.filter(is_active=True)
     for word in fold_vietnamese(query).split():
-        queryset = queryset.filter(search_text__contains=word)
+        queryset = queryset.filter(search_text__contains=f" {word}")
     if level:
         queryset = queryset.filter(level=level)
     if sector:

@@ -56,7 +56,8 @@ def _procedure_values(spec: ProcedureSpec, directory: Path) -> dict[str, Any]:
         "spec": raw,
         "spec_sha256": spec.sha256,
         "source_file": str(spec.source.relative_to(directory)),
-        "search_text": fold_vietnamese(" ".join(words)),
+        # Padded with spaces so that a query word matches the start of a word (" tu" ≠ "cu tru").
+        "search_text": f" {fold_vietnamese(' '.join(words))} ",
         "is_active": True,
     }
 
