@@ -193,7 +193,8 @@ LOGGING: dict[str, Any] = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}},
+    # run_huey attaches its own handler to the "huey" logger; don't print its lines twice.
+    "loggers": {"huey": {"level": "WARNING", "propagate": False}},
 }
 
 # --- motcua ---------------------------------------------------------------------------------

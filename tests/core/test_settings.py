@@ -105,3 +105,26 @@ def test_env_helpers_parse_and_reject(monkeypatch):
     monkeypatch.delenv("X_MISSING", raising=False)
     with pytest.raises(ImproperlyConfigured, match="X_MISSING is required"):
         env_str("X_MISSING")
+
+
+def test_redis_task_backend_needs_redis_url_and_uses_redis_huey(tmp_path):
+    check = "import django; django.setup(); from huey.contrib.djhuey import HUEY; print(type(HUEY).__name__)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "REDIS_URL"))}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "motcua.settings",
+            "MOTCUA_VAR_DIR": str(tmp_path),
+            "MOTCUA_TASK_BACKEND": "redis",
+        }
+    )
+    missing = subprocess.run(
+        [sys.executable, "-c", check], env=env, capture_output=True, text=True, check=False
+    )
+    assert missing.returncode != 0
+    assert "REDIS_URL is required" in missing.stderr
+    env["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+    configured = subprocess.run(
+        [sys.executable, "-c", check], env=env, capture_output=True, text=True, check=False
+    )
+    assert configured.returncode == 0, configured.stderr
+    assert configured.stdout.strip() == "RedisHuey"

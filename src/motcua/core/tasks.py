@@ -42,9 +42,7 @@ class Task(Generic[P, R]):
 
 def task(*, retries: int = 0, retry_delay: int = 0) -> Callable[[Callable[P, R]], Task[P, R]]:
     def decorator(func: Callable[P, R]) -> Task[P, R]:
-        huey_task = HUEY.task(
-            retries=retries, retry_delay=retry_delay, name=f"{func.__module__}.{func.__name__}"
-        )(func)
+        huey_task = HUEY.task(retries=retries, retry_delay=retry_delay, name=func.__name__)(func)
         return Task(func, huey_task)
 
     return decorator
@@ -52,9 +50,7 @@ def task(*, retries: int = 0, retry_delay: int = 0) -> Callable[[Callable[P, R]]
 
 def periodic_task(*, minute: str = "*", hour: str = "*") -> Callable[[Callable[[], R]], Task[[], R]]:
     def decorator(func: Callable[[], R]) -> Task[[], R]:
-        huey_task = HUEY.periodic_task(
-            crontab(minute=minute, hour=hour), name=f"{func.__module__}.{func.__name__}"
-        )(func)
+        huey_task = HUEY.periodic_task(crontab(minute=minute, hour=hour), name=func.__name__)(func)
         return Task(func, huey_task)
 
     return decorator
