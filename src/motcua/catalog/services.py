@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,28 @@ def _sync_bundle(spec: BundleSpec, directory: Path, *, actor: Actor, report: Syn
     )
 
 
+def _withdraw(
+    model: type[Procedure] | type[Bundle],
+    *,
+    keep: Iterable[str],
+    event: EventType,
+    actor: Actor,
+    report: SyncReport,
+) -> None:
+    """Withdraw published rows whose spec is no longer shipped (kept, never deleted)."""
+    for row in model.objects.filter(is_active=True).exclude(code__in=list(keep)):
+        row.is_active = False
+        row.save(update_fields=["is_active", "updated_at"])
+        report.withdrawn.append(row.code)
+        record_change(
+            actor=actor,
+            type=event,
+            subject_type=f"catalog.{model._meta.model_name}",
+            subject_id=row.code,
+            changes={"is_active": [True, False]},
+        )
+
+
 @transaction.atomic
 def sync_catalog(*, actor: Actor, directory: Path = SPECS_DIR) -> SyncReport:
     """Publish the specs in ``directory``: create, update, or withdraw procedures and bundles.
@@ -145,26 +168,8 @@ def sync_catalog(*, actor: Actor, directory: Path = SPECS_DIR) -> SyncReport:
         _sync_procedure(spec, directory, actor=actor, report=report)
     for bundle_spec in catalog.bundles.values():
         _sync_bundle(bundle_spec, directory, actor=actor, report=report)
-    for bundle in Bundle.objects.filter(is_active=True).exclude(code__in=catalog.bundles):
-        bundle.is_active = False
-        bundle.save(update_fields=["is_active", "updated_at"])
-        report.withdrawn.append(bundle.code)
-        record_change(
-            actor=actor,
-            type=EventType.BUNDLE_WITHDRAWN,
-            subject_type="catalog.bundle",
-            subject_id=bundle.code,
-            changes={"is_active": [True, False]},
-        )
-    for procedure in Procedure.objects.filter(is_active=True).exclude(code__in=catalog.procedures):
-        procedure.is_active = False
-        procedure.save(update_fields=["is_active", "updated_at"])
-        report.withdrawn.append(procedure.code)
-        record_change(
-            actor=actor,
-            type=EventType.PROCEDURE_WITHDRAWN,
-            subject_type="catalog.procedure",
-            subject_id=procedure.code,
-            changes={"is_active": [True, False]},
-        )
+    _withdraw(Bundle, keep=catalog.bundles, event=EventType.BUNDLE_WITHDRAWN, actor=actor, report=report)
+    _withdraw(
+        Procedure, keep=catalog.procedures, event=EventType.PROCEDURE_WITHDRAWN, actor=actor, report=report
+    )
     return report

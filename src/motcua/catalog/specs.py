@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -253,48 +253,51 @@ def _check_bundle(spec: dict[str, Any], source: Path, procedures: dict[str, Proc
     return problems
 
 
-def load_catalog(directory: Path = SPECS_DIR) -> Catalog:
-    problems: list[str] = []
-    procedures: dict[str, ProcedureSpec] = {}
-    for path in sorted((directory / "procedures").glob("*.yaml")):
+def _read_specs(
+    directory: Path, kind: str, problems: list[str], check: Callable[[dict[str, Any], Path], list[str]]
+) -> list[tuple[Path, str, dict[str, Any]]]:
+    """Valid (path, sha256, data) of every ``<kind>s/*.yaml``; problems are appended, prefixed by file."""
+    valid: list[tuple[Path, str, dict[str, Any]]] = []
+    codes: set[str] = set()
+    for path in sorted((directory / f"{kind}s").glob("*.yaml")):
         loaded = _read_yaml(path, problems)
         if loaded is None:
             continue
         data, sha = loaded
         if not isinstance(data, dict):
-            problems.append(f"{path.name}: (top level): a procedure spec is a mapping")
+            problems.append(f"{path.name}: (top level): a {kind} spec is a mapping")
             continue
-        file_problems = _schema_problems("procedure", data)
-        if not file_problems:
-            file_problems = _check_procedure(data, path, directory / "decisions")
-        if data.get("code") in procedures:
-            file_problems.append(f"code: duplicate procedure code {data.get('code')!r}")
+        file_problems = _schema_problems(kind, data) or check(data, path)
+        code = str(data.get("code"))
+        if code in codes:
+            file_problems.append(f"code: duplicate {kind} code {code!r}")
+        codes.add(code)
         if file_problems:
             problems.extend(f"{path.name}: {problem}" for problem in file_problems)
-            continue
-        procedures[data["code"]] = ProcedureSpec(
+        else:
+            valid.append((path, sha, data))
+    return valid
+
+
+def load_catalog(directory: Path = SPECS_DIR) -> Catalog:
+    problems: list[str] = []
+    procedures = {
+        data["code"]: ProcedureSpec(
             code=data["code"],
             source=path,
             sha256=sha,
             raw=data,
             components=tuple(_component(c) for c in data.get("components", [])),
         )
-    bundles: dict[str, BundleSpec] = {}
-    for path in sorted((directory / "bundles").glob("*.yaml")):
-        loaded = _read_yaml(path, problems)
-        if loaded is None:
-            continue
-        data, sha = loaded
-        if not isinstance(data, dict):
-            problems.append(f"{path.name}: (top level): a bundle spec is a mapping")
-            continue
-        file_problems = _schema_problems("bundle", data) or _check_bundle(data, path, procedures)
-        if data.get("code") in bundles:
-            file_problems.append(f"code: duplicate bundle code {data.get('code')!r}")
-        if file_problems:
-            problems.extend(f"{path.name}: {problem}" for problem in file_problems)
-            continue
-        bundles[data["code"]] = BundleSpec(
+        for path, sha, data in _read_specs(
+            directory,
+            "procedure",
+            problems,
+            lambda data, path: _check_procedure(data, path, directory / "decisions"),
+        )
+    }
+    bundles = {
+        data["code"]: BundleSpec(
             code=data["code"],
             source=path,
             sha256=sha,
@@ -310,6 +313,10 @@ def load_catalog(directory: Path = SPECS_DIR) -> Catalog:
                 for m in data["members"]
             ),
         )
+        for path, sha, data in _read_specs(
+            directory, "bundle", problems, lambda data, path: _check_bundle(data, path, procedures)
+        )
+    }
     if problems:
         raise SpecError(problems)
     return Catalog(procedures=procedures, bundles=bundles)
