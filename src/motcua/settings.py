@@ -14,7 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.env import development_secret_key, env_bool, env_int, env_list, env_str
+from motcua.core.env import development_secret, development_secret_key, env_bool, env_int, env_list, env_str
+from motcua.core.logging import configure_structlog, logging_config
 
 SRC_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(env_str("MOTCUA_HOME", str(SRC_DIR.parent.parent)))
@@ -26,7 +27,17 @@ if MOTCUA_ENV not in {"development", "test", "production"}:
 IS_PRODUCTION = MOTCUA_ENV == "production"
 
 if IS_PRODUCTION:
-    _required = ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_HOST", "DEFAULT_FROM_EMAIL"]
+    _required = [
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "ALLOWED_HOSTS",
+        "EMAIL_HOST",
+        "DEFAULT_FROM_EMAIL",
+        "CACHE_URL",
+        "OIDC_OP_ISSUER",
+        "OIDC_RP_CLIENT_ID",
+        "OIDC_RP_CLIENT_SECRET",
+    ]
     import os
 
     _missing = [name for name in _required if not os.environ.get(name)]
@@ -55,14 +66,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "ninja",  # serves Swagger UI from the package, not from a CDN
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
     "motcua.core",
     "motcua.units",
     "motcua.catalog",
+    "motcua.identity",
+    "motcua.documents",
     "motcua.portal",
     "motcua.api",
 ]
 
 MIDDLEWARE = [
+    "motcua.core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "motcua.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.core.middleware.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -134,7 +153,61 @@ elif TASK_BACKEND == "memory":
 else:
     raise ImproperlyConfigured(f"MOTCUA_TASK_BACKEND must be sqlite, redis or memory, got {TASK_BACKEND!r}.")
 
+# --- Cache (shared by every web process: rate limits live here) -----------------------------
+# db://<table> (default; `motcua createcachetable` makes it), redis://..., or locmem:// (one
+# process only: tests).
+CACHE_URL = env_str("CACHE_URL", "db://motcua_cache")
+
+
+def _cache(url: str) -> dict[str, Any]:
+    scheme, _sep, rest = url.partition("://")
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest or "motcua_cache"}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "motcua"}
+    raise ImproperlyConfigured(f"CACHE_URL must start with db://, redis:// or locmem://, got {url!r}.")
+
+
+CACHES = {"default": _cache(CACHE_URL), "ratelimit": _cache(CACHE_URL)}
+
 # --- Auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = ["motcua.identity.auth.EidBackend", "motcua.identity.auth.OfficialBackend"]
+LOGIN_URL = "identity:sign-in"
+LOGIN_REDIRECT_URL = "identity:my-space"
+LOGIN_REDIRECT_URL_FAILURE = "/dang-nhap/?failed=1"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+# Applicants sign in through OpenID Connect. The defaults point at the bundled stand-in provider
+# (`motcua-eid`, started by `make run` on port 8001); point every OIDC_* variable at another
+# provider to use it instead, no code change needed (docs/identity.md).
+MOTCUA_EID_URL = env_str("MOTCUA_EID_URL", "http://127.0.0.1:8001").rstrip("/")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", f"{MOTCUA_EID_URL}/o")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", f"{OIDC_OP_ISSUER}/authorize/")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", f"{OIDC_OP_ISSUER}/token/")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", f"{OIDC_OP_ISSUER}/userinfo/")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", f"{OIDC_OP_ISSUER}/.well-known/jwks.json")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "motcua-portal")
+OIDC_RP_CLIENT_SECRET = (
+    env_str("OIDC_RP_CLIENT_SECRET")
+    if IS_PRODUCTION
+    else env_str("OIDC_RP_CLIENT_SECRET", "") or development_secret(VAR_DIR, "oidc-client-secret")
+)
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid profile")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
+OIDC_CREATE_USER = True
+OIDC_STORE_ID_TOKEN = False
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_REDIRECT_FIELD_NAME = "next"
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "motcua")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -194,15 +267,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Logging --------------------------------------------------------------------------------
-LOGGING: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # run_huey attaches its own handler to the "huey" logger; don't print its lines twice.
-    "loggers": {"huey": {"level": "WARNING", "propagate": False}},
-}
+# structlog for our lines and, through the stdlib bridge, everyone else's; personal data is
+# scrubbed from every line (motcua.core.logging). LOG_FORMAT=json for log collectors.
+LOGGING: dict[str, Any] = logging_config(env_str("LOG_LEVEL", "INFO"), env_str("LOG_FORMAT", "console"))
+configure_structlog()
 
 # --- motcua ---------------------------------------------------------------------------------
 # Extra days off and make-up working days beyond the official calendar of the `holidays`
@@ -210,3 +278,23 @@ LOGGING: dict[str, Any] = {
 MOTCUA_OUTBOX_BATCH_SIZE = env_int("MOTCUA_OUTBOX_BATCH_SIZE", 200)
 MOTCUA_OUTBOX_MAX_ATTEMPTS = env_int("MOTCUA_OUTBOX_MAX_ATTEMPTS", 10)
 MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Rate limits ("<count>/<window>", windows in s, m, h, d, e.g. "5/15m"); see core/ratelimit.py.
+MOTCUA_RATE_LIMITS = {
+    "api_address": env_str("RATE_LIMIT_API_ADDRESS", "300/m"),
+    "api_user": env_str("RATE_LIMIT_API_USER", "120/m"),
+    "lookup_address": env_str("RATE_LIMIT_LOOKUP_ADDRESS", "120/m"),
+    "login_address": env_str("RATE_LIMIT_LOGIN_ADDRESS", "30/m"),
+    "login_account": env_str("RATE_LIMIT_LOGIN_ACCOUNT", "5/15m"),
+    "login_account_day": env_str("RATE_LIMIT_LOGIN_ACCOUNT_DAY", "20/d"),
+    "login_address_failures": env_str("RATE_LIMIT_LOGIN_ADDRESS_FAILURES", "50/h"),
+}
+# How many reverse proxies sit in front of the platform (0: ignore X-Forwarded-For).
+MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0)
+
+# Uploads: outside the web root, size-limited, type checked by content (documents/storage.py).
+MOTCUA_UPLOAD_DIR = Path(env_str("MOTCUA_UPLOAD_DIR", str(VAR_DIR / "uploads")))
+MOTCUA_UPLOAD_MAX_BYTES = env_int("MOTCUA_UPLOAD_MAX_MB", 10) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to a temporary file
+FILE_UPLOAD_PERMISSIONS = 0o600
+DATA_UPLOAD_MAX_NUMBER_FILES = 10

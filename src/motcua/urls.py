@@ -1,8 +1,15 @@
 from django.urls import include, path
+from django.views.i18n import set_language
+
+from motcua.identity.permissions import public
+from motcua.identity.urls import oidc_urlpatterns
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include("motcua.api.urls")),
+    path("oidc/", include(oidc_urlpatterns)),
+    path("", include("motcua.identity.urls")),
+    path("", include("motcua.documents.urls")),
     path("", include("motcua.catalog.urls")),
     path("", include("motcua.portal.urls")),
 ]

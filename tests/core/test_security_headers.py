@@ -44,6 +44,10 @@ def test_deploy_checks_pass_in_production_settings(tmp_path):
             "ALLOWED_HOSTS": "dichvucong.example",
             "EMAIL_HOST": "smtp.example",
             "DEFAULT_FROM_EMAIL": "no-reply@dichvucong.example",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
+            "OIDC_OP_ISSUER": "https://eid.example/o",
+            "OIDC_RP_CLIENT_ID": "motcua",
+            "OIDC_RP_CLIENT_SECRET": "s" * 40,
         }
     )
     result = subprocess.run(

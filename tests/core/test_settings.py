@@ -35,7 +35,17 @@ def _run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str
 def test_production_refuses_to_start_and_names_every_missing_variable(tmp_path):
     result = _run_settings(tmp_path, MOTCUA_ENV="production")
     assert result.returncode != 0
-    for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_HOST", "DEFAULT_FROM_EMAIL"):
+    for name in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "ALLOWED_HOSTS",
+        "EMAIL_HOST",
+        "DEFAULT_FROM_EMAIL",
+        "CACHE_URL",
+        "OIDC_OP_ISSUER",
+        "OIDC_RP_CLIENT_ID",
+        "OIDC_RP_CLIENT_SECRET",
+    ):
         assert name in result.stderr
     assert not (tmp_path / "var" / "secret_key").exists()
 
@@ -50,6 +60,10 @@ def test_production_refuses_debug(tmp_path):
         ALLOWED_HOSTS="dichvucong.example",
         EMAIL_HOST="smtp.example",
         DEFAULT_FROM_EMAIL="no-reply@example",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+        OIDC_OP_ISSUER="https://eid.example/o",
+        OIDC_RP_CLIENT_ID="motcua",
+        OIDC_RP_CLIENT_SECRET="s" * 40,
     )
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
@@ -64,6 +78,10 @@ def test_production_starts_when_configured(tmp_path):
         ALLOWED_HOSTS="dichvucong.example",
         EMAIL_HOST="smtp.example",
         DEFAULT_FROM_EMAIL="no-reply@example",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+        OIDC_OP_ISSUER="https://eid.example/o",
+        OIDC_RP_CLIENT_ID="motcua",
+        OIDC_RP_CLIENT_SECRET="s" * 40,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.postgresql"

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError
 
 from motcua.catalog.api import router as catalog_router
-from motcua.core.errors import MotcuaError, NotFound
+from motcua.core.errors import Forbidden, MotcuaError, NotFound
+from motcua.documents.api import router as documents_router
+from motcua.identity.api import router as identity_router
 from motcua.units.api import router as units_router
 
 api = NinjaAPI(
@@ -22,6 +26,23 @@ def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
     return api.create_response(request, {"code": exc.code, "message": exc.message}, status=404)
 
 
+@api.exception_handler(Forbidden)
+def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+    return api.create_response(request, {"code": exc.code, "message": exc.message}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = _("Sign in first.")
+    return api.create_response(request, {"code": "unauthenticated", "message": message}, status=401)
+
+
+@api.exception_handler(AuthorizationError)
+def unauthorised(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    message = _("This operation is not available to your account.")
+    return api.create_response(request, {"code": "forbidden", "message": message}, status=403)
+
+
 @api.exception_handler(MotcuaError)
 def domain_error(request: HttpRequest, exc: MotcuaError) -> HttpResponse:
     return api.create_response(request, {"code": exc.code, "message": exc.message}, status=400)
@@ -29,3 +50,5 @@ def domain_error(request: HttpRequest, exc: MotcuaError) -> HttpResponse:
 
 api.add_router("/", catalog_router)
 api.add_router("/units", units_router)
+api.add_router("/", identity_router)
+api.add_router("/", documents_router)

@@ -11,6 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from motcua.api.errors import ErrorOut
 from motcua.catalog import selectors
 from motcua.catalog.models import Bundle, Procedure
+from motcua.identity.permissions import public
 
 router = Router(tags=["catalog"])
 
@@ -91,6 +92,7 @@ class BundleOut(Schema):
 
 @router.get("/procedures", response=list[ProcedureSummary], summary="Search the published procedures")
 @paginate(LimitOffsetPagination)
+@public
 def list_procedures(
     request: HttpRequest,
     q: str = "",
@@ -103,15 +105,18 @@ def list_procedures(
 
 
 @router.get("/procedures/{code}", response={200: ProcedureDetail, 404: ErrorOut}, summary="One procedure")
+@public
 def get_procedure(request: HttpRequest, code: str) -> Procedure:
     return selectors.get_procedure(code)
 
 
 @router.get("/bundles", response=list[BundleOut], summary="Interconnected procedure bundles")
+@public
 def list_bundles(request: HttpRequest) -> list[Bundle]:
     return list(selectors.list_bundles())
 
 
 @router.get("/bundles/{code}", response={200: BundleOut, 404: ErrorOut}, summary="One bundle")
+@public
 def get_bundle(request: HttpRequest, code: str) -> Bundle:
     return selectors.get_bundle(code)

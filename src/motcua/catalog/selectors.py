@@ -97,3 +97,8 @@ def bundle_members(bundle: Bundle) -> list[Member]:
         )
         for index, raw in enumerate(members)
     ]
+
+
+def procedure_names(codes: list[str]) -> dict[str, str]:
+    """``{code: Vietnamese name}`` for the given codes (unknown codes are left out)."""
+    return dict(Procedure.objects.filter(code__in=codes).values_list("code", "name_vi"))

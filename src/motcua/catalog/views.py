@@ -14,6 +14,7 @@ from motcua.catalog import selectors
 from motcua.catalog.forms import CatalogFilterForm
 from motcua.catalog.models import Procedure
 from motcua.core.errors import NotFound
+from motcua.identity.permissions import public
 from motcua.units import selectors as units
 from motcua.units.models import Agency
 
@@ -48,6 +49,7 @@ def _where_to_apply(procedure: Procedure, province_code: str, commune_code: str)
     )
 
 
+@public
 def procedure_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
     province_code = params.get("province", "")
@@ -89,6 +91,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         procedure = selectors.get_procedure(code)
@@ -114,6 +117,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@public
 def bundle_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         bundle = selectors.get_bundle(code)

@@ -56,16 +56,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def development_secret_key(var_dir: Path) -> str:
-    """Return the development secret key kept under ``var/``, creating it on first use.
+    """Return the development secret key kept under ``var/``, creating it on first use."""
+    return development_secret(var_dir, "secret_key")
 
-    The file is created with mode 0600 and never committed (``var/`` is ignored).
+
+def development_secret(var_dir: Path, name: str) -> str:
+    """Return a development secret kept in ``var/<name>``, creating it on first use.
+
+    The file is created with mode 0600 and never committed (``var/`` is ignored). Two
+    processes that need the same secret (the platform and the bundled eID provider share
+    the OIDC client secret) read the same file.
     """
-    path = var_dir / "secret_key"
+    path = var_dir / name
     if path.exists():
         return path.read_text().strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # created by the other process meanwhile
+        return path.read_text().strip()
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
     INVALID_INPUT = "invalid_input"
     INVALID_REFERENCE_DATA = "invalid_reference_data"
     INVALID_PROCEDURE_SPEC = "invalid_procedure_spec"
@@ -31,3 +32,11 @@ class NotFound(MotcuaError):
     """Raised for both a missing and a forbidden object, so the two look the same."""
 
     code = ErrorCode.NOT_FOUND
+
+
+class Forbidden(MotcuaError):
+    """The actor may see the object but not do this to it (a supervisor changing a role).
+
+    Use ``NotFound`` instead whenever the actor may not even see the object."""
+
+    code = ErrorCode.FORBIDDEN

@@ -8,9 +8,16 @@ needs inline styles and data: images, and gets exactly that exception.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+import structlog
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from motcua.core import ratelimit
+from motcua.core.logging import get_logger, request_id_from
 
 BASE_POLICY = {
     "default-src": "'self'",
@@ -26,6 +33,10 @@ BASE_POLICY = {
 }
 API_DOCS_POLICY = {**BASE_POLICY, "style-src": "'self' 'unsafe-inline'"}
 API_DOCS_PATH = "/api/v1/docs"
+API_PREFIX = "/api/"
+# Public pages that search or read the database: catalog search, procedure pages, bundles.
+PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/")
+_request_log = get_logger("motcua.request")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
@@ -47,3 +58,80 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class RequestContextMiddleware:
+    """Give each request an id (echoed as X-Request-ID), bind it to every log line and audit
+    row written while serving the request, and log one line per request.
+
+    The line names the matched route pattern (``thu-tuc/<slug:code>/``), not the path, so ids
+    in URLs never reach the log; the actor is logged by kind and opaque id only.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        structlog.contextvars.clear_contextvars()
+        request_id = request_id_from(request.headers.get("X-Request-ID"))
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response.headers["X-Request-ID"] = request_id
+        match = request.resolver_match
+        actor = getattr(request, "actor", None)
+        _request_log.info(
+            "request",
+            method=request.method,
+            route=match.route if match else "(unmatched)",
+            status=response.status_code,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            actor=f"{actor.actor_kind}:{actor.actor_id}" if actor is not None else "anonymous",
+        )
+        structlog.contextvars.clear_contextvars()
+        return response
+
+
+def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """429 with Retry-After: JSON ``{code, message}`` for the API, a short page otherwise."""
+    message = _("Too many requests. Please wait %(seconds)d seconds and try again.") % {
+        "seconds": retry_after
+    }
+    response: HttpResponse
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse({"code": "rate_limited", "message": message}, status=429)
+    else:
+        response = render(request, "portal/429.html", {"message": message}, status=429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+class RateLimitMiddleware:
+    """Request-rate limits for the API (per address and per signed-in user) and for public
+    lookups (per address). Login attempts have their own failure-counting limits in the
+    login views (``motcua.identity.throttle``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for scope, key in self._limits(request):
+            verdict = ratelimit.hit(scope, key, ratelimit.configured_rate(scope))
+            if not verdict.allowed:
+                _request_log.warning("rate_limited", scope=scope)
+                return too_many_requests(request, verdict.retry_after)
+        return self.get_response(request)
+
+    @staticmethod
+    def _limits(request: HttpRequest) -> list[tuple[str, str]]:
+        address = ratelimit.client_address(request)
+        path = request.path
+        if path.startswith(API_PREFIX) and not path.startswith(API_DOCS_PATH):
+            limits = [("api_address", address)]
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                limits.append(("api_user", str(user.pk)))
+            return limits
+        if any(path.startswith(prefix) for prefix in PUBLIC_LOOKUP_PREFIXES):
+            return [("lookup_address", address)]
+        return []

@@ -11,6 +11,7 @@ from django.db import transaction
 from motcua.core.actors import Actor
 from motcua.core.audit import append_entry
 from motcua.core.errors import ErrorCode, MotcuaError
+from motcua.core.logging import current_request_id
 from motcua.core.models import AuditEntry, CalendarException, CalendarExceptionKind, Event
 from motcua.core.types import EventType
 
@@ -47,7 +48,7 @@ def record_change(
             subject_type=subject_type,
             subject_id=str(subject_id),
             changes=dict(changes or {}),
-            request_id=request_id,
+            request_id=request_id or current_request_id(),
         )
     )
     event = Event.objects.create(

@@ -25,3 +25,15 @@ class EventType(models.TextChoices):
     BUNDLE_PUBLISHED = "catalog.bundle_published", "Bundle published"
     BUNDLE_UPDATED = "catalog.bundle_updated", "Bundle updated"
     BUNDLE_WITHDRAWN = "catalog.bundle_withdrawn", "Bundle withdrawn"
+    # identity
+    APPLICANT_SIGNED_IN = "identity.applicant_signed_in", "Applicant signed in"
+    APPLICANT_REGISTERED = "identity.applicant_registered", "Applicant registered"
+    REPRESENTATION_GRANTED = "identity.representation_granted", "Representation granted"
+    REPRESENTATION_REVOKED = "identity.representation_revoked", "Representation revoked"
+    OFFICIAL_CREATED = "identity.official_created", "Official account created"
+    OFFICIAL_SIGNED_IN = "identity.official_signed_in", "Official signed in"
+    TOTP_DEVICE_CONFIRMED = "identity.totp_device_confirmed", "Second factor enrolled"
+    ROLE_GRANTED = "identity.role_granted", "Role granted"
+    ROLE_REVOKED = "identity.role_revoked", "Role revoked"
+    # documents
+    FILE_UPLOADED = "documents.file_uploaded", "File uploaded"

@@ -7,6 +7,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from motcua.api.errors import ErrorOut
+from motcua.identity.permissions import public
 from motcua.units import selectors
 from motcua.units.models import Agency, Commune, Province
 
@@ -55,6 +56,7 @@ class AgencyOut(Schema):
 
 
 @router.get("/provinces", response=list[ProvinceOut], summary="The 34 provinces and centrally-run cities")
+@public
 def list_provinces(request: HttpRequest) -> list[Province]:
     return list(selectors.list_provinces())
 
@@ -64,6 +66,7 @@ def list_provinces(request: HttpRequest) -> list[Province]:
     response={200: list[CommuneOut], 404: ErrorOut},
     summary="Commune-level units of a province",
 )
+@public
 def list_communes(request: HttpRequest, code: str) -> list[Commune]:
     selectors.get_province(code)
     return list(selectors.communes_of_province(code).select_related("province"))
@@ -71,6 +74,7 @@ def list_communes(request: HttpRequest, code: str) -> list[Commune]:
 
 @router.get("/agencies", response=list[AgencyOut], summary="Agencies, filtered by unit, type and level")
 @paginate(LimitOffsetPagination)
+@public
 def list_agencies(
     request: HttpRequest,
     province: str | None = None,
@@ -82,5 +86,6 @@ def list_agencies(
 
 
 @router.get("/agencies/{code}", response={200: AgencyOut, 404: ErrorOut}, summary="One agency")
+@public
 def get_agency(request: HttpRequest, code: str) -> Agency:
     return selectors.get_agency(code)

@@ -1,0 +1,58 @@
+"""Writes of stored files: check and keep an upload, with its audit row and event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from motcua.core.services import record_change
+from motcua.core.types import EventType
+from motcua.documents import storage
+from motcua.documents.models import StoredFile
+from motcua.identity import selectors as identity
+from motcua.identity.actors import ApplicantActor
+
+
+def upload_file(
+    *,
+    actor: ApplicantActor,
+    chunks: Iterable[bytes],
+    file_name: str,
+    declared_size: int | None = None,
+    owner_public_id: str = "",
+) -> StoredFile:
+    """Store an upload for the actor or for someone they act for (``owner_public_id``).
+
+    The bytes are checked and written first; the row, audit entry and event then commit
+    together. If that transaction fails, the bytes are removed again.
+    """
+    owner = (
+        identity.get_actable_applicant(actor, owner_public_id)
+        if owner_public_id
+        else identity.own_applicant(actor)
+    )
+    stored = storage.store(chunks, declared_size=declared_size)
+    try:
+        with transaction.atomic():
+            record = StoredFile.objects.create(
+                owner=owner,
+                uploaded_by_id=actor.applicant_id,
+                original_name=storage.clean_file_name(file_name),
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                storage_name=stored.storage_name,
+            )
+            record_change(
+                actor=actor,
+                type=EventType.FILE_UPLOADED,
+                subject_type="file",
+                subject_id=str(record.public_id),
+                changes={"content_type": [None, stored.content_type], "size": [None, stored.size]},
+                payload={"owner": str(owner.public_id)},
+            )
+    except BaseException:
+        storage.discard(stored.storage_name)
+        raise
+    return record

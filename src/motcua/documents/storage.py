@@ -1,0 +1,114 @@
+"""Checking and storing uploaded bytes: size limit, type by content, random name, no web root.
+
+The type is decided by the file's first bytes (its "magic number"), never by its name or the
+Content-Type the browser sent: a script renamed ``scan.pdf`` is refused. Files are written
+to a temporary name and renamed into place, so a half-written file is never visible; mode
+0600 in directories of mode 0700.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import MotcuaError
+
+# (content type, extension, signature at offset 0)
+ALLOWED_TYPES: tuple[tuple[str, str, bytes], ...] = (
+    ("application/pdf", "pdf", b"%PDF-"),
+    ("image/png", "png", b"\x89PNG\r\n\x1a\n"),
+    ("image/jpeg", "jpg", b"\xff\xd8\xff"),
+)
+SNIFF_BYTES = 16
+_STORAGE_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{32}\.(pdf|png|jpg)$")
+
+
+class UploadRejected(MotcuaError):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredBytes:
+    storage_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def detect_type(head: bytes) -> tuple[str, str] | None:
+    for content_type, extension, signature in ALLOWED_TYPES:
+        if head.startswith(signature):
+            return content_type, extension
+    return None
+
+
+def clean_file_name(name: str) -> str:
+    """A display name: no directories, no control characters, at most 200 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
+    cleaned = cleaned.strip().strip(".") or "tep-tin"
+    return cleaned[-200:]
+
+
+def upload_root() -> Path:
+    root = Path(settings.MOTCUA_UPLOAD_DIR)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return root
+
+
+def path_of(storage_name: str) -> Path:
+    if not _STORAGE_NAME.match(storage_name):
+        raise MotcuaError("Invalid storage name.")
+    return upload_root() / storage_name
+
+
+def store(chunks: Iterable[bytes], *, declared_size: int | None = None) -> StoredBytes:
+    """Check and write the bytes; raise ``UploadRejected`` (nothing kept) when they fail a check."""
+    limit: int = settings.MOTCUA_UPLOAD_MAX_BYTES
+    limit_text = _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
+    if declared_size is not None and declared_size > limit:
+        raise UploadRejected(limit_text)
+    token = secrets.token_hex(16)
+    directory = upload_root() / token[:2]
+    directory.mkdir(mode=0o700, exist_ok=True)
+    temporary = directory / f".{token}.part"
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    try:
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise UploadRejected(limit_text)
+                if len(head) < SNIFF_BYTES:
+                    head += chunk[: SNIFF_BYTES - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise UploadRejected(_("The file is empty."))
+        detected = detect_type(head)
+        if detected is None:
+            raise UploadRejected(_("Only PDF, PNG and JPEG files are accepted; this file is none of them."))
+        content_type, extension = detected
+        storage_name = f"{token[:2]}/{token}.{extension}"
+        os.replace(temporary, upload_root() / storage_name)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return StoredBytes(
+        storage_name=storage_name, content_type=content_type, size=size, sha256=digest.hexdigest()
+    )
+
+
+def discard(storage_name: str) -> None:
+    path_of(storage_name).unlink(missing_ok=True)

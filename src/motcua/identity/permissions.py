@@ -1,0 +1,113 @@
+"""Who may reach which URL: every view and API operation declares its access level.
+
+``Access`` is deliberately coarse — it says which *kind* of actor a URL is for. Which
+*objects* that actor may touch is decided by the selectors (a missing and a forbidden object
+both raise ``NotFound``) and by the services (an action on a visible object the actor may not
+perform raises ``Forbidden``). The meta-test ``tests/identity/test_url_access.py`` fails when a
+URL or an API operation has no declared access level.
+
+Pages: an anonymous visitor to an applicant or official page is sent to the right login; a
+signed-in actor of the other kind gets 403. API: no session → 401, wrong kind → 403.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja.errors import AuthorizationError
+from ninja.security import SessionAuth
+
+from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for
+from motcua.identity.models import User, UserKind
+
+ACCESS_ATTRIBUTE = "motcua_access"
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class Access(StrEnum):
+    PUBLIC = "public"  # anyone; public lookups are rate-limited per address
+    SIGN_IN = "sign_in"  # the login, logout and OIDC callback steps
+    APPLICANT = "applicant"  # a signed-in applicant
+    OFFICIAL = "official"  # a signed-in official with a verified second factor
+
+
+def declare(access: Access) -> Callable[[View], View]:
+    """Mark a view (or a third-party view mounted in our URLconf) with its access level."""
+
+    def mark(view: View) -> View:
+        setattr(view, ACCESS_ATTRIBUTE, access)
+        return view
+
+    return mark
+
+
+public = declare(Access.PUBLIC)
+sign_in_step = declare(Access.SIGN_IN)
+
+
+def applicant_required(view: View) -> View:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        actor = actor_for(request)
+        if isinstance(actor, ApplicantActor):
+            response: HttpResponse = view(request, *args, **kwargs)
+            return response
+        if actor is None and not _is_official_user(request):
+            return redirect_to_login(request.get_full_path(), reverse("identity:sign-in"))
+        raise PermissionDenied
+
+    return declare(Access.APPLICANT)(wrapper)  # type: ignore[return-value]
+
+
+def official_required(view: View) -> View:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        actor = actor_for(request)
+        if isinstance(actor, OfficialActor):
+            response: HttpResponse = view(request, *args, **kwargs)
+            return response
+        if _is_official_user(request):  # password given, second factor still missing
+            return redirect_to_login(request.get_full_path(), reverse("identity:official-second-factor"))
+        if actor is None:
+            return redirect_to_login(request.get_full_path(), reverse("identity:official-sign-in"))
+        raise PermissionDenied
+
+    return declare(Access.OFFICIAL)(wrapper)  # type: ignore[return-value]
+
+
+def _is_official_user(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return isinstance(user, User) and user.is_authenticated and user.kind == UserKind.OFFICIAL
+
+
+class _ActorAuth(SessionAuth):
+    """Session-cookie authentication for the API (CSRF-checked on unsafe methods)."""
+
+    actor_type: type[ApplicantActor] | type[OfficialActor]
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        actor = actor_for(request)
+        if isinstance(actor, self.actor_type):
+            return actor
+        if actor is not None or _is_official_user(request):
+            raise AuthorizationError(message="This operation is not available to your account.")
+        return None
+
+
+class ApplicantAuth(_ActorAuth):
+    actor_type = ApplicantActor
+
+
+class OfficialAuth(_ActorAuth):
+    actor_type = OfficialActor
+
+
+applicant_auth = ApplicantAuth()
+official_auth = OfficialAuth()

@@ -1,0 +1,340 @@
+"""Role × URL matrix: for every protected page and API operation, each actor either gets the
+content (and, for a change, the change with its audit row) or is refused — 302 to the login
+page or 401 when anonymous, 403 for the wrong kind of account or a visible object it may not
+change, 404 for an object outside its scope — and a refusal changes nothing at all.
+
+``test_url_access.py`` checks that this table covers every protected URL.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+
+from motcua.core.models import AuditEntry, Event
+from motcua.core.types import EventType
+from motcua.documents.models import StoredFile
+from motcua.identity.models import Representation, RoleAssignment
+from tests.identity.world import AGENCY_A, APPLICANTS, OFFICIALS, PDF, World
+
+pytestmark = pytest.mark.django_db
+
+APPLICANT_NAMES = ["applicant_a", "applicant_b", "representative"]
+OFFICIAL_NAMES = list(OFFICIALS)
+ACTORS = ["anonymous", *APPLICANT_NAMES, *OFFICIAL_NAMES]
+SEES_AGENCY_A = {"reception_a", "handler_a", "approver_a", "admin_a", "supervisor_province", "platform_admin"}
+MANAGES_AGENCY_A = {"admin_a", "platform_admin"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url_name: str  # the URL name (pages) or "api:<method> <path>" (API operations)
+    method: str
+    url: Callable[[World], str]
+    allowed: set[str]
+    forbidden: set[str] = field(default_factory=set)  # visible to them, but 403
+    audience: str = "applicant"  # which kind of account the URL is for
+    data: Callable[[World], dict] | None = None
+    json: Callable[[World], dict] | None = None
+    check: Callable[[World, HttpResponse], None] | None = None
+
+    @property
+    def is_api(self) -> bool:
+        return self.url_name.startswith("api:")
+
+    def expected(self, actor: str) -> int | str:
+        if actor in self.allowed:
+            return "ok"
+        if actor == "anonymous":
+            return 401 if self.is_api else "login"
+        if actor in self.forbidden:
+            return 403
+        kind = "applicant" if actor in APPLICANT_NAMES else "official"
+        return 403 if kind != self.audience else 404
+
+    def call(self, client: Client, world: World) -> HttpResponse:
+        url = self.url(world)
+        if self.method == "get":
+            return client.get(url)
+        if self.json is not None:
+            return client.post(url, self.json(world), content_type="application/json")
+        return client.post(url, self.data(world) if self.data else {})
+
+
+def _rep(world: World) -> str:
+    assert world.representation is not None
+    return str(world.representation.public_id)
+
+
+def _file(world: World) -> str:
+    assert world.file is not None
+    return str(world.file.public_id)
+
+
+def _text(response: HttpResponse) -> str:
+    if response["Content-Type"].startswith("application/json"):
+        return json.dumps(response.json(), ensure_ascii=False)
+    return response.content.decode()
+
+
+def _contains(*texts: str) -> Callable[[World, HttpResponse], None]:
+    def check(world: World, response: HttpResponse) -> None:
+        body = _text(response)
+        for text in texts:
+            assert text in body, text
+
+    return check
+
+
+def _revoked(world: World, response: HttpResponse) -> None:
+    assert world.representation is not None
+    world.representation.refresh_from_db()
+    assert world.representation.revoked_at is not None
+    assert (
+        AuditEntry.objects.filter(type=EventType.REPRESENTATION_REVOKED, subject_id=_rep(world)).count() == 1
+    )
+
+
+def _is_the_pdf(world: World, response: HttpResponse) -> None:
+    assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert "attachment" in response["Content-Disposition"]
+    assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+def _granted(world: World, response: HttpResponse) -> None:
+    granted = RoleAssignment.objects.get(
+        user=world.users["reception_b"], agency__code=AGENCY_A, role="approver", revoked_at__isnull=True
+    )
+    audit = AuditEntry.objects.get(type=EventType.ROLE_GRANTED, subject_id=str(granted.pk))
+    assert audit.agency_code == AGENCY_A
+
+
+def _role_revoked(world: World, response: HttpResponse) -> None:
+    assert world.assignment is not None
+    world.assignment.refresh_from_db()
+    assert world.assignment.revoked_at is not None
+    assert AuditEntry.objects.filter(type=EventType.ROLE_REVOKED, agency_code=AGENCY_A).count() == 1
+
+
+def _uploaded(world: World, response: HttpResponse) -> None:
+    assert StoredFile.objects.count() == 2
+    assert AuditEntry.objects.filter(type=EventType.FILE_UPLOADED).count() == 2
+
+
+def _own_name(world: World, response: HttpResponse) -> None:
+    # whoever asked sees their own name and no one else's
+    body = _text(response)
+    shown = [name for _pid, name, _born in APPLICANTS.values() if name in body]
+    assert shown, body[:300]
+
+
+ENDPOINTS = [
+    # --- applicant pages
+    Endpoint("identity:my-space", "get", lambda w: "/ca-nhan/", set(APPLICANT_NAMES), check=_own_name),
+    Endpoint(
+        "identity:authorisation-new",
+        "get",
+        lambda w: "/ca-nhan/uy-quyen/moi/",
+        set(APPLICANT_NAMES),
+        check=_contains("representative_personal_id"),
+    ),
+    Endpoint(
+        "identity:representation-detail",
+        "get",
+        lambda w: f"/ca-nhan/uy-quyen/{_rep(w)}/",
+        {"applicant_a", "representative"},
+        check=_contains(APPLICANTS["representative"][1], APPLICANTS["applicant_a"][1]),
+    ),
+    Endpoint(
+        "identity:representation-revoke",
+        "post",
+        lambda w: f"/ca-nhan/uy-quyen/{_rep(w)}/thu-hoi/",
+        {"applicant_a", "representative"},
+        check=_revoked,
+    ),
+    Endpoint(
+        "documents:download",
+        "get",
+        lambda w: f"/tep-tin/{_file(w)}/",
+        {"applicant_a", "representative"},
+        check=_is_the_pdf,
+    ),
+    Endpoint(
+        "documents:upload",
+        "post",
+        lambda w: "/ca-nhan/tep-tin/",
+        set(APPLICANT_NAMES),
+        data=lambda w: {"file": _pdf_upload()},
+        check=_uploaded,
+    ),
+    # --- official pages
+    Endpoint(
+        "identity:official-home",
+        "get",
+        lambda w: "/can-bo/",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=_contains("<h1>"),
+    ),
+    Endpoint(
+        "identity:agency-staff",
+        "get",
+        lambda w: f"/can-bo/co-quan/{AGENCY_A}/",
+        SEES_AGENCY_A,
+        audience="official",
+        check=_contains("reception.a", "handler.a", "admin.a"),
+    ),
+    Endpoint(
+        "identity:agency-role-grant",
+        "post",
+        lambda w: f"/can-bo/co-quan/{AGENCY_A}/vai-tro/",
+        MANAGES_AGENCY_A,
+        forbidden=SEES_AGENCY_A - MANAGES_AGENCY_A,
+        audience="official",
+        data=lambda w: {"username": "reception.b", "role": "approver"},
+        check=_granted,
+    ),
+    Endpoint(
+        "identity:role-revoke",
+        "post",
+        lambda w: f"/can-bo/vai-tro/{w.assignment.pk}/thu-hoi/",  # type: ignore[union-attr]
+        MANAGES_AGENCY_A,
+        forbidden=SEES_AGENCY_A - MANAGES_AGENCY_A,
+        audience="official",
+        check=_role_revoked,
+    ),
+    # --- API
+    Endpoint("api:get /me", "get", lambda w: "/api/v1/me", set(APPLICANT_NAMES), check=_own_name),
+    Endpoint(
+        "api:get /me/representations",
+        "get",
+        lambda w: "/api/v1/me/representations",
+        set(APPLICANT_NAMES),
+        check=lambda w, r: None,
+    ),
+    Endpoint(
+        "api:post /me/authorisations",
+        "post",
+        lambda w: "/api/v1/me/authorisations",
+        set(APPLICANT_NAMES),
+        json=lambda w: {
+            "representative_personal_id": "036095000123",
+            "representative_name": "Phạm Thị Dung",
+            "valid_until": (datetime.date.today() + datetime.timedelta(days=90)).isoformat(),
+        },
+    ),
+    Endpoint(
+        "api:post /me/representations/{representation_id}/revoke",
+        "post",
+        lambda w: f"/api/v1/me/representations/{_rep(w)}/revoke",
+        {"applicant_a", "representative"},
+        check=_revoked,
+    ),
+    Endpoint("api:get /files", "get", lambda w: "/api/v1/files", set(APPLICANT_NAMES)),
+    Endpoint(
+        "api:post /files",
+        "post",
+        lambda w: "/api/v1/files",
+        set(APPLICANT_NAMES),
+        data=lambda w: {"file": _pdf_upload()},
+        check=_uploaded,
+    ),
+    Endpoint(
+        "api:get /files/{file_id}",
+        "get",
+        lambda w: f"/api/v1/files/{_file(w)}",
+        {"applicant_a", "representative"},
+        check=_is_the_pdf,
+    ),
+    Endpoint(
+        "api:get /officials/me",
+        "get",
+        lambda w: "/api/v1/officials/me",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "api:get /agencies/{agency_code}/staff",
+        "get",
+        lambda w: f"/api/v1/agencies/{AGENCY_A}/staff",
+        SEES_AGENCY_A,
+        audience="official",
+        check=_contains("reception.a", "handler.a", "admin.a"),
+    ),
+    Endpoint(
+        "api:post /agencies/{agency_code}/roles",
+        "post",
+        lambda w: f"/api/v1/agencies/{AGENCY_A}/roles",
+        MANAGES_AGENCY_A,
+        forbidden=SEES_AGENCY_A - MANAGES_AGENCY_A,
+        audience="official",
+        json=lambda w: {"username": "reception.b", "role": "approver"},
+        check=_granted,
+    ),
+    Endpoint(
+        "api:post /role-assignments/{assignment_id}/revoke",
+        "post",
+        lambda w: f"/api/v1/role-assignments/{w.assignment.pk}/revoke",  # type: ignore[union-attr]
+        MANAGES_AGENCY_A,
+        forbidden=SEES_AGENCY_A - MANAGES_AGENCY_A,
+        audience="official",
+        check=_role_revoked,
+    ),
+]
+
+
+def _pdf_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("ban-sao.pdf", PDF, content_type="application/pdf")
+
+
+def _state() -> tuple:
+    return (
+        AuditEntry.objects.count(),
+        Event.objects.count(),
+        RoleAssignment.objects.filter(revoked_at__isnull=True).count(),
+        Representation.objects.filter(revoked_at__isnull=True).count(),
+        Representation.objects.count(),
+        StoredFile.objects.count(),
+    )
+
+
+CASES = [
+    pytest.param(endpoint, actor, id=f"{endpoint.url_name}|{actor}")
+    for endpoint in ENDPOINTS
+    for actor in ACTORS
+]
+
+
+@pytest.mark.parametrize(("endpoint", "actor"), CASES)
+def test_access(world: World, endpoint: Endpoint, actor: str) -> None:
+    client = world.client(actor)
+    before = _state()
+    response = endpoint.call(client, world)
+    expected = endpoint.expected(actor)
+    if expected == "ok":
+        assert response.status_code in {200, 201, 204, 302}, (response.status_code, response.content[:300])
+        if response.status_code == 302:
+            assert "dang-nhap" not in response["Location"]
+        if endpoint.check is not None:
+            endpoint.check(world, response)
+        if endpoint.method == "get":
+            assert _state() == before, "a read changed something"
+        else:
+            assert _state() != before, "an allowed change changed nothing"
+        return
+    if expected == "login":
+        assert response.status_code == 302
+        assert "dang-nhap" in response["Location"]
+    else:
+        assert response.status_code == expected, (response.status_code, response.content[:300])
+        if endpoint.is_api:
+            assert response.json()["code"] in {"not_found", "forbidden", "unauthenticated"}
+    assert _state() == before, "a refused request changed something"

@@ -1,0 +1,97 @@
+"""Every URL declares who may reach it, and every protected one is in the access matrix.
+
+A new page or API operation without a declared access level fails here, before it can ship
+unprotected by accident; a protected one missing from ``test_access_matrix.ENDPOINTS`` fails
+too, so its allow and deny cases get written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from motcua.api.api import api
+from motcua.identity.permissions import ACCESS_ATTRIBUTE, Access
+from tests.identity.test_access_matrix import ENDPOINTS
+
+# ninja's own views (the OpenAPI document and its viewer, and the empty API root) are public.
+NINJA_DOCUMENTATION = {"openapi-json", "openapi-view", "api-root"}
+
+
+def _patterns(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _patterns(entry, inner)
+        else:
+            yield f"{namespace}{entry.name}", entry
+
+
+def _is_ninja(pattern: URLPattern) -> bool:
+    callback = getattr(pattern.callback, "func", pattern.callback)  # the docs views are partials
+    return getattr(callback, "__module__", "").startswith("ninja")
+
+
+def _page_access() -> dict[str, Access | None]:
+    return {
+        name: getattr(pattern.callback, ACCESS_ATTRIBUTE, None)
+        for name, pattern in _patterns(get_resolver())
+        if not _is_ninja(pattern)
+    }
+
+
+def _api_access() -> dict[str, Access | None]:
+    access: dict[str, Access | None] = {}
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    key = f"api:{method.lower()} {(prefix.rstrip('/') + '/' + path.lstrip('/')).rstrip('/')}"
+                    key = key.replace("//", "/").replace(": /", ": /")
+                    if operation.auth_callbacks:
+                        kinds = {type(callback).__name__ for callback in operation.auth_callbacks}
+                        access[key] = Access.APPLICANT if kinds == {"ApplicantAuth"} else Access.OFFICIAL
+                    else:
+                        access[key] = getattr(operation.view_func, ACCESS_ATTRIBUTE, None)
+    return access
+
+
+def test_every_page_declares_its_access():
+    undeclared = [name for name, access in _page_access().items() if access is None]
+    assert not undeclared, f"URLs without a declared access level: {undeclared}"
+
+
+def test_every_api_operation_is_authenticated_or_declared_public():
+    access = _api_access()
+    assert len(access) > 15
+    undeclared = [name for name, level in access.items() if level is None]
+    assert not undeclared, f"API operations without auth or @public: {undeclared}"
+
+
+def test_ninja_views_are_its_documentation_or_our_declared_operations():
+    operations = {
+        operation.view_func.__name__
+        for _prefix, router in api._routers
+        for view in router.path_operations.values()
+        for operation in view.operations
+    }
+    names = {name.split(":")[-1] for name, pattern in _patterns(get_resolver()) if _is_ninja(pattern)}
+    assert NINJA_DOCUMENTATION <= names
+    assert names - NINJA_DOCUMENTATION <= operations
+
+
+def test_every_protected_url_is_in_the_access_matrix():
+    protected_pages = {
+        name for name, access in _page_access().items() if access in {Access.APPLICANT, Access.OFFICIAL}
+    }
+    protected_api = {
+        name for name, access in _api_access().items() if access in {Access.APPLICANT, Access.OFFICIAL}
+    }
+    in_matrix = {endpoint.url_name for endpoint in ENDPOINTS}
+    assert protected_pages, "no protected pages found: the walk is broken"
+    assert not protected_pages - in_matrix, f"pages missing from the matrix: {protected_pages - in_matrix}"
+    assert not protected_api - in_matrix, (
+        f"API operations missing from the matrix: {protected_api - in_matrix}"
+    )
+    assert not in_matrix - protected_pages - protected_api, "the matrix names URLs that no longer exist"

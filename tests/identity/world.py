@@ -1,0 +1,156 @@
+"""A small world for identity and access tests: two real provinces (Hà Nội with three wards,
+Cao Bằng with three communes), applicants, a representation, a file, and officials with every
+role at commune A (Ba Đình), commune B (Ngọc Hà) and the province — all made through the
+services, as production code would make them. Officials sign in through the real password +
+TOTP pages; applicants get a session for the user the eID login service created (the eID
+login itself is tested end to end against the bundled provider in test_eid_login.py)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.util import random_hex
+
+from motcua.core.actors import SYSTEM
+from motcua.documents import services as documents
+from motcua.documents.models import StoredFile
+from motcua.identity import services
+from motcua.identity.actors import ApplicantActor, actor_for_user
+from motcua.identity.models import Applicant, Representation, Role, RoleAssignment, User
+from motcua.units.dataset import DEFAULT_SOURCE
+from motcua.units.services import reload_units
+
+OFFICIAL_PASSWORD = "correct horse battery staple 2025"
+AGENCY_A = "UBND.00004"  # Ba Đình ward, Hà Nội
+AGENCY_A_POLICE = "CAX.00004"
+AGENCY_B = "UBND.00008"  # Ngọc Hà ward, Hà Nội
+PROVINCE_AGENCY = "UBNDT.01"  # Hà Nội People's Committee
+OTHER_PROVINCE_AGENCY = "UBNDT.04"  # Cao Bằng
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+APPLICANTS = {
+    "applicant_a": ("001085012345", "Nguyễn Văn An", datetime.date(1985, 3, 2)),
+    "applicant_b": ("079190067890", "Trần Thị Bình", datetime.date(1990, 7, 9)),
+    "representative": ("038088011111", "Lê Văn Cường", datetime.date(1988, 1, 20)),
+}
+OFFICIALS: dict[str, list[tuple[str, str]]] = {
+    "reception_a": [(Role.RECEPTION, AGENCY_A)],
+    "handler_a": [(Role.HANDLER, AGENCY_A), (Role.HANDLER, AGENCY_A_POLICE)],
+    "approver_a": [(Role.APPROVER, AGENCY_A)],
+    "admin_a": [(Role.AGENCY_ADMIN, AGENCY_A)],
+    "reception_b": [(Role.RECEPTION, AGENCY_B)],
+    "admin_b": [(Role.AGENCY_ADMIN, AGENCY_B)],
+    "supervisor_province": [(Role.SUPERVISOR, PROVINCE_AGENCY)],
+    "supervisor_b": [(Role.SUPERVISOR, AGENCY_B)],
+    "supervisor_other_province": [(Role.SUPERVISOR, OTHER_PROVINCE_AGENCY)],
+    "platform_admin": [(Role.PLATFORM_ADMIN, "")],
+}
+
+
+def load_small_units(directory: Path) -> None:
+    raw = json.loads(DEFAULT_SOURCE.read_text(encoding="utf-8"))[:2]
+    for province in raw:
+        province["Wards"] = province["Wards"][:3]
+    path = directory / "units.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    reload_units(actor=SYSTEM, source=path)
+
+
+def make_applicant(personal_id: str, name: str, birthdate: datetime.date, level: int = 2) -> User:
+    return services.sign_in_applicant(
+        identity=services.EidIdentity(
+            issuer="https://eid.test/o",
+            subject=f"sub-{personal_id}",
+            personal_id=personal_id,
+            name=name,
+            birthdate=birthdate,
+            assurance_level=level,
+        )
+    )
+
+
+def applicant_actor(user: User) -> ApplicantActor:
+    actor = actor_for_user(user, verified=False)
+    assert isinstance(actor, ApplicantActor)
+    return actor
+
+
+def applicant_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user, backend="motcua.identity.auth.EidBackend")
+    return client
+
+
+def make_official(username: str, grants: list[tuple[str, str]]) -> tuple[User, str]:
+    user = services.create_official(
+        actor=SYSTEM, username=username, full_name=f"Cán bộ {username}", password=OFFICIAL_PASSWORD
+    )
+    for role, agency_code in grants:
+        services.grant_role(actor=SYSTEM, username=username, role=role, agency_code=agency_code)
+    key = random_hex(20)
+    assert services.confirm_totp_device(user=user, key_hex=key, token=totp(key))
+    return user, key
+
+
+def totp(key_hex: str, drift: int = 0) -> str:
+    return f"{TOTP(bytes.fromhex(key_hex), drift=drift).token():06d}"
+
+
+def official_client(username: str, key_hex: str) -> Client:
+    """Sign in through the real pages: password, then the next TOTP code (the current one was
+    spent confirming the device and cannot be replayed)."""
+    client = Client()
+    response = client.post(
+        reverse("identity:official-sign-in"), {"username": username, "password": OFFICIAL_PASSWORD}
+    )
+    assert response.status_code == 302 and "xac-thuc" in response["Location"], response.content[:500]
+    response = client.post(reverse("identity:official-second-factor"), {"token": totp(key_hex, drift=1)})
+    assert response.status_code == 302, response.content[:500]
+    return client
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    representation: Representation | None = None
+    file: StoredFile | None = None
+    assignment: RoleAssignment | None = None  # handler_a's role at commune A
+
+    def applicant(self, name: str) -> Applicant:
+        return Applicant.objects.get(user=self.users[name])
+
+    def client(self, name: str) -> Client:
+        if name == "anonymous":
+            return Client()
+        if name in self.keys:
+            return official_client(self.users[name].username, self.keys[name])
+        return applicant_client(self.users[name])
+
+
+def build_world(directory: Path) -> World:
+    load_small_units(directory)
+    world = World()
+    for name, (personal_id, full_name, birthdate) in APPLICANTS.items():
+        world.users[name] = make_applicant(personal_id, full_name, birthdate)
+    world.representation = services.authorise(
+        actor=applicant_actor(world.users["applicant_a"]),
+        representative_personal_id=APPLICANTS["representative"][0],
+        representative_name=APPLICANTS["representative"][1],
+        valid_until=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    world.file = documents.upload_file(
+        actor=applicant_actor(world.users["applicant_a"]), chunks=[PDF], file_name="giay-to.pdf"
+    )
+    for name, grants in OFFICIALS.items():
+        world.users[name], world.keys[name] = make_official(name.replace("_", "."), grants)
+    world.assignment = RoleAssignment.objects.get(
+        user=world.users["handler_a"], agency__code=AGENCY_A, revoked_at__isnull=True
+    )
+    return world
