@@ -19,8 +19,13 @@ setup: $(STAMP)
 
 data: setup
 	$(BIN)/motcua migrate --noinput
+	$(BIN)/motcua createcachetable
 	$(BIN)/motcua units load
 	$(BIN)/motcua catalog load
+	$(BIN)/motcua identity seed-demo
+	$(BIN)/motcua-eid migrate --noinput
+	$(BIN)/motcua-eid eid seed --client-id motcua-portal --client-secret-file var/oidc-client-secret \
+	  --redirect-uri http://127.0.0.1:$(PORT)/oidc/callback/ --redirect-uri http://localhost:$(PORT)/oidc/callback/
 
 run: data
 	PORT=$(PORT) $(BIN)/honcho start -f Procfile

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.util import random_hex
 
+from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.documents import services as documents
 from motcua.documents.models import StoredFile
@@ -109,7 +110,8 @@ def official_client(username: str, key_hex: str) -> Client:
     response = client.post(
         reverse("identity:official-sign-in"), {"username": username, "password": OFFICIAL_PASSWORD}
     )
-    assert response.status_code == 302 and "xac-thuc" in response["Location"], response.content[:500]
+    assert response.status_code == 302, response.content[:500]
+    assert "xac-thuc" in response["Location"]
     response = client.post(reverse("identity:official-second-factor"), {"token": totp(key_hex, drift=1)})
     assert response.status_code == 302, response.content[:500]
     return client
@@ -136,6 +138,7 @@ class World:
 
 def build_world(directory: Path) -> World:
     load_small_units(directory)
+    sync_catalog(actor=SYSTEM)
     world = World()
     for name, (personal_id, full_name, birthdate) in APPLICANTS.items():
         world.users[name] = make_applicant(personal_id, full_name, birthdate)

@@ -35,7 +35,9 @@ PERSONAL_KEYS = frozenset(
         "enterprise_code",
     }
 )
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
+# digit runs standing alone: not inside hex ids, hashes or longer numbers
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{12}|\d{9})(?![0-9A-Za-z])")
+NOT_SCRUBBED = frozenset({"request_id", "timestamp", "_record", "_from_structlog"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -57,7 +59,7 @@ def scrub_personal_data(_logger: Any, _method: str, event_dict: MutableMapping[s
     for key in list(event_dict):
         if key in PERSONAL_KEYS:
             event_dict[key] = "[redacted]"
-        elif key != "_record" and key != "_from_structlog":
+        elif key not in NOT_SCRUBBED:
             event_dict[key] = _scrub(event_dict[key])
     return event_dict
 

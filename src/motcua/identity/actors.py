@@ -26,6 +26,10 @@ class Grant:
     province_code: str = ""
     commune_code: str = ""
 
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
 
 @dataclass(frozen=True)
 class ApplicantActor:

@@ -65,6 +65,10 @@ class StaffRole:
     role: str
     granted_at: datetime.datetime
 
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
 
 def staff_of_agency(actor: RequestActor | None, agency_code: str) -> list[StaffRole]:
     agency = get_visible_agency(actor, agency_code)

@@ -97,6 +97,12 @@ def eid_username(issuer: str, subject: str) -> str:
     return "eid:" + hashlib.sha256(f"{issuer}\x00{subject}".encode()).hexdigest()[:40]
 
 
+@transaction.atomic
+def ensure_individual(*, personal_id: str, name: str, birthdate: datetime.date | None = None) -> Applicant:
+    """The individual applicant with this personal ID number, created (and audited) if new."""
+    return _ensure_individual(parse_personal_id(personal_id).number, name, birthdate)
+
+
 def _ensure_individual(personal_id: str, name: str, birthdate: datetime.date | None = None) -> Applicant:
     applicant = Applicant.objects.select_for_update().filter(personal_id=personal_id).first()
     if applicant is not None:

@@ -5,6 +5,19 @@ from __future__ import annotations
 import os
 import sys
 
+from motcua.eid.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+DEMO_OFFICIAL_PASSWORD = "can-bo-demo-2025"  # noqa: S105 - identity.demo's documented demo credential
+
+
+def _official_lines() -> list[str]:
+    # identity.demo needs Django set up; the banner runs before, so it lists the usernames itself
+    return [
+        "tiepnhan.badinh / chuyenvien.badinh / lanhdao.badinh / quantri.badinh  (Ba Đình ward)",
+        "tiepnhan.ngocha / quantri.ngocha  (Ngọc Hà ward)   giamsat.hanoi  (Hà Nội supervisor)",
+        "quantri.nentang  (platform administrator)",
+    ]
+
 
 def banner(port: str) -> str:
     url = f"http://127.0.0.1:{port}/"
@@ -15,8 +28,13 @@ def banner(port: str) -> str:
             "  motcua is starting",
             f"  Public catalog (Vietnamese / English):  {url}thu-tuc/",
             f"  REST API and OpenAPI documentation:     {url}api/v1/docs",
-            "  Demo logins: none yet. Applicant and official accounts arrive with the",
-            "  identity work (issue 3); the catalog and unit data need no login.",
+            f"  Applicants sign in at {url}dang-nhap/ through the bundled eID",
+            f"  provider (http://127.0.0.1:8001, a stand-in for VNeID), e.g. {DEMO_ACCOUNTS[0].personal_id}",
+            f"  ({DEMO_ACCOUNTS[0].full_name}, level {DEMO_ACCOUNTS[0].assurance_level}), password {DEMO_PASSWORD}.",
+            "  All demo citizens: .venv/bin/motcua-eid eid accounts",
+            f"  Officials sign in at {url}can-bo/dang-nhap/, password {DEMO_OFFICIAL_PASSWORD}:",
+            *[f"    {line}" for line in _official_lines()],
+            "  Second-factor code: .venv/bin/motcua identity totp-code <username>",
             "  Stop everything with Ctrl-C.",
             "=" * 72,
             "",
