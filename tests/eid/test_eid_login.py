@@ -112,7 +112,7 @@ def test_an_unreachable_provider_gives_a_message_not_an_error(settings, platform
     failed = client.get(back.headers["Location"].replace("http://testserver", ""), HTTP_ACCEPT_LANGUAGE="en")
     assert failed.status_code == 302
     page = client.get(failed["Location"])
-    assert "not reachable" in page.content.decode() or "không kết nối" in page.content.decode()
+    assert "Không kết nối được hệ thống định danh điện tử" in page.content.decode()
     assert not User.objects.exists()
 
 

@@ -1,3 +1,7 @@
+"""The ``eid`` app: installed only in the stand-in provider's project (``motcua.eid.settings``)."""
+
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 

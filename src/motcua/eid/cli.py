@@ -1,4 +1,8 @@
-"""The ``motcua-eid`` command: Django's management commands with the provider's settings."""
+"""The ``motcua-eid`` command: Django's management commands with the stand-in provider's settings.
+
+``motcua-eid migrate``, ``motcua-eid eid seed ...``, ``motcua-eid eid accounts`` are the same
+as ``python -m django <command> --settings=motcua.eid.settings``.
+"""
 
 from __future__ import annotations
 

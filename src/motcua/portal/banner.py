@@ -21,6 +21,7 @@ def _official_lines() -> list[str]:
 
 def banner(port: str) -> str:
     url = f"http://127.0.0.1:{port}/"
+    first = DEMO_ACCOUNTS[0]
     return "\n".join(
         [
             "",
@@ -29,8 +30,8 @@ def banner(port: str) -> str:
             f"  Public catalog (Vietnamese / English):  {url}thu-tuc/",
             f"  REST API and OpenAPI documentation:     {url}api/v1/docs",
             f"  Applicants sign in at {url}dang-nhap/ through the bundled eID",
-            f"  provider (http://127.0.0.1:8001, a stand-in for VNeID), e.g. {DEMO_ACCOUNTS[0].personal_id}",
-            f"  ({DEMO_ACCOUNTS[0].full_name}, level {DEMO_ACCOUNTS[0].assurance_level}), password {DEMO_PASSWORD}.",
+            f"  provider (http://127.0.0.1:8001, a stand-in for VNeID), e.g. {first.personal_id}",
+            f"  ({first.full_name}, level {first.assurance_level}), password {DEMO_PASSWORD}.",
             "  All demo citizens: .venv/bin/motcua-eid eid accounts",
             f"  Officials sign in at {url}can-bo/dang-nhap/, password {DEMO_OFFICIAL_PASSWORD}:",
             *[f"    {line}" for line in _official_lines()],
