@@ -13,8 +13,6 @@ from django.http import HttpRequest
 
 from motcua.identity.models import Applicant, Role, RoleAssignment, User, UserKind
 
-OFFICIAL_ROLES = frozenset(Role)
-
 
 @dataclass(frozen=True)
 class Grant:

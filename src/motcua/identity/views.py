@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -182,7 +182,7 @@ def official_sign_in(request: HttpRequest) -> HttpResponse:
                     if TOTPDevice.objects.filter(user=user, confirmed=True).exists()
                     else "identity:official-enrol"
                 )
-                return HttpResponseRedirect(f"{reverse(step)}?next={next_url}")
+                return HttpResponseRedirect(f"{reverse(step)}?{urlencode({'next': next_url})}")
             throttle.failed(request, account)
             form.add_error(None, _("The username or password is wrong."))
     status = 400 if form.errors else 200
