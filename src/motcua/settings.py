@@ -207,6 +207,9 @@ OIDC_CREATE_USER = True
 OIDC_STORE_ID_TOKEN = False
 OIDC_STORE_ACCESS_TOKEN = False
 OIDC_REDIRECT_FIELD_NAME = "next"
+# Ask the provider to show its sign-in page every time, so signing out here and in again as
+# someone else (shared counter computers, demos) never silently reuses the provider's session.
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"prompt": "login"}
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "motcua")
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,7 +1,16 @@
-"""Run the bundled eID provider (``motcua-eid``) as a real process for tests.
+"""Run the stand-in eID provider (``motcua-eid``) as a real process, for tests.
 
-It gets its own database and keys in a temporary directory, is migrated and seeded with the
-demo accounts and one client registration, and serves on a free local port under gunicorn.
+``EidServer(directory, redirect_uris)`` gives the provider its own database, secret key and
+signing key under ``directory``, migrates it, seeds the demo accounts and one client
+registration (``motcua-eid eid seed``), and serves it under gunicorn on a free local port::
+
+    with EidServer(tmp_path, ["http://testserver/oidc/callback/"]) as eid:
+        requests.get(eid.jwks_uri)
+        settings.OIDC_OP_TOKEN_ENDPOINT = eid.token_endpoint
+        settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = eid.client_id, eid.client_secret
+
+Endpoint URLs come from the provider's discovery document. Tests talk to the process over
+HTTP only: its database is never opened from the test process.
 """
 
 from __future__ import annotations
@@ -11,69 +20,142 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import IO, Any
 
 import requests
 
 BIN = Path(sys.executable).parent
+DISCOVERY_PATH = "/o/.well-known/openid-configuration"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-@dataclass
 class EidServer:
-    directory: Path
-    redirect_uris: list[str]
-    client_id: str = "motcua-test"
-    port: int = field(default_factory=_free_port)
-    process: subprocess.Popen[bytes] | None = None
-    discovery: dict[str, str] = field(default_factory=dict)
+    """A ``motcua-eid`` process for tests; a context manager (``start`` / ``stop``)."""
 
+    def __init__(
+        self,
+        directory: Path,
+        redirect_uris: Sequence[str],
+        *,
+        client_id: str = "motcua-test",
+        env: Mapping[str, str] | None = None,
+        startup_timeout: float = 30.0,
+    ) -> None:
+        self.directory = Path(directory)
+        self.redirect_uris = list(redirect_uris)
+        self.client_id = client_id
+        self.extra_env = dict(env or {})
+        self.startup_timeout = startup_timeout
+        self.port = free_port()
+        self.discovery: dict[str, Any] = {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    # --- where things are ---------------------------------------------------------------------
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     @property
-    def issuer(self) -> str:
-        return self.discovery["issuer"]
+    def var_dir(self) -> Path:
+        return self.directory / "var"
 
     @property
-    def secret_file(self) -> Path:
+    def database_url(self) -> str:
+        return f"sqlite:///{self.directory / 'eid.sqlite3'}"
+
+    @property
+    def log_file(self) -> Path:
+        return self.directory / "server.log"
+
+    @property
+    def signing_key_file(self) -> Path:
+        return self.var_dir / "eid" / "oidc-signing-key.pem"
+
+    @property
+    def client_secret_file(self) -> Path:
         return self.directory / "client-secret"
+
+    secret_file = client_secret_file  # older name
 
     @property
     def client_secret(self) -> str:
-        return self.secret_file.read_text().strip()
+        return self.client_secret_file.read_text().strip()
 
-    def env(self, **extra: str) -> dict[str, str]:
+    @property
+    def sign_in_url(self) -> str:
+        return f"{self.base_url}/dang-nhap/"
+
+    @property
+    def sign_out_url(self) -> str:
+        return f"{self.base_url}/dang-xuat/"
+
+    # --- from the discovery document ----------------------------------------------------------
+    def _discovered(self, name: str) -> str:
+        if not self.discovery:
+            raise RuntimeError("The eID server is not started.")
+        return str(self.discovery[name])
+
+    @property
+    def issuer(self) -> str:
+        return self._discovered("issuer")
+
+    @property
+    def authorization_endpoint(self) -> str:
+        return self._discovered("authorization_endpoint")
+
+    @property
+    def token_endpoint(self) -> str:
+        return self._discovered("token_endpoint")
+
+    @property
+    def userinfo_endpoint(self) -> str:
+        return self._discovered("userinfo_endpoint")
+
+    @property
+    def jwks_uri(self) -> str:
+        return self._discovered("jwks_uri")
+
+    # --- commands ---------------------------------------------------------------------------------
+    def env(self, **overrides: str) -> dict[str, str]:
+        """The provider's environment: nothing of the test process's Django or eID settings."""
         environment = {
-            **os.environ,
-            "MOTCUA_ENV": "test",
-            "MOTCUA_VAR_DIR": str(self.directory / "var"),
-            "MOTCUA_EID_DATABASE_URL": f"sqlite:///{self.directory / 'eid.sqlite3'}",
-            "MOTCUA_EID_URL": self.base_url,
+            name: value
+            for name, value in os.environ.items()
+            if name != "DJANGO_SETTINGS_MODULE" and not name.startswith("MOTCUA_EID_")
         }
-        environment.pop("DJANGO_SETTINGS_MODULE", None)
-        environment.update(extra)
+        environment.update(
+            {
+                "MOTCUA_ENV": "test",
+                "MOTCUA_VAR_DIR": str(self.var_dir),
+                "MOTCUA_EID_DATABASE_URL": self.database_url,
+                "MOTCUA_EID_URL": self.base_url,
+                **self.extra_env,
+                **overrides,
+            }
+        )
         return environment
 
-    def command(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    def command(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        """Run ``motcua-eid <args>`` against this provider's database; never raises on failure."""
         return subprocess.run(
             [str(BIN / "motcua-eid"), *args],
-            env=self.env(**extra_env),
+            env=self.env(**env),
             capture_output=True,
             text=True,
             timeout=120,
             check=False,
         )
 
-    def seed(self, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    def seed(self, *extra_args: str, **env: str) -> subprocess.CompletedProcess[str]:
         redirects = [argument for uri in self.redirect_uris for argument in ("--redirect-uri", uri)]
         return self.command(
             "eid",
@@ -81,17 +163,32 @@ class EidServer:
             "--client-id",
             self.client_id,
             "--client-secret-file",
-            str(self.secret_file),
+            str(self.client_secret_file),
             *redirects,
-            **extra_env,
+            *extra_args,
+            **env,
         )
 
+    # --- life cycle -------------------------------------------------------------------------------
     def start(self) -> EidServer:
         self.directory.mkdir(parents=True, exist_ok=True)
         for step in (self.command("migrate", "--noinput", "-v", "0"), self.seed()):
             if step.returncode != 0:
-                raise RuntimeError(f"eID setup failed:\n{step.stdout}\n{step.stderr}")
-        log = open(self.directory / "server.log", "wb")
+                raise RuntimeError(f"eID provider set-up failed:\n{step.stdout}\n{step.stderr}")
+        for _attempt in range(3):
+            if self._serve():
+                return self
+            if "Connection in use" not in self.log_file.read_text(errors="replace"):
+                break
+            self.port = free_port()  # another process took the port before gunicorn bound it
+        raise RuntimeError(
+            f"eID provider did not answer at {self.base_url}{DISCOVERY_PATH} within "
+            f"{self.startup_timeout:.0f} s. Its output:\n" + self.log_file.read_text(errors="replace")
+        )
+
+    def _serve(self) -> bool:
+        """Start gunicorn and wait for the discovery document; False (and stopped) if it never came."""
+        self._log = self.log_file.open("ab")
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -102,25 +199,29 @@ class EidServer:
                 "1",
                 "--threads",
                 "4",
+                "--graceful-timeout",
+                "5",
+                "--no-control-socket",  # several providers (and the platform) may run at once
             ],
             env=self.env(),
-            stdout=log,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             try:
-                response = requests.get(f"{self.base_url}/o/.well-known/openid-configuration", timeout=2)
-                if response.status_code == 200:
-                    self.discovery = response.json()
-                    return self
+                response = requests.get(self.base_url + DISCOVERY_PATH, timeout=2)
             except requests.ConnectionError:
                 pass
+            else:
+                if response.status_code == 200:
+                    self.discovery = response.json()
+                    return True
             if self.process.poll() is not None:
                 break
-            time.sleep(0.2)
+            time.sleep(0.1)
         self.stop()
-        raise RuntimeError("eID server did not start:\n" + (self.directory / "server.log").read_text())
+        return False
 
     def stop(self) -> None:
         if self.process is not None:
@@ -129,7 +230,11 @@ class EidServer:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait(timeout=10)
             self.process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     def __enter__(self) -> EidServer:
         return self.start()

@@ -1,21 +1,17 @@
 """An applicant signs in through the bundled eID provider, over real HTTP, end to end.
 
 The provider runs as its own process (``eid_server``); the platform under test is the
-Django test client; the "browser" on the provider's side is a requests session.
+Django test client; the "browser" on the provider's side is a requests session. The
+provider's own behaviour (claims, PKCE, limits, seeding) is tested in the other modules here.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
-import secrets
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
 from django.test import Client
-from jwcrypto import jwk, jwt
 
 from motcua.core.models import AuditEntry
 from motcua.core.types import EventType
@@ -126,118 +122,3 @@ def test_an_id_token_from_another_issuer_is_refused(settings, platform_uses: Eid
     assert failed.status_code == 302
     assert "_auth_user_id" not in client.session
     assert not User.objects.exists()
-
-
-def _pkce() -> tuple[str, str]:
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    return verifier, challenge
-
-
-def test_id_token_is_signed_and_carries_the_claims_without_leaking_the_id_as_subject(eid_server: EidServer):
-    verifier, challenge = _pkce()
-    nonce = secrets.token_urlsafe(16)
-    query = urlencode(
-        {
-            "response_type": "code",
-            "client_id": eid_server.client_id,
-            "redirect_uri": PLATFORM_CALLBACK,
-            "scope": "openid profile",
-            "state": "s1",
-            "nonce": nonce,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-        }
-    )
-    back = _sign_in_at_provider(
-        eid_server,
-        f"{eid_server.discovery['authorization_endpoint']}?{query}",
-        ADULT.personal_id,
-        DEMO_PASSWORD,
-    )
-    code = parse_qs(urlparse(back.headers["Location"]).query)["code"][0]
-    tokens = requests.post(
-        eid_server.discovery["token_endpoint"],
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": PLATFORM_CALLBACK,
-            "client_id": eid_server.client_id,
-            "client_secret": eid_server.client_secret,
-            "code_verifier": verifier,
-        },
-        timeout=10,
-    ).json()
-    keys = jwk.JWKSet.from_json(requests.get(eid_server.discovery["jwks_uri"], timeout=10).text)
-    token = jwt.JWT(jwt=tokens["id_token"], key=keys, algs=["RS256"])
-    claims = json.loads(token.claims)
-    assert claims["iss"] == eid_server.issuer
-    assert claims["aud"] == eid_server.client_id
-    assert claims["nonce"] == nonce
-    assert claims["personal_id"] == ADULT.personal_id
-    assert claims["name"] == ADULT.full_name
-    assert claims["birthdate"] == ADULT.birthdate.isoformat()
-    assert claims["assurance_level"] == ADULT.assurance_level
-    assert claims["sub"] != ADULT.personal_id
-    userinfo = requests.get(
-        eid_server.discovery["userinfo_endpoint"],
-        headers={"Authorization": f"Bearer {tokens['access_token']}"},
-        timeout=10,
-    ).json()
-    assert {key: userinfo[key] for key in ("sub", "personal_id", "name", "assurance_level", "gender")} == {
-        "sub": claims["sub"],
-        "personal_id": ADULT.personal_id,
-        "name": ADULT.full_name,
-        "assurance_level": ADULT.assurance_level,
-        "gender": ADULT.sex,
-    }
-    # a code is good once
-    replay = requests.post(
-        eid_server.discovery["token_endpoint"],
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": PLATFORM_CALLBACK,
-            "client_id": eid_server.client_id,
-            "client_secret": eid_server.client_secret,
-            "code_verifier": verifier,
-        },
-        timeout=10,
-    )
-    assert replay.status_code == 400
-
-
-def test_provider_login_is_rate_limited(eid_server: EidServer):
-    browser = requests.Session()
-    url = f"{eid_server.base_url}/dang-nhap/"
-    browser.get(url)
-    target = DEMO_ACCOUNTS[-1].personal_id
-    statuses = []
-    for _ in range(6):
-        answer = browser.post(
-            url,
-            data={
-                "username": target,
-                "password": "nope",
-                "csrfmiddlewaretoken": browser.cookies["eid_csrftoken"],
-            },
-            allow_redirects=False,
-        )
-        statuses.append(answer.status_code)
-    assert statuses[:5] == [400] * 5
-    assert statuses[5] == 429
-    assert int(answer.headers["Retry-After"]) > 0
-
-
-def test_seeding_is_idempotent_and_refuses_demo_accounts_in_production(eid_server: EidServer):
-    secret = eid_server.client_secret
-    again = eid_server.seed()
-    assert again.returncode == 0, again.stderr
-    assert eid_server.client_secret == secret
-    refused = eid_server.seed(
-        MOTCUA_ENV="production",
-        MOTCUA_EID_SECRET_KEY="x" * 50,
-        MOTCUA_EID_DATABASE_URL=f"sqlite:///{eid_server.directory / 'eid.sqlite3'}",
-    )
-    assert refused.returncode != 0
-    assert "demo accounts" in refused.stderr

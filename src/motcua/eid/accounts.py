@@ -64,14 +64,24 @@ DEMO_ACCOUNTS: Final[tuple[DemoAccount, ...]] = (
         "001086027419", "Nguyễn Văn Minh", datetime.date(1986, 4, 12), "male", 2, "parent of Nguyễn Minh Anh"
     ),
     DemoAccount(
-        "079192031586", "Trần Thị Thu Hà", datetime.date(1992, 9, 3), "female", 2, "director of a demo company"
+        "079192031586",
+        "Trần Thị Thu Hà",
+        datetime.date(1992, 9, 3),
+        "female",
+        2,
+        "director of a demo company",
     ),
     DemoAccount("038078052964", "Lê Văn Hùng", datetime.date(1978, 1, 25), "male", 1),
     DemoAccount("048195018347", "Phạm Thị Lan", datetime.date(1995, 11, 30), "female", 2),
     DemoAccount("092201073852", "Võ Hoàng Nam", datetime.date(2001, 2, 14), "male", 1),
     DemoAccount("040161069230", "Đặng Thị Hoa", datetime.date(1961, 7, 8), "female", 2),
     DemoAccount(
-        "001318046203", "Nguyễn Minh Anh", datetime.date(2018, 6, 15), "female", 1, "minor; Nguyễn Văn Minh's child"
+        "001318046203",
+        "Nguyễn Minh Anh",
+        datetime.date(2018, 6, 15),
+        "female",
+        1,
+        "minor; Nguyễn Văn Minh's child",
     ),
 )
 
@@ -97,7 +107,8 @@ def identity_problems(
     if birthdate is not None:
         if birthdate.year != parsed.birth_year:
             problems.append(
-                f"The personal ID number gives birth year {parsed.birth_year}, the birth date {birthdate.year}."
+                f"The personal ID number gives birth year {parsed.birth_year}, "
+                f"the birth date gives {birthdate.year}."
             )
         if birthdate > (today or timezone.localdate()):
             problems.append("The birth date lies in the future.")

@@ -39,9 +39,10 @@ class EidAccount(models.Model):
     sex = models.CharField(max_length=6, choices=Sex.choices)
     assurance_level = models.PositiveSmallIntegerField(choices=AssuranceLevel.choices)
 
-    # Declared so that type checkers know it: the platform's settings, which mypy's Django
-    # plugin loads, do not install this app.
+    # Declared so that type checkers know them: the platform's settings, which mypy's Django
+    # plugin loads, do not install this app, so the plugin adds neither.
     objects: ClassVar[models.Manager[EidAccount]] = models.Manager()
+    user_id: int | None
 
     class Meta:
         constraints = [

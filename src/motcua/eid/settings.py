@@ -56,6 +56,8 @@ DEBUG = env_bool("MOTCUA_EID_DEBUG", False)
 if IS_PRODUCTION and DEBUG:
     raise ImproperlyConfigured("MOTCUA_EID_DEBUG must be off when MOTCUA_ENV=production.")
 
+if not IS_PRODUCTION:
+    EID_VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # development secrets and signing key
 SECRET_KEY = (
     env_str("MOTCUA_EID_SECRET_KEY")
     if IS_PRODUCTION
@@ -176,6 +178,10 @@ CSRF_COOKIE_SECURE = _public.scheme == "https"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env_bool("MOTCUA_EID_SSL_REDIRECT", IS_PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("MOTCUA_EID_HSTS_SECONDS", 31536000 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
+SECURE_HSTS_PRELOAD = IS_PRODUCTION
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("MOTCUA_EID_BEHIND_TLS_PROXY", False) else None
 )
@@ -217,9 +223,13 @@ def _signing_key(path: Path, *, may_create: bool) -> str:
     try:
         loaded = serialization.load_pem_private_key(text.encode(), password=None)
     except (ValueError, TypeError) as exc:
-        raise ImproperlyConfigured(f"MOTCUA_EID_OIDC_KEY_FILE: {path} is not an unencrypted PEM key.") from exc
+        raise ImproperlyConfigured(
+            f"MOTCUA_EID_OIDC_KEY_FILE: {path} is not an unencrypted PEM key."
+        ) from exc
     if not isinstance(loaded, rsa.RSAPrivateKey) or loaded.key_size < 2048:
-        raise ImproperlyConfigured(f"MOTCUA_EID_OIDC_KEY_FILE: {path} must hold an RSA key of 2048 bits or more.")
+        raise ImproperlyConfigured(
+            f"MOTCUA_EID_OIDC_KEY_FILE: {path} must hold an RSA key of 2048 bits or more."
+        )
     return text
 
 

@@ -31,8 +31,8 @@ _oauth2_patterns: list[URLPattern] = [
 ]
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("dang-nhap/", views.SignInView.as_view(), name="sign-in"),
-    path("dang-xuat/", views.SignOutView.as_view(), name="sign-out"),
+    path("", views.home, name="home"),
+    path("dang-nhap/", views.sign_in, name="sign-in"),
+    path("dang-xuat/", views.sign_out, name="sign-out"),
     path("o/", include((_oauth2_patterns, oauth2_urls.app_name), namespace="oauth2_provider")),
 ]

@@ -18,6 +18,10 @@ claim               value                                      scope
 
 ``get_additional_claims`` takes no request, so the toolkit also lists these claims as
 ``claims_supported`` in the discovery document; each value is computed per request.
+
+Bearer tokens are accepted in the Authorization header only (RFC 9700 §4.3.2). The toolkit's
+``COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT`` guards its protected-resource views, but the
+userinfo endpoint is served by oauthlib, which also reads ``?access_token=``.
 """
 
 from __future__ import annotations
@@ -48,6 +52,12 @@ class EidValidator(OAuth2Validator):  # type: ignore[misc]  # the toolkit ships 
         "personal_id": "profile",
         "assurance_level": "profile",
     }
+
+    def validate_bearer_token(self, token: str, scopes: list[str], request: Any) -> bool:
+        scheme, _separator, credentials = str(request.headers.get("Authorization", "")).partition(" ")
+        if scheme.lower() != "bearer" or not token or credentials.strip() != token:
+            return False
+        return bool(super().validate_bearer_token(token, scopes, request))
 
     def get_additional_claims(self) -> dict[str, Callable[[Any], Any]]:
         return {

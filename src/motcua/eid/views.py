@@ -14,13 +14,13 @@ that does not say which of the two was wrong, and the same for an unknown number
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -38,7 +38,9 @@ ADDRESS_SCOPE = "eid_login_address"
 # No script at all, styles and images from this origin only. No form-action directive: after
 # the sign-in form, the redirect chain ends at the relying party's origin, which browsers
 # would otherwise block.
-CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 PERSONAL_ID_INPUT_MAX_LENGTH = 20  # 12 digits, with room for the spaces people type in groups
 
@@ -48,20 +50,25 @@ def normalise_personal_id(value: str) -> str:
     return "".join(value.split())
 
 
-class SecurityHeadersMixin:
+def with_security_headers(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Adds the Content-Security-Policy and Permissions-Policy of the provider's pages."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+    return wrapped
 
 
 class PersonalIdAuthenticationForm(AuthenticationForm):
     """Django's login form, with the personal ID number as the username."""
 
-    username = forms.CharField(label=gettext_lazy("Personal ID number"), max_length=PERSONAL_ID_INPUT_MAX_LENGTH)
+    username = forms.CharField(
+        label=gettext_lazy("Personal ID number"), max_length=PERSONAL_ID_INPUT_MAX_LENGTH
+    )
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": gettext_lazy("The personal ID number or password is wrong."),
@@ -84,15 +91,13 @@ class PersonalIdAuthenticationForm(AuthenticationForm):
     def clean_username(self) -> str:
         return normalise_personal_id(self.cleaned_data["username"])
 
-    def confirm_login_allowed(self, user: AbstractBaseUser) -> None:
-        super().confirm_login_allowed(user)
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
         # A user without an identity (a superuser made by hand) has no claims to assert.
-        if not EidAccount.objects.filter(user_id=user.pk).exists():
-            raise ValidationError(
-                self.error_messages["invalid_login"],
-                code="invalid_login",
-                params={"username": self.username_field.verbose_name},
-            )
+        user = self.user_cache
+        if user is not None and not EidAccount.objects.filter(user_id=user.pk).exists():
+            raise self.get_invalid_login_error()
+        return cleaned_data
 
 
 def _account_rates() -> list[ratelimit.Rate]:
@@ -103,7 +108,7 @@ def _address_rates() -> list[ratelimit.Rate]:
     return [ratelimit.configured_rate(ADDRESS_SCOPE)]
 
 
-class SignInView(SecurityHeadersMixin, auth_views.LoginView):
+class SignInView(auth_views.LoginView):
     form_class = PersonalIdAuthenticationForm
     template_name = "eid/sign_in.html"
     # Show the form even to a signed-in visitor: prompt=login and switching demo accounts.
@@ -146,14 +151,15 @@ class SignInView(SecurityHeadersMixin, auth_views.LoginView):
         personal_id, _address = self._attempt_keys()
         context = self.get_context_data(
             form=self.form_class(self.request, initial={"username": personal_id}),
-            blocked=_("Too many failed attempts. Please wait %(seconds)d seconds.") % {"seconds": retry_after},
+            blocked=_("Too many failed attempts. Please wait %(seconds)d seconds.")
+            % {"seconds": retry_after},
         )
         response = render(self.request, self.template_name, context, status=429)
         response.headers["Retry-After"] = str(retry_after)
         return response
 
 
-class SignOutView(SecurityHeadersMixin, auth_views.LogoutView):
+class SignOutView(auth_views.LogoutView):
     """GET shows a sign-out button (a GET must not sign anybody out); POST signs out."""
 
     template_name = "eid/signed_out.html"
@@ -163,7 +169,7 @@ class SignOutView(SecurityHeadersMixin, auth_views.LogoutView):
         return render(request, "eid/sign_out.html")
 
 
-class HomeView(SecurityHeadersMixin, TemplateView):
+class HomeView(TemplateView):
     """What this process is, and who is signed in to it."""
 
     template_name = "eid/home.html"
@@ -175,3 +181,8 @@ class HomeView(SecurityHeadersMixin, TemplateView):
             EidAccount.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
         )
         return context
+
+
+home = with_security_headers(HomeView.as_view())
+sign_in = with_security_headers(SignInView.as_view())
+sign_out = with_security_headers(SignOutView.as_view())

@@ -440,7 +440,9 @@ def grant_role(*, actor: Actor, username: str, role: str, agency_code: str = "")
 @transaction.atomic
 def revoke_role(*, actor: OfficialActor, assignment_id: int) -> RoleAssignment:
     assignment = selectors.get_role_assignment(actor, assignment_id)
-    assignment = RoleAssignment.objects.select_for_update().select_related("agency").get(pk=assignment.pk)
+    # lock only the assignment row: PostgreSQL refuses FOR UPDATE on the nullable side of the join
+    locked = RoleAssignment.objects.select_for_update(of=("self",)).select_related("agency")
+    assignment = locked.get(pk=assignment.pk)
     agency_code = assignment.agency.code if assignment.agency else ""
     if assignment.role == Role.PLATFORM_ADMIN or not agency_code:
         if not actor.is_platform_admin:

@@ -171,7 +171,9 @@ class Command(BaseCommand):
         )
 
     def _print_accounts(self) -> None:
-        self.stdout.write(f"{'personal ID':<13} {'level':<6} {'born':<11} {'sex':<7} {'province of birth':<18} name")
+        self.stdout.write(
+            f"{'personal ID':<13} {'level':<6} {'born':<11} {'sex':<7} {'province of birth':<18} name"
+        )
         for account in DEMO_ACCOUNTS:
             note = f"  ({account.note})" if account.note else ""
             self.stdout.write(
