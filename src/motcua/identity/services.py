@@ -251,12 +251,33 @@ def authorise(
     )
     if existing is not None and sorted(existing.scope) == codes:
         return existing
-    representation = Representation.objects.create(
+    return _create_representation(
+        actor=actor,
         representative=representative,
         represented=grantor,
         basis=RepresentationBasis.AUTHORISATION,
         scope=codes,
         valid_from=today,
+        valid_until=valid_until,
+    )
+
+
+def _create_representation(
+    *,
+    actor: Actor,
+    representative: Applicant,
+    represented: Applicant,
+    basis: RepresentationBasis,
+    scope: list[str],
+    valid_from: datetime.date,
+    valid_until: datetime.date,
+) -> Representation:
+    representation = Representation.objects.create(
+        representative=representative,
+        represented=represented,
+        basis=basis,
+        scope=scope,
+        valid_from=valid_from,
         valid_until=valid_until,
     )
     record_change(
@@ -266,9 +287,9 @@ def authorise(
         subject_id=str(representation.public_id),
         changes={
             "representative": [None, str(representative.public_id)],
-            "represented": [None, str(grantor.public_id)],
-            "basis": [None, representation.basis],
-            "scope": [None, codes],
+            "represented": [None, str(represented.public_id)],
+            "basis": [None, basis],
+            "scope": [None, scope],
             "valid_until": [None, valid_until.isoformat()],
         },
     )
@@ -337,7 +358,8 @@ def record_representation(
     )
     if existing is not None:
         return existing
-    representation = Representation.objects.create(
+    return _create_representation(
+        actor=actor,
         representative=representative,
         represented=represented,
         basis=basis,
@@ -345,19 +367,6 @@ def record_representation(
         valid_from=valid_from,
         valid_until=valid_until,
     )
-    record_change(
-        actor=actor,
-        type=EventType.REPRESENTATION_GRANTED,
-        subject_type="representation",
-        subject_id=str(representation.public_id),
-        changes={
-            "representative": [None, str(representative.public_id)],
-            "represented": [None, str(represented.public_id)],
-            "basis": [None, basis],
-            "valid_until": [None, valid_until.isoformat()],
-        },
-    )
-    return representation
 
 
 # --- officials ------------------------------------------------------------------------------------
