@@ -8,7 +8,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from motcua.api.errors import ErrorOut
+from motcua.api.errors import DENIALS, ErrorOut
 from motcua.documents import selectors, services
 from motcua.documents.models import StoredFile
 from motcua.documents.views import file_response
@@ -16,7 +16,6 @@ from motcua.identity.actors import ApplicantActor
 from motcua.identity.permissions import applicant_auth
 
 router = Router(tags=["documents"])
-DENIALS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class FileOut(Schema):

@@ -10,14 +10,13 @@ import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from motcua.api.errors import ErrorOut
+from motcua.api.errors import DENIALS, ErrorOut
 from motcua.identity import selectors, services
 from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
 from motcua.identity.models import Applicant, Representation
 from motcua.identity.permissions import applicant_auth, official_auth
 
 router = Router(tags=["identity"])
-DENIALS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class ApplicantOut(Schema):

@@ -59,7 +59,7 @@ def applicant_required(view: View) -> View:
         if isinstance(actor, ApplicantActor):
             response: HttpResponse = view(request, *args, **kwargs)
             return response
-        if actor is None and not _is_official_user(request):
+        if actor is None and not signed_in_official(request) is not None:
             return redirect_to_login(request.get_full_path(), reverse("identity:sign-in"))
         raise PermissionDenied
 
@@ -73,7 +73,7 @@ def official_required(view: View) -> View:
         if isinstance(actor, OfficialActor):
             response: HttpResponse = view(request, *args, **kwargs)
             return response
-        if _is_official_user(request):  # password given, second factor still missing
+        if signed_in_official(request) is not None:  # password given, second factor still missing
             return redirect_to_login(request.get_full_path(), reverse("identity:official-second-factor"))
         if actor is None:
             return redirect_to_login(request.get_full_path(), reverse("identity:official-sign-in"))
@@ -82,9 +82,12 @@ def official_required(view: View) -> View:
     return declare(Access.OFFICIAL)(wrapper)  # type: ignore[return-value]
 
 
-def _is_official_user(request: HttpRequest) -> bool:
+def signed_in_official(request: HttpRequest) -> User | None:
+    """The official whose password was accepted, whether or not the second factor is done yet."""
     user = getattr(request, "user", None)
-    return isinstance(user, User) and user.is_authenticated and user.kind == UserKind.OFFICIAL
+    if isinstance(user, User) and user.is_authenticated and user.kind == UserKind.OFFICIAL:
+        return user
+    return None
 
 
 class _ActorAuth(SessionAuth):
@@ -96,7 +99,7 @@ class _ActorAuth(SessionAuth):
         actor = actor_for(request)
         if isinstance(actor, self.actor_type):
             return actor
-        if actor is not None or _is_official_user(request):
+        if actor is not None or signed_in_official(request) is not None:
             raise AuthorizationError(message="This operation is not available to your account.")
         return None
 

@@ -31,7 +31,12 @@ from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for
 from motcua.identity.auth import LOGIN_ERROR_SESSION_KEY
 from motcua.identity.forms import AuthorisationForm, GrantRoleForm, OfficialSignInForm, TokenForm
 from motcua.identity.models import User, UserKind
-from motcua.identity.permissions import applicant_required, official_required, sign_in_step
+from motcua.identity.permissions import (
+    applicant_required,
+    official_required,
+    sign_in_step,
+    signed_in_official,
+)
 
 ENROLMENT_KEY_SESSION = "identity.totp_enrolment_key"
 LOGIN_ERRORS = {
@@ -189,17 +194,10 @@ def official_sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "identity/official_sign_in.html", {"form": form, "next": next_url}, status=status)
 
 
-def _pending_official(request: HttpRequest) -> User | None:
-    user = getattr(request, "user", None)
-    if isinstance(user, User) and user.is_authenticated and user.kind == UserKind.OFFICIAL:
-        return user
-    return None
-
-
 @sign_in_step
 @require_http_methods(["GET", "POST"])
 def official_second_factor(request: HttpRequest) -> HttpResponse:
-    user = _pending_official(request)
+    user = signed_in_official(request)
     if user is None:
         return redirect("identity:official-sign-in")
     next_url = _next_url(request, reverse("identity:official-home"))
@@ -233,7 +231,7 @@ def official_second_factor(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def official_enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: set up the authenticator app (scan the QR code, confirm one code)."""
-    user = _pending_official(request)
+    user = signed_in_official(request)
     if user is None:
         return redirect("identity:official-sign-in")
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
