@@ -10,7 +10,8 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from motcua.core.actors import ActorRef
-from motcua.core.audit import GENESIS, verify_audit_log
+from motcua.core.audit import verify_audit_log
+from motcua.core.hashchain import GENESIS
 from motcua.core.models import AuditChainHead, AuditEntry, CalendarExceptionKind
 from motcua.core.services import record_change, set_calendar_exception
 from motcua.core.types import EventType

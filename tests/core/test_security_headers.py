@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import subprocess
@@ -33,6 +34,8 @@ def test_api_docs_are_served_locally_with_only_inline_styles_allowed(client):
 
 
 def test_deploy_checks_pass_in_production_settings(tmp_path):
+    jwks = tmp_path / "registries-jwks.json"
+    jwks.write_text('{"keys": []}')
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DATABASE_URL", "DEBUG"))}
     env.update(
         {
@@ -48,6 +51,9 @@ def test_deploy_checks_pass_in_production_settings(tmp_path):
             "OIDC_OP_ISSUER": "https://eid.example/o",
             "OIDC_RP_CLIENT_ID": "motcua",
             "OIDC_RP_CLIENT_SECRET": "s" * 40,
+            "MOTCUA_EXCHANGE_KEY_SECRET": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "MOTCUA_REGISTRIES_URL": "https://registries.dichvucong.example",
+            "MOTCUA_REGISTRIES_JWKS_FILE": str(jwks),
         }
     )
     result = subprocess.run(

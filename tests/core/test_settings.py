@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -32,6 +33,17 @@ def _run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str
     )
 
 
+def _exchange(tmp_path: Path) -> dict[str, str]:
+    """The exchange's production settings: a key-encryption secret and pinned registry keys."""
+    jwks = tmp_path / "registries-jwks.json"
+    jwks.write_text('{"keys": []}')
+    return {
+        "MOTCUA_EXCHANGE_KEY_SECRET": base64.b64encode(b"k" * 32).decode(),
+        "MOTCUA_REGISTRIES_URL": "https://registries.example",
+        "MOTCUA_REGISTRIES_JWKS_FILE": str(jwks),
+    }
+
+
 def test_production_refuses_to_start_and_names_every_missing_variable(tmp_path):
     result = _run_settings(tmp_path, MOTCUA_ENV="production")
     assert result.returncode != 0
@@ -45,6 +57,9 @@ def test_production_refuses_to_start_and_names_every_missing_variable(tmp_path):
         "OIDC_OP_ISSUER",
         "OIDC_RP_CLIENT_ID",
         "OIDC_RP_CLIENT_SECRET",
+        "MOTCUA_EXCHANGE_KEY_SECRET",
+        "MOTCUA_REGISTRIES_URL",
+        "MOTCUA_REGISTRIES_JWKS_FILE",
     ):
         assert name in result.stderr
     assert not (tmp_path / "var" / "secret_key").exists()
@@ -64,6 +79,7 @@ def test_production_refuses_debug(tmp_path):
         OIDC_OP_ISSUER="https://eid.example/o",
         OIDC_RP_CLIENT_ID="motcua",
         OIDC_RP_CLIENT_SECRET="s" * 40,
+        **_exchange(tmp_path),
     )
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
@@ -82,9 +98,34 @@ def test_production_starts_when_configured(tmp_path):
         OIDC_OP_ISSUER="https://eid.example/o",
         OIDC_RP_CLIENT_ID="motcua",
         OIDC_RP_CLIENT_SECRET="s" * 40,
+        **_exchange(tmp_path),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_the_exchange_refuses_a_weak_key_secret_or_unpinned_registry_keys(tmp_path):
+    weak = _run_settings(tmp_path, MOTCUA_EXCHANGE_KEY_SECRET=base64.b64encode(b"short").decode())
+    assert weak.returncode != 0
+    assert "MOTCUA_EXCHANGE_KEY_SECRET must be 32 random bytes" in weak.stderr
+    production = {
+        "MOTCUA_ENV": "production",
+        "SECRET_KEY": "x" * 60,
+        "DATABASE_URL": "postgres://u@db/motcua",
+        "ALLOWED_HOSTS": "dichvucong.example",
+        "EMAIL_HOST": "smtp.example",
+        "DEFAULT_FROM_EMAIL": "no-reply@example",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
+        "OIDC_OP_ISSUER": "https://eid.example/o",
+        "OIDC_RP_CLIENT_ID": "motcua",
+        "OIDC_RP_CLIENT_SECRET": "s" * 40,
+        **_exchange(tmp_path),
+        "MOTCUA_REGISTRIES_JWKS_FILE": str(tmp_path / "missing.json"),
+    }
+    unpinned = _run_settings(tmp_path, **production)
+    assert unpinned.returncode != 0
+    assert "MOTCUA_REGISTRIES_JWKS_FILE" in unpinned.stderr
+    assert "does not exist" in unpinned.stderr
 
 
 def test_development_defaults_to_sqlite_under_var_and_generates_a_private_secret(tmp_path):

@@ -10,19 +10,15 @@ outside the database (signed and timestamped) is the next step (docs/threat-mode
 
 from __future__ import annotations
 
-import datetime
-import hashlib
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from motcua.core.hashchain import GENESIS, BrokenLink, VerifyReport, canonical_time, content_digest
 from motcua.core.models import AuditChainHead, AuditEntry
 
-GENESIS = "0" * 64
 PLATFORM_CHAIN = "platform"
 
 
@@ -30,15 +26,11 @@ def chain_for(agency_code: str) -> str:
     return agency_code or PLATFORM_CHAIN
 
 
-def _canonical_time(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def entry_digest(entry: AuditEntry, prev_hash: str) -> str:
     content: dict[str, Any] = {
         "prev": prev_hash,
         "chain": entry.chain,
-        "occurred_at": _canonical_time(entry.occurred_at),
+        "occurred_at": canonical_time(entry.occurred_at),
         "type": entry.type,
         "actor": [entry.actor_kind, entry.actor_id, entry.actor_agency_code],
         "agency": entry.agency_code,
@@ -46,8 +38,7 @@ def entry_digest(entry: AuditEntry, prev_hash: str) -> str:
         "changes": entry.changes,
         "request_id": entry.request_id,
     }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return content_digest(content)
 
 
 def _locked_head(chain: str) -> AuditChainHead:
@@ -73,28 +64,6 @@ def append_entry(entry: AuditEntry) -> AuditEntry:
         last_entry_id=entry.pk, last_hash=entry.entry_hash, length=F("length") + 1
     )
     return entry
-
-
-@dataclass(frozen=True)
-class BrokenLink:
-    chain: str
-    entry_id: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"entry #{self.entry_id}" if self.entry_id is not None else "chain head"
-        return f"chain {self.chain}: {where}: {self.reason}"
-
-
-@dataclass
-class VerifyReport:
-    chains: int = 0
-    entries: int = 0
-    broken: list[BrokenLink] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.broken
 
 
 def _entries(chain: str, batch: int = 2000) -> Iterator[AuditEntry]:
@@ -131,7 +100,7 @@ def verify_chain(head: AuditChainHead) -> tuple[int, BrokenLink | None]:
 def verify_audit_log() -> VerifyReport:
     report = VerifyReport()
     heads = {head.chain: head for head in AuditChainHead.objects.order_by("chain")}
-    orphan_chains = set(AuditEntry.objects.values_list("chain", flat=True).distinct()) - set(heads)
+    orphan_chains = set(AuditEntry.objects.order_by().values_list("chain", flat=True).distinct()) - set(heads)
     for chain in sorted(orphan_chains):
         report.broken.append(BrokenLink(chain, None, "entries exist but the chain head is missing"))
     for head in heads.values():

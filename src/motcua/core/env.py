@@ -7,9 +7,13 @@ that names the variable.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -67,15 +71,56 @@ def development_secret(var_dir: Path, name: str) -> str:
     processes that need the same secret (the platform and the bundled eID provider share
     the OIDC client secret) read the same file.
     """
-    path = var_dir / name
+    return _development_value(var_dir / name, lambda: secrets.token_urlsafe(50))
+
+
+def development_key(var_dir: Path, name: str, *, size: int = 32) -> str:
+    """Like ``development_secret``, for a binary key: ``size`` random bytes in base64."""
+    return _development_value(var_dir / name, lambda: base64.b64encode(secrets.token_bytes(size)).decode())
+
+
+def _development_value(path: Path, make: Callable[[], str]) -> str:
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
+    value = make()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # created by the other process meanwhile
         return path.read_text().strip()
     with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+        handle.write(value)
+    return value
+
+
+@dataclass(frozen=True)
+class BaseUrl:
+    """A service's public base URL (``http://127.0.0.1:8001``), checked: scheme, host, no path."""
+
+    url: str
+    scheme: str
+    netloc: str
+    host: str  # as ALLOWED_HOSTS wants it: IPv6 in brackets
+
+    @property
+    def origin(self) -> str:
+        return f"{self.scheme}://{self.netloc}"
+
+    def allowed_hosts(self, *, production: bool) -> list[str]:
+        """This host only in production; the loopback names too in development and tests."""
+        return [self.host] if production else sorted({self.host, "localhost", "127.0.0.1", "[::1]"})
+
+
+def env_base_url(name: str, default: str) -> BaseUrl:
+    url = env_str(name, default).rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path:
+        raise ImproperlyConfigured(f"{name} must be a base URL like {default} (no path), got {url!r}.")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return BaseUrl(url=url, scheme=parts.scheme, netloc=parts.netloc, host=host)
+
+
+def service_secret_key(name: str, var_dir: Path, *, production: bool) -> str:
+    """A separate service's Django secret key: from ``name`` (required in production), else kept
+    under ``var_dir`` for development."""
+    return env_str(name) if production else env_str(name, "") or development_secret_key(var_dir)

@@ -37,3 +37,15 @@ class EventType(models.TextChoices):
     ROLE_REVOKED = "identity.role_revoked", "Role revoked"
     # documents
     FILE_UPLOADED = "documents.file_uploaded", "File uploaded"
+    # exchange
+    EXCHANGE_KEYS_CREATED = "exchange.keys_created", "Exchange keys created"
+    EXCHANGE_KEY_ROTATED = "exchange.key_rotated", "Exchange key rotated (pending)"
+    EXCHANGE_KEY_ACTIVATED = "exchange.key_activated", "Exchange key activated"
+    CONSENT_GIVEN = "exchange.consent_given", "Consent to data use given"
+    DATA_PULLED = "exchange.data_pulled", "Data pulled from registries"
+    # dossiers
+    DRAFT_STARTED = "dossiers.draft_started", "Draft started"
+    DRAFT_DATA_RECEIVED = "dossiers.draft_data_received", "Registry data received for a draft"
+    DRAFT_SAVED = "dossiers.draft_saved", "Draft saved"
+    DRAFT_COMPONENT_UPLOADED = "dossiers.draft_component_uploaded", "Draft component uploaded"
+    DRAFTS_PURGED = "dossiers.drafts_purged", "Abandoned drafts purged"

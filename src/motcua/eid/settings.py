@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.hazmat.primitives import serialization
@@ -29,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.env import development_secret_key, env_bool, env_int, env_list, env_str
+from motcua.core.env import env_base_url, env_bool, env_int, env_list, env_str, service_secret_key
 from motcua.core.logging import configure_structlog, logging_config
 from motcua.core.ratelimit import Rate
 
@@ -58,27 +57,15 @@ if IS_PRODUCTION and DEBUG:
 
 if not IS_PRODUCTION:
     EID_VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # development secrets and signing key
-SECRET_KEY = (
-    env_str("MOTCUA_EID_SECRET_KEY")
-    if IS_PRODUCTION
-    else env_str("MOTCUA_EID_SECRET_KEY", "") or development_secret_key(EID_VAR_DIR)
-)
+SECRET_KEY = service_secret_key("MOTCUA_EID_SECRET_KEY", EID_VAR_DIR, production=IS_PRODUCTION)
 
 # --- Public address ---------------------------------------------------------------------------
-EID_URL = env_str("MOTCUA_EID_URL", "http://127.0.0.1:8001").rstrip("/")
-_public = urlsplit(EID_URL)
-if _public.scheme not in {"http", "https"} or not _public.hostname or _public.path:
-    raise ImproperlyConfigured(
-        f"MOTCUA_EID_URL must be a base URL like http://127.0.0.1:8001 (no path), got {EID_URL!r}."
-    )
-_public_host = f"[{_public.hostname}]" if ":" in _public.hostname else _public.hostname
+_public = env_base_url("MOTCUA_EID_URL", "http://127.0.0.1:8001")
+EID_URL = _public.url
 ISSUER = f"{EID_URL}/o"  # the discovery document is <ISSUER>/.well-known/openid-configuration
 
-ALLOWED_HOSTS = env_list(
-    "MOTCUA_EID_ALLOWED_HOSTS",
-    [_public_host] if IS_PRODUCTION else sorted({_public_host, "localhost", "127.0.0.1", "[::1]"}),
-)
-CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+ALLOWED_HOSTS = env_list("MOTCUA_EID_ALLOWED_HOSTS", _public.allowed_hosts(production=IS_PRODUCTION))
+CSRF_TRUSTED_ORIGINS = [_public.origin]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
