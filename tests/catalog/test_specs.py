@@ -86,6 +86,18 @@ def test_a_valid_directory_loads(spec_dir):
             "components[0]: 'legal_basis' is a required property",
         ),
         (
+            lambda s: s["components"][0].pop("legal_basis_code"),
+            "components[0]: 'legal_basis_code' is a required property",
+        ),
+        (
+            lambda s: s["components"][0].update(subject="form.deceased_personal_id"),
+            "components[0].subject: 'deceased_personal_id' is not a field of the form",
+        ),
+        (
+            lambda s: s["components"][0].update(subject="the deceased"),
+            "components[0].subject: 'the deceased' does not match",
+        ),
+        (
             lambda s: s["components"][3].update(max_size_mb=500),
             "components[3].max_size_mb: 500 is greater than the maximum of 50",
         ),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 VOCABULARIES: dict[str, dict[str, Promise]] = {
@@ -33,6 +37,30 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "vehicle": _("Vehicle registration database"),
         "judicial_records": _("Judicial-record database"),
     },
+    # legal bases of data components (their codes in the registries' policy)
+    "legal_basis": {
+        "qd-06-2022": _(
+            "Decision 06/QĐ-TTg of 06/01/2022 of the Prime Minister (Project 06) on population data, "
+            "electronic identification and authentication"
+        ),
+        "nd-63-2024": _(
+            "Decree 63/2024/NĐ-CP of 10/06/2024 on the electronic interconnection of two groups of "
+            "administrative procedures"
+        ),
+        "qd-1449-bhxh-2024": _("Decision 1449/QĐ-BHXH of 19/08/2024 of Vietnam Social Security"),
+        "luat-lltp-2009": _("Law on Judicial Records 2009"),
+        "luat-bvdlcn-2025": _("Law on Personal Data Protection No. 91/2025/QH15"),
+    },
+    # common values of form choices, for specs that give no x-enum-labels
+    "enum_value": {
+        "male": _("Male"),
+        "female": _("Female"),
+        "mother": _("Mother"),
+        "father": _("Father"),
+        "grandparent": _("Grandparent"),
+        "relative": _("Other relative"),
+        "other": _("Someone else"),
+    },
     "fee_kind": {
         "none": _("No fee"),
         "fixed": _("Fixed fee"),
@@ -55,6 +83,14 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "ministry": _("Ministry"),
     },
 }
+
+
+def localised(text: Any) -> str:
+    """Pick the active language from a ``{"vi": ..., "en": ...}`` text of a spec (Vietnamese as fallback)."""
+    if isinstance(text, Mapping):
+        language = "en" if (get_language() or "vi").startswith("en") else "vi"
+        return str(text.get(language) or text.get("vi") or "")
+    return "" if text is None else str(text)
 
 
 def label_for(vocabulary: str, value: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -47,6 +47,13 @@ class ComponentSpec:
     fields: tuple[str, ...]
     registry_could_provide: str | None
     raw: dict[str, Any]
+
+
+def subject_field_of(component: Mapping[str, Any]) -> str:
+    """The form field where the applicant enters the ID of whom a data component is about, or ""
+    when it is about the applicant (``subject: applicant``, the default)."""
+    kind, _sep, name = str(component.get("subject", "applicant")).partition(".")
+    return name if kind == "form" else ""
 
 
 @dataclass(frozen=True)
@@ -186,6 +193,12 @@ def _check_procedure(spec: dict[str, Any], source: Path, decisions_dir: Path) ->
         if component.get("id") in seen:
             problems.append(f"components[{index}].id: duplicate component id {component.get('id')!r}")
         seen.add(component.get("id"))
+        subject_field = subject_field_of(component)
+        if subject_field and subject_field not in properties:
+            problems.append(
+                f"components[{index}].subject: {subject_field!r} is not a field of the form "
+                "(the applicant enters the subject's personal ID number there)"
+            )
     fees = spec.get("fees", {})
     if fees.get("kind") == "dmn":
         decision = decisions_dir / str(fees.get("decision"))
