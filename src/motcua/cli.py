@@ -1,7 +1,9 @@
 """The ``motcua`` command: Django's management commands with motcua's settings.
 
 ``motcua catalog lint``, ``motcua units load``, ``motcua runserver`` ... are the same as
-``python -m django <command> --settings=motcua.settings``.
+``python -m django <command> --settings=motcua.settings``. ``motcua registries <command>`` runs
+a command of the reference registries instead, a separate Django project with its own
+settings and database (``motcua-registries <command>`` is the same).
 """
 
 from __future__ import annotations
@@ -11,10 +13,16 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    arguments = argv if argv is not None else sys.argv[1:]
+    if arguments[:1] == ["registries"]:
+        from motcua.registries.cli import main as registries_main
+
+        registries_main(arguments[1:])
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["motcua", *(argv if argv is not None else sys.argv[1:])])
+    execute_from_command_line(["motcua", *arguments])
 
 
 if __name__ == "__main__":

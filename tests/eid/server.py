@@ -16,25 +16,15 @@ HTTP only: its database is never opened from the test process.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
-import requests
+from tests.gunicorn import BIN, GunicornProcess
 
-BIN = Path(sys.executable).parent
 DISCOVERY_PATH = "/o/.well-known/openid-configuration"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class EidServer:
@@ -53,16 +43,18 @@ class EidServer:
         self.redirect_uris = list(redirect_uris)
         self.client_id = client_id
         self.extra_env = dict(env or {})
-        self.startup_timeout = startup_timeout
-        self.port = free_port()
         self.discovery: dict[str, Any] = {}
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
+        self.server = GunicornProcess(
+            app="motcua.eid.wsgi:application",
+            log_file=self.directory / "server.log",
+            ready_path=DISCOVERY_PATH,
+            startup_timeout=startup_timeout,
+        )
 
     # --- where things are ---------------------------------------------------------------------
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.server.base_url
 
     @property
     def var_dir(self) -> Path:
@@ -175,66 +167,11 @@ class EidServer:
         for step in (self.command("migrate", "--noinput", "-v", "0"), self.seed()):
             if step.returncode != 0:
                 raise RuntimeError(f"eID provider set-up failed:\n{step.stdout}\n{step.stderr}")
-        for _attempt in range(3):
-            if self._serve():
-                return self
-            if "Connection in use" not in self.log_file.read_text(errors="replace"):
-                break
-            self.port = free_port()  # another process took the port before gunicorn bound it
-        raise RuntimeError(
-            f"eID provider did not answer at {self.base_url}{DISCOVERY_PATH} within "
-            f"{self.startup_timeout:.0f} s. Its output:\n" + self.log_file.read_text(errors="replace")
-        )
-
-    def _serve(self) -> bool:
-        """Start gunicorn and wait for the discovery document; False (and stopped) if it never came."""
-        self._log = self.log_file.open("ab")
-        self.process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "motcua.eid.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-                "--threads",
-                "4",
-                "--graceful-timeout",
-                "5",
-                "--no-control-socket",  # several providers (and the platform) may run at once
-            ],
-            env=self.env(),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            try:
-                response = requests.get(self.base_url + DISCOVERY_PATH, timeout=2)
-            except requests.ConnectionError:
-                pass
-            else:
-                if response.status_code == 200:
-                    self.discovery = response.json()
-                    return True
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.1)
-        self.stop()
-        return False
+        self.server.start(self.env, on_ready=lambda response: setattr(self, "discovery", response.json()))
+        return self
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-            self.process = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        self.server.stop()
 
     def __enter__(self) -> EidServer:
         return self.start()

@@ -22,6 +22,7 @@ from motcua.core.errors import MotcuaError
 from motcua.eid.accounts import DEMO_ACCOUNTS
 from motcua.identity import services
 from motcua.identity.models import Applicant, RepresentationBasis, Role, User
+from motcua.registries.data.demo import DEMO_COMPANY  # the company the registries know too
 
 DEMO_OFFICIAL_PASSWORD = "can-bo-demo-2025"  # noqa: S105 - a documented demo credential
 COMMUNE_A = "00004"  # Ba Đình ward, Hà Nội
@@ -49,7 +50,6 @@ DEMO_OFFICIALS = (
     DemoOfficial("giamsat.hanoi", "Trịnh Văn Phúc", ((Role.SUPERVISOR, "UBNDT.01"),)),
     DemoOfficial("quantri.nentang", "Quản trị nền tảng", ((Role.PLATFORM_ADMIN, ""),)),
 )
-DEMO_COMPANY = ("0109876543", "Công ty TNHH Dịch vụ Số Sông Hồng")
 
 
 def refuse_in_production() -> None:

@@ -1,0 +1,177 @@
+"""Who may ask the registries, with which keys, and the append-only, hash-chained access log.
+
+The records themselves live in the ``registry_data`` app (``motcua.registries.data``). Here:
+
+- ``Agency`` and ``AgencyKey``: the requesters registered by the registry operator (imported
+  from the platform's registration file) and their Ed25519 public keys; a key is never deleted,
+  only revoked, so old log entries still name a known key.
+- ``LogEntry``: one row per request, served or refused, and per administrative change. Rows are
+  written once and never edited, except ``seal`` which the sealer sets once. Each row carries the
+  SHA-256 of its own content; ``LogSeal`` rows chain batches of entries per registry (the
+  "chain"), and ``LogHead`` holds each chain's last seal, so editing, deleting or moving a sealed
+  entry, or dropping seals at the end, is detected by ``motcua registries log verify``.
+  Sealing in batches keeps the request path to one insert (docs/registries.md, ADR 0010).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, NoReturn
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class Agency(models.Model):
+    code = models.CharField(max_length=64, primary_key=True)
+    name = models.CharField(max_length=255)
+    agency_type = models.CharField(max_length=48)
+    province_code = models.CharField(max_length=2, blank=True)
+    is_active = models.BooleanField(default=True)
+    registered_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    # Declared for mypy: the Django plugin checks against the platform's settings, where this
+    # project's apps are not installed (as in motcua.eid.models).
+    objects: ClassVar[models.Manager[Agency]] = models.Manager()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class AgencyKey(models.Model):
+    kid = models.CharField(max_length=64, primary_key=True)  # RFC 7638 thumbprint
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="keys")
+    public_jwk = models.JSONField()
+    added_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    agency_id: str
+    objects: ClassVar[models.Manager[AgencyKey]] = models.Manager()
+
+    class Meta:
+        ordering = ["agency_id", "added_at"]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}:{self.kid[:12]}"
+
+
+class Outcome(models.TextChoices):
+    SERVED = "served", "Served"
+    NOT_FOUND = "not_found", "Subject not found"
+    REFUSED = "refused", "Refused"
+    ADMIN = "admin", "Administrative change"
+
+
+class LogQuerySet(models.QuerySet["LogEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("The access log is append-only.")
+
+    def mark_sealed(self, seal: LogSeal) -> int:
+        """The one permitted change: the sealer records which seal covers these entries."""
+        return models.QuerySet.update(self, seal=seal)
+
+
+class LogEntry(models.Model):
+    """One access, refusal or administrative change. Personal data: only the subject's ID."""
+
+    occurred_at = models.DateTimeField(default=timezone.now)
+    chain = models.CharField(max_length=32)  # a registry code, "access_log", "gateway" or "admin"
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    error_code = models.CharField(max_length=40, blank=True)
+    agency_code = models.CharField(max_length=64, blank=True)  # as claimed; see is_verified
+    key_id = models.CharField(max_length=64, blank=True)
+    is_verified = models.BooleanField(default=False)  # the signature verified with a registered key
+    procedure_code = models.CharField(max_length=64, blank=True)
+    dossier_ref = models.CharField(max_length=64, blank=True)
+    purpose = models.CharField(max_length=300, blank=True)
+    legal_basis = models.CharField(max_length=64, blank=True)
+    subject_id = models.CharField(max_length=16, blank=True)
+    fields = models.JSONField(default=list, blank=True)
+    consent_ref = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    # Set only on accepted requests: the unique index is the replay check, forever, not only
+    # within the time window.
+    nonce = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    request_digest = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    entry_hash = models.CharField(max_length=64)
+    seal = models.ForeignKey(
+        "LogSeal", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+
+    seal_id: int | None
+    objects: ClassVar[LogQuerySet] = LogQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["subject_id", "id"], name="registries_log_subject_idx"),
+            models.Index(
+                fields=["chain", "id"], name="registries_log_unsealed_idx", condition=Q(seal__isnull=True)
+            ),
+            models.Index(fields=["seal", "id"], name="registries_log_seal_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain}-{self.pk} {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The access log is append-only.")
+
+    @property
+    def reference(self) -> str:
+        """How responses and the platform name this entry: ``<chain>-<id>``."""
+        return f"{self.chain}-{self.pk}"
+
+
+class LogSeal(models.Model):
+    """A batch of one chain's entries: the digest of their hashes, linked to the previous seal."""
+
+    chain = models.CharField(max_length=32)
+    sealed_at = models.DateTimeField(default=timezone.now)
+    count = models.PositiveIntegerField()
+    first_entry_id = models.BigIntegerField()
+    last_entry_id = models.BigIntegerField()
+    entries_digest = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    seal_hash = models.CharField(max_length=64)
+
+    objects: ClassVar[models.Manager[LogSeal]] = models.Manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["chain", "id"], name="registries_seal_chain_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.chain} seal #{self.pk} ({self.count})"
+
+
+class LogHead(models.Model):
+    """The last seal of one chain; locked while sealing so the chain never forks."""
+
+    chain = models.CharField(max_length=32, primary_key=True)
+    last_seal_id = models.BigIntegerField(null=True)
+    last_hash = models.CharField(max_length=64)
+    seals = models.PositiveBigIntegerField(default=0)
+    entries = models.PositiveBigIntegerField(default=0)
+
+    objects: ClassVar[models.Manager[LogHead]] = models.Manager()
+
+    def __str__(self) -> str:
+        return f"{self.chain} ({self.entries})"

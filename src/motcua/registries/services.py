@@ -1,0 +1,365 @@
+"""What the registries do: answer signed requests, and record the operator's changes.
+
+Answering a query (``answer_query``), in order, each step refusing with a typed error:
+the message is a compact JWS naming a registered, unrevoked key (``unknown_key``) whose
+signature verifies (``bad_signature``) and whose agency is the issuer and is active
+(``unregistered_agency``); it is for this registry (``wrong_audience``), issued within the
+time window (``outside_time_window``) and carries a consent reference (``missing_consent``);
+the fields exist (``unknown_field``) and the legal basis grants them to this agency type for
+this procedure (``unknown_legal_basis``, ``not_covered_by_legal_basis``,
+``fields_not_allowed``); the subject is of a kind the registry holds (``invalid_subject``);
+and its nonce was never accepted before (``replay``). Every request, answered or refused, gets
+one access-log entry; every answer is signed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.exchange.protocol import (
+    ACCESS_LOG_PAGE,
+    HTTP_STATUS,
+    PING_AUDIENCE,
+    REQUEST_TYPE,
+    RESPONSE_TYPE,
+    AccessLogRequest,
+    ExchangeErrorCode,
+    ExchangeRequest,
+    ExchangeResponse,
+    ProtocolError,
+    check_time,
+    digest,
+    key_from_jwk,
+    parse,
+    sign,
+    verify,
+)
+from motcua.registries import conf, log, selectors
+from motcua.registries.data.records import REGISTRIES, fetch, is_valid_field, select, subject_kind
+from motcua.registries.keys import current_key
+from motcua.registries.models import Agency, AgencyKey, LogEntry, Outcome
+from motcua.registries.policy import policy
+from motcua.registries.selectors import KnownKey
+
+
+@dataclass(frozen=True)
+class Answer:
+    http_status: int
+    token: str
+
+
+def _verified(token: str, entry: LogEntry) -> tuple[dict[str, Any], KnownKey]:
+    """The claims of a request signed by a registered, active agency's unrevoked key."""
+    compact = parse(token)
+    entry.key_id = str(compact.header["kid"])[:64]
+    known = selectors.find_key(entry.key_id)
+    if known is None or known.revoked:
+        raise ProtocolError(ExchangeErrorCode.UNKNOWN_KEY, "No registered, unrevoked key has this kid.")
+    entry.agency_code = known.agency_code
+    claims = verify(compact, known.key, typ=REQUEST_TYPE)
+    if claims.get("iss") != known.agency_code:
+        raise ProtocolError(ExchangeErrorCode.UNREGISTERED_AGENCY, "The key is registered to another agency.")
+    if not known.agency_active:
+        raise ProtocolError(ExchangeErrorCode.UNREGISTERED_AGENCY, "The agency's registration is suspended.")
+    entry.is_verified = True
+    return claims, known
+
+
+def _describe(entry: LogEntry, request: ExchangeRequest | AccessLogRequest) -> None:
+    entry.request_id = request.request_id
+    entry.legal_basis = request.legal_basis
+    entry.purpose = request.purpose
+    entry.subject_id = request.subject
+    if isinstance(request, ExchangeRequest):
+        entry.procedure_code = request.procedure
+        entry.dossier_ref = request.dossier
+        entry.fields = list(request.fields)
+        entry.consent_ref = request.consent
+
+
+def _record_accepted(entry: LogEntry, nonce: str) -> None:
+    """Insert the entry with its nonce; a nonce seen before makes it a replay."""
+    entry.nonce = nonce
+    try:
+        log.writer.submit(entry)
+    except log.Replay:
+        entry.nonce = None
+        raise ProtocolError(
+            ExchangeErrorCode.REPLAY, "This nonce was already used: the request is a replay."
+        ) from None
+
+
+def _signed_answer(response: ExchangeResponse, status: int) -> Answer:
+    return Answer(status, sign(response.claims(), current_key(), typ=RESPONSE_TYPE))
+
+
+def delay(registry: str) -> None:
+    """Answer slowly when told to (MOTCUA_REGISTRIES_DELAY_MS: fault injection for tests and benchmarks)."""
+    milliseconds = conf.delay_ms().get(registry, 0)
+    if milliseconds:
+        time.sleep(milliseconds / 1000)
+
+
+Served = tuple[str, Any]  # the answer's status and data
+Serve = Callable[[LogEntry, dict[str, Any], KnownKey], Served]
+
+
+def _answer(token: str, *, chain: str, serve: Serve) -> Answer:
+    """Verify, let ``serve`` check and answer, log the request, sign the answer or the refusal.
+
+    ``serve`` gets the entry (to describe the request in it and set its outcome), the verified
+    claims and the key; it raises ``ProtocolError`` to refuse. Every request gets one entry."""
+    entry = LogEntry(chain=chain, request_digest=digest(token))
+    claims: dict[str, Any] = {}
+    try:
+        claims, known = _verified(token, entry)
+        status, data = serve(entry, claims, known)
+        _record_accepted(entry, str(claims["nonce"]))
+    except ProtocolError as refusal:
+        entry.outcome = Outcome.REFUSED
+        entry.error_code = refusal.code
+        entry.nonce = None
+        log.writer.submit(entry)
+        nonce = claims.get("nonce") if entry.is_verified else ""
+        response = ExchangeResponse(
+            registry=chain,
+            agency=entry.agency_code if entry.is_verified else "",
+            in_reply_to=nonce if isinstance(nonce, str) else "",
+            request_digest=entry.request_digest,
+            status="refused",
+            error_code=refusal.code,
+            error_message=refusal.message,
+            log_entry=entry.reference,
+        )
+        return _signed_answer(response, HTTP_STATUS.get(refusal.code, 400))
+    response = ExchangeResponse(
+        registry=chain,
+        agency=entry.agency_code,
+        in_reply_to=str(claims["nonce"]),
+        request_digest=entry.request_digest,
+        status=status,
+        data=data,
+        log_entry=entry.reference,
+    )
+    return _signed_answer(response, 200)
+
+
+def answer_query(registry: str, token: str) -> Answer:
+    """Answer one signed request to ``registry``."""
+
+    def serve(entry: LogEntry, claims: dict[str, Any], known: KnownKey) -> Served:
+        if registry not in REGISTRIES:
+            raise ProtocolError(ExchangeErrorCode.UNKNOWN_REGISTRY, f"There is no registry {registry!r}.")
+        request = ExchangeRequest.from_claims(claims)
+        _describe(entry, request)
+        if request.registry != registry:
+            raise ProtocolError(ExchangeErrorCode.WRONG_AUDIENCE, f"The request is for {request.audience}.")
+        check_time(request.issued_at, window_seconds=conf.request_window_seconds())
+        if not request.consent.strip():
+            raise ProtocolError(
+                ExchangeErrorCode.MISSING_CONSENT, "The request carries no consent reference."
+            )
+        unknown = [name for name in request.fields if not is_valid_field(registry, name)]
+        if unknown:
+            raise ProtocolError(
+                ExchangeErrorCode.UNKNOWN_FIELD, f"{registry} has no field: {', '.join(unknown)}."
+            )
+        policy().authorise(
+            registry=registry,
+            legal_basis=request.legal_basis,
+            procedure=request.procedure,
+            agency_type=known.agency_type,
+            fields=request.fields,
+        )
+        if subject_kind(request.subject) not in REGISTRIES[registry].subject_kinds:
+            raise ProtocolError(
+                ExchangeErrorCode.INVALID_SUBJECT, f"{registry} holds no subject of this kind."
+            )
+        delay(registry)
+        record = fetch(registry, request.subject)
+        if record is None:
+            entry.outcome = Outcome.NOT_FOUND
+            return "not_found", None
+        entry.outcome = Outcome.SERVED
+        return "ok", select(record, request.fields)
+
+    return _answer(token, chain=registry if registry in REGISTRIES else "gateway", serve=serve)
+
+
+def _access_log_view(entries: list[LogEntry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": entry.pk,
+            "reference": entry.reference,
+            "registry": entry.chain,
+            "agency_code": entry.agency_code,
+            "purpose": entry.purpose,
+            "procedure": entry.procedure_code,
+            "dossier": entry.dossier_ref,
+            "legal_basis": entry.legal_basis,
+            "fields": entry.fields,
+            "outcome": entry.outcome,
+            "error_code": entry.error_code,
+            "occurred_at": entry.occurred_at.isoformat(),
+        }
+        for entry in entries
+    ]
+
+
+def answer_signed_call(token: str, *, audience: str) -> Answer:
+    """The portal's calls that are not registry queries: a person's access log, and ping."""
+
+    def serve(entry: LogEntry, claims: dict[str, Any], known: KnownKey) -> Served:
+        request = AccessLogRequest.from_claims(claims)
+        _describe(entry, request)
+        if request.audience != audience:
+            raise ProtocolError(ExchangeErrorCode.WRONG_AUDIENCE, f"The request is for {request.audience}.")
+        check_time(request.issued_at, window_seconds=conf.request_window_seconds())
+        if audience == PING_AUDIENCE:
+            entry.outcome = Outcome.ADMIN
+            entry.detail = {"ping": True}
+            return "ok", {"agency": known.agency_code, "kid": known.kid}
+        policy().authorise_access_log(legal_basis=request.legal_basis, agency_type=known.agency_type)
+        if subject_kind(request.subject) is None:
+            raise ProtocolError(
+                ExchangeErrorCode.INVALID_SUBJECT, "Not a personal ID number or enterprise code."
+            )
+        entry.outcome = Outcome.SERVED
+        page = selectors.accesses_to(request.subject, before=request.before)
+        return "ok", {
+            "entries": _access_log_view(page),
+            "next_before": page[-1].pk if len(page) == ACCESS_LOG_PAGE else None,
+        }
+
+    return _answer(token, chain="gateway" if audience == PING_AUDIENCE else "access_log", serve=serve)
+
+
+# --- the operator's changes (audited in the "admin" chain) -------------------------------------
+
+
+@dataclass
+class ImportReport:
+    agencies_created: int = 0
+    agencies_updated: int = 0
+    keys_added: int = 0
+    keys_revoked: int = 0
+
+
+def _admin_entry(*, actor: str, action: str, detail: Mapping[str, Any]) -> None:
+    """One admin-chain entry per operator change, in the change's transaction."""
+    log.append(
+        LogEntry(
+            chain="admin",
+            outcome=Outcome.ADMIN,
+            is_verified=True,
+            purpose=action,
+            detail={"actor": actor, **detail},
+        )
+    )
+    selectors.forget_keys()
+
+
+@transaction.atomic
+def import_registrations(document: Mapping[str, Any], *, actor: str) -> ImportReport:
+    """Register the agencies and keys of a registration file from the platform (idempotent).
+
+    New agencies and keys are added, names and types updated, agencies missing from the file
+    left as they are, and keys the file lists under ``retired_keys`` revoked. Nothing is
+    written unless the whole file is valid."""
+    agencies = document.get("agencies")
+    if not isinstance(agencies, list):
+        raise ValueError("The registration file has no 'agencies' list.")
+    parsed: list[tuple[dict[str, Any], list[dict[str, Any]], list[str]]] = []
+    for index, raw in enumerate(agencies):
+        if not isinstance(raw, dict) or not raw.get("code") or not raw.get("agency_type"):
+            raise ValueError(f"agencies[{index}]: needs code, name and agency_type.")
+        keys = []
+        for key_index, jwk in enumerate(raw.get("keys", [])):
+            try:
+                key = key_from_jwk(jwk)
+            except ProtocolError as exc:
+                raise ValueError(f"agencies[{index}].keys[{key_index}]: {exc.message}") from None
+            if key.is_private:
+                raise ValueError(
+                    f"agencies[{index}].keys[{key_index}]: a private key; send public keys only."
+                )
+            keys.append({**dict(key.as_dict(private=False)), "kid": key.kid})
+        parsed.append((raw, keys, [str(kid) for kid in raw.get("retired_keys", [])]))
+    report = ImportReport()
+    now = timezone.now()
+    existing = {agency.code: agency for agency in Agency.objects.all()}
+    known_kids = set(AgencyKey.objects.values_list("kid", flat=True))
+    new_agencies, new_keys, retired = [], [], []
+    for raw, keys, retired_kids in parsed:
+        code = str(raw["code"])
+        agency = existing.get(code)
+        fields = {
+            "name": str(raw.get("name", ""))[:255],
+            "agency_type": str(raw["agency_type"])[:48],
+            "province_code": str(raw.get("province_code", ""))[:2],
+        }
+        if agency is None:
+            new_agencies.append(Agency(code=code, registered_at=now, updated_at=now, **fields))
+            report.agencies_created += 1
+        elif any(getattr(agency, name) != value for name, value in fields.items()):
+            Agency.objects.filter(code=code).update(updated_at=now, **fields)
+            report.agencies_updated += 1
+        for jwk in keys:
+            if jwk["kid"] not in known_kids:
+                new_keys.append(AgencyKey(kid=jwk["kid"], agency_id=code, public_jwk=jwk, added_at=now))
+                known_kids.add(jwk["kid"])
+        retired.extend(retired_kids)
+    Agency.objects.bulk_create(new_agencies, batch_size=2000)
+    AgencyKey.objects.bulk_create(new_keys, batch_size=2000)
+    report.keys_added = len(new_keys)
+    revoked_kids = sorted(
+        AgencyKey.objects.filter(kid__in=retired, revoked_at__isnull=True).values_list("kid", flat=True)
+    )
+    for start in range(0, len(revoked_kids), 500):
+        AgencyKey.objects.filter(kid__in=revoked_kids[start : start + 500]).update(revoked_at=now)
+    report.keys_revoked = len(revoked_kids)
+    _admin_entry(
+        actor=actor,
+        action="registrations imported",
+        detail={
+            "agencies_created": report.agencies_created,
+            "agencies_updated": report.agencies_updated,
+            "keys_added": sorted(key.kid for key in new_keys),
+            "keys_revoked": revoked_kids,
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def revoke_key(*, kid: str, reason: str, actor: str) -> AgencyKey:
+    key = AgencyKey.objects.select_for_update().filter(kid=kid).first()
+    if key is None:
+        raise ValueError(f"No registered key {kid}.")
+    if key.revoked_at is None:
+        AgencyKey.objects.filter(kid=kid).update(revoked_at=timezone.now())
+        _admin_entry(actor=actor, action="key revoked", detail={"kid": kid, "reason": reason})
+    key.refresh_from_db()
+    return key
+
+
+@transaction.atomic
+def set_agency_active(*, code: str, active: bool, actor: str) -> Agency:
+    agency = Agency.objects.select_for_update().filter(code=code).first()
+    if agency is None:
+        raise ValueError(f"No registered agency {code}.")
+    if agency.is_active != active:
+        Agency.objects.filter(code=code).update(is_active=active, updated_at=timezone.now())
+        _admin_entry(
+            actor=actor,
+            action="agency reinstated" if active else "agency suspended",
+            detail={"agency": code},
+        )
+    agency.refresh_from_db()
+    return agency
