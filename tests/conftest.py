@@ -1,7 +1,24 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from huey.contrib.djhuey import HUEY
+
+from motcua.exchange import client, keys, services
+from motcua.exchange.models import AgencyKey, KeyStatus
+from tests.exchange.server import RegistriesServer
+
+# Agencies of the test worlds that talk to the registries, with their type and province.
+REGISTERED_AGENCIES = {
+    "UBND.00004": ("commune_peoples_committee", "01", "Ủy ban nhân dân phường Ba Đình"),
+    "CAX.00004": ("commune_police", "01", "Công an phường Ba Đình"),
+    "UBND.00008": ("commune_peoples_committee", "01", "Ủy ban nhân dân phường Ngọc Hà"),
+    "CAX.00008": ("commune_police", "01", "Công an phường Ngọc Hà"),
+    "STP.01": ("provincial_justice_department", "01", "Sở Tư pháp thành phố Hà Nội"),
+    "BHXH.01": ("provincial_social_insurance", "01", "Bảo hiểm xã hội thành phố Hà Nội"),
+    "PORTAL": ("portal", "", "Cổng Dịch vụ công (motcua)"),
+}
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +27,73 @@ def _empty_task_queue():
     HUEY.flush()
     yield
     HUEY.flush()
+
+
+@pytest.fixture(scope="session")
+def registries_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistriesServer]:
+    """The reference registries as a real process, shared by the session (tests must leave it
+    usable: they may add registrations, never remove the shared ones)."""
+    with RegistriesServer(
+        tmp_path_factory.mktemp("registries"), env={"MOTCUA_REGISTRIES_KEY_CACHE_SECONDS": "0"}
+    ) as server:
+        yield server
+
+
+def registration(rows: list[AgencyKey]) -> dict:
+    return {
+        "agencies": [
+            {
+                "code": row.agency_code,
+                "agency_type": REGISTERED_AGENCIES[row.agency_code][0],
+                "province_code": REGISTERED_AGENCIES[row.agency_code][1],
+                "name": REGISTERED_AGENCIES[row.agency_code][2],
+                "keys": [row.public_jwk],
+            }
+            for row in rows
+        ]
+    }
+
+
+@pytest.fixture(scope="session")
+def registered_keys(registries_server: RegistriesServer) -> list[AgencyKey]:
+    """One key per test agency, registered with the session's registries once."""
+    rows = [services.new_agency_key(code, KeyStatus.ACTIVE) for code in REGISTERED_AGENCIES]
+    registries_server.import_registrations(registration(rows))
+    return rows
+
+
+def reset_exchange_state() -> None:
+    client._client.cache_clear()  # new HTTP client and circuit breakers
+    keys.forget_cached_keys()
+
+
+def copy_agency_keys(rows: list[AgencyKey]) -> None:
+    """Put the session's registered agency keys into this test's platform database."""
+    AgencyKey.objects.bulk_create(
+        [
+            AgencyKey(
+                agency_code=row.agency_code,
+                kid=row.kid,
+                public_jwk=row.public_jwk,
+                sealed_private_key=row.sealed_private_key,
+                status=row.status,
+                activated_at=row.activated_at,
+            )
+            for row in rows
+        ]
+    )
+
+
+def exchange_settings(registries_server: RegistriesServer) -> dict[str, object]:
+    return {"MOTCUA_REGISTRIES_URL": registries_server.base_url, "MOTCUA_EXCHANGE_TIMEOUT_MS": 10_000}
+
+
+@pytest.fixture
+def exchange(db, settings, registries_server: RegistriesServer, registered_keys: list[AgencyKey]):
+    """The platform wired to the session's registries, with the test agencies' keys in its DB."""
+    copy_agency_keys(registered_keys)
+    for name, value in exchange_settings(registries_server).items():
+        setattr(settings, name, value)
+    reset_exchange_state()
+    yield registries_server
+    reset_exchange_state()

@@ -7,6 +7,8 @@ to start until every required variable is set; see docs/configuration.md.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.env import development_secret, development_secret_key, env_bool, env_int, env_list, env_str
+from motcua.core.env import (
+    development_key,
+    development_secret,
+    development_secret_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 from motcua.core.logging import configure_structlog, logging_config
 
 SRC_DIR = Path(__file__).resolve().parent
@@ -37,6 +47,9 @@ if IS_PRODUCTION:
         "OIDC_OP_ISSUER",
         "OIDC_RP_CLIENT_ID",
         "OIDC_RP_CLIENT_SECRET",
+        "MOTCUA_EXCHANGE_KEY_SECRET",
+        "MOTCUA_REGISTRIES_URL",
+        "MOTCUA_REGISTRIES_JWKS_FILE",
     ]
     import os
 
@@ -74,6 +87,8 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.identity",
     "motcua.documents",
+    "motcua.exchange",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.api",
 ]
@@ -302,3 +317,41 @@ MOTCUA_UPLOAD_MAX_BYTES = env_int("MOTCUA_UPLOAD_MAX_MB", 10) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to a temporary file
 FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# --- Once-only data exchange with the national registries (docs/exchange.md) ------------------
+# Where the registries answer (default: the reference registries that `make run` starts), with
+# per-registry overrides ("population=https://...,land=https://..." to each one's query URL).
+MOTCUA_REGISTRIES_URL = env_str("MOTCUA_REGISTRIES_URL", "http://127.0.0.1:8002").rstrip("/")
+MOTCUA_REGISTRY_URLS: dict[str, str] = dict(
+    item.split("=", 1) for item in env_list("MOTCUA_REGISTRY_URLS", []) if "=" in item
+)
+# The registries' public signing keys (a JWK set file). Production pins them; without it they
+# are fetched from <MOTCUA_REGISTRIES_URL>/.well-known/jwks.json (development only).
+MOTCUA_REGISTRIES_JWKS_FILE = env_str("MOTCUA_REGISTRIES_JWKS_FILE", "")
+# Seals the agencies' private keys at rest: 32 random bytes in base64.
+MOTCUA_EXCHANGE_KEY_SECRET = (
+    env_str("MOTCUA_EXCHANGE_KEY_SECRET")
+    if IS_PRODUCTION
+    else env_str("MOTCUA_EXCHANGE_KEY_SECRET", "") or development_key(VAR_DIR, "exchange-key-secret")
+)
+try:
+    _kek = base64.b64decode(MOTCUA_EXCHANGE_KEY_SECRET, validate=True)
+except (binascii.Error, ValueError):
+    _kek = b""
+if len(_kek) != 32:
+    raise ImproperlyConfigured("MOTCUA_EXCHANGE_KEY_SECRET must be 32 random bytes in base64.")
+if IS_PRODUCTION and not Path(MOTCUA_REGISTRIES_JWKS_FILE).is_file():
+    raise ImproperlyConfigured(
+        f"MOTCUA_REGISTRIES_JWKS_FILE: {MOTCUA_REGISTRIES_JWKS_FILE} does not exist; production pins the "
+        "registries' public keys (their /.well-known/jwks.json, checked out of band)."
+    )
+MOTCUA_EXCHANGE_TIMEOUT_MS = env_int("MOTCUA_EXCHANGE_TIMEOUT_MS", 3000)  # a whole prefill, all registries
+MOTCUA_EXCHANGE_RETRIES = env_int("MOTCUA_EXCHANGE_RETRIES", 2)
+MOTCUA_EXCHANGE_BACKOFF_MS = env_int("MOTCUA_EXCHANGE_BACKOFF_MS", 50)
+MOTCUA_EXCHANGE_BREAKER_FAILURES = env_int("MOTCUA_EXCHANGE_BREAKER_FAILURES", 5)
+MOTCUA_EXCHANGE_BREAKER_RESET_SECONDS = env_int("MOTCUA_EXCHANGE_BREAKER_RESET_SECONDS", 30)
+MOTCUA_EXCHANGE_PARALLEL = env_int("MOTCUA_EXCHANGE_PARALLEL", 16)
+# The portal's own identity towards the registries (it reads access logs for signed-in people).
+MOTCUA_PORTAL_AGENCY_CODE = env_str("MOTCUA_PORTAL_AGENCY_CODE", "PORTAL")
+# Drafts nobody touched for this long are deleted with the data fetched for them.
+MOTCUA_DRAFT_TTL_HOURS = env_int("MOTCUA_DRAFT_TTL_HOURS", 7 * 24)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("oidc/", include(oidc_urlpatterns)),
     path("", include("motcua.identity.urls")),
     path("", include("motcua.documents.urls")),
+    path("", include("motcua.dossiers.urls")),
+    path("", include("motcua.exchange.urls")),
     path("", include("motcua.catalog.urls")),
     path("", include("motcua.portal.urls")),
 ]

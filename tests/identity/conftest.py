@@ -12,5 +12,5 @@ def _fast_hashing_and_uploads(settings, tmp_path):
 
 
 @pytest.fixture
-def world(db, tmp_path) -> World:
+def world(exchange, tmp_path) -> World:
     return build_world(tmp_path)

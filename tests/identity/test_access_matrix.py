@@ -4,26 +4,71 @@ page or 401 when anonymous, 403 for the wrong kind of account or a visible objec
 change, 404 for an object outside its scope — and a refusal changes nothing at all.
 
 ``test_url_access.py`` checks that this table covers every protected URL.
+
+The world is built once for the module, inside an outer transaction that every test nests in and
+that is rolled back at the end (what Django's ``TestCase.setUpTestData`` does): building it per
+case cost a second each, over 500 cases on each database.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
 from motcua.documents.models import StoredFile
+from motcua.dossiers.models import Draft
+from motcua.exchange.models import AgencyKey, Consent, Exchange
 from motcua.identity.models import Representation, RoleAssignment
-from tests.identity.world import AGENCY_A, APPLICANTS, OFFICIALS, PDF, World
+from tests.conftest import copy_agency_keys, exchange_settings, reset_exchange_state
+from tests.exchange.server import RegistriesServer
+from tests.identity.world import AGENCY_A, APPLICANTS, OFFICIALS, PDF, World, build_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def shared_world(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    registries_server: RegistriesServer,
+    registered_keys: list[AgencyKey],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[World, Path]]:
+    directory = tmp_path_factory.mktemp("access-world")
+    overrides = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MOTCUA_UPLOAD_DIR=directory / "uploads",
+        **exchange_settings(registries_server),
+    )
+    with django_db_blocker.unblock(), overrides:
+        reset_exchange_state()
+        with transaction.atomic():
+            copy_agency_keys(registered_keys)
+            yield build_world(directory), directory / "uploads"
+            transaction.set_rollback(True)
+        reset_exchange_state()
+
+
+@pytest.fixture
+def world(shared_world: tuple[World, Path], db: None, settings: Any) -> World:
+    """A copy per case, so that refreshing an object in one case cannot leak into the next (the
+    database side is rolled back by the case's own transaction)."""
+    shared, uploads = shared_world
+    settings.MOTCUA_UPLOAD_DIR = uploads
+    reset_exchange_state()
+    return copy.deepcopy(shared)
+
 
 APPLICANT_NAMES = ["applicant_a", "applicant_b", "representative"]
 OFFICIAL_NAMES = list(OFFICIALS)
@@ -62,6 +107,8 @@ class Endpoint:
         url = self.url(world)
         if self.method == "get":
             return client.get(url)
+        if self.method == "put":
+            return client.put(url, self.json(world) if self.json else {}, content_type="application/json")
         if self.json is not None:
             return client.post(url, self.json(world), content_type="application/json")
         return client.post(url, self.data(world) if self.data else {})
@@ -75,6 +122,35 @@ def _rep(world: World) -> str:
 def _file(world: World) -> str:
     assert world.file is not None
     return str(world.file.public_id)
+
+
+def _draft(world: World) -> str:
+    assert world.draft is not None
+    return str(world.draft.public_id)
+
+
+def _consented_again(world: World, response: Any) -> None:
+    assert Consent.objects.filter(dossier_ref=_draft(world)).count() == 2
+    assert Exchange.objects.filter(dossier_ref=_draft(world), component_id="requester-identity").count() == 2
+
+
+def _draft_started(world: World, response: Any) -> None:
+    assert Draft.objects.filter(procedure__code="temporary-absence-declaration").count() == 1
+    assert AuditEntry.objects.filter(type=EventType.DRAFT_STARTED).count() == 2
+
+
+def _component_uploaded(world: World, response: Any) -> None:
+    assert world.draft is not None
+    world.draft.refresh_from_db()
+    assert world.draft.components["death-notice"]["state"] == "uploaded"
+
+
+def _data_use_listed(world: World, response: Any) -> None:
+    # applicant_a's own pull at world-building time is in the registries' log; others see none of it
+    body = _text(response)
+    assert ("Ủy ban nhân dân phường Ba Đình" in body or "UBND.00004" in body) == (
+        APPLICANTS["applicant_a"][1] in body
+    )
 
 
 def _text(response: Any) -> str:
@@ -173,6 +249,49 @@ ENDPOINTS = [
         data=lambda w: {"file": _pdf_upload()},
         check=_uploaded,
     ),
+    # --- drafts and data use (applicant pages)
+    Endpoint(
+        "dossiers:start",
+        "post",
+        lambda w: "/thu-tuc/temporary-absence-declaration/nop-ho-so/",
+        set(APPLICANT_NAMES),
+        data=lambda w: {"province": "01", "commune": "00004"},
+        check=_draft_started,
+    ),
+    Endpoint(
+        "dossiers:drafts", "get", lambda w: "/ho-so-nhap/", set(APPLICANT_NAMES), check=_contains("<h1>")
+    ),
+    Endpoint(
+        "dossiers:draft",
+        "get",
+        lambda w: f"/ho-so-nhap/{_draft(w)}/",
+        {"applicant_a"},
+        check=_contains("Đăng ký khai tử", "Cơ sở dữ liệu không có thông tin này"),
+    ),
+    Endpoint(
+        "dossiers:consent",
+        "post",
+        lambda w: f"/ho-so-nhap/{_draft(w)}/dong-y/",
+        {"applicant_a"},
+        data=lambda w: {"accept": ["requester-identity"]},
+        check=_consented_again,
+    ),
+    Endpoint("dossiers:retry", "post", lambda w: f"/ho-so-nhap/{_draft(w)}/lay-lai/", {"applicant_a"}),
+    Endpoint(
+        "dossiers:component-upload",
+        "post",
+        lambda w: f"/ho-so-nhap/{_draft(w)}/thanh-phan/death-notice/",
+        {"applicant_a"},
+        data=lambda w: {"file": _pdf_upload()},
+        check=_component_uploaded,
+    ),
+    Endpoint(
+        "exchange:data-use",
+        "get",
+        lambda w: "/ca-nhan/du-lieu-cua-toi/",
+        set(APPLICANT_NAMES),
+        check=_data_use_listed,
+    ),
     # --- official pages
     Endpoint(
         "identity:official-home",
@@ -252,6 +371,60 @@ ENDPOINTS = [
         {"applicant_a", "representative"},
         check=_is_the_pdf,
     ),
+    Endpoint("api:get /drafts", "get", lambda w: "/api/v1/drafts", set(APPLICANT_NAMES)),
+    Endpoint(
+        "api:post /drafts",
+        "post",
+        lambda w: "/api/v1/drafts",
+        set(APPLICANT_NAMES),
+        json=lambda w: {"procedure": "temporary-absence-declaration", "commune_code": "00004"},
+        check=_draft_started,
+    ),
+    Endpoint(
+        "api:get /drafts/{draft_id}",
+        "get",
+        lambda w: f"/api/v1/drafts/{_draft(w)}",
+        {"applicant_a"},
+        check=_contains("deceased-record", "needs_subject"),
+    ),
+    Endpoint(
+        "api:post /drafts/{draft_id}/consent",
+        "post",
+        lambda w: f"/api/v1/drafts/{_draft(w)}/consent",
+        {"applicant_a"},
+        json=lambda w: {"accept": ["requester-identity"]},
+        check=_consented_again,
+    ),
+    Endpoint(
+        "api:post /drafts/{draft_id}/pull",
+        "post",
+        lambda w: f"/api/v1/drafts/{_draft(w)}/pull",
+        {"applicant_a"},
+        json=lambda w: {"components": []},
+    ),
+    Endpoint(
+        "api:put /drafts/{draft_id}/entries",
+        "put",
+        lambda w: f"/api/v1/drafts/{_draft(w)}/entries",
+        {"applicant_a"},
+        json=lambda w: {"values": {"place_of_death": "Bệnh viện Bạch Mai"}},
+        check=_contains("Bệnh viện Bạch Mai"),
+    ),
+    Endpoint(
+        "api:post /drafts/{draft_id}/components/{component_id}/file",
+        "post",
+        lambda w: f"/api/v1/drafts/{_draft(w)}/components/death-notice/file",
+        {"applicant_a"},
+        data=lambda w: {"file": _pdf_upload()},
+        check=_component_uploaded,
+    ),
+    Endpoint(
+        "api:get /me/data-access",
+        "get",
+        lambda w: "/api/v1/me/data-access",
+        set(APPLICANT_NAMES),
+        check=lambda w, r: None,
+    ),
     Endpoint(
         "api:get /officials/me",
         "get",
@@ -303,6 +476,10 @@ def _state() -> tuple:
         Representation.objects.filter(revoked_at__isnull=True).count(),
         Representation.objects.count(),
         StoredFile.objects.count(),
+        Draft.objects.count(),
+        Consent.objects.count(),
+        Exchange.objects.count(),
+        sorted(str(components) for components in Draft.objects.values_list("components", flat=True)),
     )
 
 

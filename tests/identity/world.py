@@ -21,6 +21,8 @@ from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.documents import services as documents
 from motcua.documents.models import StoredFile
+from motcua.dossiers import services as dossiers
+from motcua.dossiers.models import Draft
 from motcua.identity import services
 from motcua.identity.actors import ApplicantActor, actor_for_user
 from motcua.identity.models import Applicant, Representation, Role, RoleAssignment, User
@@ -123,6 +125,7 @@ class World:
     keys: dict[str, str] = field(default_factory=dict)
     representation: Representation | None = None
     file: StoredFile | None = None
+    draft: Draft | None = None  # applicant_a's death registration: consent given, one component waiting
     assignment: RoleAssignment | None = None  # handler_a's role at commune A
 
     def applicant(self, name: str) -> Applicant:
@@ -150,6 +153,12 @@ def build_world(directory: Path) -> World:
     )
     world.file = documents.upload_file(
         actor=applicant_actor(world.users["applicant_a"]), chunks=[PDF], file_name="giay-to.pdf"
+    )
+    actor_a = applicant_actor(world.users["applicant_a"])
+    draft = dossiers.start_draft(actor=actor_a, procedure_code="death-registration", commune_code="00004")
+    # the deceased's ID number is not given yet, so that component waits (a retry has work to do)
+    world.draft = dossiers.give_consent(
+        actor=actor_a, public_id=str(draft.public_id), accepted=["requester-identity", "deceased-record"]
     )
     for name, grants in OFFICIALS.items():
         world.users[name], world.keys[name] = make_official(name.replace("_", "."), grants)

@@ -17,9 +17,9 @@ def _lang() -> str:
 @register.filter
 def tr(value: Any) -> str:
     """Pick the active language from a ``{"vi": ..., "en": ...}`` mapping (Vietnamese as fallback)."""
-    if isinstance(value, dict):
-        return str(value.get(_lang()) or value.get("vi") or "")
-    return "" if value is None else str(value)
+    from motcua.catalog.labels import localised
+
+    return localised(value)
 
 
 @register.filter
@@ -45,3 +45,10 @@ def vnd(amount: Any) -> str:
     except (TypeError, ValueError):
         return ""
     return f"{number:,}".replace(",", ".") + " ₫"
+
+
+@register.filter
+def get_item(mapping: Any, key: str) -> Any:
+    """``{{ values|get_item:name }}``: a mapping's value for a key held in a variable ("" if none)."""
+    getter = getattr(mapping, "get", None)
+    return getter(key, "") if callable(getter) else ""

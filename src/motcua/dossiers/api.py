@@ -1,0 +1,230 @@
+"""REST API for drafts: what the pages do, with the same permissions (the applicant's own drafts).
+
+A draft's representation carries its components (with the consent preview for data components:
+what, from where, why, under which legal basis), the data fetched for it marked with its source,
+and the form fields with their values and whether a registry filled them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from motcua.api.errors import DENIALS, ErrorOut
+from motcua.dossiers import selectors, services
+from motcua.dossiers.models import Draft
+from motcua.identity.actors import ApplicantActor, RequestActor
+from motcua.identity.permissions import applicant_auth
+
+router = Router(tags=["dossiers"])
+
+
+class FetchedValueOut(Schema):
+    label: str
+    value: str
+
+
+class ComponentOut(Schema):
+    id: str
+    name: str
+    kind: str
+    required: bool
+    state: str
+    message: str
+    registry: str
+    registry_label: str
+    purpose: str
+    legal_basis: str
+    fields: list[str]
+    subject_field: str
+    fetched_at: str
+    values: list[FetchedValueOut]
+    file: str
+
+
+class FieldOut(Schema):
+    name: str
+    label: str
+    kind: str
+    required: bool
+    value: Any
+    error: str
+    source: str  # the registry that filled it ("" when the applicant types it)
+    read_only: bool
+    candidates: list[str]
+
+
+class DraftSummaryOut(Schema):
+    id: str
+    procedure: str
+    applicant: str
+    commune_code: str
+    agency_code: str
+    updated_at: datetime.datetime
+    expires_at: datetime.datetime
+
+
+class DraftOut(DraftSummaryOut):
+    consent: str
+    components: list[ComponentOut]
+    fields: list[FieldOut]
+
+
+class DraftIn(Schema):
+    procedure: str
+    commune_code: str
+    applicant: str = ""  # public id of someone the caller acts for; empty: the caller
+
+
+class ConsentIn(Schema):
+    accept: list[str]  # data component ids to fetch; every other data component is declined
+    subjects: dict[str, str] = {}  # ID numbers for data about someone else, by form field
+
+
+class RetryIn(Schema):
+    components: list[str] = []
+
+
+class EntriesIn(Schema):
+    values: dict[str, Any]
+
+
+def _applicant(request: HttpRequest) -> ApplicantActor:
+    actor: RequestActor = request.auth  # type: ignore[attr-defined]
+    assert isinstance(actor, ApplicantActor)
+    return actor
+
+
+def _summary(draft: Draft) -> dict[str, Any]:
+    return {
+        "id": str(draft.public_id),
+        "procedure": draft.procedure.code,
+        "applicant": str(draft.applicant.public_id),
+        "commune_code": draft.commune_code,
+        "agency_code": draft.agency_code,
+        "updated_at": draft.updated_at,
+        "expires_at": draft.expires_at,
+    }
+
+
+def _draft_out(draft: Draft, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    view = selectors.draft_view(draft, errors=errors)
+    return {
+        **_summary(draft),
+        "consent": str(draft.consent.public_id) if draft.consent else "",
+        "components": [
+            {
+                **vars(component),
+                "fields": component.field_labels,
+                "values": [vars(v) for v in component.values],
+            }
+            for component in view.components
+        ],
+        "fields": [
+            {
+                "name": field.name,
+                "label": field.label,
+                "kind": field.kind,
+                "required": field.required,
+                "value": field.value,
+                "error": field.error,
+                "source": field.source.registry_label if field.source else "",
+                "read_only": field.is_read_only,
+                "candidates": field.candidates,
+            }
+            for field in view.fields
+        ],
+    }
+
+
+@router.get(
+    "/drafts", auth=applicant_auth, response={200: list[DraftSummaryOut], **DENIALS}, summary="My drafts"
+)
+def list_drafts(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_summary(draft) for draft in selectors.drafts_of(_applicant(request))]
+
+
+@router.post(
+    "/drafts",
+    auth=applicant_auth,
+    response={201: DraftOut, 400: ErrorOut, **DENIALS},
+    summary="Start (or resume) a draft for a procedure at a commune",
+)
+def start_draft(request: HttpRequest, body: DraftIn) -> Status[dict[str, Any]]:
+    draft = services.start_draft(
+        actor=_applicant(request),
+        procedure_code=body.procedure,
+        commune_code=body.commune_code,
+        applicant_public_id=body.applicant,
+    )
+    return Status(201, _draft_out(draft))
+
+
+@router.get(
+    "/drafts/{draft_id}",
+    auth=applicant_auth,
+    response={200: DraftOut, **DENIALS},
+    summary="A draft: components with the consent preview and sources, fetched data, form",
+)
+def get_draft(request: HttpRequest, draft_id: str) -> dict[str, Any]:
+    return _draft_out(selectors.get_draft(_applicant(request), draft_id))
+
+
+@router.post(
+    "/drafts/{draft_id}/consent",
+    auth=applicant_auth,
+    response={200: DraftOut, 400: ErrorOut, **DENIALS},
+    summary="Consent to fetching some data components (the rest are declined), then fetch them",
+)
+def give_consent(request: HttpRequest, draft_id: str, body: ConsentIn) -> dict[str, Any]:
+    draft = services.give_consent(
+        actor=_applicant(request), public_id=draft_id, accepted=body.accept, subject_values=body.subjects
+    )
+    return _draft_out(draft)
+
+
+@router.post(
+    "/drafts/{draft_id}/pull",
+    auth=applicant_auth,
+    response={200: DraftOut, 400: ErrorOut, **DENIALS},
+    summary="Fetch again the consented components that could not be fetched",
+)
+def retry_pull(request: HttpRequest, draft_id: str, body: RetryIn) -> dict[str, Any]:
+    return _draft_out(
+        services.retry_pull(actor=_applicant(request), public_id=draft_id, component_ids=body.components)
+    )
+
+
+@router.put(
+    "/drafts/{draft_id}/entries",
+    auth=applicant_auth,
+    response={200: DraftOut, **DENIALS},
+    summary="Save form values (kept even when invalid; each field's error is in the answer)",
+)
+def save_entries(request: HttpRequest, draft_id: str, body: EntriesIn) -> dict[str, Any]:
+    draft, errors = services.save_entries(actor=_applicant(request), public_id=draft_id, values=body.values)
+    return _draft_out(draft, errors)
+
+
+@router.post(
+    "/drafts/{draft_id}/components/{component_id}/file",
+    auth=applicant_auth,
+    response={200: DraftOut, 400: ErrorOut, **DENIALS},
+    summary="Upload the document for a component (multipart, field 'file')",
+)
+def upload_component(
+    request: HttpRequest, draft_id: str, component_id: str, file: File[UploadedFile]
+) -> dict[str, Any]:
+    draft = services.upload_component(
+        actor=_applicant(request),
+        public_id=draft_id,
+        component_id=component_id,
+        chunks=file.chunks(),
+        file_name=file.name or "tep-tin",
+        size=file.size,
+    )
+    return _draft_out(draft)

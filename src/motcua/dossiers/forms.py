@@ -1,0 +1,204 @@
+"""The application form of a procedure, built from its spec's JSON Schema.
+
+Values arrive as text from a page or as JSON from the API; ``clean_entries`` converts them to
+the schema's types and checks every filled field, returning the values *and* the errors: a
+draft keeps what was typed even when it is not valid yet, so a mistake never loses input.
+Required fields are checked only at submission. Error messages are in the applicant's language.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from motcua.catalog.labels import label_for, localised
+from motcua.core.ids import InvalidPersonalId, parse_personal_id
+
+_DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _title(prop: Mapping[str, Any]) -> str:
+    return localised({"vi": prop.get("title", ""), "en": prop.get("x-title-en", "")})
+
+
+def _enum_label(prop: Mapping[str, Any], value: Any) -> str:
+    labels = prop.get("x-enum-labels", {}).get(str(value))
+    if isinstance(labels, dict):
+        return localised(labels) or str(value)
+    return label_for("enum_value", str(value))
+
+
+def field_kind(prop: Mapping[str, Any]) -> str:
+    kind = prop.get("type")
+    if kind == "boolean":
+        return "boolean"
+    if "enum" in prop:
+        return "choice"
+    if kind == "array":
+        return "list"
+    if kind == "integer":
+        return "integer"
+    if prop.get("format") == "date":
+        return "date"
+    return "text"
+
+
+def is_personal_id_field(name: str, prop: Mapping[str, Any]) -> bool:
+    return name.endswith("personal_id") and prop.get("pattern") == "^[0-9]{12}$"
+
+
+def _parse(name: str, prop: Mapping[str, Any], raw: Any) -> tuple[Any, str]:
+    """The typed value of one field and the error ("" when valid)."""
+    kind = field_kind(prop)
+    if kind == "list":
+        items = raw if isinstance(raw, list) else [line.strip() for line in str(raw).splitlines()]
+        items = [str(item).strip() for item in items if str(item).strip()]
+        item_schema = prop.get("items", {})
+        for item in items:
+            _value, error = _parse(name, item_schema, item)
+            if error:
+                return items, error
+        if "maxItems" in prop and len(items) > int(prop["maxItems"]):
+            return items, _("At most %(count)d entries.") % {"count": int(prop["maxItems"])}
+        return items, ""
+    if kind == "boolean":
+        return raw in (True, "true", "on", "1", 1), ""
+    text = str(raw).strip()
+    if kind == "integer" or prop.get("type") == "integer":
+        try:
+            value: Any = int(text)
+        except ValueError:
+            return text, _("Enter a whole number.")
+        if "enum" in prop and value not in prop["enum"]:
+            return value, _("Choose one of the listed values.")
+        return value, ""
+    if kind == "choice":
+        if text not in [str(option) for option in prop["enum"]]:
+            return text, _("Choose one of the listed values.")
+        return text, ""
+    if kind == "date":
+        match = _DATE_DMY.match(text)
+        if match:
+            text = f"{match.group(3)}-{int(match.group(2)):02d}-{int(match.group(1)):02d}"
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            return text, _("Enter a valid date (day/month/year).")
+        return text, ""
+    if is_personal_id_field(name, prop):
+        try:
+            parse_personal_id(text)
+        except InvalidPersonalId as exc:
+            return text, exc.message
+        return text, ""
+    if "minLength" in prop and len(text) < int(prop["minLength"]):
+        return text, _("Enter at least %(count)d characters.") % {"count": int(prop["minLength"])}
+    if "maxLength" in prop and len(text) > int(prop["maxLength"]):
+        return text, _("Enter at most %(count)d characters.") % {"count": int(prop["maxLength"])}
+    if "pattern" in prop and not re.search(str(prop["pattern"]), text):
+        return text, _("This value is not in the expected format.")
+    return text, ""
+
+
+def clean_entries(
+    spec: Mapping[str, Any], raw: Mapping[str, Any], *, only: set[str] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Typed values of the filled fields among ``raw`` (unknown names ignored), and their errors."""
+    properties: dict[str, Any] = dict(spec.get("form", {}).get("properties", {}))
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, prop in properties.items():
+        if (only is not None and name not in only) or name not in raw:
+            continue
+        value = raw[name]
+        if value is None or (isinstance(value, str) and not value.strip()) or value == []:
+            values[name] = [] if field_kind(prop) == "list" else ""
+            continue
+        values[name], error = _parse(name, prop, value)
+        if error:
+            errors[name] = error
+    return values, errors
+
+
+@dataclass(frozen=True)
+class SourceMark:
+    """Where a prefilled value came from, shown beside it."""
+
+    registry_label: str
+    fetched_at: str
+
+
+@dataclass
+class FormField:
+    name: str
+    label: str
+    kind: str
+    required: bool
+    value: Any
+    display: str
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    error: str = ""
+    source: SourceMark | None = None
+    candidates: list[str] = field(default_factory=list)  # several registry records disagree: pick one
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.source is not None and not self.candidates
+
+
+def _display(kind: str, prop: Mapping[str, Any], value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if kind == "list":
+        return "\n".join(str(item) for item in value) if isinstance(value, list) else str(value)
+    if kind == "choice":
+        return _enum_label(prop, value)
+    return str(value)
+
+
+def form_fields(
+    spec: Mapping[str, Any],
+    entries: Mapping[str, Any],
+    *,
+    prefilled: Mapping[str, tuple[Any, SourceMark]],
+    errors: Mapping[str, str],
+) -> list[FormField]:
+    form = spec.get("form", {})
+    required = set(form.get("required", []))
+    fields = []
+    for name, prop in dict(form.get("properties", {})).items():
+        kind = field_kind(prop)
+        value = entries.get(name, prop.get("default", ""))
+        source: SourceMark | None = None
+        candidates: list[str] = []
+        if name in prefilled:
+            fetched, source = prefilled[name]
+            if isinstance(fetched, list) and kind != "list":
+                candidates = sorted({str(item) for item in fetched if item not in (None, "")})
+                if len(candidates) == 1:
+                    value, candidates = candidates[0], []
+                elif name not in entries:
+                    value = ""
+            else:
+                value = fetched
+        choices = [(str(option), _enum_label(prop, option)) for option in prop.get("enum", [])]
+        fields.append(
+            FormField(
+                name=name,
+                label=_title(prop),
+                kind=kind,
+                required=name in required,
+                value=value,
+                display=_display(kind, prop, value),
+                choices=choices,
+                error=errors.get(name, ""),
+                source=source,
+                candidates=candidates,
+            )
+        )
+    return fields

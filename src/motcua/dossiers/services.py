@@ -1,0 +1,363 @@
+"""Writes of drafts: start one, consent and fetch, retry, save entries, attach uploads, purge.
+
+Every write checks first, then changes the draft and records its audit entry and event in one
+transaction. The registry calls run between transactions (``exchange.services.pull_data``): a
+registry that is down or slow leaves the draft as it was, with the components that could not
+be fetched marked ``failed``, ready to be retried or replaced by an upload.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.catalog import selectors as catalog
+from motcua.core.actors import SYSTEM, Actor
+from motcua.core.errors import MotcuaError, NotFound
+from motcua.core.ids import InvalidPersonalId, parse_personal_id
+from motcua.core.services import record_change
+from motcua.core.types import EventType
+from motcua.documents import services as documents
+from motcua.dossiers import selectors
+from motcua.dossiers.forms import clean_entries
+from motcua.dossiers.models import ComponentState, Draft
+from motcua.exchange import services as exchange
+from motcua.exchange.client import PullStatus
+from motcua.exchange.sources import DataSource, data_sources
+from motcua.identity import selectors as identity
+from motcua.identity.actors import ApplicantActor
+from motcua.units import selectors as units
+from motcua.units.models import Agency
+
+RETRYABLE = {ComponentState.FAILED, ComponentState.NEEDS_SUBJECT}
+STATE_FOR_STATUS = {
+    PullStatus.OK: ComponentState.FETCHED,
+    PullStatus.NOT_FOUND: ComponentState.NOT_FOUND,
+    PullStatus.REFUSED: ComponentState.REFUSED,
+}
+
+
+def _expiry(now: datetime.datetime) -> datetime.datetime:
+    return now + datetime.timedelta(hours=settings.MOTCUA_DRAFT_TTL_HOURS)
+
+
+def _save(
+    draft: Draft,
+    fields: Sequence[str],
+    *,
+    actor: ApplicantActor,
+    type: EventType | None = None,
+    changes: Mapping[str, Any] | None = None,
+    payload: Mapping[str, Any] | None = None,
+) -> Draft:
+    """Save ``fields``, push the draft's expiry back, and audit the change as ``type`` (in the
+    caller's transaction)."""
+    draft.updated_at = timezone.now()
+    draft.expires_at = _expiry(draft.updated_at)
+    draft.save(update_fields=[*fields, "updated_at", "expires_at"])
+    if type is not None:
+        record_change(
+            actor=actor,
+            type=type,
+            subject_type="dossiers.draft",
+            subject_id=str(draft.public_id),
+            agency_code=draft.agency_code,
+            changes=changes,
+            payload=payload,
+        )
+    return draft
+
+
+def _competent_agency(procedure_level: str, agency_type: str, commune_code: str) -> Agency:
+    try:
+        commune = units.get_commune(commune_code)
+    except NotFound:
+        raise MotcuaError(_("Choose the commune or ward where you apply.")) from None
+    agency = units.competent_agencies(
+        level=procedure_level,
+        agency_type=agency_type,
+        province_code=commune.province.code,
+        commune_code=commune.code,
+    ).first()
+    if agency is None:
+        raise MotcuaError(_("No agency handles this procedure for the chosen commune."))
+    return agency
+
+
+def _initial_components(spec: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    components: dict[str, dict[str, Any]] = {}
+    for component in spec.get("components", []):
+        state = ComponentState.AWAITING_CONSENT if component["kind"] == "data" else ComponentState.MISSING
+        components[str(component["id"])] = {"state": state, "kind": component["kind"]}
+    return components
+
+
+@transaction.atomic
+def start_draft(
+    *, actor: ApplicantActor, procedure_code: str, commune_code: str, applicant_public_id: str = ""
+) -> Draft:
+    """Open a draft for the actor (or someone they may act for in this procedure).
+
+    Starting again the same procedure for the same person at the same place returns the draft
+    already open, so a double click or a retried request does not make two."""
+    procedure = catalog.get_procedure(procedure_code)
+    if "online" not in procedure.spec.get("methods", []):
+        raise MotcuaError(_("This procedure cannot be done online."))
+    applicant = (
+        identity.get_actable_applicant(actor, applicant_public_id, procedure_code=procedure.code)
+        if applicant_public_id
+        else identity.own_applicant(actor)
+    )
+    agency = _competent_agency(procedure.level, procedure.agency_type, commune_code)
+    existing = (
+        selectors.drafts_of(actor)
+        .filter(procedure=procedure, applicant=applicant, commune_code=commune_code)
+        .order_by("-updated_at")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    draft = Draft.objects.create(
+        procedure=procedure,
+        spec_sha256=procedure.spec_sha256,
+        applicant=applicant,
+        created_by_id=actor.applicant_id,
+        commune_code=commune_code,
+        agency_code=agency.code,
+        components=_initial_components(procedure.spec),
+        created_at=now,
+        updated_at=now,
+        expires_at=_expiry(now),
+    )
+    record_change(
+        actor=actor,
+        type=EventType.DRAFT_STARTED,
+        subject_type="dossiers.draft",
+        subject_id=str(draft.public_id),
+        agency_code=agency.code,
+        unit_code=commune_code,
+        changes={"procedure": [None, procedure.code]},
+    )
+    return draft
+
+
+def _subject_for(draft: Draft, source: DataSource) -> str | None:
+    """The ID the source's data is about, or None when it is not known (yet)."""
+    if source.subject_field:
+        value = str(draft.entries.get(source.subject_field, "")).strip()
+        return value or None
+    return draft.applicant.personal_id or draft.applicant.enterprise_code
+
+
+def _subject_values(draft: Draft, sources: Sequence[DataSource], values: Mapping[str, str]) -> dict[str, str]:
+    """Check the subjects' ID numbers typed on the consent screen; raise with the first problem."""
+    checked: dict[str, str] = {}
+    for source in sources:
+        name = source.subject_field
+        if not name or name not in values or not str(values[name]).strip():
+            continue
+        try:
+            checked[name] = parse_personal_id(str(values[name])).number
+        except InvalidPersonalId as exc:
+            raise MotcuaError(exc.message) from None
+    return checked
+
+
+def _fetch(actor: ApplicantActor, draft: Draft, sources: Sequence[DataSource]) -> Draft:
+    """Pull ``sources`` under the draft's consent and record each component's new state."""
+    assert draft.consent is not None
+    subjects = {}
+    for source in sources:
+        subject = _subject_for(draft, source)
+        if subject is not None:
+            subjects[source.component_id] = subject
+    results = exchange.pull_data(actor=actor, consent=draft.consent, sources=sources, subjects=subjects)
+    by_component = {result.component_id: result for result in results}
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        changes: dict[str, list[Any]] = {}
+        for source in sources:
+            entry = dict(locked.components.get(source.component_id, {}))
+            old = entry.get("state")
+            result = by_component.get(source.component_id)
+            if result is None:
+                entry.update(state=ComponentState.NEEDS_SUBJECT, error="")
+            else:
+                entry.update(
+                    state=STATE_FOR_STATUS.get(result.status, ComponentState.FAILED),
+                    registry=source.registry,
+                    status=str(result.status),
+                    error=result.error_code,
+                    fetched_at=result.fetched_at.isoformat(),
+                )
+                if result.status == PullStatus.OK:
+                    locked.fetched[source.component_id] = result.data
+                else:
+                    locked.fetched.pop(source.component_id, None)
+            locked.components[source.component_id] = entry
+            if entry["state"] != old:
+                changes[source.component_id] = [old, entry["state"]]
+        reused = sum(1 for entry in locked.components.values() if entry["state"] == ComponentState.FETCHED)
+        _save(
+            locked,
+            ["components", "fetched"],
+            actor=actor,
+            type=EventType.DRAFT_DATA_RECEIVED,
+            changes=changes,
+            payload={"reused_from_registries": reused},
+        )
+    return locked
+
+
+def give_consent(
+    *,
+    actor: ApplicantActor,
+    public_id: str,
+    accepted: Iterable[str],
+    subject_values: Mapping[str, str] | None = None,
+) -> Draft:
+    """The applicant's decision on the consent screen, then the pull of what they accepted.
+
+    ``accepted`` lists the data components they agree to have fetched; every other data
+    component is declined and will be uploaded instead. ``subject_values`` are ID numbers asked
+    on the consent screen for data about someone else (the deceased, ...)."""
+    draft = selectors.get_draft(actor, public_id)
+    sources = data_sources(draft.procedure)
+    known = {source.component_id for source in sources}
+    chosen = set(accepted)
+    unknown = sorted(chosen - known)
+    if unknown:
+        raise MotcuaError(_("This procedure has no data component %(ids)s.") % {"ids": ", ".join(unknown)})
+    values = _subject_values(draft, sources, subject_values or {})
+    accepted_sources = [source for source in sources if source.component_id in chosen]
+    declined = sorted(known - chosen)
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        consent = exchange.record_consent(
+            actor=actor,
+            applicant=locked.applicant,
+            procedure=locked.procedure,
+            dossier_ref=str(locked.public_id),
+            agency_code=locked.agency_code,
+            accepted=accepted_sources,
+            declined=declined,
+        )
+        locked.consent = consent
+        locked.entries = {**locked.entries, **values}
+        for component_id in declined:
+            locked.components[component_id] = {"state": ComponentState.DECLINED, "kind": "data"}
+            locked.fetched.pop(component_id, None)
+        _save(locked, ["consent", "entries", "components", "fetched"], actor=actor)  # audited by the consent
+    if not accepted_sources:
+        return locked
+    return _fetch(actor, locked, accepted_sources)
+
+
+def retry_pull(*, actor: ApplicantActor, public_id: str, component_ids: Sequence[str] = ()) -> Draft:
+    """Fetch again the consented components that failed or waited for an ID number."""
+    draft = selectors.get_draft(actor, public_id)
+    if draft.consent is None:
+        raise MotcuaError(_("Give or decline consent first."))
+    consented = {item["component"] for item in draft.consent.components}
+    wanted = set(component_ids) or consented
+    sources = [
+        source
+        for source in data_sources(draft.procedure)
+        if source.component_id in consented & wanted
+        and draft.components.get(source.component_id, {}).get("state") in RETRYABLE
+    ]
+    if not sources:
+        raise MotcuaError(_("Nothing is waiting to be fetched again."))
+    return _fetch(actor, draft, sources)
+
+
+@transaction.atomic
+def save_entries(
+    *, actor: ApplicantActor, public_id: str, values: Mapping[str, Any]
+) -> tuple[Draft, dict[str, str]]:
+    """Keep what the applicant typed, valid or not, and return the problems to show.
+
+    Fields filled from a registry are not the applicant's to change: a value sent for one of
+    them is ignored, and the registry's value stays."""
+    draft = selectors.get_draft(actor, public_id, for_update=True)
+    from_registry = selectors.prefilled_field_names(draft)
+    editable = {name: value for name, value in values.items() if name not in from_registry}
+    cleaned, errors = clean_entries(draft.procedure.spec, editable)
+    changed = sorted(name for name, value in cleaned.items() if draft.entries.get(name) != value)
+    draft.entries = {**draft.entries, **cleaned}
+    _save(
+        draft,
+        ["entries"],
+        actor=actor,
+        type=EventType.DRAFT_SAVED,
+        changes={"fields": [None, changed]},
+        payload={"invalid_fields": sorted(errors)},
+    )
+    return draft, errors
+
+
+def upload_component(
+    *,
+    actor: ApplicantActor,
+    public_id: str,
+    component_id: str,
+    chunks: Iterable[bytes],
+    file_name: str,
+    size: int | None,
+) -> Draft:
+    """Attach an upload to a document component, or to a data component instead of its data."""
+    draft = selectors.get_draft(actor, public_id)
+    if component_id not in draft.components:
+        raise NotFound("No such component.")
+    if draft.components[component_id].get("state") == ComponentState.FETCHED:
+        raise MotcuaError(_("This component was received from a registry; there is nothing to upload."))
+    stored = documents.upload_file(
+        actor=actor,
+        chunks=chunks,
+        file_name=file_name,
+        declared_size=size,
+        owner_public_id="" if draft.applicant_id == actor.applicant_id else str(draft.applicant.public_id),
+    )
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        old = locked.components.get(component_id, {}).get("state")
+        locked.components[component_id] = {
+            **locked.components.get(component_id, {}),
+            "state": ComponentState.UPLOADED,
+            "file": str(stored.public_id),
+        }
+        _save(
+            locked,
+            ["components"],
+            actor=actor,
+            type=EventType.DRAFT_COMPONENT_UPLOADED,
+            changes={component_id: [old, ComponentState.UPLOADED]},
+            payload={"file": str(stored.public_id)},
+        )
+    return locked
+
+
+@transaction.atomic
+def purge_expired_drafts(*, actor: Actor = SYSTEM, now: datetime.datetime | None = None) -> int:
+    """Delete drafts nobody touched for ``MOTCUA_DRAFT_TTL_HOURS``, with the data fetched for them."""
+    expired = Draft.objects.filter(expires_at__lt=now or timezone.now())
+    ids = [str(public_id) for public_id in expired.values_list("public_id", flat=True)]
+    if not ids:
+        return 0
+    expired.delete()
+    record_change(
+        actor=actor,
+        type=EventType.DRAFTS_PURGED,
+        subject_type="dossiers.draft",
+        subject_id="expired",
+        changes={"drafts": [len(ids), 0]},
+        payload={"drafts": ids[:1000]},
+    )
+    return len(ids)

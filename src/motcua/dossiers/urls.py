@@ -1,0 +1,17 @@
+from django.urls import path
+
+from motcua.dossiers import views
+
+app_name = "dossiers"
+urlpatterns = [
+    path("thu-tuc/<str:code>/nop-ho-so/", views.start, name="start"),
+    path("ho-so-nhap/", views.drafts, name="drafts"),
+    path("ho-so-nhap/<str:public_id>/", views.draft, name="draft"),
+    path("ho-so-nhap/<str:public_id>/dong-y/", views.consent, name="consent"),
+    path("ho-so-nhap/<str:public_id>/lay-lai/", views.retry, name="retry"),
+    path(
+        "ho-so-nhap/<str:public_id>/thanh-phan/<str:component_id>/",
+        views.component_upload,
+        name="component-upload",
+    ),
+]

@@ -1,0 +1,191 @@
+"""Applicant pages for preparing a dossier: start, consent to data use, the prefilled form.
+
+Views read through selectors and call one service each; a domain error is shown on the page it
+came from (status 400), with everything the applicant entered still there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.catalog import selectors as catalog
+from motcua.core.errors import MotcuaError, NotFound
+from motcua.dossiers import selectors, services
+from motcua.dossiers.models import ComponentState
+from motcua.identity import selectors as identity
+from motcua.identity.actors import ApplicantActor, actor_for
+from motcua.identity.permissions import applicant_required
+from motcua.units import selectors as units
+
+
+def _applicant(request: HttpRequest) -> ApplicantActor:
+    actor = actor_for(request)
+    assert isinstance(actor, ApplicantActor)  # guaranteed by @applicant_required
+    return actor
+
+
+def _or_404(read: Callable[[], Any]) -> Any:
+    try:
+        return read()
+    except NotFound:
+        raise Http404 from None
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    actor = _applicant(request)
+    procedure = _or_404(lambda: catalog.get_procedure(code))
+    params = request.POST if request.method == "POST" else request.GET
+    province_code = params.get("province", "")
+    commune_code = params.get("commune", "")
+    provinces = list(units.list_provinces())
+    communes = list(units.communes_of_province(province_code)) if province_code else []
+    error = ""
+    if request.method == "POST":
+        try:
+            draft = services.start_draft(
+                actor=actor,
+                procedure_code=procedure.code,
+                commune_code=commune_code,
+                applicant_public_id=params.get("applicant", ""),
+            )
+        except NotFound:
+            raise Http404 from None
+        except MotcuaError as exc:
+            error = exc.message
+        else:
+            if (
+                any(c.get("kind") == "data" for c in procedure.spec.get("components", []))
+                and draft.consent is None
+            ):
+                return redirect("dossiers:consent", public_id=draft.public_id)
+            return redirect("dossiers:draft", public_id=draft.public_id)
+    return render(
+        request,
+        "dossiers/start.html",
+        {
+            "procedure": procedure,
+            "provinces": provinces,
+            "communes": communes,
+            "province_code": province_code,
+            "commune_code": commune_code,
+            "applicants": identity.applicants_actor_may_act_for(actor, procedure_code=procedure.code),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@applicant_required
+def drafts(request: HttpRequest) -> HttpResponse:
+    return render(request, "dossiers/drafts.html", {"drafts": selectors.drafts_of(actor_for(request))})
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = _applicant(request)
+    draft = _or_404(lambda: selectors.get_draft(actor, public_id))
+    error = ""
+    if request.method == "POST":
+        try:
+            updated = services.give_consent(
+                actor=actor,
+                public_id=public_id,
+                accepted=request.POST.getlist("accept"),
+                subject_values={
+                    name: request.POST.get(name, "") for name in request.POST if name.endswith("personal_id")
+                },
+            )
+        except MotcuaError as exc:
+            error = exc.message
+        else:
+            failed = [c for c in updated.components.values() if c.get("state") == ComponentState.FAILED]
+            if failed:
+                messages.error(request, _("Some data could not be fetched. Your draft is saved; see below."))
+            return redirect("dossiers:draft", public_id=updated.public_id)
+    view = selectors.draft_view(draft)
+    return render(
+        request,
+        "dossiers/consent.html",
+        {"view": view, "draft": draft, "error": error, "posted": request.POST},
+        status=400 if error else 200,
+    )
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def draft(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = _applicant(request)
+    current = _or_404(lambda: selectors.get_draft(actor, public_id))
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in current.procedure.spec["form"]["properties"]}
+        current, errors = services.save_entries(actor=actor, public_id=public_id, values=values)
+        if errors:
+            messages.error(request, _("Your draft is saved, but some fields need correcting."))
+        else:
+            messages.success(request, _("Your draft is saved."))
+            return redirect("dossiers:draft", public_id=current.public_id)
+    return render(
+        request,
+        "dossiers/draft.html",
+        {"view": selectors.draft_view(current, errors=errors), "draft": current},
+        status=400 if errors else 200,
+    )
+
+
+@applicant_required
+@require_POST
+def retry(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = _applicant(request)
+    _or_404(lambda: selectors.get_draft(actor, public_id))
+    try:
+        updated = services.retry_pull(
+            actor=actor, public_id=public_id, component_ids=request.POST.getlist("component")
+        )
+    except MotcuaError as exc:
+        messages.error(request, exc.message)
+        return redirect("dossiers:draft", public_id=public_id)
+    if any(c.get("state") == ComponentState.FAILED for c in updated.components.values()):
+        messages.error(
+            request, _("Some data still could not be fetched. Try again later or upload the documents.")
+        )
+    else:
+        messages.success(request, _("The data was fetched."))
+    return redirect("dossiers:draft", public_id=public_id)
+
+
+@applicant_required
+@require_POST
+def component_upload(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
+    actor = _applicant(request)
+    _or_404(lambda: selectors.get_draft(actor, public_id))
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("dossiers:draft", public_id=public_id)
+    try:
+        services.upload_component(
+            actor=actor,
+            public_id=public_id,
+            component_id=component_id,
+            chunks=upload.chunks(),
+            file_name=upload.name or "tep-tin",
+            size=upload.size,
+        )
+    except NotFound:
+        raise Http404 from None
+    except MotcuaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The file is attached."))
+    return redirect("dossiers:draft", public_id=public_id)

@@ -1,0 +1,63 @@
+"""REST API for the exchange: the caller's data-access history ("who used my data")."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from motcua.api.errors import DENIALS, ErrorOut
+from motcua.exchange import selectors
+from motcua.identity.actors import ApplicantActor, RequestActor
+from motcua.identity.permissions import applicant_auth
+
+router = Router(tags=["exchange"])
+
+
+class DataAccessOut(Schema):
+    reference: str
+    occurred_at: datetime.datetime | None
+    registry: str
+    registry_label: str
+    agency_code: str
+    agency_name: str
+    purpose: str
+    procedure_code: str
+    procedure_name: str
+    dossier_ref: str
+    fields: list[str]
+    outcome: str
+    error_code: str
+
+
+class DataAccessHistoryOut(Schema):
+    subject: str
+    accesses: list[DataAccessOut]
+    next_before: int | None  # pass as ?before= for the next, older page
+
+
+@router.get(
+    "/me/data-access",
+    auth=applicant_auth,
+    response={200: DataAccessHistoryOut, 503: ErrorOut, **DENIALS},
+    summary="Every access the national registries logged to my records (or to those of a child or "
+    "organisation I represent: ?applicant=<applicant id>)",
+)
+def data_access(request: HttpRequest, applicant: str = "", before: int = 0) -> object:
+    actor: RequestActor = request.auth  # type: ignore[attr-defined]
+    assert isinstance(actor, ApplicantActor)
+    history = selectors.data_access_history(actor, applicant_public_id=applicant, before=before)
+    if not history.available:
+        return 503, {
+            "code": "registries_unavailable",
+            "message": _(
+                "The national databases cannot be asked right now. Please try again in a few minutes."
+            ),
+        }
+    return {
+        "subject": str(history.subject.public_id),
+        "accesses": [vars(access) for access in history.accesses],
+        "next_before": history.next_before,
+    }

@@ -1,0 +1,112 @@
+"""Names of registry fields for people: the consent screen lists what will be fetched in these
+words, and the fetched data is shown under them. A dotted path is looked up whole first, then by
+its last part (``permanent_residence.address`` → "Permanent address"); a test checks that every
+field a shipped spec asks for has a label."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+FIELD_LABELS: dict[str, Promise] = {
+    # people
+    "personal_id": _("Personal ID number"),
+    "full_name": _("Full name"),
+    "other_names": _("Other names"),
+    "date_of_birth": _("Date of birth"),
+    "sex": _("Sex"),
+    "ethnicity": _("Ethnicity"),
+    "nationality": _("Nationality"),
+    "place_of_birth": _("Place of birth"),
+    "hometown": _("Hometown"),
+    "former_id_numbers": _("Former identity card numbers"),
+    "marital_status": _("Marital status"),
+    "status": _("Status"),
+    "died_on": _("Date of death"),
+    # residence
+    "permanent_residence": _("Permanent residence"),
+    "permanent_residence.address": _("Permanent address"),
+    "permanent_residence.commune_code": _("Commune of permanent residence"),
+    "temporary_residence": _("Temporary residence"),
+    "temporary_residence.address": _("Temporary address"),
+    "temporary_residence.commune_code": _("Commune of temporary residence"),
+    "residence_history": _("Residence history"),
+    "household": _("Household"),
+    "household.head_personal_id": _("Household head's personal ID number"),
+    "household.members": _("Household members"),
+    "address": _("Address"),
+    "commune_code": _("Commune code"),
+    "commune_name": _("Commune or ward"),
+    "province_code": _("Province code"),
+    "province_name": _("Province or city"),
+    "since": _("Since"),
+    "until": _("Until"),
+    "number": _("Number"),
+    "head_personal_id": _("Household head's personal ID number"),
+    "members": _("Members"),
+    "relation_to_head": _("Relationship to the household head"),
+    # civil status
+    "birth": _("Birth registration"),
+    "marriage": _("Marriage"),
+    "marriage.registered_on": _("Date the marriage was registered"),
+    "marriage.spouse_personal_id": _("Spouse's personal ID number"),
+    "divorce": _("Divorce"),
+    "divorce.recorded_on": _("Date the divorce was recorded"),
+    "father": _("Father"),
+    "father.full_name": _("Father's full name"),
+    "mother": _("Mother"),
+    "mother.full_name": _("Mother's full name"),
+    "spouse": _("Spouse"),
+    "spouse.full_name": _("Spouse's full name"),
+    "parents_personal_ids": _("Parents' personal ID numbers"),
+    "spouse_personal_id": _("Spouse's personal ID number"),
+    "children_personal_ids": _("Children's personal ID numbers"),
+    "name_changes": _("Name changes"),
+    "death": _("Death registration"),
+    "registered_on": _("Registered on"),
+    "recorded_on": _("Recorded on"),
+    "registration_number": _("Registration number"),
+    "father_personal_id": _("Father's personal ID number"),
+    "mother_personal_id": _("Mother's personal ID number"),
+    # judicial records
+    "convictions": _("Convictions"),
+    "bans_on_holding_positions": _("Bans on holding positions"),
+    # driving licence
+    "licence_number": _("Licence number"),
+    "classes": _("Classes"),
+    "issued_on": _("Issued on"),
+    "valid_from": _("Valid from"),
+    "valid_until": _("Valid until"),
+    # insurance
+    "insurance_number": _("Social-insurance number"),
+    "insured": _("Currently insured"),
+    "months_contributed": _("Months of contributions"),
+    "pension_status": _("Pension"),
+    "unemployment_insurance": _("Unemployment insurance"),
+    "unemployment_insurance.contributions_closed_on": _("Unemployment-insurance contributions ended on"),
+    "unemployment_insurance.last_employer": _("Last employer"),
+    "unemployment_insurance.months_contributed": _("Months of unemployment-insurance contributions"),
+    "card_number": _("Health-insurance card number"),
+    "contribution_group": _("Contribution group"),
+    "benefit_level": _("Benefit level"),
+    # enterprises, land, vehicles
+    "enterprise_code": _("Enterprise code"),
+    "name": _("Registered name"),
+    "head_office_address": _("Head office address"),
+    "registration_changes": _("Registration changes"),
+    "legal_representative": _("Legal representative"),
+    "parcel_id": _("Parcel"),
+    "holders": _("Land users"),
+    "certificate_number": _("Certificate number"),
+    "frame_number": _("Frame number"),
+    "engine_number": _("Engine number"),
+    "origin": _("Origin"),
+    "quality_certificate": _("Quality certificate"),
+    "registration_tax_paid": _("Registration fee paid"),
+    "plate": _("Number plate"),
+}
+
+
+def field_label(path: str) -> str:
+    label = FIELD_LABELS.get(path) or FIELD_LABELS.get(path.rsplit(".", 1)[-1])
+    return str(label) if label is not None else path

@@ -1,0 +1,207 @@
+"""Reads of the exchange: a person's data-access history (from the registries' own logs) and the
+registration file for the registries.
+
+"Who used my data" is assembled from the registries' access logs, not from the platform's:
+a registry logs every request it answers, from this platform or any other system, so the
+person sees every access. The portal asks for it with its own key, under the data subject's
+right of access, for the signed-in person (or someone they represent) only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from motcua.catalog.labels import label_for
+from motcua.catalog.selectors import procedure_names
+from motcua.core.errors import NotFound
+from motcua.core.logging import get_logger
+from motcua.exchange.client import PullStatus, default_client
+from motcua.exchange.keys import NoSigningKey, signing_key
+from motcua.exchange.labels import field_label
+from motcua.exchange.models import AgencyKey, KeyStatus
+from motcua.exchange.protocol import AccessLogRequest
+from motcua.exchange.services import portal_agency_code
+from motcua.identity import selectors as identity
+from motcua.identity.actors import ApplicantActor, RequestActor
+from motcua.identity.models import Applicant, RepresentationBasis
+from motcua.units.models import Agency
+
+logger = get_logger(__name__)
+ACCESS_LOG_LEGAL_BASIS = "luat-bvdlcn-2025"
+PORTAL_AGENCY_TYPE = "portal"
+PORTAL_NAME = "Cổng Dịch vụ công (motcua)"
+
+
+@dataclass(frozen=True)
+class DataAccess:
+    reference: str
+    occurred_at: datetime.datetime | None
+    registry: str
+    registry_label: str
+    agency_code: str
+    agency_name: str
+    purpose: str
+    procedure_code: str
+    procedure_name: str
+    dossier_ref: str
+    fields: list[str]
+    outcome: str
+    error_code: str
+
+    @property
+    def outcome_label(self) -> str:
+        return str(
+            {
+                "served": _("Data provided"),
+                "not_found": _("No record found"),
+                "refused": _("Refused by the registry"),
+            }.get(self.outcome, self.outcome)
+        )
+
+
+@dataclass(frozen=True)
+class DataAccessHistory:
+    subject: Applicant
+    available: bool
+    accesses: list[DataAccess]
+    next_before: int | None = None  # pass as ``before`` for the next, older page
+
+
+def _represented(actor: ApplicantActor, public_id: str) -> Applicant:
+    """A child or organisation the actor represents by law (not under an authorisation: an
+    authorised person acts for some procedures, and does not get to read someone's history)."""
+    try:
+        key = uuid.UUID(public_id)
+    except ValueError:
+        raise NotFound("No such applicant.") from None
+    representation = (
+        identity.active_representations()
+        .filter(
+            representative_id=actor.applicant_id,
+            represented__public_id=key,
+            basis__in=[RepresentationBasis.PARENT, RepresentationBasis.LEGAL_REPRESENTATIVE],
+        )
+        .select_related("represented")
+        .first()
+    )
+    if representation is None:
+        raise NotFound("No such applicant.")
+    return representation.represented
+
+
+def _subject_id(applicant: Applicant) -> str:
+    return applicant.personal_id or applicant.enterprise_code or ""
+
+
+def data_access_history(
+    actor: RequestActor | None, *, applicant_public_id: str = "", before: int = 0
+) -> DataAccessHistory:
+    """Every access the registries logged to the records of the actor (or of a child or an
+    organisation they represent), newest first. ``available`` is false when the registries could
+    not be asked now."""
+    if not isinstance(actor, ApplicantActor):
+        raise NotFound("No such applicant.")
+    subject = identity.own_applicant(actor)
+    if applicant_public_id and applicant_public_id != str(subject.public_id):
+        subject = _represented(actor, applicant_public_id)
+    request = AccessLogRequest(
+        agency=portal_agency_code(),
+        subject=_subject_id(subject),
+        legal_basis=ACCESS_LOG_LEGAL_BASIS,
+        purpose="Người dân tra cứu việc sử dụng dữ liệu của mình",
+        request_id=str(uuid.uuid4()),
+        before=max(0, before),
+    )
+    client = default_client()
+    try:
+        outcome = client.signed_call(
+            request, signing_key(request.agency), url=client.endpoints.access_log_url
+        )
+    except NoSigningKey:
+        return DataAccessHistory(subject=subject, available=False, accesses=[])
+    if outcome.status != PullStatus.OK or not isinstance(outcome.data, dict):
+        logger.warning(
+            "access log unavailable",
+            status=str(outcome.status),
+            error=outcome.error_code,
+            detail=outcome.error_message,
+        )
+        return DataAccessHistory(subject=subject, available=False, accesses=[])
+    entries: list[dict[str, Any]] = [
+        entry for entry in outcome.data.get("entries", []) if isinstance(entry, dict)
+    ]
+    agencies = dict(
+        Agency.objects.filter(code__in={str(entry.get("agency_code")) for entry in entries}).values_list(
+            "code", "name"
+        )
+    )
+    agencies[portal_agency_code()] = PORTAL_NAME
+    procedures = procedure_names(sorted({str(entry.get("procedure", "")) for entry in entries}))
+    accesses = [
+        DataAccess(
+            reference=str(entry.get("reference", "")),
+            occurred_at=parse_datetime(str(entry.get("occurred_at", ""))),
+            registry=str(entry.get("registry", "")),
+            registry_label=label_for("registry", str(entry.get("registry", ""))),
+            agency_code=str(entry.get("agency_code", "")),
+            agency_name=agencies.get(str(entry.get("agency_code", "")), str(entry.get("agency_code", ""))),
+            purpose=str(entry.get("purpose", "")),
+            procedure_code=str(entry.get("procedure", "")),
+            procedure_name=procedures.get(str(entry.get("procedure", "")), str(entry.get("procedure", ""))),
+            dossier_ref=str(entry.get("dossier", "")),
+            fields=[field_label(str(name)) for name in entry.get("fields", []) if isinstance(name, str)],
+            outcome=str(entry.get("outcome", "")),
+            error_code=str(entry.get("error_code", "")),
+        )
+        for entry in entries
+    ]
+    next_before = outcome.data.get("next_before")
+    return DataAccessHistory(
+        subject=subject,
+        available=True,
+        accesses=accesses,
+        next_before=next_before if isinstance(next_before, int) else None,
+    )
+
+
+def registration_document() -> dict[str, Any]:
+    """The registration file for the registries: every agency with a key, its current and pending
+    public keys, and the kids of retired keys the registries should revoke."""
+    rows = list(
+        AgencyKey.objects.order_by("agency_code", "created_at").values_list(
+            "agency_code", "public_jwk", "status", "kid"
+        )
+    )
+    codes = sorted({row[0] for row in rows})
+    agencies = {
+        agency.code: agency for agency in Agency.objects.filter(code__in=codes).select_related("province")
+    }
+    document: dict[str, Any] = {"format": "motcua-registration/1", "agencies": []}
+    by_code: dict[str, dict[str, Any]] = {}
+    for code, jwk, status, kid in rows:
+        entry = by_code.get(code)
+        if entry is None:
+            agency = agencies.get(code)
+            if agency is None and code != portal_agency_code():
+                continue
+            entry = {
+                "code": code,
+                "name": agency.name if agency else PORTAL_NAME,
+                "agency_type": agency.agency_type if agency else PORTAL_AGENCY_TYPE,
+                "province_code": agency.province.code if agency and agency.province else "",
+                "keys": [],
+                "retired_keys": [],
+            }
+            by_code[code] = entry
+            document["agencies"].append(entry)
+        if status == KeyStatus.RETIRED:
+            entry["retired_keys"].append(kid)
+        else:
+            entry["keys"].append(jwk)
+    return document

@@ -1,0 +1,47 @@
+"""The applicant's "who used my data" page, assembled from the registries' access logs."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from motcua.core.errors import NotFound
+from motcua.dossiers import selectors as dossiers
+from motcua.exchange import selectors
+from motcua.identity import selectors as identity
+from motcua.identity.actors import ApplicantActor, actor_for
+from motcua.identity.models import RepresentationBasis
+from motcua.identity.permissions import applicant_required
+
+
+@applicant_required
+def data_use(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    assert isinstance(actor, ApplicantActor)
+    try:
+        before = request.GET.get("truoc", "")
+        history = selectors.data_access_history(
+            actor,
+            applicant_public_id=request.GET.get("cho", ""),
+            before=int(before) if before.isdigit() else 0,
+        )
+    except NotFound:
+        raise Http404 from None
+    own_drafts = {
+        str(public_id) for public_id in dossiers.drafts_of(actor).values_list("public_id", flat=True)
+    }
+    represented = [
+        representation.represented
+        for representation in identity.active_representations()
+        .filter(
+            representative_id=actor.applicant_id,
+            basis__in=[RepresentationBasis.PARENT, RepresentationBasis.LEGAL_REPRESENTATIVE],
+        )
+        .select_related("represented")
+    ]
+    return render(
+        request,
+        "exchange/data_use.html",
+        {"history": history, "own_drafts": own_drafts, "represented": represented},
+        status=200 if history.available else 503,
+    )

@@ -1,0 +1,289 @@
+"""The platform's exchange client against real registries: parallel pulls, verification of the
+answers, retries, the circuit breaker, outage and recovery, slowness, and key rotation."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from motcua.core.actors import SYSTEM
+from motcua.core.errors import MotcuaError
+from motcua.core.models import AuditEntry
+from motcua.core.types import EventType
+from motcua.exchange import protocol, services
+from motcua.exchange.breaker import BreakerState, CircuitBreaker
+from motcua.exchange.client import PullItem, PullStatus, connect
+from motcua.exchange.keys import open_private_key
+from motcua.exchange.models import AgencyKey, KeyStatus
+from motcua.exchange.protocol import ExchangeRequest
+from motcua.exchange.selectors import registration_document
+from tests.conftest import registration
+from tests.exchange.server import RegistriesServer, free_port
+from tests.identity.world import load_small_units
+
+MINH = "001086027419"
+
+
+def make_client(base_url: str, *, timeout: float = 5.0, retries: int = 2, pinned=None, reset: float = 30.0):
+    return connect(
+        base_url,
+        pinned_jwks=pinned,
+        timeout=timeout,
+        retries=retries,
+        backoff=0.01,
+        breaker_failures=3,
+        breaker_reset=reset,
+        parallel=8,
+    )
+
+
+def key_of(rows: list[AgencyKey], code: str):
+    row = next(row for row in rows if row.agency_code == code)
+    return open_private_key(row.kid, row.sealed_private_key)
+
+
+def item(
+    rows,
+    *,
+    registry="population",
+    agency="UBND.00004",
+    procedure="birth-registration",
+    fields=None,
+    subject=MINH,
+):
+    defaults = {
+        "population": ("full_name", "date_of_birth"),
+        "civil_status": ("marriage.registered_on", "marriage.spouse_personal_id"),
+        "residence": ("permanent_residence.commune_code", "permanent_residence.address"),
+    }
+    request = ExchangeRequest(
+        agency=agency,
+        registry=registry,
+        procedure=procedure,
+        dossier="client-test",
+        purpose="Kiểm thử",
+        legal_basis="qd-06-2022",
+        subject=subject,
+        fields=tuple(fields or defaults[registry]),
+        consent=str(uuid.uuid4()),
+        request_id=str(uuid.uuid4()),
+    )
+    return PullItem(label=registry, request=request, key=key_of(rows, agency))
+
+
+def test_a_parallel_pull_returns_every_registrys_verified_answer(registries_server, registered_keys):
+    client = make_client(registries_server.base_url)
+    outcomes = client.pull(
+        [item(registered_keys, registry=name) for name in ("population", "civil_status", "residence")]
+    )
+    by_label = {outcome.label: outcome for outcome in outcomes}
+    assert [outcome.status for outcome in outcomes] == [PullStatus.OK] * 3
+    assert by_label["population"].data == {"full_name": "Nguyễn Văn Minh", "date_of_birth": "1986-04-12"}
+    assert by_label["civil_status"].data["marriage"]["registered_on"] == "2015-10-10"
+    assert by_label["residence"].data["permanent_residence"]["commune_code"] == "00004"
+    for outcome in outcomes:
+        assert outcome.attempts == 1
+        assert outcome.log_entry.startswith(outcome.label + "-")
+        [entry] = registries_server.log_entries(request_id=outcome.request.request_id)
+        assert entry["request_digest"] == outcome.request_digest
+
+
+def test_a_refusal_is_an_answer_and_is_not_retried(registries_server, registered_keys):
+    client = make_client(registries_server.base_url)
+    [outcome] = client.pull([item(registered_keys, fields=("full_name", "ethnicity"))])
+    assert outcome.status == PullStatus.REFUSED
+    assert outcome.error_code == "fields_not_allowed"
+    assert outcome.attempts == 1
+    assert outcome.data is None
+
+
+class TamperingProxy(http.server.ThreadingHTTPServer):
+    """A man in the middle that changes one character of every signed answer."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(handler) -> None:
+                body = handler.rfile.read(int(handler.headers["Content-Length"]))
+                answer = httpx.post(upstream + handler.path, content=body)
+                text = answer.text
+                payload_at = text.index(".") + 10
+                tampered = (
+                    text[:payload_at] + ("A" if text[payload_at] != "A" else "B") + text[payload_at + 1 :]
+                )
+                handler.send_response(answer.status_code)
+                handler.send_header("Content-Type", "application/jose")
+                handler.send_header("Content-Length", str(len(tampered)))
+                handler.end_headers()
+                handler.wfile.write(tampered.encode())
+
+            def do_GET(handler) -> None:
+                answer = httpx.get(upstream + handler.path)
+                handler.send_response(answer.status_code)
+                handler.send_header("Content-Length", str(len(answer.content)))
+                handler.end_headers()
+                handler.wfile.write(answer.content)
+
+            def log_message(handler, *args) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", free_port()), Handler)
+
+
+@pytest.fixture
+def tampering_proxy(registries_server) -> Iterator[str]:
+    proxy = TamperingProxy(registries_server.base_url)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{proxy.server_address[1]}"
+    proxy.shutdown()
+
+
+def test_a_tampered_answer_is_rejected(tampering_proxy, registered_keys):
+    client = make_client(tampering_proxy)
+    [outcome] = client.pull([item(registered_keys)])
+    assert outcome.status == PullStatus.INVALID_RESPONSE
+    assert outcome.data is None
+
+
+def test_an_answer_signed_by_an_untrusted_key_is_rejected(registries_server, registered_keys, tmp_path):
+    pinned = tmp_path / "registries-jwks.json"
+    pinned.write_text(json.dumps({"keys": [protocol.public_jwk(protocol.generate_key())]}))
+    client = make_client(registries_server.base_url, pinned=pinned)
+    [outcome] = client.pull([item(registered_keys)])
+    assert outcome.status == PullStatus.INVALID_RESPONSE
+    assert "unknown key" in outcome.error_message
+
+
+def test_outage_opens_the_breaker_and_recovery_closes_it(tmp_path, registered_keys):
+    server = RegistriesServer(tmp_path / "flaky", size=60)
+    server.start()
+    try:
+        server.import_registrations(
+            registration([r for r in registered_keys if r.agency_code == "UBND.00004"])
+        )
+        client = make_client(server.base_url, retries=1, reset=1.0)
+        assert client.pull([item(registered_keys)])[0].status == PullStatus.OK
+        server.stop()
+        down = client.pull([item(registered_keys)])[0]
+        assert down.status == PullStatus.UNAVAILABLE
+        assert down.attempts == 2  # one retry
+        client.pull([item(registered_keys)])  # third and fourth failures open the breaker
+        breaker = client.breakers.for_registry("population")
+        assert breaker.state == BreakerState.OPEN
+        refused_at_once = client.pull([item(registered_keys)])[0]
+        assert (refused_at_once.status, refused_at_once.attempts) == (PullStatus.CIRCUIT_OPEN, 0)
+        before = len(server.log_entries())
+        server.start()  # same port, same data
+        while breaker.state == BreakerState.OPEN:
+            time.sleep(0.1)
+        back = client.pull([item(registered_keys)])[0]
+        assert back.status == PullStatus.OK
+        assert breaker.state == BreakerState.CLOSED
+        assert len(server.log_entries()) == before + 1
+    finally:
+        server.close()
+
+
+def test_a_slow_registry_does_not_hold_the_caller(tmp_path, registered_keys):
+    with RegistriesServer(
+        tmp_path / "slow", size=60, env={"MOTCUA_REGISTRIES_DELAY_MS": "population=4000"}
+    ) as server:
+        server.import_registrations(
+            registration([r for r in registered_keys if r.agency_code == "UBND.00004"])
+        )
+        client = make_client(server.base_url, timeout=0.4, retries=0)
+        slow, fast = client.pull([item(registered_keys), item(registered_keys, registry="residence")])
+        # The pull returned before the slow registry answered (its log entry is written after the delay),
+        # with the other registry's answer in hand.
+        assert slow.status == PullStatus.TIMEOUT
+        assert fast.status == PullStatus.OK
+        assert server.log_entries(request_id=slow.request.request_id) == []
+        for _ in range(100):  # and the registry did answer, later, to a caller no longer waiting
+            if server.log_entries(request_id=slow.request.request_id):
+                break
+            time.sleep(0.1)
+        assert len(server.log_entries(request_id=slow.request.request_id)) == 1
+
+
+def _state(breaker: CircuitBreaker) -> BreakerState:
+    return breaker.state
+
+
+def test_the_breaker_lets_one_trial_through_when_half_open():
+    breaker = CircuitBreaker(failure_threshold=2, reset_seconds=0.05)
+    breaker.record_failure()
+    assert breaker.allow()
+    breaker.record_failure()
+    assert not breaker.allow()
+    time.sleep(0.06)
+    assert _state(breaker) == BreakerState.HALF_OPEN
+    assert breaker.allow()
+    assert not breaker.allow()  # one trial at a time
+    breaker.record_failure()
+    assert _state(breaker) == BreakerState.OPEN
+    time.sleep(0.06)
+    assert breaker.allow()
+    breaker.record_success()
+    assert _state(breaker) == BreakerState.CLOSED
+
+
+@pytest.mark.django_db
+def test_key_rotation_needs_registration_before_activation(exchange, tmp_path):
+    """Bootstrap an agency's key, register it, rotate, register, activate, revoke the old one."""
+    load_small_units(tmp_path)
+    agency = "CAX.00025"  # Giảng Võ ward police: registered by this test only
+    assert services.ensure_agency_keys(actor=SYSTEM, agency_codes=[agency]) == 1
+    assert services.ensure_agency_keys(actor=SYSTEM, agency_codes=[agency]) == 0
+
+    def register() -> dict:
+        [entry] = [a for a in registration_document()["agencies"] if a["code"] == agency]
+        exchange.import_registrations({"agencies": [entry]})
+        return entry
+
+    def pull_with(row: AgencyKey) -> PullStatus | str:
+        request = ExchangeRequest(
+            agency=agency,
+            registry="residence",
+            procedure="permanent-residence-registration",
+            dossier="rotation",
+            purpose="Kiểm thử",
+            legal_basis="qd-06-2022",
+            subject=MINH,
+            fields=("permanent_residence.address",),
+            consent="c",
+            request_id=str(uuid.uuid4()),
+        )
+        key = open_private_key(row.kid, AgencyKey.objects.get(kid=row.kid).sealed_private_key)
+        [outcome] = make_client(exchange.base_url).pull([PullItem(label="r", request=request, key=key)])
+        return outcome.error_code or outcome.status
+
+    entry = register()
+    assert entry["agency_type"] == "commune_police"
+    assert entry["name"] == "Công an phường Giảng Võ"
+    old = AgencyKey.objects.get(agency_code=agency, status=KeyStatus.ACTIVE)
+    assert pull_with(old) == PullStatus.OK
+    pending = services.rotate_agency_key(actor=SYSTEM, agency_code=agency)
+    with pytest.raises(MotcuaError, match="already has a pending key"):
+        services.rotate_agency_key(actor=SYSTEM, agency_code=agency)
+    with pytest.raises(MotcuaError, match="do not accept"):
+        services.activate_agency_key(actor=SYSTEM, agency_code=agency)
+    assert {key["kid"] for key in register()["keys"]} == {old.kid, pending.kid}
+    services.activate_agency_key(actor=SYSTEM, agency_code=agency)
+    old.refresh_from_db()
+    pending.refresh_from_db()
+    assert (old.status, pending.status) == (KeyStatus.RETIRED, KeyStatus.ACTIVE)
+    assert AuditEntry.objects.filter(type=EventType.EXCHANGE_KEY_ACTIVATED, agency_code=agency).count() == 1
+    assert pull_with(pending) == PullStatus.OK
+    assert pull_with(old) == PullStatus.OK  # still registered: processes switch keys within a minute
+    assert register()["retired_keys"] == [old.kid]  # the next registration file revokes it there
+    assert pull_with(old) == "unknown_key"
+    assert pull_with(pending) == PullStatus.OK
