@@ -1,11 +1,14 @@
 # motcua: two commands on a fresh machine.
-#   make run    set up (virtualenv, install, migrate, reference data) and start web server + task worker
+#   make run    set up (virtualenv, install, migrate, reference data) and start the web server, the task
+#               worker, the stand-in eID provider and the reference national registries
 #   make test   set up, then ruff, mypy, makemigrations --check, pytest on SQLite and PostgreSQL
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
+REGISTRY_SEED ?= 2025
+REGISTRY_SIZE ?= 20000
 
 .PHONY: run test setup data lint typecheck migrations-check pytest messages clean
 
@@ -23,6 +26,11 @@ data: setup
 	$(BIN)/motcua units load
 	$(BIN)/motcua catalog load
 	$(BIN)/motcua identity seed-demo
+	$(BIN)/motcua registries migrate --noinput
+	$(BIN)/motcua registries generate --seed $(REGISTRY_SEED) --size $(REGISTRY_SIZE) --if-unchanged
+	$(BIN)/motcua exchange keys ensure
+	$(BIN)/motcua exchange keys export var/exchange/registration.json
+	$(BIN)/motcua registries agencies import var/exchange/registration.json
 	$(BIN)/motcua-eid migrate --noinput
 	$(BIN)/motcua-eid eid seed --client-id motcua-portal --client-secret-file var/oidc-client-secret \
 	  --redirect-uri http://127.0.0.1:$(PORT)/oidc/callback/ --redirect-uri http://localhost:$(PORT)/oidc/callback/
