@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.env import (
+    deployment_env,
     development_key,
     development_secret,
     development_secret_key,
@@ -24,6 +25,7 @@ from motcua.core.env import (
     env_int,
     env_list,
     env_str,
+    require_in_production,
 )
 from motcua.core.logging import configure_structlog, logging_config
 
@@ -31,13 +33,10 @@ SRC_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(env_str("MOTCUA_HOME", str(SRC_DIR.parent.parent)))
 VAR_DIR = Path(env_str("MOTCUA_VAR_DIR", str(BASE_DIR / "var")))
 
-MOTCUA_ENV = env_str("MOTCUA_ENV", "development")
-if MOTCUA_ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(f"MOTCUA_ENV must be development, test or production, got {MOTCUA_ENV!r}.")
+MOTCUA_ENV = deployment_env()
 IS_PRODUCTION = MOTCUA_ENV == "production"
-
-if IS_PRODUCTION:
-    _required = [
+require_in_production(
+    [
         "SECRET_KEY",
         "DATABASE_URL",
         "ALLOWED_HOSTS",
@@ -50,14 +49,9 @@ if IS_PRODUCTION:
         "MOTCUA_EXCHANGE_KEY_SECRET",
         "MOTCUA_REGISTRIES_URL",
         "MOTCUA_REGISTRIES_JWKS_FILE",
-    ]
-    import os
-
-    _missing = [name for name in _required if not os.environ.get(name)]
-    if _missing:
-        raise ImproperlyConfigured(
-            "MOTCUA_ENV=production needs these environment variables: " + ", ".join(_missing)
-        )
+    ],
+    production=IS_PRODUCTION,
+)
 
 DEBUG = env_bool("DEBUG", default=not IS_PRODUCTION)
 if IS_PRODUCTION and DEBUG:

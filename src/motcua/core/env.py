@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -57,6 +57,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def deployment_env() -> str:
+    """``MOTCUA_ENV``: development (the default), test or production; anything else is refused."""
+    value = env_str("MOTCUA_ENV", "development")
+    if value not in {"development", "test", "production"}:
+        raise ImproperlyConfigured(f"MOTCUA_ENV must be development, test or production, got {value!r}.")
+    return value
+
+
+def require_in_production(names: Sequence[str], *, production: bool, service: str = "") -> None:
+    """Refuse to start in production while any of ``names`` is unset or empty."""
+    missing = [name for name in names if not os.environ.get(name)]
+    if production and missing:
+        where = f" for {service}" if service else ""
+        raise ImproperlyConfigured(
+            f"MOTCUA_ENV=production needs these environment variables{where}: " + ", ".join(missing)
+        )
 
 
 def development_secret_key(var_dir: Path) -> str:

@@ -28,7 +28,16 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.env import env_base_url, env_bool, env_int, env_list, env_str, service_secret_key
+from motcua.core.env import (
+    deployment_env,
+    env_base_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    require_in_production,
+    service_secret_key,
+)
 from motcua.core.logging import configure_structlog, logging_config
 from motcua.core.ratelimit import Rate
 
@@ -38,18 +47,11 @@ BASE_DIR = Path(env_str("MOTCUA_HOME", str(SRC_DIR.parent.parent)))
 VAR_DIR = Path(env_str("MOTCUA_VAR_DIR", str(BASE_DIR / "var")))
 EID_VAR_DIR = VAR_DIR / "eid"
 
-MOTCUA_ENV = env_str("MOTCUA_ENV", "development")
-if MOTCUA_ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(f"MOTCUA_ENV must be development, test or production, got {MOTCUA_ENV!r}.")
+MOTCUA_ENV = deployment_env()
 IS_PRODUCTION = MOTCUA_ENV == "production"
 
 REQUIRED_IN_PRODUCTION = ("MOTCUA_EID_SECRET_KEY", "MOTCUA_EID_DATABASE_URL")
-if IS_PRODUCTION:
-    _missing = [name for name in REQUIRED_IN_PRODUCTION if not os.environ.get(name)]
-    if _missing:
-        raise ImproperlyConfigured(
-            "MOTCUA_ENV=production needs these environment variables for motcua-eid: " + ", ".join(_missing)
-        )
+require_in_production(REQUIRED_IN_PRODUCTION, production=IS_PRODUCTION, service="motcua-eid")
 
 DEBUG = env_bool("MOTCUA_EID_DEBUG", False)
 if IS_PRODUCTION and DEBUG:

@@ -24,14 +24,22 @@ endpoint that the exchange benchmark compares against; ``MOTCUA_REGISTRIES_DELAY
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from motcua.core.env import env_base_url, env_bool, env_int, env_list, env_str, service_secret_key
+from motcua.core.env import (
+    deployment_env,
+    env_base_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    require_in_production,
+    service_secret_key,
+)
 from motcua.core.logging import configure_structlog, logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent  # src/motcua/registries
@@ -40,9 +48,7 @@ BASE_DIR = Path(env_str("MOTCUA_HOME", str(SRC_DIR.parent.parent)))
 VAR_DIR = Path(env_str("MOTCUA_VAR_DIR", str(BASE_DIR / "var")))
 REGISTRIES_VAR_DIR = VAR_DIR / "registries"
 
-MOTCUA_ENV = env_str("MOTCUA_ENV", "development")
-if MOTCUA_ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(f"MOTCUA_ENV must be development, test or production, got {MOTCUA_ENV!r}.")
+MOTCUA_ENV = deployment_env()
 IS_PRODUCTION = MOTCUA_ENV == "production"
 
 REQUIRED_IN_PRODUCTION = (
@@ -50,13 +56,7 @@ REQUIRED_IN_PRODUCTION = (
     "MOTCUA_REGISTRIES_DATABASE_URL",
     "MOTCUA_REGISTRIES_SIGNING_KEY_FILE",
 )
-if IS_PRODUCTION:
-    _missing = [name for name in REQUIRED_IN_PRODUCTION if not os.environ.get(name)]
-    if _missing:
-        raise ImproperlyConfigured(
-            "MOTCUA_ENV=production needs these environment variables for the registries: "
-            + ", ".join(_missing)
-        )
+require_in_production(REQUIRED_IN_PRODUCTION, production=IS_PRODUCTION, service="the registries")
 
 DEBUG = env_bool("MOTCUA_REGISTRIES_DEBUG", False)
 if IS_PRODUCTION and DEBUG:

@@ -700,6 +700,25 @@ class _Builder:
     ) -> _Plan:
         return _Plan(home, self._street(home), min(registered, REF), members, relations, **extra)
 
+    def _settle_children(
+        self,
+        children: list[_Person],
+        registered: int,
+        members: list[_Person],
+        relations: list[str],
+        slots: list[_Slot],
+    ) -> None:
+        """Children who have left home get a household slot elsewhere; the others live here."""
+        for child in children:
+            if self._leaves_home(child):
+                slot = self._slot(child)
+                if slot is not None:
+                    slots.append(slot)
+            else:
+                members.append(child)
+                relations.append("child")
+                child.since = max(child.birth, registered)
+
     def _family_plan(
         self, age_table: tuple[int, ...], children_count: int, *, elderly: bool = False
     ) -> _Plan:
@@ -716,15 +735,8 @@ class _Builder:
         if elderly:
             slots = self._absent_children(husband, wife, married, home)
         else:
-            for child in self._children(husband, wife, married, children_count, home):
-                if self._leaves_home(child):
-                    slot = self._slot(child)
-                    if slot is not None:
-                        slots.append(slot)
-                else:
-                    members.append(child)
-                    relations.append("child")
-                    child.since = max(child.birth, registered)
+            children = self._children(husband, wife, married, children_count, home)
+            self._settle_children(children, registered, members, relations, slots)
         return self._household_plan(home, registered, members, relations, marriages=[marriage], slots=slots)
 
     def _plan_couple_children(self) -> list[_Plan]:
@@ -799,16 +811,10 @@ class _Builder:
         last_birth = married
         if with_children:
             count = _CHILD_COUNTS[int(rnd() * len(_CHILD_COUNTS))]
-            for child in self._children(husband, wife, married, count, home):
-                last_birth = child.birth
-                if self._leaves_home(child):
-                    slot = self._slot(child)
-                    if slot is not None:
-                        slots.append(slot)
-                else:
-                    members.append(child)
-                    relations.append("child")
-                    child.since = max(child.birth, registered)
+            children = self._children(husband, wife, married, count, home)
+            self._settle_children(children, registered, members, relations, slots)
+            if children:
+                last_birth = children[-1].birth
         else:
             slots = self._absent_children(husband, wife, married, home)
             last_birth = max([married, *(slot[0] for slot in slots)])
