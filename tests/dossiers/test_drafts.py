@@ -96,6 +96,10 @@ def test_consenting_prefills_the_form_from_the_registries_with_sources_marked(mi
     assert draft.fetched["requester-identity"]["full_name"] == "Nguyễn Văn Minh"
     assert draft.fetched["parents-residence"]["permanent_residence"]["commune_code"] == "00004"
     assert {c["state"] for c in draft.components.values() if c["kind"] == "data"} == {"fetched"}
+    # a commune code reads as its name; the time of the fetch is local (Vietnam) time
+    assert "Phường Ba Đình, Thành phố Hà Nội (00004)" in page
+    fetched_at = datetime.datetime.fromisoformat(draft.components["parents-residence"]["fetched_at"])
+    assert f"lấy lúc {timezone.localtime(fetched_at):%d/%m/%Y %H:%M}" in page
     # both sides logged the exchange, and each log points at the other and at the draft
     rows = list(Exchange.objects.filter(dossier_ref=public_id).order_by("component_id"))
     assert [row.registry for row in rows] == ["civil_status", "residence", "population"]
@@ -320,6 +324,9 @@ def test_the_api_does_what_the_pages_do(minh, exchange):
         {"accept": ["requester-identity"]},
         content_type="application/json",
     ).json()
+    fetched = {c["id"]: c for c in consented["components"]}["requester-identity"]
+    assert datetime.datetime.fromisoformat(fetched["fetched_at"]) <= timezone.now()
+    assert {"label": "Họ và tên", "value": "Nguyễn Văn Minh"} in fetched["values"]
     fields = {f["name"]: f for f in consented["fields"]}
     assert fields["requester_full_name"] == {
         **fields["requester_full_name"],

@@ -41,7 +41,7 @@ class ComponentOut(Schema):
     legal_basis: str
     fields: list[str]
     subject_field: str
-    fetched_at: str
+    fetched_at: datetime.datetime | None
     values: list[FetchedValueOut]
     file: str
 

@@ -130,7 +130,7 @@ class SourceMark:
     """Where a prefilled value came from, shown beside it."""
 
     registry_label: str
-    fetched_at: str
+    fetched_at: datetime.datetime | None
 
 
 @dataclass

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +26,7 @@ from motcua.dossiers.models import ComponentState, Draft
 from motcua.exchange.labels import field_label
 from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
 from motcua.identity.actors import ApplicantActor, RequestActor
+from motcua.units.models import Commune
 
 
 def drafts_of(actor: RequestActor | None) -> QuerySet[Draft]:
@@ -110,7 +110,7 @@ class ComponentView:
     legal_basis: str = ""
     field_labels: list[str] = field(default_factory=list)
     subject_field: str = ""
-    fetched_at: str = ""
+    fetched_at: datetime.datetime | None = None
     values: list[FetchedValue] = field(default_factory=list)
     file: str = ""
     registry_only: bool = False  # a data component with ``fallback: none``: no upload can replace it
@@ -151,12 +151,24 @@ def _text(value: Any) -> str:
 def _values(data: Any, fields: tuple[str, ...]) -> list[FetchedValue]:
     if isinstance(data, list):  # several records (parcels, vehicles): one line per record and field
         return [value for record in data for value in _values(record, fields)]
-    return [FetchedValue(field_label(name), _text(value_at(data, name))) for name in fields]
+    return [FetchedValue(field_label(name), _field_text(name, value_at(data, name))) for name in fields]
 
 
-def _when(iso: str) -> str:
-    moment = parse_datetime(iso) if iso else None
-    return date_format(moment, "DATETIME_FORMAT") if moment else ""
+def _field_text(name: str, value: Any) -> str:
+    """A commune code reads as the commune's name (the code alone means nothing to a person)."""
+    if name.endswith("commune_code") and isinstance(value, str) and value:
+        commune = Commune.objects.filter(code=value).select_related("province").first()
+        if commune is not None:
+            commune_name = localised({"vi": commune.full_name, "en": commune.full_name_en})
+            province = commune.province
+            province_name = localised({"vi": province.full_name, "en": province.full_name_en})
+            return f"{commune_name}, {province_name} ({value})"
+    return _text(value)
+
+
+def _when(iso: str) -> datetime.datetime | None:
+    """The stored ISO time of a fetch (aware; templates show it in local time)."""
+    return parse_datetime(iso) if iso else None
 
 
 @dataclass
