@@ -249,7 +249,7 @@ def test_revoking_a_key_and_suspending_an_agency_take_effect(registries_server):
     )
     registries_server.checked("agencies", "reinstate", agency.code)
     assert send(registries_server, signed(agency, request_for(agency)))[1]["status"] == "ok"
-    registries_server.checked("agencies", "revoke-key", agency.key.kid, "--reason", "test")
+    registries_server.checked("agencies", "revoke-key", "--reason", "test", "--", agency.key.kid)
     assert send(registries_server, signed(agency, request_for(agency)))[1]["error"]["code"] == "unknown_key"
 
 

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         importing.add_argument("--operator", default="registries-operator")
         sub.add_parser("list", help="registered agencies and their keys")
         revoke = sub.add_parser("revoke-key", help="stop accepting one key")
-        revoke.add_argument("kid")
+        revoke.add_argument(
+            "kid", help="the key id, after -- (ids may begin with '-': revoke-key --reason ... -- KID)"
+        )
         revoke.add_argument("--reason", required=True)
         revoke.add_argument("--operator", default="registries-operator")
         for name in ("suspend", "reinstate"):
