@@ -7,10 +7,8 @@ from __future__ import annotations
 import datetime
 import re
 
-import pytest
 from django.utils import timezone
 
-from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
@@ -20,20 +18,12 @@ from motcua.exchange.models import Consent, Exchange
 from motcua.identity.models import RepresentationBasis
 from tests.conftest import reset_exchange_state
 from tests.exchange.server import free_port
-from tests.identity.world import PDF, applicant_client, load_small_units, make_applicant
+from tests.identity.world import PDF, applicant_client, make_applicant
 
 MINH = ("001086027419", "Nguyễn Văn Minh", datetime.date(1986, 4, 12))
 CHILD = "001318046203"
 START_BIRTH = "/thu-tuc/birth-registration/nop-ho-so/"
 START_RESIDENCE = "/thu-tuc/permanent-residence-registration/nop-ho-so/"
-
-
-@pytest.fixture
-def minh(exchange, tmp_path, settings):
-    settings.MOTCUA_UPLOAD_DIR = tmp_path / "uploads"
-    load_small_units(tmp_path)
-    sync_catalog(actor=SYSTEM)
-    return make_applicant(*MINH)
 
 
 def draft_id(location: str) -> str:

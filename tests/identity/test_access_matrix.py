@@ -27,7 +27,7 @@ from django.test import Client, override_settings
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
 from motcua.documents.models import StoredFile
-from motcua.dossiers.models import Draft
+from motcua.dossiers.models import Dossier, Draft
 from motcua.exchange.models import AgencyKey, Consent, Exchange
 from motcua.identity.models import Representation, RoleAssignment
 from tests.conftest import copy_agency_keys, exchange_settings, reset_exchange_state
@@ -129,14 +129,38 @@ def _draft(world: World) -> str:
     return str(world.draft.public_id)
 
 
+def _ready_draft(world: World) -> str:
+    assert world.ready_draft is not None
+    return str(world.ready_draft.public_id)
+
+
+def _dossier(world: World) -> str:
+    assert world.dossier is not None
+    return world.dossier.code
+
+
+def _dossier_list(world: World, response: Any) -> None:
+    """applicant_a sees their one dossier; the other applicants, none (nobody else's)."""
+    assert [d["code"] for d in response.json()] in ([_dossier(world)], [])
+
+
+def _submitted(world: World, response: Any) -> None:
+    code = response.json()["code"]
+    assert Dossier.objects.get(code=code).applicant.user == world.users["applicant_a"]
+    assert not Draft.objects.filter(public_id=_ready_draft(world)).exists()
+    assert AuditEntry.objects.filter(type=EventType.DOSSIER_SUBMITTED, subject_id=code).exists()
+
+
 def _consented_again(world: World, response: Any) -> None:
     assert Consent.objects.filter(dossier_ref=_draft(world)).count() == 2
     assert Exchange.objects.filter(dossier_ref=_draft(world), component_id="requester-identity").count() == 2
 
 
 def _draft_started(world: World, response: Any) -> None:
-    assert Draft.objects.filter(procedure__code="temporary-absence-declaration").count() == 1
-    assert AuditEntry.objects.filter(type=EventType.DRAFT_STARTED).count() == 2
+    [draft] = Draft.objects.filter(procedure__code="temporary-absence-declaration")
+    assert (
+        AuditEntry.objects.filter(type=EventType.DRAFT_STARTED, subject_id=str(draft.public_id)).count() == 1
+    )
 
 
 def _component_uploaded(world: World, response: Any) -> None:
@@ -199,8 +223,12 @@ def _role_revoked(world: World, response: Any) -> None:
 
 
 def _uploaded(world: World, response: Any) -> None:
-    assert StoredFile.objects.count() == 2
-    assert AuditEntry.objects.filter(type=EventType.FILE_UPLOADED).count() == 2
+    [newest] = StoredFile.objects.order_by("-id")[:1]
+    assert newest.original_name == "ban-sao.pdf"
+    assert newest.public_id not in {world.file.public_id if world.file else None}
+    assert (
+        AuditEntry.objects.filter(type=EventType.FILE_UPLOADED, subject_id=str(newest.public_id)).count() == 1
+    )
 
 
 def _own_name(world: World, response: Any) -> None:
@@ -284,6 +312,27 @@ ENDPOINTS = [
         {"applicant_a"},
         data=lambda w: {"file": _pdf_upload()},
         check=_component_uploaded,
+    ),
+    Endpoint(
+        "dossiers:dossiers",
+        "get",
+        lambda w: "/ho-so/",
+        set(APPLICANT_NAMES),
+        check=_contains("<h1>Hồ sơ của tôi</h1>"),
+    ),
+    Endpoint(
+        "dossiers:dossier",
+        "get",
+        lambda w: f"/ho-so/{_dossier(w)}/",
+        {"applicant_a"},
+        check=lambda w, r: _contains(f'<strong id="dossier-code">{_dossier(w)}</strong>')(w, r),
+    ),
+    Endpoint(
+        "dossiers:receipt",
+        "get",
+        lambda w: f"/ho-so/{_dossier(w)}/giay-tiep-nhan/",
+        {"applicant_a"},
+        check=lambda w, r: _contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", _dossier(w))(w, r),
     ),
     Endpoint(
         "exchange:data-use",
@@ -411,6 +460,27 @@ ENDPOINTS = [
         check=_contains("Bệnh viện Bạch Mai"),
     ),
     Endpoint(
+        "api:post /drafts/{draft_id}/submit",
+        "post",
+        lambda w: f"/api/v1/drafts/{_ready_draft(w)}/submit",
+        {"applicant_a"},
+        check=_submitted,
+    ),
+    Endpoint(
+        "api:get /dossiers",
+        "get",
+        lambda w: "/api/v1/dossiers",
+        set(APPLICANT_NAMES),
+        check=_dossier_list,
+    ),
+    Endpoint(
+        "api:get /dossiers/{code}",
+        "get",
+        lambda w: f"/api/v1/dossiers/{_dossier(w)}",
+        {"applicant_a"},
+        check=lambda w, r: _contains(_dossier(w), "lookup_pin")(w, r),
+    ),
+    Endpoint(
         "api:post /drafts/{draft_id}/components/{component_id}/file",
         "post",
         lambda w: f"/api/v1/drafts/{_draft(w)}/components/death-notice/file",
@@ -477,6 +547,7 @@ def _state() -> tuple:
         Representation.objects.count(),
         StoredFile.objects.count(),
         Draft.objects.count(),
+        Dossier.objects.count(),
         Consent.objects.count(),
         Exchange.objects.count(),
         sorted(str(components) for components in Draft.objects.values_list("components", flat=True)),

@@ -22,7 +22,7 @@ from motcua.core.actors import SYSTEM
 from motcua.documents import services as documents
 from motcua.documents.models import StoredFile
 from motcua.dossiers import services as dossiers
-from motcua.dossiers.models import Draft
+from motcua.dossiers.models import Dossier, Draft
 from motcua.identity import services
 from motcua.identity.actors import ApplicantActor, actor_for_user
 from motcua.identity.models import Applicant, Representation, Role, RoleAssignment, User
@@ -126,6 +126,8 @@ class World:
     representation: Representation | None = None
     file: StoredFile | None = None
     draft: Draft | None = None  # applicant_a's death registration: consent given, one component waiting
+    ready_draft: Draft | None = None  # applicant_a's birth registration, complete, not submitted
+    dossier: Dossier | None = None  # applicant_a's birth registration, submitted at commune A
     assignment: RoleAssignment | None = None  # handler_a's role at commune A
 
     def applicant(self, name: str) -> Applicant:
@@ -137,6 +139,36 @@ class World:
         if name in self.keys:
             return official_client(self.users[name].username, self.keys[name])
         return applicant_client(self.users[name])
+
+
+BIRTH_ENTRIES = {
+    "child_full_name": "Nguyễn Văn Bảo",
+    "child_date_of_birth": "2026-11-20",
+    "child_sex": "male",
+    "child_place_of_birth": "Bệnh viện Phụ sản Hà Nội",
+    "requester_relationship": "father",
+    "requester_full_name": "Nguyễn Văn An",
+}
+
+
+def complete_birth_draft(actor: ApplicantActor) -> Draft:
+    """A birth-registration draft at commune A ready to submit: the registries declined, every
+    component uploaded instead, the form filled."""
+    draft = dossiers.start_draft(actor=actor, procedure_code="birth-registration", commune_code="00004")
+    public_id = str(draft.public_id)
+    dossiers.give_consent(actor=actor, public_id=public_id, accepted=[])
+    for component in draft.components:
+        dossiers.upload_component(
+            actor=actor,
+            public_id=public_id,
+            component_id=component,
+            chunks=[PDF],
+            file_name="a.pdf",
+            size=None,
+        )
+    draft, errors = dossiers.save_entries(actor=actor, public_id=public_id, values=BIRTH_ENTRIES)
+    assert not errors, errors
+    return draft
 
 
 def build_world(directory: Path) -> World:
@@ -160,6 +192,10 @@ def build_world(directory: Path) -> World:
     world.draft = dossiers.give_consent(
         actor=actor_a, public_id=str(draft.public_id), accepted=["requester-identity", "deceased-record"]
     )
+    world.dossier = dossiers.submit_draft(
+        actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id)
+    )
+    world.ready_draft = complete_birth_draft(actor_a)
     for name, grants in OFFICIALS.items():
         world.users[name], world.keys[name] = make_official(name.replace("_", "."), grants)
     world.assignment = RoleAssignment.objects.get(

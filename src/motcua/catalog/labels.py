@@ -25,6 +25,23 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "document": _("Uploaded document"),
         "wallet": _("Reused from your data wallet"),
     },
+    "channel": {"online": _("Online"), "counter": _("At the one-stop counter"), "post": _("By public post")},
+    "dossier_status": {
+        "received": _("Received, being processed"),
+        "supplement_requested": _("Supplement requested"),
+        "processed": _("Processed"),
+        "result_returned": _("Result returned"),
+        "stopped": _("Processing stopped"),
+        "refused": _("Refused"),
+        "withdrawn": _("Withdrawn by the applicant"),
+    },
+    "provenance": {
+        "registry": _("From a national database"),
+        "upload": _("Uploaded by the applicant"),
+        "wallet": _("From the data wallet"),
+        "scan": _("Scanned at the counter"),
+        "none": _("Not provided (optional)"),
+    },
     "registry": {
         "population": _("National population database"),
         "civil_status": _("Civil-status database"),

@@ -35,7 +35,7 @@ API_DOCS_POLICY = {**BASE_POLICY, "style-src": "'self' 'unsafe-inline'"}
 API_DOCS_PATH = "/api/v1/docs"
 API_PREFIX = "/api/"
 # Public pages that search or read the database: catalog search, procedure pages, bundles.
-PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/")
+PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/", "/tra-cuu-ho-so/")
 _request_log = get_logger("motcua.request")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 

@@ -49,3 +49,4 @@ class EventType(models.TextChoices):
     DRAFT_SAVED = "dossiers.draft_saved", "Draft saved"
     DRAFT_COMPONENT_UPLOADED = "dossiers.draft_component_uploaded", "Draft component uploaded"
     DRAFTS_PURGED = "dossiers.drafts_purged", "Abandoned drafts purged"
+    DOSSIER_SUBMITTED = "dossiers.submitted", "Dossier submitted and received"

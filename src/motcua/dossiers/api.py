@@ -1,4 +1,5 @@
-"""REST API for drafts: what the pages do, with the same permissions (the applicant's own drafts).
+"""REST API for drafts and dossiers: what the pages do, with the same permissions (the
+applicant's own drafts and dossiers), and the public status lookup.
 
 A draft's representation carries its components (with the consent preview for data components:
 what, from where, why, under which legal basis), the data fetched for it marked with its source,
@@ -10,15 +11,18 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
+from motcua.core import ratelimit
+from motcua.core.errors import NotFound
+from motcua.core.middleware import too_many_requests
 from motcua.dossiers import selectors, services
-from motcua.dossiers.models import Draft
+from motcua.dossiers.models import Dossier, Draft
 from motcua.identity.actors import ApplicantActor, RequestActor
-from motcua.identity.permissions import applicant_auth
+from motcua.identity.permissions import applicant_auth, public
 
 router = Router(tags=["dossiers"])
 
@@ -228,3 +232,148 @@ def upload_component(
         size=file.size,
     )
     return _draft_out(draft)
+
+
+# --- Submission and dossiers -------------------------------------------------------------------
+
+
+class IncompleteOut(ErrorOut):
+    fields: dict[str, str]  # form field -> what is wrong
+    components: dict[str, str]  # component id -> what is missing
+
+
+class DossierComponentOut(Schema):
+    id: str
+    name: str
+    kind: str
+    provenance: str  # registry | upload | wallet | scan | none
+    provenance_label: str
+    registry_label: str
+    fetched_at: datetime.datetime | None
+    file: str
+    values: list[FetchedValueOut]
+
+
+class DossierSummaryOut(Schema):
+    code: str
+    procedure: str
+    applicant: str
+    agency_code: str
+    commune_code: str
+    channel: str
+    status: str
+    status_label: str
+    submitted_at: datetime.datetime
+    received_at: datetime.datetime
+    due_on: datetime.date | None
+
+
+class DossierOut(DossierSummaryOut):
+    agency_name: str
+    working_days: int | None
+    lookup_pin: str
+    entries: dict[str, Any]
+    components: list[DossierComponentOut]
+
+
+class LookupIn(Schema):
+    code: str
+    factor: str  # the receipt PIN, or the applicant's personal ID number (or enterprise code)
+
+
+class PublicStatusOut(Schema):
+    code: str
+    procedure_name: str
+    agency_name: str
+    status: str
+    status_label: str
+    received_at: datetime.datetime
+    due_on: datetime.date | None
+
+
+def _dossier_summary(dossier: Dossier) -> dict[str, Any]:
+    return {
+        "code": dossier.code,
+        "procedure": dossier.procedure.code,
+        "applicant": str(dossier.applicant.public_id),
+        "agency_code": dossier.agency_code,
+        "commune_code": dossier.commune_code,
+        "channel": dossier.channel,
+        "status": dossier.status,
+        "status_label": dossier.get_status_display(),
+        "submitted_at": dossier.submitted_at,
+        "received_at": dossier.received_at,
+        "due_on": dossier.due_on,
+    }
+
+
+def _dossier_out(dossier: Dossier) -> dict[str, Any]:
+    view = selectors.dossier_view(dossier)
+    return {
+        **_dossier_summary(dossier),
+        "status_label": view.status_label,
+        "agency_name": view.agency_name,
+        "working_days": dossier.working_days,
+        "lookup_pin": view.lookup_pin,
+        "entries": dossier.entries,
+        "components": [{**vars(c), "values": [vars(v) for v in c.values]} for c in view.components],
+    }
+
+
+@router.post(
+    "/drafts/{draft_id}/submit",
+    auth=applicant_auth,
+    response={201: DossierOut, 400: ErrorOut, 422: IncompleteOut, **DENIALS},
+    summary="Submit a complete draft: the dossier gets its code, receipt and appointment date",
+    description="422 lists every missing or invalid field and component; the draft is kept as it was.",
+)
+def submit_draft(request: HttpRequest, draft_id: str) -> Status[dict[str, Any]]:
+    try:
+        dossier = services.submit_draft(actor=_applicant(request), public_id=draft_id)
+    except services.IncompleteDossier as exc:
+        body = {
+            "code": "incomplete",
+            "message": exc.message,
+            "fields": exc.fields,
+            "components": exc.components,
+        }
+        return Status(422, body)
+    return Status(201, _dossier_out(dossier))
+
+
+@router.get(
+    "/dossiers",
+    auth=applicant_auth,
+    response={200: list[DossierSummaryOut], **DENIALS},
+    summary="My dossiers (submitted by me or for me)",
+)
+def list_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_dossier_summary(dossier) for dossier in selectors.dossiers_of(_applicant(request))]
+
+
+@router.get(
+    "/dossiers/{code}",
+    auth=applicant_auth,
+    response={200: DossierOut, **DENIALS},
+    summary="One of my dossiers: status, dates, components with their provenance, form values",
+)
+def get_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
+    return _dossier_out(selectors.get_dossier(_applicant(request), code))
+
+
+@router.post(
+    "/dossier-status",
+    response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut},
+    summary="Public lookup of a dossier's status by its code and PIN (or the applicant's ID number)",
+    description="The same 404 for a wrong code and a wrong number; no personal data; rate-limited.",
+)
+@public
+def lookup_dossier(request: HttpRequest, body: LookupIn) -> Status[Any] | HttpResponse:
+    try:
+        status = selectors.throttled_public_status(ratelimit.client_address(request), body.code, body.factor)
+    except selectors.LookupBlocked as exc:
+        response = too_many_requests(request, exc.retry_after)  # with Retry-After
+        return response
+    except NotFound as exc:
+        return Status(404, {"code": "not_found", "message": exc.message})
+    return Status(200, vars(status))

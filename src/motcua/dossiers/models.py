@@ -1,4 +1,4 @@
-"""Dossiers. So far the draft: an application being prepared, before it is submitted.
+"""Dossiers: the draft (an application being prepared) and the submitted dossier.
 
 A ``Draft`` is the applicant's own workspace for one procedure: the form values they entered
 (``entries``, kept even when not yet valid, so nothing typed is lost), the state of every
@@ -8,6 +8,12 @@ nowhere else. Nothing of a draft becomes part of a dossier until the applicant s
 left untouched for ``MOTCUA_DRAFT_TTL_HOURS`` is deleted with everything fetched for it
 (``services.purge_expired_drafts``). Consents and the exchange log outlive it: they are the
 evidence of who fetched what.
+
+A ``Dossier`` (hồ sơ) is what a submission makes of a draft: its code (``<agency>-<yymmdd>-
+<sequence>``, from ``DossierCounter``), the channel, the form values, every component with its
+provenance (registry, upload, and later wallet or scan), the data fetched for it, and the dates
+the one-stop receipt (form 01) states — received, and due (the appointment date) when the
+procedure has a statutory time. The draft is deleted in the same transaction.
 """
 
 from __future__ import annotations
@@ -55,3 +61,81 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return str(self.public_id)
+
+
+class Channel(models.TextChoices):
+    """How a dossier arrived (Decision 766 ``KenhThucHien``: 1 counter, 2 online, 3 post)."""
+
+    ONLINE = "online", "Online"
+    COUNTER = "counter", "At the counter"
+    POST = "post", "By post"
+
+
+class DossierStatus(models.TextChoices):
+    """The statuses the national portal synchronises (domain notes §2.5)."""
+
+    RECEIVED = "received", "Received"
+    SUPPLEMENT_REQUESTED = "supplement_requested", "Supplement requested"
+    PROCESSED = "processed", "Processed"
+    RESULT_RETURNED = "result_returned", "Result returned"
+    STOPPED = "stopped", "Processing stopped"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn by the applicant"
+
+
+class Provenance(models.TextChoices):
+    """Where a dossier component came from (Decision 766 counts reuse from data and wallet)."""
+
+    REGISTRY = "registry", "National registry"
+    UPLOAD = "upload", "Uploaded by the applicant"
+    WALLET = "wallet", "Data wallet"
+    SCAN = "scan", "Scanned at the counter"
+    NONE = "none", "Not provided (optional)"
+
+
+class Dossier(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(max_length=64, unique=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+    spec_sha256 = models.CharField(max_length=64)
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="dossiers_for")
+    submitted_by = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="dossiers_submitted")
+    commune_code = models.CharField(max_length=5)
+    agency_code = models.CharField(max_length=64, db_index=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    status = models.CharField(max_length=32, choices=DossierStatus.choices, default=DossierStatus.RECEIVED)
+    entries = models.JSONField(default=dict, blank=True)
+    components = models.JSONField(default=dict, blank=True)
+    fetched = models.JSONField(default=dict, blank=True)
+    consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    due_on = models.DateField(null=True, blank=True)  # the appointment date; None: no statutory time
+    working_days = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["applicant", "-submitted_at"], name="dossiers_applicant_idx"),
+            models.Index(fields=["submitted_by", "-submitted_at"], name="dossiers_submitter_idx"),
+            models.Index(fields=["agency_code", "status", "due_on"], name="dossiers_agency_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DossierCounter(models.Model):
+    """The last sequence number given to a dossier of one agency on one (local) day; incremented
+    by a single ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` so concurrent submissions never
+    share a number."""
+
+    agency_code = models.CharField(max_length=64)
+    day = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency_code", "day"], name="dossiers_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_code} {self.day}: {self.last_number}"

@@ -9,24 +9,29 @@ state, the fetched data marked with its registry, and the form with the prefille
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.labels import label_for, localised
-from motcua.core.errors import NotFound
+from motcua.core import ratelimit
+from motcua.core.errors import MotcuaError, NotFound
 from motcua.dossiers.forms import FormField, SourceMark, form_fields
-from motcua.dossiers.models import ComponentState, Draft
+from motcua.dossiers.models import ComponentState, Dossier, Draft
 from motcua.exchange.labels import field_label
 from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
-from motcua.identity.actors import ApplicantActor, RequestActor
-from motcua.units.models import Commune
+from motcua.identity import selectors as identity
+from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
+from motcua.units.models import Agency, Commune
 
 
 def drafts_of(actor: RequestActor | None) -> QuerySet[Draft]:
@@ -53,20 +58,27 @@ def get_draft(actor: RequestActor | None, public_id: uuid.UUID | str, *, for_upd
     return draft
 
 
-def prefilled_field_names(draft: Draft) -> set[str]:
-    """Form fields whose value comes from data fetched for this draft, and is therefore not the
-    applicant's to change. Where several records disagree (two parcels, two vehicles), the
-    applicant picks one, so such a field stays editable."""
+def prefilled_values(draft: Draft) -> dict[str, Any]:
+    """Form fields whose value comes from data fetched for this draft, with that value: they are
+    not the applicant's to change. Where several records disagree (two parcels, two vehicles),
+    the applicant picks one, so such a field is left out and stays editable."""
     properties = draft.procedure.spec.get("form", {}).get("properties", {})
-    locked = set()
+    locked: dict[str, Any] = {}
     for prefill in prefills(draft.procedure.spec, data_sources(draft.procedure)):
         if prefill.component_id not in draft.fetched:
             continue
         value = value_at(draft.fetched[prefill.component_id], prefill.path)
         several = isinstance(value, list) and len({str(item) for item in value}) > 1
-        if not several or properties.get(prefill.form_field, {}).get("type") == "array":
-            locked.add(prefill.form_field)
+        is_list_field = properties.get(prefill.form_field, {}).get("type") == "array"
+        if is_list_field:
+            locked[prefill.form_field] = value
+        elif not several:
+            locked[prefill.form_field] = (value[0] if value else "") if isinstance(value, list) else value
     return locked
+
+
+def prefilled_field_names(draft: Draft) -> set[str]:
+    return set(prefilled_values(draft))
 
 
 STATE_MESSAGES = {
@@ -113,6 +125,7 @@ class ComponentView:
     fetched_at: datetime.datetime | None = None
     values: list[FetchedValue] = field(default_factory=list)
     file: str = ""
+    error: str = ""  # what keeps it from being submitted, after a submission attempt
     registry_only: bool = False  # a data component with ``fallback: none``: no upload can replace it
 
     @property
@@ -187,7 +200,9 @@ class DraftView:
         return [c for c in self.components if c.may_retry]
 
 
-def draft_view(draft: Draft, *, errors: dict[str, str] | None = None) -> DraftView:
+def draft_view(
+    draft: Draft, *, errors: dict[str, str] | None = None, component_errors: dict[str, str] | None = None
+) -> DraftView:
     spec = draft.procedure.spec
     sources = data_sources(draft.procedure)
     by_id = {source.component_id: source for source in sources}
@@ -204,6 +219,7 @@ def draft_view(draft: Draft, *, errors: dict[str, str] | None = None) -> DraftVi
             state=state,
             message=str(STATE_MESSAGES.get(ComponentState(state), "")),
             file=str(entry.get("file", "")),
+            error=(component_errors or {}).get(component_id, ""),
         )
         source = by_id.get(component_id)
         if source is not None:
@@ -230,3 +246,178 @@ def draft_view(draft: Draft, *, errors: dict[str, str] | None = None) -> DraftVi
             )
     fields = form_fields(spec, draft.entries, prefilled=prefilled, errors=errors or {})
     return DraftView(draft=draft, sources=sources, components=components, fields=fields)
+
+
+# --- Submitted dossiers ------------------------------------------------------------------------
+
+
+def dossiers_of(actor: RequestActor | None) -> QuerySet[Dossier]:
+    """An applicant sees the dossiers they submitted and those submitted for them; an official,
+    the dossiers of the agencies in their scope (``identity.selectors.agency_scope``)."""
+    base = Dossier.objects.select_related("procedure", "applicant", "submitted_by")
+    if isinstance(actor, ApplicantActor):
+        mine = Q(submitted_by_id=actor.applicant_id) | Q(applicant_id=actor.applicant_id)
+        return base.filter(mine).order_by("-submitted_at", "-id")
+    if isinstance(actor, OfficialActor):
+        codes = identity.visible_agencies(actor).values("code")
+        return base.filter(agency_code__in=codes).order_by("-submitted_at", "-id")
+    return Dossier.objects.none()
+
+
+def get_dossier(actor: RequestActor | None, code: str) -> Dossier:
+    dossier = dossiers_of(actor).filter(code=code).first()
+    if dossier is None:
+        raise NotFound("No such dossier.")
+    return dossier
+
+
+@dataclass(frozen=True)
+class DossierComponentView:
+    id: str
+    name: str
+    kind: str
+    provenance: str
+    provenance_label: str
+    registry_label: str
+    fetched_at: datetime.datetime | None
+    file: str
+    values: list[FetchedValue]
+
+
+@dataclass(frozen=True)
+class DossierView:
+    dossier: Dossier
+    agency_name: str
+    commune_name: str
+    status_label: str
+    channel_label: str
+    components: list[DossierComponentView]
+    fields: list[FormField]
+    lookup_pin: str
+
+
+def _agency_name(code: str) -> str:
+    agency = Agency.objects.filter(code=code).only("name").first()
+    return agency.name if agency is not None else code
+
+
+def dossier_view(dossier: Dossier) -> DossierView:
+    spec = dossier.procedure.spec
+    by_id = {source.component_id: source for source in data_sources(dossier.procedure)}
+    components = []
+    for component in spec.get("components", []):
+        component_id = str(component["id"])
+        entry = dossier.components.get(component_id)
+        if entry is None:
+            continue
+        source = by_id.get(component_id)
+        values = (
+            _values(dossier.fetched[component_id], source.fields)
+            if source is not None and component_id in dossier.fetched
+            else []
+        )
+        components.append(
+            DossierComponentView(
+                id=component_id,
+                name=localised(component.get("name", {})),
+                kind=str(component["kind"]),
+                provenance=str(entry.get("provenance", "")),
+                provenance_label=label_for("provenance", str(entry.get("provenance", ""))),
+                registry_label=label_for("registry", str(entry.get("registry", "")))
+                if entry.get("registry")
+                else "",
+                fetched_at=_when(str(entry.get("fetched_at", ""))),
+                file=str(entry.get("file", "")),
+                values=values,
+            )
+        )
+    commune = Commune.objects.filter(code=dossier.commune_code).first()
+    return DossierView(
+        dossier=dossier,
+        agency_name=_agency_name(dossier.agency_code),
+        commune_name=commune.full_name if commune is not None else dossier.commune_code,
+        status_label=label_for("dossier_status", dossier.status),
+        channel_label=label_for("channel", dossier.channel),
+        components=components,
+        fields=form_fields(spec, dossier.entries, prefilled={}, errors={}),
+        lookup_pin=lookup_pin(dossier.code),
+    )
+
+
+# --- Public status lookup ----------------------------------------------------------------------
+
+
+def lookup_pin(code: str) -> str:
+    """The 8-digit PIN printed on the receipt: derived from the code with a server secret, so it
+    needs no storage and cannot be guessed from the code."""
+    key = hmac.new(settings.SECRET_KEY.encode(), b"motcua dossier lookup pin", hashlib.sha256).digest()
+    number = int.from_bytes(hmac.new(key, code.encode(), hashlib.sha256).digest()[:8], "big")
+    return f"{number % 100_000_000:08d}"
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What anyone holding the code and the second factor may learn: no personal data."""
+
+    code: str
+    procedure_name: str
+    agency_name: str
+    status: str
+    status_label: str
+    received_at: datetime.datetime
+    due_on: datetime.date | None
+
+
+def public_status(code: str, second_factor: str) -> PublicStatus:
+    """The status of the dossier ``code`` if ``second_factor`` is its receipt PIN or the
+    applicant's personal ID number (or enterprise code); ``NotFound`` otherwise, the same for a
+    wrong code and a wrong factor."""
+    factor = "".join(second_factor.split())
+    dossier = (
+        Dossier.objects.select_related("procedure", "applicant").filter(code=code.strip()).first()
+        if factor
+        else None
+    )
+    if dossier is None:
+        raise NotFound(str(LOOKUP_NOT_FOUND))
+    known = [
+        lookup_pin(dossier.code),
+        dossier.applicant.personal_id or "",
+        dossier.applicant.enterprise_code or "",
+    ]
+    if not any(value and hmac.compare_digest(value, factor) for value in known):
+        raise NotFound(str(LOOKUP_NOT_FOUND))
+    return PublicStatus(
+        code=dossier.code,
+        procedure_name=localised({"vi": dossier.procedure.name_vi, "en": dossier.procedure.name_en}),
+        agency_name=_agency_name(dossier.agency_code),
+        status=dossier.status,
+        status_label=label_for("dossier_status", dossier.status),
+        received_at=dossier.received_at,
+        due_on=dossier.due_on,
+    )
+
+
+LOOKUP_NOT_FOUND = gettext_lazy(
+    "No dossier matches this code and this number. Check both as printed on your receipt."
+)
+
+
+class LookupBlocked(MotcuaError):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(_("Too many unsuccessful lookups from your address. Try again later."))
+        self.retry_after = retry_after
+
+
+def throttled_public_status(address: str, code: str, second_factor: str) -> PublicStatus:
+    """``public_status``, refused for an address after too many misses (the per-address request
+    rate of public lookups applies on top, in the rate-limit middleware)."""
+    rates = [ratelimit.configured_rate("lookup_failures_address")]
+    verdict = ratelimit.is_blocked("dossier_lookup", address, rates)
+    if not verdict.allowed:
+        raise LookupBlocked(verdict.retry_after)
+    try:
+        return public_status(code, second_factor)
+    except NotFound:
+        ratelimit.record_failure("dossier_lookup", address, rates)
+        raise

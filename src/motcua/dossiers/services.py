@@ -13,12 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog import selectors as catalog
 from motcua.core.actors import SYSTEM, Actor
+from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.ids import InvalidPersonalId, parse_personal_id
 from motcua.core.services import record_change
@@ -26,7 +27,7 @@ from motcua.core.types import EventType
 from motcua.documents import services as documents
 from motcua.dossiers import selectors
 from motcua.dossiers.forms import clean_entries
-from motcua.dossiers.models import ComponentState, Draft
+from motcua.dossiers.models import Channel, ComponentState, Dossier, DossierCounter, Draft, Provenance
 from motcua.exchange import services as exchange
 from motcua.exchange.client import PullStatus
 from motcua.exchange.sources import DataSource, data_sources
@@ -361,3 +362,162 @@ def purge_expired_drafts(*, actor: Actor = SYSTEM, now: datetime.datetime | None
         payload={"drafts": ids[:1000]},
     )
     return len(ids)
+
+
+# --- Submission --------------------------------------------------------------------------------
+
+
+class IncompleteDossier(MotcuaError):
+    """The draft cannot be submitted yet; ``fields`` and ``components`` say what is missing, each
+    in the applicant's language. The draft is left exactly as it was."""
+
+    def __init__(self, fields: Mapping[str, str], components: Mapping[str, str]) -> None:
+        super().__init__(_("The application is not complete yet: see the marked fields and components."))
+        self.fields = dict(fields)
+        self.components = dict(components)
+
+
+def _component_problem(component: Mapping[str, Any], entry: Mapping[str, Any], registry_only: bool) -> str:
+    """What keeps one required component from being complete ("" when it is complete)."""
+    state = entry.get("state")
+    if state == ComponentState.FETCHED or (state == ComponentState.UPLOADED and not registry_only):
+        return ""
+    if state == ComponentState.AWAITING_CONSENT:
+        return _("Give or decline your consent to fetching this data first.")
+    if registry_only:
+        return _("This data can only come from the registry: it must be fetched before you submit.")
+    if state == ComponentState.NEEDS_SUBJECT:
+        return _("Enter the personal ID number it is about and fetch the data, or upload the document.")
+    if component.get("kind") == "data":
+        return _("The data was not received from the registry: upload the document instead.")
+    return _("Upload this document.")
+
+
+def _provenance(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A dossier component: where it came from, and the reference to it."""
+    state = entry.get("state")
+    if state == ComponentState.FETCHED:
+        return {
+            "provenance": Provenance.REGISTRY,
+            "registry": entry.get("registry", ""),
+            "fetched_at": entry.get("fetched_at", ""),
+        }
+    if state == ComponentState.UPLOADED:
+        return {"provenance": Provenance.UPLOAD, "file": entry.get("file", "")}
+    return {"provenance": Provenance.NONE}
+
+
+def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The form values (the applicant's entries and the registry's values) and the dossier's
+    components, or ``IncompleteDossier`` listing every problem at once."""
+    spec = draft.procedure.spec
+    form = spec.get("form", {})
+    values = {**draft.entries, **selectors.prefilled_values(draft)}
+    cleaned, field_errors = clean_entries(spec, values)
+    for name in form.get("required", []):
+        if name not in field_errors and cleaned.get(name) in (None, "", []):
+            field_errors[name] = _("This field is required.")
+    registry_only = {
+        source.component_id for source in data_sources(draft.procedure) if source.fallback == "none"
+    }
+    components: dict[str, dict[str, Any]] = {}
+    component_errors: dict[str, str] = {}
+    for component in spec.get("components", []):
+        component_id = str(component["id"])
+        entry = draft.components.get(component_id, {})
+        if component.get("required", True):
+            problem = _component_problem(component, entry, component_id in registry_only)
+            if problem:
+                component_errors[component_id] = problem
+                continue
+        components[component_id] = {"kind": component["kind"], **_provenance(entry)}
+    if field_errors or component_errors:
+        raise IncompleteDossier(field_errors, component_errors)
+    return cleaned, components
+
+
+def appointment_date(
+    received_on: datetime.date, working_days: int | None, *, calendar: WorkingCalendar | None = None
+) -> datetime.date | None:
+    """The date of the result on the receipt (form 01): ``working_days`` working days after the
+    day the dossier counts as received, which is the next working day when it arrives on a day
+    off. ``None`` when the procedure has no statutory time."""
+    if working_days is None:
+        return None
+    cal = calendar or WorkingCalendar.current()
+    start = received_on if cal.is_working_day(received_on) else cal.add_working_days(received_on, 1)
+    return cal.add_working_days(start, working_days)
+
+
+def _next_code(agency_code: str, day: datetime.date) -> str:
+    """``<agency code>-<yymmdd>-<sequence>``: the counter row for (agency, day) is created or
+    incremented by one statement, which both SQLite and PostgreSQL run atomically, and it stays
+    locked by this transaction until it commits, so no two dossiers get the same number."""
+    table = DossierCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_code, day, last_number) VALUES (%s, %s, 1) "  # noqa: S608 (our table name)
+            f"ON CONFLICT (agency_code, day) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [agency_code, day],
+        )
+        (number,) = cursor.fetchone()
+    return f"{agency_code}-{day:%y%m%d}-{number:04d}"
+
+
+def submit_draft(*, actor: ApplicantActor, public_id: str, channel: str = Channel.ONLINE) -> Dossier:
+    """Turn a complete draft into a received dossier, with its code and appointment date.
+
+    Everything is checked first; an incomplete draft raises ``IncompleteDossier`` and stays as
+    it was. On success the draft is deleted and its fetched data becomes part of the dossier, in
+    the same transaction as the audit record and the ``dossiers.submitted`` event (which carries
+    what the Decision 766 indicators count: channel, reuse of registry data, dates)."""
+    with transaction.atomic():
+        draft = selectors.get_draft(actor, public_id, for_update=True)
+        # checked against the procedure as published now, even if it changed since the draft began
+        entries, components = _checked_submission(draft)
+        now = timezone.now()
+        local_day = timezone.localdate(now)
+        working_days = draft.procedure.spec.get("processing_time", {}).get("working_days")
+        dossier = Dossier.objects.create(
+            code=_next_code(draft.agency_code, local_day),
+            procedure=draft.procedure,
+            spec_sha256=draft.procedure.spec_sha256,
+            applicant=draft.applicant,
+            submitted_by_id=actor.applicant_id,
+            commune_code=draft.commune_code,
+            agency_code=draft.agency_code,
+            channel=channel,
+            entries=entries,
+            components=components,
+            fetched=draft.fetched,
+            consent=draft.consent,
+            submitted_at=now,
+            received_at=now,
+            due_on=appointment_date(local_day, working_days),
+            working_days=working_days,
+            updated_at=now,
+        )
+        reused = sum(1 for c in components.values() if c["provenance"] == Provenance.REGISTRY)
+        record_change(
+            actor=actor,
+            type=EventType.DOSSIER_SUBMITTED,
+            subject_type="dossiers.dossier",
+            subject_id=dossier.code,
+            agency_code=dossier.agency_code,
+            unit_code=dossier.commune_code,
+            changes={"status": [None, dossier.status], "draft": [str(draft.public_id), None]},
+            payload={
+                "procedure": draft.procedure.code,
+                "channel": channel,
+                "submitted_at": now.isoformat(),
+                "received_at": now.isoformat(),
+                "due_on": dossier.due_on.isoformat() if dossier.due_on else None,
+                "components": len(components),
+                "reused_from_registries": reused,
+                "uploaded": sum(1 for c in components.values() if c["provenance"] == Provenance.UPLOAD),
+                "eid_assurance_level": actor.assurance_level,  # applicants sign in only through eID
+            },
+        )
+        draft.delete()
+    return dossier

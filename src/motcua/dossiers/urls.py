@@ -9,6 +9,10 @@ urlpatterns = [
     path("ho-so-nhap/<str:public_id>/", views.draft, name="draft"),
     path("ho-so-nhap/<str:public_id>/dong-y/", views.consent, name="consent"),
     path("ho-so-nhap/<str:public_id>/lay-lai/", views.retry, name="retry"),
+    path("ho-so/", views.dossiers, name="dossiers"),
+    path("ho-so/<str:code>/", views.dossier, name="dossier"),
+    path("ho-so/<str:code>/giay-tiep-nhan/", views.receipt, name="receipt"),
+    path("tra-cuu-ho-so/", views.lookup, name="lookup"),
     path(
         "ho-so-nhap/<str:public_id>/thanh-phan/<str:component_id>/",
         views.component_upload,

@@ -1,4 +1,5 @@
-"""Applicant pages for preparing a dossier: start, consent to data use, the prefilled form.
+"""Applicant pages for a dossier: start, consent to data use, the prefilled form, submission,
+the receipt and status page; and the public status lookup.
 
 Views read through selectors and call one service each; a domain error is shown on the page it
 came from (status 400), with everything the applicant entered still there.
@@ -16,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog import selectors as catalog
+from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, NotFound
+from motcua.core.middleware import too_many_requests
 from motcua.dossiers import selectors, services
-from motcua.dossiers.models import ComponentState
+from motcua.dossiers.models import ComponentState, Draft
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, actor_for
-from motcua.identity.permissions import applicant_required
+from motcua.identity.permissions import applicant_required, public
 from motcua.units import selectors as units
 
 
@@ -121,9 +124,28 @@ def consent(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+def _draft_page(
+    request: HttpRequest,
+    current: Draft,
+    errors: dict[str, str],
+    component_errors: dict[str, str] | None = None,
+) -> HttpResponse:
+    failed = bool(errors or component_errors)
+    return render(
+        request,
+        "dossiers/draft.html",
+        {
+            "view": selectors.draft_view(current, errors=errors, component_errors=component_errors),
+            "draft": current,
+        },
+        status=400 if failed else 200,
+    )
+
+
 @applicant_required
 @require_http_methods(["GET", "POST"])
 def draft(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The draft: components and form. Posting saves the form; with ``submit`` it then submits."""
     actor = _applicant(request)
     current = _or_404(lambda: selectors.get_draft(actor, public_id))
     errors: dict[str, str] = {}
@@ -132,14 +154,59 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
         current, errors = services.save_entries(actor=actor, public_id=public_id, values=values)
         if errors:
             messages.error(request, _("Your draft is saved, but some fields need correcting."))
-        else:
+            return _draft_page(request, current, errors)
+        if "submit" not in request.POST:
             messages.success(request, _("Your draft is saved."))
             return redirect("dossiers:draft", public_id=current.public_id)
+        try:
+            dossier = services.submit_draft(actor=actor, public_id=public_id)
+        except services.IncompleteDossier as exc:
+            messages.error(request, exc.message)
+            return _draft_page(request, current, exc.fields, exc.components)
+        messages.success(request, _("Your dossier has been received."))
+        return redirect("dossiers:dossier", code=dossier.code)
+    return _draft_page(request, current, errors)
+
+
+@applicant_required
+def dossiers(request: HttpRequest) -> HttpResponse:
+    return render(request, "dossiers/dossiers.html", {"dossiers": selectors.dossiers_of(actor_for(request))})
+
+
+@applicant_required
+def dossier(request: HttpRequest, code: str) -> HttpResponse:
+    found = _or_404(lambda: selectors.get_dossier(actor_for(request), code))
+    return render(request, "dossiers/dossier.html", {"view": selectors.dossier_view(found)})
+
+
+@applicant_required
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """Form 01: the receipt and appointment slip, printable."""
+    found = _or_404(lambda: selectors.get_dossier(actor_for(request), code))
+    return render(request, "dossiers/receipt.html", {"view": selectors.dossier_view(found)})
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Anyone with the dossier code and its PIN (or the applicant's ID number) sees its status."""
+    status = None
+    error = ""
+    code = request.POST.get("code", "").strip()
+    if request.method == "POST":
+        try:
+            status = selectors.throttled_public_status(
+                ratelimit.client_address(request), code, request.POST.get("factor", "")
+            )
+        except selectors.LookupBlocked as exc:
+            return too_many_requests(request, exc.retry_after)
+        except NotFound as exc:
+            error = exc.message
     return render(
         request,
-        "dossiers/draft.html",
-        {"view": selectors.draft_view(current, errors=errors), "draft": current},
-        status=400 if errors else 200,
+        "dossiers/lookup.html",
+        {"status": status, "error": error, "code": code},
+        status=404 if error else 200,
     )
 
 
