@@ -117,6 +117,12 @@ def test_a_complete_application_is_received_with_its_code_receipt_and_appointmen
         assert expected in receipt, expected
     listing = text(client.get("/ho-so/"))
     assert code in listing
+    # a second click on "submit", or the old draft link, leads to the same dossier
+    again = client.post(f"/ho-so-nhap/{public_id}/", {**BIRTH_FORM, "submit": "1"})
+    assert again.status_code == 302
+    assert again["Location"] == f"/ho-so/{code}/"
+    assert client.get(f"/ho-so-nhap/{public_id}/")["Location"] == f"/ho-so/{code}/"
+    assert Dossier.objects.count() == 1
 
 
 def test_an_incomplete_application_is_not_submitted_and_keeps_everything(minh, exchange):
@@ -348,10 +354,15 @@ def test_the_api_submits_and_lists_like_the_pages(minh, exchange):
     assert body["entries"]["child_full_name"] == "Nguyễn Minh Khôi"
     assert [d["code"] for d in client.get("/api/v1/dossiers").json()] == [body["code"]]
     assert client.get(f"/api/v1/dossiers/{body['code']}").json()["code"] == body["code"]
-    # submitting again: the draft is gone
-    assert client.post(f"/api/v1/drafts/{public_id}/submit").status_code == 404
+    # submitting again (a retried request) gives the same dossier, and no second one
+    again = client.post(f"/api/v1/drafts/{public_id}/submit")
+    assert again.status_code == 201
+    assert again.json()["code"] == body["code"]
+    assert Dossier.objects.count() == 1
+    assert Event.objects.filter(type=EventType.DOSSIER_SUBMITTED).count() == 1
     stranger = applicant_client(make_applicant("079190067890", "Trần Thị Bình", datetime.date(1990, 7, 9)))
     assert stranger.get(f"/api/v1/dossiers/{body['code']}").status_code == 404
+    assert stranger.post(f"/api/v1/drafts/{public_id}/submit").status_code == 404  # not theirs
     assert stranger.get("/api/v1/dossiers").json() == []
 
 

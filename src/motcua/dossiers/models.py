@@ -96,6 +96,7 @@ class Provenance(models.TextChoices):
 class Dossier(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(max_length=64, unique=True)
+    draft_public_id = models.UUIDField(unique=True, null=True, blank=True)  # a repeated submit finds it
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
     spec_sha256 = models.CharField(max_length=64)
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="dossiers_for")

@@ -271,6 +271,15 @@ def get_dossier(actor: RequestActor | None, code: str) -> Dossier:
     return dossier
 
 
+def dossier_from_draft(actor: RequestActor | None, draft_public_id: uuid.UUID | str) -> Dossier | None:
+    """The actor's dossier that the draft ``draft_public_id`` became, if it was submitted."""
+    try:
+        key = uuid.UUID(str(draft_public_id))
+    except ValueError:
+        return None
+    return dossiers_of(actor).filter(draft_public_id=key).first()
+
+
 @dataclass(frozen=True)
 class DossierComponentView:
     id: str

@@ -471,9 +471,17 @@ def submit_draft(*, actor: ApplicantActor, public_id: str, channel: str = Channe
     Everything is checked first; an incomplete draft raises ``IncompleteDossier`` and stays as
     it was. On success the draft is deleted and its fetched data becomes part of the dossier, in
     the same transaction as the audit record and the ``dossiers.submitted`` event (which carries
-    what the Decision 766 indicators count: channel, reuse of registry data, dates)."""
+    what the Decision 766 indicators count: channel, reuse of registry data, dates).
+
+    Submitting a draft again (a double click, a retried request) returns the dossier it became."""
     with transaction.atomic():
-        draft = selectors.get_draft(actor, public_id, for_update=True)
+        try:
+            draft = selectors.get_draft(actor, public_id, for_update=True)
+        except NotFound:
+            already = selectors.dossier_from_draft(actor, public_id)
+            if already is None:
+                raise
+            return already
         # checked against the procedure as published now, even if it changed since the draft began
         entries, components = _checked_submission(draft)
         now = timezone.now()
@@ -481,6 +489,7 @@ def submit_draft(*, actor: ApplicantActor, public_id: str, channel: str = Channe
         working_days = draft.procedure.spec.get("processing_time", {}).get("working_days")
         dossier = Dossier.objects.create(
             code=_next_code(draft.agency_code, local_day),
+            draft_public_id=draft.public_id,
             procedure=draft.procedure,
             spec_sha256=draft.procedure.spec_sha256,
             applicant=draft.applicant,

@@ -145,9 +145,16 @@ def _draft_page(
 @applicant_required
 @require_http_methods(["GET", "POST"])
 def draft(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The draft: components and form. Posting saves the form; with ``submit`` it then submits."""
+    """The draft: components and form. Posting saves the form; with ``submit`` it then submits.
+    A draft already submitted (a second click, an old link) leads to its dossier."""
     actor = _applicant(request)
-    current = _or_404(lambda: selectors.get_draft(actor, public_id))
+    try:
+        current = selectors.get_draft(actor, public_id)
+    except NotFound:
+        already = selectors.dossier_from_draft(actor, public_id)
+        if already is None:
+            raise Http404 from None
+        return redirect("dossiers:dossier", code=already.code)
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in current.procedure.spec["form"]["properties"]}
