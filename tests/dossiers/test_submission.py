@@ -103,6 +103,9 @@ def test_a_complete_application_is_received_with_its_code_receipt_and_appointmen
     assert "Đã tiếp nhận, đang giải quyết" in page
     assert "Từ cơ sở dữ liệu quốc gia: Cơ sở dữ liệu quốc gia về dân cư" in page
     assert "Tải lên bởi người nộp hồ sơ" in page
+    assert "<dt>Hồ sơ của</dt><dd>Nguyễn Văn Minh</dd>" in page
+    assert "<dt>Ngày, tháng, năm sinh</dt><dd>20/11/2026</dd>" in page  # the form as a person reads it
+    assert "<dt>Giới tính</dt><dd>Nam</dd>" in page
     receipt = text(client.get(f"/ho-so/{code}/giay-tiep-nhan/"))
     for expected in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -113,6 +116,7 @@ def test_a_complete_application_is_received_with_its_code_receipt_and_appointmen
         "Đăng ký khai sinh",
         f"{dossier.due_on:%d/%m/%Y}",
         selectors.lookup_pin(code),
+        "Hình thức trả kết quả",
     ):
         assert expected in receipt, expected
     listing = text(client.get("/ho-so/"))

@@ -301,7 +301,7 @@ class DossierView:
     status_label: str
     channel_label: str
     components: list[DossierComponentView]
-    fields: list[FormField]
+    answers: list[FetchedValue]  # the form as submitted, as a person reads it
     lookup_pin: str
 
 
@@ -348,7 +348,11 @@ def dossier_view(dossier: Dossier) -> DossierView:
         status_label=label_for("dossier_status", dossier.status),
         channel_label=label_for("channel", dossier.channel),
         components=components,
-        fields=form_fields(spec, dossier.entries, prefilled={}, errors={}),
+        answers=[
+            FetchedValue(field.label, _text(field.value) if field.kind == "date" else field.display)
+            for field in form_fields(spec, dossier.entries, prefilled={}, errors={})
+            if field.display
+        ],
         lookup_pin=lookup_pin(dossier.code),
     )
 
