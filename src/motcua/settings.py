@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "motcua.exchange",
     "motcua.dossiers",
     "motcua.portal",
+    "motcua.backoffice",
     "motcua.api",
 ]
 

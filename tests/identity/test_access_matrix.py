@@ -144,6 +144,25 @@ def _dossier_list(world: World, response: Any) -> None:
     assert [d["code"] for d in response.json()] in ([_dossier(world)], [])
 
 
+def _sees_agency_a(world: World, response: Any) -> bool:
+    """Whether the official who made the request is one who sees commune A."""
+    user_pk = response.wsgi_request.user.pk
+    name = next(name for name, user in world.users.items() if user.pk == user_pk)
+    return name in SEES_AGENCY_A
+
+
+def _inbox_page(world: World, response: Any) -> None:
+    """Every official gets the page; commune A's dossier is there exactly for those who see A."""
+    body = _text(response)
+    assert "<h1>Hồ sơ</h1>" in body
+    assert (_dossier(world) in body) == _sees_agency_a(world, response)
+
+
+def _inbox_api(world: World, response: Any) -> None:
+    codes = [row["code"] for row in response.json()["dossiers"]]
+    assert codes == ([_dossier(world)] if _sees_agency_a(world, response) else [])
+
+
 def _submitted(world: World, response: Any) -> None:
     code = response.json()["code"]
     assert Dossier.objects.get(code=code).applicant.user == world.users["applicant_a"]
@@ -351,6 +370,22 @@ ENDPOINTS = [
         check=_contains("<h1>"),
     ),
     Endpoint(
+        "backoffice:inbox",
+        "get",
+        lambda w: "/can-bo/ho-so/",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=_inbox_page,
+    ),
+    Endpoint(
+        "backoffice:dossier",
+        "get",
+        lambda w: f"/can-bo/ho-so/{_dossier(w)}/",
+        SEES_AGENCY_A,
+        audience="official",
+        check=lambda w, r: _contains(_dossier(w), "Nộp và tiếp nhận hồ sơ")(w, r),
+    ),
+    Endpoint(
         "identity:agency-staff",
         "get",
         lambda w: f"/can-bo/co-quan/{AGENCY_A}/",
@@ -479,6 +514,22 @@ ENDPOINTS = [
         lambda w: f"/api/v1/dossiers/{_dossier(w)}",
         {"applicant_a"},
         check=lambda w, r: _contains(_dossier(w), "lookup_pin")(w, r),
+    ),
+    Endpoint(
+        "api:get /inbox",
+        "get",
+        lambda w: "/api/v1/inbox",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=_inbox_api,
+    ),
+    Endpoint(
+        "api:get /inbox/{code}",
+        "get",
+        lambda w: f"/api/v1/inbox/{_dossier(w)}",
+        SEES_AGENCY_A,
+        audience="official",
+        check=lambda w, r: _contains(_dossier(w), "history")(w, r),
     ),
     Endpoint(
         "api:post /drafts/{draft_id}/components/{component_id}/file",

@@ -35,6 +35,10 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "refused": _("Refused"),
         "withdrawn": _("Withdrawn by the applicant"),
     },
+    "actor_kind": {"applicant": _("applicant"), "official": _("official"), "system": _("system")},
+    "event_type": {
+        "dossiers.submitted": _("Submitted and received"),
+    },
     "provenance": {
         "registry": _("From a national database"),
         "upload": _("Uploaded by the applicant"),

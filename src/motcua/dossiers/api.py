@@ -22,7 +22,7 @@ from motcua.core.middleware import too_many_requests
 from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Dossier, Draft
 from motcua.identity.actors import ApplicantActor, RequestActor
-from motcua.identity.permissions import applicant_auth, public
+from motcua.identity.permissions import applicant_auth, official_auth, public
 
 router = Router(tags=["dossiers"])
 
@@ -377,3 +377,72 @@ def lookup_dossier(request: HttpRequest, body: LookupIn) -> Status[Any] | HttpRe
     except NotFound as exc:
         return Status(404, {"code": "not_found", "message": exc.message})
     return Status(200, vars(status))
+
+
+# --- Officials ---------------------------------------------------------------------------------
+
+
+class InboxRowOut(DossierSummaryOut):
+    deadline: str  # overdue | due_soon | on_time | none
+
+
+class InboxOut(Schema):
+    total: int
+    by_status: dict[str, int]
+    overdue: int
+    due_soon: int
+    dossiers: list[InboxRowOut]
+
+
+class HistoryOut(Schema):
+    at: datetime.datetime
+    what: str
+    actor_kind: str
+
+
+class OfficialDossierOut(DossierOut):
+    history: list[HistoryOut]
+
+
+@router.get(
+    "/inbox",
+    auth=official_auth,
+    response={200: InboxOut, **DENIALS},
+    summary="The dossiers of the agencies in my scope, filtered, most urgent first, with counts",
+)
+def official_inbox(
+    request: HttpRequest,
+    status: str = "",
+    procedure: str = "",
+    agency: str = "",
+    deadline: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    found = selectors.inbox(
+        request.auth,  # type: ignore[attr-defined]
+        status=status,
+        procedure=procedure,
+        agency=agency,
+        deadline=deadline,
+        limit=max(1, min(limit, 200)),
+        offset=max(0, offset),
+    )
+    return {
+        "total": found.total,
+        "by_status": found.by_status,
+        "overdue": found.overdue,
+        "due_soon": found.due_soon,
+        "dossiers": [{**_dossier_summary(row.dossier), "deadline": row.deadline} for row in found.rows],
+    }
+
+
+@router.get(
+    "/inbox/{code}",
+    auth=official_auth,
+    response={200: OfficialDossierOut, **DENIALS},
+    summary="A dossier of my scope: components with provenance, form values, history",
+)
+def official_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
+    dossier = selectors.get_dossier(request.auth, code)  # type: ignore[attr-defined]
+    return {**_dossier_out(dossier), "history": [vars(h) for h in selectors.dossier_history(dossier)]}

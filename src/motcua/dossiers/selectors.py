@@ -14,19 +14,23 @@ import hmac
 import re
 import uuid
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.labels import label_for, localised
 from motcua.core import ratelimit
+from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
+from motcua.core.selectors import audit_trail_for_subject
 from motcua.dossiers.forms import FormField, SourceMark, form_fields
-from motcua.dossiers.models import ComponentState, Dossier, Draft
+from motcua.dossiers.models import ComponentState, Dossier, DossierStatus, Draft
 from motcua.exchange.labels import field_label
 from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
 from motcua.identity import selectors as identity
@@ -434,3 +438,101 @@ def throttled_public_status(address: str, code: str, second_factor: str) -> Publ
     except NotFound:
         ratelimit.record_failure("dossier_lookup", address, rates)
         raise
+
+
+# --- Officials' inbox --------------------------------------------------------------------------
+
+OPEN_STATUSES = (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED)
+
+
+class Deadline(StrEnum):
+    OVERDUE = "overdue"  # open after its appointment date
+    DUE_SOON = "due_soon"  # open, due today or on the next working day
+    ON_TIME = "on_time"
+    NONE = "none"  # closed, or no statutory time
+
+
+def deadline_of(dossier: Dossier, today: datetime.date, calendar: WorkingCalendar) -> Deadline:
+    if dossier.status not in OPEN_STATUSES or dossier.due_on is None:
+        return Deadline.NONE
+    if dossier.due_on < today:
+        return Deadline.OVERDUE
+    if dossier.due_on <= calendar.add_working_days(today, 1):
+        return Deadline.DUE_SOON
+    return Deadline.ON_TIME
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    dossier: Dossier
+    deadline: Deadline
+    status_label: str
+
+
+@dataclass(frozen=True)
+class Inbox:
+    rows: list[InboxRow]
+    total: int  # matching the filters
+    by_status: dict[str, int]  # in the actor's scope, ignoring the filters
+    overdue: int
+    due_soon: int
+
+
+def inbox(
+    actor: RequestActor | None,
+    *,
+    status: str = "",
+    procedure: str = "",
+    agency: str = "",
+    deadline: str = "",
+    limit: int = 50,
+    offset: int = 0,
+    today: datetime.date | None = None,
+) -> Inbox:
+    """The dossiers an official may see, filtered, with counts and deadline flags; most urgent
+    first (earliest appointment date, then oldest)."""
+    scoped = dossiers_of(actor)
+    day = today or timezone.localdate()
+    calendar = WorkingCalendar.current()
+    soon = calendar.add_working_days(day, 1)
+    open_ = scoped.filter(status__in=OPEN_STATUSES, due_on__isnull=False)
+    counts = scoped.order_by().values("status").annotate(n=Count("id"))
+    by_status = {row["status"]: row["n"] for row in counts}
+    filtered = scoped
+    if status:
+        filtered = filtered.filter(status=status)
+    if procedure:
+        filtered = filtered.filter(procedure__code=procedure)
+    if agency:
+        filtered = filtered.filter(agency_code=agency)
+    if deadline == Deadline.OVERDUE:
+        filtered = filtered.filter(pk__in=open_.filter(due_on__lt=day).values("pk"))
+    elif deadline == Deadline.DUE_SOON:
+        filtered = filtered.filter(pk__in=open_.filter(due_on__gte=day, due_on__lte=soon).values("pk"))
+    ordered = filtered.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "id")
+    page = list(ordered[offset : offset + limit])
+    return Inbox(
+        rows=[
+            InboxRow(d, deadline_of(d, day, calendar), label_for("dossier_status", d.status)) for d in page
+        ],
+        total=filtered.count(),
+        by_status=by_status,
+        overdue=open_.filter(due_on__lt=day).count(),
+        due_soon=open_.filter(due_on__gte=day, due_on__lte=soon).count(),
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime.datetime
+    what: str
+    actor_kind: str
+
+
+def dossier_history(dossier: Dossier) -> list[HistoryEntry]:
+    """What happened to the dossier, oldest first (from the audit log; the caller has already
+    checked that the actor may see the dossier)."""
+    return [
+        HistoryEntry(entry.occurred_at, label_for("event_type", entry.type), entry.actor_kind)
+        for entry in audit_trail_for_subject(subject_type="dossiers.dossier", subject_id=dossier.code)
+    ]
