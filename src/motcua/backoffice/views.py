@@ -46,7 +46,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "inbox": found,
             "filters": filters,
             "statuses": DossierStatus.choices,
-            "procedures": catalog.search_procedures(query=""),
+            "procedures": catalog.search_procedures(query="").only("code", "name_vi", "name_en"),
             "page": pages.get_page(page_number),
             "query": "&".join(f"{name}={value}" for name, value in filters.items() if value),
         },

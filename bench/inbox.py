@@ -1,0 +1,234 @@
+"""Officials' inbox and dossier page with a million dossiers in the database.
+
+    .venv/bin/python bench/inbox.py [--dossiers 1000000] [--samples 200] [--database-url URL]
+
+Builds a database (kept under ``var/bench/`` and reused while the count matches) with the real
+34 provinces and 3,321 communes, the catalog, and N dossiers spread over the communes' People's
+Committees — about N / 3,321 per commune, so Hà Nội's 126 communes hold ~3.8% of them — with
+the status mix of a running system (most dossiers closed) and appointment dates around today.
+Then, signed in through the real password + TOTP pages, it measures in-process through Django's
+test client (the whole middleware stack, session and second-factor check, scoped selectors,
+templates; no socket), alternating the modes so drift hits them alike:
+
+- ``home``: the officials' home page (session, roles, one small query) — the floor;
+- ``inbox commune``: the inbox of a commune reception officer (first page, counts);
+- ``inbox province``: the inbox of a province supervisor (126 communes in scope);
+- ``inbox overdue``: the commune officer's inbox filtered to overdue dossiers;
+- ``api inbox``: ``GET /api/v1/inbox`` for the commune officer;
+- ``dossier``: one dossier's page (components, form, history).
+
+It prints p50 and p99 of each. Goal (issue 5): inbox and dossier page under 50 ms p50.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+STATUSES = [("result_returned", 0.72), ("received", 0.18), ("supplement_requested", 0.04), ("refused", 0.06)]
+ENTRIES = {
+    "child_full_name": "Nguyễn Văn Bảo",
+    "child_date_of_birth": "2026-11-20",
+    "child_sex": "male",
+    "child_place_of_birth": "Bệnh viện Phụ sản Hà Nội",
+    "requester_relationship": "father",
+    "requester_full_name": "Nguyễn Văn An",
+}
+COMPONENTS = {
+    "requester-identity": {"kind": "data", "provenance": "registry", "registry": "population"},
+    "parents-marriage": {"kind": "data", "provenance": "registry", "registry": "civil_status"},
+    "parents-residence": {"kind": "data", "provenance": "registry", "registry": "residence"},
+    "birth-certificate": {"kind": "document", "provenance": "upload", "file": ""},
+}
+FETCHED = {
+    "requester-identity": {
+        "full_name": "Nguyễn Văn An",
+        "date_of_birth": "1985-03-02",
+        "personal_id": "001085012345",
+        "permanent_residence": {"commune_code": "00004", "address": "Số 1 phố Đội Cấn, Phường Ba Đình"},
+    },
+    "parents-marriage": {"marriage": {"registered_on": "2015-10-10", "spouse_personal_id": "001188449624"}},
+    "parents-residence": {
+        "permanent_residence": {"commune_code": "00004", "address": "Số 1 phố Đội Cấn, Phường Ba Đình"}
+    },
+}
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _configure(database_url: str, var_dir: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "motcua.settings"
+    os.environ["MOTCUA_ENV"] = "test"
+    os.environ["MOTCUA_TASK_BACKEND"] = "memory"
+    os.environ["MOTCUA_VAR_DIR"] = str(var_dir)
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("RATE_LIMIT_API_USER", "1000000/m")
+    os.environ.setdefault("RATE_LIMIT_API_ADDRESS", "1000000/m")
+    import django
+
+    django.setup()
+
+
+def _build(count: int) -> None:
+    from django.core.management import call_command
+    from django.utils import timezone
+    from tests.identity.world import make_applicant
+
+    from motcua.catalog.models import Procedure
+    from motcua.dossiers.models import Dossier
+    from motcua.identity.models import Applicant
+    from motcua.units.models import Agency
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("units", "load", verbosity=0)
+    call_command("catalog", "load", verbosity=0)
+    if Dossier.objects.count() == count:
+        print(f"reusing the database: {count:,} dossiers")
+        return
+    print(f"building {count:,} dossiers …", flush=True)
+    Dossier.objects.all().delete()
+    applicant = Applicant.objects.filter(personal_id="001085012345").first() or Applicant.objects.get(
+        user=make_applicant("001085012345", "Nguyễn Văn An", datetime.date(1985, 3, 2))
+    )
+    procedure = Procedure.objects.get(code="birth-registration")
+    agencies = list(
+        Agency.objects.filter(agency_type="commune_peoples_committee").values_list("code", "commune__code")
+    )
+    rng = random.Random(2025)
+    now = timezone.now()
+    today = timezone.localdate()
+    weights = [share for _status, share in STATUSES]
+    names = [status for status, _share in STATUSES]
+    sequence: dict[tuple[str, str], int] = {}
+    started = time.perf_counter()
+    batch: list[Dossier] = []
+    for number in range(count):
+        agency_code, commune_code = agencies[rng.randrange(len(agencies))]
+        submitted = now - datetime.timedelta(seconds=rng.randrange(365 * 86400))
+        day = f"{timezone.localtime(submitted):%y%m%d}"
+        key = (agency_code, day)
+        sequence[key] = sequence.get(key, 0) + 1
+        status = rng.choices(names, weights)[0]
+        batch.append(
+            Dossier(
+                code=f"{agency_code}-{day}-{sequence[key]:04d}",
+                procedure=procedure,
+                spec_sha256=procedure.spec_sha256,
+                applicant=applicant,
+                submitted_by=applicant,
+                commune_code=commune_code,
+                agency_code=agency_code,
+                channel="online",
+                status=status,
+                entries=ENTRIES,
+                components=COMPONENTS,
+                fetched=FETCHED,
+                submitted_at=submitted,
+                received_at=submitted,
+                due_on=today + datetime.timedelta(days=rng.randrange(-20, 15)),
+                working_days=5,
+                updated_at=submitted,
+            )
+        )
+        if len(batch) == 20_000 or number == count - 1:
+            Dossier.objects.bulk_create(batch)
+            batch = []
+            done = number + 1
+            print(f"  {done:,} ({done / (time.perf_counter() - started):,.0f}/s)", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    var_dir = REPO / "var" / "bench"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    _configure(args.database_url or f"sqlite:///{var_dir / f'inbox-{args.dossiers}.sqlite3'}", var_dir)
+
+    from django.conf import settings
+    from django.db import connection
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ALLOWED_HOSTS = ["testserver"]
+    _build(args.dossiers)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    from tests.identity.world import make_official, official_client
+
+    from motcua.dossiers.models import Dossier
+    from motcua.identity.models import Role, User
+
+    def signed_in(username: str, role: str, agency: str):  # type: ignore[no-untyped-def]
+        existing = User.objects.filter(username=username).first()
+        if existing is not None:
+            existing.username = f"{username}.{int(time.time())}"
+            existing.save(update_fields=["username"])
+        _user, key = make_official(username, [(role, agency)])
+        return official_client(username, key)
+
+    commune = signed_in("bench.tiepnhan", Role.RECEPTION, "UBND.00004")
+    province = signed_in("bench.giamsat", Role.SUPERVISOR, "UBNDT.01")
+    sample = Dossier.objects.filter(agency_code="UBND.00004").order_by("id").first()
+    assert sample is not None
+    in_commune = Dossier.objects.filter(agency_code="UBND.00004").count()
+    in_province = Dossier.objects.filter(commune_code__in=_hanoi_communes()).count()
+    print(
+        f"{connection.vendor}: {Dossier.objects.count():,} dossiers; commune UBND.00004 has {in_commune:,}, "
+        f"Hà Nội {in_province:,}"
+    )
+
+    modes = {
+        "home": (commune, "/can-bo/"),
+        "inbox commune": (commune, "/can-bo/ho-so/"),
+        "inbox province": (province, "/can-bo/ho-so/"),
+        "inbox overdue": (commune, "/can-bo/ho-so/?deadline=overdue"),
+        "api inbox": (commune, "/api/v1/inbox"),
+        "dossier": (commune, f"/can-bo/ho-so/{sample.code}/"),
+    }
+    for client, url in modes.values():  # warm up, and check every page answers
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    timings: dict[str, list[float]] = {name: [] for name in modes}
+    for _ in range(args.samples):
+        for name, (client, url) in modes.items():
+            started = time.perf_counter()
+            response = client.get(url)
+            timings[name].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+    print(f"\n{'mode':<16} {'p50':>9} {'p99':>9} {'mean':>9}")
+    for name, values in timings.items():
+        print(
+            f"{name:<16} {_percentile(values, 0.5):>7.1f}ms {_percentile(values, 0.99):>7.1f}ms "
+            f"{statistics.fmean(values):>7.1f}ms"
+        )
+    worst = max(_percentile(timings[name], 0.5) for name in modes if name != "home")
+    print(f"\nslowest p50 of the inbox and dossier pages: {worst:.1f} ms (goal < 50 ms)")
+
+
+def _hanoi_communes() -> list[str]:
+    from motcua.units.models import Commune
+
+    return list(Commune.objects.filter(province__code="01").values_list("code", flat=True))
+
+
+if __name__ == "__main__":
+    main()
