@@ -85,8 +85,10 @@ def test_filters_counts_and_deadline_flags(minh, exchange):
     # a closed dossier is never late, and the status filter and counts follow it
     Dossier.objects.filter(code=first).update(status=DossierStatus.RESULT_RETURNED)
     body = ba_dinh.get("/api/v1/inbox").json()
-    assert body["by_status"] == {"received": 1, "result_returned": 1}
+    assert body["by_status"] == {"received": 1}  # the work queue: open dossiers
+    assert [row["code"] for row in body["dossiers"]] == [second]
     assert body["overdue"] == 0
+    assert ba_dinh.get("/api/v1/inbox?status=all").json()["total"] == 2
     returned = ba_dinh.get("/api/v1/inbox?status=result_returned").json()
     assert [(row["code"], row["deadline"]) for row in returned["dossiers"]] == [(first, "none")]
     assert ba_dinh.get("/api/v1/inbox?procedure=death-registration").json()["total"] == 0

@@ -409,6 +409,7 @@ class OfficialDossierOut(DossierOut):
     auth=official_auth,
     response={200: InboxOut, **DENIALS},
     summary="The dossiers of the agencies in my scope, filtered, most urgent first, with counts",
+    description="By default the open dossiers (the work queue); status=<status> or status=all.",
 )
 def official_inbox(
     request: HttpRequest,

@@ -119,7 +119,11 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["applicant", "-submitted_at"], name="dossiers_applicant_idx"),
             models.Index(fields=["submitted_by", "-submitted_at"], name="dossiers_submitter_idx"),
-            models.Index(fields=["agency_code", "status", "due_on"], name="dossiers_agency_status_idx"),
+            # the inbox: counts per status and deadline, and the order of a page, from the index alone
+            models.Index(
+                fields=["agency_code", "status", "due_on", "submitted_at"], name="dossiers_inbox_status_idx"
+            ),
+            models.Index(fields=["agency_code", "due_on", "submitted_at"], name="dossiers_inbox_due_idx"),
         ]
 
     def __str__(self) -> str:
