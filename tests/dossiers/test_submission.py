@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from motcua.core.actors import SYSTEM
 from motcua.core.calendar import WorkingCalendar
-from motcua.core.errors import NotFound
+from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
 from motcua.dossiers import selectors, services
@@ -380,3 +380,24 @@ def test_submitting_a_draft_that_is_not_there_or_not_ones_own_is_not_found(minh,
     assert stranger.post(f"/ho-so-nhap/{public_id}/", {**BIRTH_FORM, "submit": "1"}).status_code == 404
     assert Draft.objects.filter(public_id=public_id).exists()
     assert not Dossier.objects.exists()
+
+
+def test_province_level_procedures_go_to_the_province_from_any_of_its_communes(minh, exchange):
+    """Two-level local government: a commune procedure goes to that commune's People's
+    Committee; a province procedure (criminal-record certificate: the Department of Justice) is
+    accepted from any commune and routed to the province of that commune."""
+    actor = applicant_actor(minh)
+    routed = {
+        commune: services.start_draft(
+            actor=actor, procedure_code="criminal-record-certificate", commune_code=commune
+        ).agency_code
+        for commune in ("00004", "00025", "01273")
+    }
+    assert routed == {"00004": "STP.01", "00025": "STP.01", "01273": "STP.04"}
+    commune_level = services.start_draft(
+        actor=actor, procedure_code="birth-registration", commune_code="00025"
+    )
+    assert commune_level.agency_code == "UBND.00025"
+    with pytest.raises(MotcuaError) as unknown:
+        services.start_draft(actor=actor, procedure_code="birth-registration", commune_code="99999")
+    assert unknown.value.message == "Hãy chọn xã, phường nơi nộp hồ sơ."
