@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from huey.contrib.djhuey import HUEY
 
 from motcua.exchange import client, keys, services
 from motcua.exchange.models import AgencyKey, KeyStatus
 from tests.exchange.server import RegistriesServer
+from tests.identity.world import World, build_world
 
 # Agencies of the test worlds that talk to the registries, with their type and province.
 REGISTERED_AGENCIES = {
@@ -97,3 +103,39 @@ def exchange(db, settings, registries_server: RegistriesServer, registered_keys:
     reset_exchange_state()
     yield registries_server
     reset_exchange_state()
+
+
+@pytest.fixture(scope="module")
+def module_world(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    registries_server: RegistriesServer,
+    registered_keys: list[AgencyKey],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[World, Path]]:
+    """The identity tests' world (tests/identity/world.py), built once for a module inside an
+    outer transaction that every test nests in and that is rolled back at the end (what Django's
+    ``TestCase.setUpTestData`` does); use ``world_copy`` in the tests."""
+    directory = tmp_path_factory.mktemp("module-world")
+    overrides = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MOTCUA_UPLOAD_DIR=directory / "uploads",
+        **exchange_settings(registries_server),
+    )
+    with django_db_blocker.unblock(), overrides:
+        reset_exchange_state()
+        with transaction.atomic():
+            copy_agency_keys(registered_keys)
+            yield build_world(directory), directory / "uploads"
+            transaction.set_rollback(True)
+        reset_exchange_state()
+
+
+@pytest.fixture
+def world_copy(module_world: tuple[World, Path], db: None, settings: Any) -> World:
+    """A copy per case, so that refreshing an object in one case cannot leak into the next (the
+    database side is rolled back by the case's own transaction)."""
+    shared, uploads = module_world
+    settings.MOTCUA_UPLOAD_DIR = uploads
+    reset_exchange_state()
+    return copy.deepcopy(shared)

@@ -12,62 +12,29 @@ case cost a second each, over 500 cases on each database.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
 from motcua.documents.models import StoredFile
 from motcua.dossiers.models import Dossier, Draft
-from motcua.exchange.models import AgencyKey, Consent, Exchange
+from motcua.exchange.models import Consent, Exchange
 from motcua.identity.models import Representation, RoleAssignment
-from tests.conftest import copy_agency_keys, exchange_settings, reset_exchange_state
-from tests.exchange.server import RegistriesServer
-from tests.identity.world import AGENCY_A, APPLICANTS, OFFICIALS, PDF, World, build_world
+from tests.identity.world import AGENCY_A, APPLICANTS, OFFICIALS, PDF, World
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def shared_world(
-    django_db_setup: None,
-    django_db_blocker: Any,
-    registries_server: RegistriesServer,
-    registered_keys: list[AgencyKey],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[World, Path]]:
-    directory = tmp_path_factory.mktemp("access-world")
-    overrides = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        MOTCUA_UPLOAD_DIR=directory / "uploads",
-        **exchange_settings(registries_server),
-    )
-    with django_db_blocker.unblock(), overrides:
-        reset_exchange_state()
-        with transaction.atomic():
-            copy_agency_keys(registered_keys)
-            yield build_world(directory), directory / "uploads"
-            transaction.set_rollback(True)
-        reset_exchange_state()
-
-
 @pytest.fixture
-def world(shared_world: tuple[World, Path], db: None, settings: Any) -> World:
-    """A copy per case, so that refreshing an object in one case cannot leak into the next (the
-    database side is rolled back by the case's own transaction)."""
-    shared, uploads = shared_world
-    settings.MOTCUA_UPLOAD_DIR = uploads
-    reset_exchange_state()
-    return copy.deepcopy(shared)
+def world(world_copy: World) -> World:
+    return world_copy
 
 
 APPLICANT_NAMES = ["applicant_a", "applicant_b", "representative"]

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from motcua.api.errors import ErrorOut
+from motcua.api.pagination import BoundedLimitOffsetPagination
 from motcua.catalog import selectors
 from motcua.catalog.models import Bundle, Procedure
 from motcua.identity.permissions import public
@@ -91,7 +92,7 @@ class BundleOut(Schema):
 
 
 @router.get("/procedures", response=list[ProcedureSummary], summary="Search the published procedures")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 @public
 def list_procedures(
     request: HttpRequest,

@@ -9,13 +9,14 @@ and the form fields with their values and whether a registry filled them.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
+from motcua.api.pagination import MAX_LIMIT, MAX_OFFSET
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
 from motcua.core.middleware import too_many_requests
@@ -417,8 +418,8 @@ def official_inbox(
     procedure: str = "",
     agency: str = "",
     deadline: str = "",
-    limit: int = 50,
-    offset: int = 0,
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     found = selectors.inbox(
         request.auth,  # type: ignore[attr-defined]
@@ -426,8 +427,8 @@ def official_inbox(
         procedure=procedure,
         agency=agency,
         deadline=deadline,
-        limit=max(1, min(limit, 200)),
-        offset=max(0, offset),
+        limit=limit,
+        offset=offset,
     )
     return {
         "total": found.total,

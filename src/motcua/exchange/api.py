@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from motcua.api.errors import DENIALS, ErrorOut
+from motcua.api.pagination import MAX_ID
 from motcua.exchange import selectors
 from motcua.identity.actors import ApplicantActor, RequestActor
 from motcua.identity.permissions import applicant_auth
@@ -45,7 +47,9 @@ class DataAccessHistoryOut(Schema):
     summary="Every access the national registries logged to my records (or to those of a child or "
     "organisation I represent: ?applicant=<applicant id>)",
 )
-def data_access(request: HttpRequest, applicant: str = "", before: int = 0) -> object:
+def data_access(
+    request: HttpRequest, applicant: str = "", before: Annotated[int, Field(ge=0, le=MAX_ID)] = 0
+) -> object:
     actor: RequestActor = request.auth  # type: ignore[attr-defined]
     assert isinstance(actor, ApplicantActor)
     history = selectors.data_access_history(actor, applicant_public_id=applicant, before=before)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from motcua.api.errors import ErrorOut
+from motcua.api.pagination import BoundedLimitOffsetPagination
 from motcua.identity.permissions import public
 from motcua.units import selectors
 from motcua.units.models import Agency, Commune, Province
@@ -73,7 +74,7 @@ def list_communes(request: HttpRequest, code: str) -> list[Commune]:
 
 
 @router.get("/agencies", response=list[AgencyOut], summary="Agencies, filtered by unit, type and level")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 @public
 def list_agencies(
     request: HttpRequest,

@@ -1,0 +1,80 @@
+"""The API fuzzed from its own OpenAPI schema (schemathesis): no operation may answer with a
+server error, whatever the input, for an anonymous caller, an applicant and an official.
+
+Bounded for CI: a few generated cases per operation, each sent by every caller
+(``MOTCUA_FUZZ_EXAMPLES``, default 5; raise it for a deeper run). The world is the access
+matrix's (drafts, a dossier, a file, officials), built once for the module, and the registries
+are the real test server, so operations that pull data really call it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+import schemathesis
+from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from tests.identity.world import World
+
+from motcua.api.api import api
+from motcua.wsgi import application
+
+EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "5"))
+CALLERS = ["anonymous", "applicant_a", "handler_a"]
+
+
+def _load_schema() -> Any:
+    """The schema the API publishes at /api/v1/openapi.json, built without a request (the
+    database is not open at collection), with calls going to the WSGI application in-process."""
+    loaded = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1/"))
+    loaded.app = application
+    return loaded
+
+
+schema = _load_schema()
+
+
+@pytest.fixture
+def world(world_copy: World, settings: Any) -> World:
+    settings.MOTCUA_RATE_LIMITS = {
+        **settings.MOTCUA_RATE_LIMITS,
+        "api_address": "1000000/m",
+        "api_user": "1000000/m",
+        "lookup_failures_address": "1000000/h",
+    }
+    return world_copy
+
+
+def _session(client: Client) -> tuple[dict[str, str], dict[str, str]]:
+    """The cookies and the CSRF header a browser with this client's session would send."""
+    client.get("/")  # sets the CSRF cookie
+    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    return cookies, {"X-CSRFToken": cookies.get("csrftoken", "")}
+
+
+@pytest.fixture
+def callers(world: World) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+    """Signed-in sessions, made once per operation (the officials' through password + TOTP)."""
+    return {name: _session(world.client(name)) for name in CALLERS if name != "anonymous"}
+
+
+@schema.parametrize()  # type: ignore[untyped-decorator]
+@hypothesis_settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_operation_answers_with_a_server_error(case: Any, callers: Any) -> None:
+    for caller in CALLERS:
+        if caller == "anonymous":
+            case.call_and_validate(checks=[not_a_server_error])
+            continue
+        cookies, headers = callers[caller]
+        case.call_and_validate(
+            headers={**(case.headers or {}), **headers}, cookies=cookies, checks=[not_a_server_error]
+        )
