@@ -356,7 +356,9 @@ def test_the_api_submits_and_lists_like_the_pages(minh, exchange):
     assert components["requester-identity"]["registry_label"] == "Cơ sở dữ liệu quốc gia về dân cư"
     assert components["birth-certificate"]["provenance"] == "upload"
     assert body["entries"]["child_full_name"] == "Nguyễn Minh Khôi"
-    assert [d["code"] for d in client.get("/api/v1/dossiers").json()] == [body["code"]]
+    listed = client.get("/api/v1/dossiers").json()
+    assert [d["code"] for d in listed] == [body["code"]]
+    assert listed[0]["status_label"] == body["status_label"] == "Đã tiếp nhận, đang giải quyết"
     assert client.get(f"/api/v1/dossiers/{body['code']}").json()["code"] == body["code"]
     # submitting again (a retried request) gives the same dossier, and no second one
     again = client.post(f"/api/v1/drafts/{public_id}/submit")

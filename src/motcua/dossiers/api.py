@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.api.pagination import MAX_LIMIT, MAX_OFFSET
+from motcua.catalog.labels import label_for
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
 from motcua.core.middleware import too_many_requests
@@ -301,7 +302,7 @@ def _dossier_summary(dossier: Dossier) -> dict[str, Any]:
         "commune_code": dossier.commune_code,
         "channel": dossier.channel,
         "status": dossier.status,
-        "status_label": dossier.get_status_display(),
+        "status_label": label_for("dossier_status", dossier.status),
         "submitted_at": dossier.submitted_at,
         "received_at": dossier.received_at,
         "due_on": dossier.due_on,
@@ -312,7 +313,6 @@ def _dossier_out(dossier: Dossier) -> dict[str, Any]:
     view = selectors.dossier_view(dossier)
     return {
         **_dossier_summary(dossier),
-        "status_label": view.status_label,
         "agency_name": view.agency_name,
         "working_days": dossier.working_days,
         "lookup_pin": view.lookup_pin,

@@ -454,12 +454,13 @@ class Deadline(StrEnum):
     NONE = "none"  # closed, or no statutory time
 
 
-def deadline_of(dossier: Dossier, today: datetime.date, calendar: WorkingCalendar) -> Deadline:
+def deadline_of(dossier: Dossier, today: datetime.date, soon: datetime.date) -> Deadline:
+    """``soon``: the last day that counts as due soon (the next working day after ``today``)."""
     if dossier.status not in OPEN_STATUSES or dossier.due_on is None:
         return Deadline.NONE
     if dossier.due_on < today:
         return Deadline.OVERDUE
-    if dossier.due_on <= calendar.add_working_days(today, 1):
+    if dossier.due_on <= soon:
         return Deadline.DUE_SOON
     return Deadline.ON_TIME
 
@@ -516,16 +517,14 @@ def inbox(
     requested); ``status`` picks one status, or ``all``."""
     scoped = dossiers_of(actor).select_related(None).select_related("procedure", "applicant")
     day = today or timezone.localdate()
-    calendar = WorkingCalendar.current()
-    soon = calendar.add_working_days(day, 1)
-    is_overdue = Q(status__in=OPEN_STATUSES, due_on__lt=day)
-    is_due_soon = Q(status__in=OPEN_STATUSES, due_on__gte=day, due_on__lte=soon)
+    soon = WorkingCalendar.current().add_working_days(day, 1)
+    is_overdue = Q(due_on__lt=day)
+    is_due_soon = Q(due_on__gte=day, due_on__lte=soon)
     # the counts read only the open dossiers' part of the (agency, status, due date) index:
     # closed dossiers pile up forever, the work queue does not
     open_ = scoped.filter(status__in=OPEN_STATUSES)
     counts = open_.order_by().aggregate(
-        overdue=Count("id", filter=Q(due_on__lt=day)),
-        due_soon=Count("id", filter=Q(due_on__gte=day, due_on__lte=soon)),
+        overdue=Count("id", filter=is_overdue), due_soon=Count("id", filter=is_due_soon)
     )
     by_status = {row["status"]: row["n"] for row in open_.order_by().values("status").annotate(n=Count("id"))}
     if status == "all":
@@ -539,9 +538,9 @@ def inbox(
     if agency:
         filtered = filtered.filter(agency_code=agency)
     if deadline == Deadline.OVERDUE:
-        filtered = filtered.filter(is_overdue)
+        filtered = filtered.filter(is_overdue, status__in=OPEN_STATUSES)
     elif deadline == Deadline.DUE_SOON:
-        filtered = filtered.filter(is_due_soon)
+        filtered = filtered.filter(is_due_soon, status__in=OPEN_STATUSES)
     # the page's ids first, ordered from the index alone, then those rows: sorting whole rows
     # (JSON and all) of a province's tens of thousands of dossiers was most of the time
     ordered = filtered.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "id")
@@ -549,7 +548,7 @@ def inbox(
     by_id = {d.id: d for d in scoped.filter(id__in=ids).defer(*INBOX_DEFERRED)}
     page = [by_id[pk] for pk in ids]
     return Inbox(
-        rows=[_inbox_row(d, deadline_of(d, day, calendar)) for d in page],
+        rows=[_inbox_row(d, deadline_of(d, day, soon)) for d in page],
         total=filtered.count(),
         by_status=by_status,
         overdue=counts["overdue"],
