@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "motcua.identity",
     "motcua.documents",
     "motcua.exchange",
+    "motcua.workflow",
     "motcua.dossiers",
     "motcua.portal",
     "motcua.backoffice",

@@ -16,6 +16,11 @@ class ErrorCode(StrEnum):
     INVALID_REFERENCE_DATA = "invalid_reference_data"
     INVALID_PROCEDURE_SPEC = "invalid_procedure_spec"
     NOT_IN_TRANSACTION = "not_in_transaction"
+    CONFLICT = "conflict"
+    WRONG_STEP = "wrong_step"
+    SUPPLEMENT_LIMIT = "supplement_limit"
+    APOLOGY_REQUIRED = "apology_required"
+    CLAIMED_BY_OTHER = "claimed_by_other"
 
 
 class MotcuaError(Exception):
@@ -40,3 +45,10 @@ class Forbidden(MotcuaError):
     Use ``NotFound`` instead whenever the actor may not even see the object."""
 
     code = ErrorCode.FORBIDDEN
+
+
+class Conflict(MotcuaError):
+    """The request is well formed and allowed for the actor, but the object's present state
+    forbids it (a second supplement request, a step already decided)."""
+
+    code = ErrorCode.CONFLICT

@@ -115,6 +115,8 @@ def logging_config(level: str, fmt: str) -> dict[str, Any]:
             "django.server": {"level": "WARNING"},
             # the OIDC client logs claims at DEBUG
             "mozilla_django_oidc": {"level": "WARNING"},
+            # the workflow engine logs every task state change with the task's data
+            "spiff": {"level": "WARNING"},
         },
     }
 

@@ -22,7 +22,7 @@ from motcua.core.ids import InvalidPersonalId, parse_personal_id
 _DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-def _title(prop: Mapping[str, Any]) -> str:
+def field_title(prop: Mapping[str, Any]) -> str:
     return localised({"vi": prop.get("title", ""), "en": prop.get("x-title-en", "")})
 
 
@@ -190,7 +190,7 @@ def form_fields(
         fields.append(
             FormField(
                 name=name,
-                label=_title(prop),
+                label=field_title(prop),
                 kind=kind,
                 required=name in required,
                 value=value,

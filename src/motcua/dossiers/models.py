@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.exchange.models import Consent
-from motcua.identity.models import Applicant
+from motcua.identity.models import Applicant, User
+from motcua.workflow.models import ProcessInstance
 
 
 class ComponentState(models.TextChoices):
@@ -83,6 +84,30 @@ class DossierStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn by the applicant"
 
 
+class Step(models.TextChoices):
+    """Where a dossier stands in its one-stop process: the BPMN user task waiting for a decision
+    (``workflow/processes/onestop.bpmn``), or ``done``. Kept on the dossier so the inbox never
+    has to load the process."""
+
+    RECEPTION = "reception_check", "Reception"
+    SUPPLEMENT_AT_RECEPTION = "supplement_at_reception", "Waiting for the applicant's supplement"
+    HANDLING = "handling", "Handling"
+    SUPPLEMENT_AT_HANDLING = "supplement_at_handling", "Waiting for the applicant's supplement"
+    APPROVAL = "approval", "Approval and signature"
+    RESULT_RETURN = "result_return", "Result return"
+    DONE = "done", "Finished"
+
+
+class DeadlineFlag(models.TextChoices):
+    """The deadline state last recorded by the periodic check (``processing.flag_deadlines``)."""
+
+    ON_TIME = "on_time", "On time"
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+    PAUSED = "paused", "Clock paused"
+    NONE = "none", "No deadline"
+
+
 class Provenance(models.TextChoices):
     """Where a dossier component came from (Decision 766 counts reuse from data and wallet)."""
 
@@ -114,6 +139,22 @@ class Dossier(models.Model):
     due_on = models.DateField(null=True, blank=True)  # the appointment date; None: no statutory time
     working_days = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # processing (one-stop workflow)
+    process = models.OneToOneField(
+        ProcessInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="dossier"
+    )
+    step = models.CharField(max_length=32, choices=Step.choices, default=Step.RECEPTION)
+    assignee = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_dossiers"
+    )
+    original_due_on = models.DateField(null=True, blank=True)  # the date on the receipt (form 01)
+    supplement_requests = models.PositiveSmallIntegerField(default=0)
+    paused_since = models.DateTimeField(null=True, blank=True)  # the clock stops while supplementing
+    deadline_flag = models.CharField(
+        max_length=16, choices=DeadlineFlag.choices, default=DeadlineFlag.ON_TIME
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)  # processing ended (NgayKetThucXuLy)
+    returned_at = models.DateTimeField(null=True, blank=True)  # result returned
 
     class Meta:
         indexes = [
@@ -124,6 +165,9 @@ class Dossier(models.Model):
                 fields=["agency_code", "status", "due_on", "submitted_at"], name="dossiers_inbox_status_idx"
             ),
             models.Index(fields=["agency_code", "due_on", "submitted_at"], name="dossiers_inbox_due_idx"),
+            models.Index(fields=["agency_code", "step", "due_on"], name="dossiers_inbox_step_idx"),
+            # the periodic deadline check reads only open dossiers with a date
+            models.Index(fields=["due_on", "deadline_flag"], name="dossiers_deadline_idx"),
         ]
 
     def __str__(self) -> str:
@@ -144,3 +188,50 @@ class DossierCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_code} {self.day}: {self.last_number}"
+
+
+class NoticeForm(models.TextChoices):
+    """The one-stop forms an agency issues about a dossier (Thông tư 03/2025/TT-VPCP, Appendix I)."""
+
+    SUPPLEMENT = "02", "Request to supplement the dossier"
+    REFUSAL = "03", "Refusal to receive the dossier"
+    APOLOGY = "04", "Apology and new appointment date"
+    STOP = "05", "Notice that processing stopped"
+    TRANSFER = "transfer", "Transfer to another agency"
+    WITHDRAWAL = "withdrawal", "Withdrawal confirmed"
+
+
+class Notice(models.Model):
+    """One notice about a dossier, shown to the applicant and kept as the agency's record: what
+    was decided, why, by whom, and (for form 02) what is missing or (for form 04) the new date."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="notices")
+    form = models.CharField(max_length=16, choices=NoticeForm.choices)
+    number = models.CharField(max_length=80, unique=True)  # <dossier code>/<form>-<n>
+    step = models.CharField(max_length=32, choices=Step.choices)
+    reason = models.TextField()
+    items = models.JSONField(default=list, blank=True)  # form 02: [{"component"|"field": id}]
+    new_due_on = models.DateField(null=True, blank=True)  # form 04
+    agency_code = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["dossier", "issued_at"], name="dossiers_notice_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ClockPause(models.Model):
+    """A stretch of time the processing clock stood still (waiting for a supplement); the
+    working days it lasted were added to the appointment date when it ended."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="pauses")
+    notice = models.OneToOneField(Notice, on_delete=models.PROTECT, related_name="pause")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    working_days = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.started_at:%Y-%m-%d}"

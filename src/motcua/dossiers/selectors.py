@@ -29,12 +29,13 @@ from motcua.core import ratelimit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.selectors import audit_trail_for_subject
-from motcua.dossiers.forms import FormField, SourceMark, form_fields
-from motcua.dossiers.models import ComponentState, Dossier, DossierStatus, Draft
+from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
+from motcua.dossiers.models import ComponentState, Dossier, DossierStatus, Draft, Notice, Step
 from motcua.exchange.labels import field_label
 from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
+from motcua.identity.models import Role
 from motcua.units.models import Agency, Commune
 
 
@@ -268,8 +269,13 @@ def dossiers_of(actor: RequestActor | None) -> QuerySet[Dossier]:
     return Dossier.objects.none()
 
 
-def get_dossier(actor: RequestActor | None, code: str) -> Dossier:
-    dossier = dossiers_of(actor).filter(code=code).first()
+def get_dossier(actor: RequestActor | None, code: str, *, for_update: bool = False) -> Dossier:
+    """The dossier ``code`` if the actor may see it; ``for_update`` locks its row (only its row)
+    until the caller's transaction ends."""
+    found = dossiers_of(actor).filter(code=code)
+    if for_update:
+        found = found.select_for_update(of=("self",))
+    dossier = found.first()
     if dossier is None:
         raise NotFound("No such dossier.")
     return dossier
@@ -442,7 +448,8 @@ def throttled_public_status(address: str, code: str, second_factor: str) -> Publ
 
 # --- Officials' inbox --------------------------------------------------------------------------
 
-OPEN_STATUSES = (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED)
+# still work for the agency: the result of a processed dossier has yet to be returned
+OPEN_STATUSES = (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PROCESSED)
 # a list row shows none of these; loading them would decode every row's JSON and the procedure's spec
 INBOX_DEFERRED = ("entries", "components", "fetched", "procedure__spec", "procedure__search_text")
 
@@ -451,6 +458,7 @@ class Deadline(StrEnum):
     OVERDUE = "overdue"  # open after its appointment date
     DUE_SOON = "due_soon"  # open, due today or on the next working day
     ON_TIME = "on_time"
+    PAUSED = "paused"  # waiting for the applicant's supplement: the clock stands still
     NONE = "none"  # closed, or no statutory time
 
 
@@ -458,6 +466,8 @@ def deadline_of(dossier: Dossier, today: datetime.date, soon: datetime.date) -> 
     """``soon``: the last day that counts as due soon (the next working day after ``today``)."""
     if dossier.status not in OPEN_STATUSES or dossier.due_on is None:
         return Deadline.NONE
+    if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+        return Deadline.PAUSED
     if dossier.due_on < today:
         return Deadline.OVERDUE
     if dossier.due_on <= soon:
@@ -476,6 +486,8 @@ class InboxRow:
     applicant_name: str
     received: str
     due: str
+    step_label: str
+    assignee: str  # the username of the official who took it, or ""
 
 
 def _inbox_row(dossier: Dossier, deadline: Deadline) -> InboxRow:
@@ -489,6 +501,8 @@ def _inbox_row(dossier: Dossier, deadline: Deadline) -> InboxRow:
         # the pages write dates as day/month/year in both languages; strftime is 10× date_format
         received=f"{timezone.localtime(dossier.received_at):%d/%m/%Y %H:%M}",
         due=f"{dossier.due_on:%d/%m/%Y}" if dossier.due_on else "—",
+        step_label=label_for("step", dossier.step),
+        assignee=dossier.assignee.username if dossier.assignee else "",
     )
 
 
@@ -501,6 +515,25 @@ class Inbox:
     due_soon: int
 
 
+# which role acts on which step (the lanes of workflow/processes/onestop.bpmn; a test keeps the two equal)
+STEP_ROLES: dict[str, str] = {
+    Step.RECEPTION: Role.RECEPTION,
+    Step.HANDLING: Role.HANDLER,
+    Step.APPROVAL: Role.APPROVER,
+    Step.RESULT_RETURN: Role.RECEPTION,
+}
+
+
+def my_queue(actor: OfficialActor) -> Q:
+    """The dossiers waiting on a step one of the official's roles acts on, at that role's agency."""
+    queue = Q(pk__in=[])
+    for grant in actor.grants:
+        steps = [step for step, role in STEP_ROLES.items() if role == grant.role]
+        if steps and grant.agency_code:
+            queue |= Q(agency_code=grant.agency_code, step__in=steps)
+    return queue
+
+
 def inbox(
     actor: RequestActor | None,
     *,
@@ -508,18 +541,23 @@ def inbox(
     procedure: str = "",
     agency: str = "",
     deadline: str = "",
+    step: str = "",
+    queue: str = "",
     limit: int = 50,
     offset: int = 0,
     today: datetime.date | None = None,
 ) -> Inbox:
     """The dossiers an official may see, with counts and deadline flags, most urgent first
     (earliest appointment date, then oldest). By default the open ones (received, supplement
-    requested); ``status`` picks one status, or ``all``."""
-    scoped = dossiers_of(actor).select_related(None).select_related("procedure", "applicant")
+    requested, processed and awaiting return); ``status`` picks one status, or ``all``; ``step``
+    one step; ``queue="mine"`` the steps the official's roles act on, ``queue="taken"`` the
+    dossiers the official has taken."""
+    scoped = dossiers_of(actor).select_related(None).select_related("procedure", "applicant", "assignee")
     day = today or timezone.localdate()
     soon = WorkingCalendar.current().add_working_days(day, 1)
-    is_overdue = Q(due_on__lt=day)
-    is_due_soon = Q(due_on__gte=day, due_on__lte=soon)
+    running = ~Q(status=DossierStatus.SUPPLEMENT_REQUESTED)  # a paused clock is neither late nor due
+    is_overdue = Q(due_on__lt=day) & running
+    is_due_soon = Q(due_on__gte=day, due_on__lte=soon) & running
     # the counts read only the open dossiers' part of the (agency, status, due date) index:
     # closed dossiers pile up forever, the work queue does not
     open_ = scoped.filter(status__in=OPEN_STATUSES)
@@ -537,6 +575,12 @@ def inbox(
         filtered = filtered.filter(procedure__code=procedure)
     if agency:
         filtered = filtered.filter(agency_code=agency)
+    if step:
+        filtered = filtered.filter(step=step)
+    if queue == "mine" and isinstance(actor, OfficialActor):
+        filtered = filtered.filter(my_queue(actor))
+    elif queue == "taken" and isinstance(actor, OfficialActor):
+        filtered = filtered.filter(assignee_id=actor.user_id)
     if deadline == Deadline.OVERDUE:
         filtered = filtered.filter(is_overdue, status__in=OPEN_STATUSES)
     elif deadline == Deadline.DUE_SOON:
@@ -570,3 +614,117 @@ def dossier_history(dossier: Dossier) -> list[HistoryEntry]:
         HistoryEntry(entry.occurred_at, label_for("event_type", entry.type), entry.actor_kind)
         for entry in audit_trail_for_subject(subject_type="dossiers.dossier", subject_id=dossier.code)
     ]
+
+
+# --- Processing: what an actor may do now, and the notices -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What the actor may do with the dossier now (the pages show these buttons, no others)."""
+
+    step_role: str  # the role acting on the current step ("" when none)
+    decisions: tuple[str, ...]  # on the current step, for an official holding its role
+    may_claim: bool
+    may_assign: bool
+    may_apologise: bool
+    may_supplement: bool  # the applicant answers a supplement request
+    may_withdraw: bool
+    assignable: tuple[tuple[int, str], ...] = ()  # (user id, username) of those holding the step's role
+
+
+def available_actions(
+    actor: RequestActor | None, dossier: Dossier, *, today: datetime.date | None = None
+) -> Actions:
+    """Computed from the same rules the services enforce; the services check again."""
+    from motcua.identity.models import RoleAssignment
+
+    day = today or timezone.localdate()
+    role = STEP_ROLES.get(dossier.step, "")
+    is_open = dossier.step != Step.DONE
+    if isinstance(actor, ApplicantActor):
+        return Actions(
+            step_role=role,
+            decisions=(),
+            may_claim=False,
+            may_assign=False,
+            may_apologise=False,
+            may_supplement=dossier.step in (Step.SUPPLEMENT_AT_RECEPTION, Step.SUPPLEMENT_AT_HANDLING),
+            may_withdraw=dossier.status in (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED),
+        )
+    if not isinstance(actor, OfficialActor) or not is_open:
+        return Actions(role, (), False, False, False, False, False)
+    agency = dossier.agency_code
+    acts = bool(role) and actor.has_role(role, agency_code=agency)
+    free_or_mine = dossier.assignee_id in (None, actor.user_id)
+    decisions: tuple[str, ...] = ()
+    if acts and free_or_mine and dossier.process is not None:
+        from motcua.workflow import engine
+
+        for ready in engine.steps(dossier.process):
+            if ready.name == dossier.step:
+                decisions = ready.decisions
+        if dossier.supplement_requests >= 1:
+            decisions = tuple(d for d in decisions if d != "supplement")
+    may_assign = bool(role) and any(
+        actor.has_role(r, agency_code=agency) for r in (Role.APPROVER, Role.AGENCY_ADMIN)
+    )
+    assignable: tuple[tuple[int, str], ...] = ()
+    if may_assign:
+        assignable = tuple(
+            RoleAssignment.objects.filter(role=role, agency__code=agency, revoked_at__isnull=True)
+            .order_by("user__username")
+            .values_list("user_id", "user__username")
+        )
+    late_or_soon = (
+        dossier.due_on is not None
+        and dossier.status != DossierStatus.SUPPLEMENT_REQUESTED
+        and dossier.due_on <= WorkingCalendar.current().add_working_days(day, 1)
+    )
+    return Actions(
+        step_role=role,
+        decisions=decisions,
+        may_claim=acts and dossier.assignee_id is None,
+        may_assign=may_assign,
+        may_apologise=late_or_soon
+        and any(actor.has_role(r, agency_code=agency) for r in (Role.HANDLER, Role.APPROVER)),
+        may_supplement=False,
+        may_withdraw=False,
+        assignable=assignable,
+    )
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    notice: Notice
+    form_label: str
+    step_label: str
+    items: list[str]  # what is asked for (form 02), by name
+    issued_by: str  # the agency's name: the applicant is not told which official
+
+
+def notices_of(dossier: Dossier) -> list[NoticeView]:
+    """The notices about the dossier, oldest first (the caller has checked that the actor sees it)."""
+    spec = dossier.procedure.spec
+    names = {str(c["id"]): localised(c.get("name", {})) or str(c["id"]) for c in spec.get("components", [])}
+    titles = {
+        name: field_title(prop) or name for name, prop in spec.get("form", {}).get("properties", {}).items()
+    }
+    views = []
+    for notice in dossier.notices.order_by("issued_at", "id"):
+        items = [
+            names.get(i["component"], i["component"])
+            if "component" in i
+            else titles.get(i["field"], i["field"])
+            for i in notice.items
+        ]
+        views.append(
+            NoticeView(
+                notice=notice,
+                form_label=label_for("notice_form", notice.form),
+                step_label=label_for("step", notice.step),
+                items=items,
+                issued_by=_agency_name(notice.agency_code),
+            )
+        )
+    return views

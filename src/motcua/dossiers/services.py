@@ -507,6 +507,9 @@ def submit_draft(*, actor: ApplicantActor, public_id: str, channel: str = Channe
             working_days=working_days,
             updated_at=now,
         )
+        from motcua.dossiers.processing import start_process
+
+        start_process(dossier)
         reused = sum(1 for c in components.values() if c["provenance"] == Provenance.REGISTRY)
         record_change(
             actor=actor,

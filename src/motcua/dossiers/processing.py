@@ -1,0 +1,634 @@
+"""Writes of the one-stop processing: the decisions officials take on a dossier, the applicant's
+supplement and withdrawal, claiming and assigning work, the apology letter, deadline flags.
+
+The order of steps is the process definition's (``workflow/processes/onestop.bpmn``): a decision
+is valid only on the step waiting for it and only if that step lists it, and only an official
+holding the step's lane role at the dossier's agency may take it. What a decision does to the
+dossier — its status, the notice to the applicant (forms 02, 03, 05), the paused clock, the
+dates the Decision 766 indicators read — is done here, in the same transaction as the engine's
+new state, the audit record and the typed event.
+
+Rules the law sets and this module enforces:
+
+- a supplement is requested at most once (a second request is refused), and the processing
+  clock stands still from the request until the applicant completes the dossier; the working
+  days it stood still are added to the appointment date;
+- a dossier past its appointment date moves on only after the handler has issued the apology
+  letter with a new date (form 04), which the applicant is told about;
+- the applicant may withdraw a dossier until its result is approved.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.actors import SYSTEM, Actor
+from motcua.core.calendar import WorkingCalendar
+from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError
+from motcua.core.services import record_change
+from motcua.core.types import EventType
+from motcua.documents import services as documents
+from motcua.dossiers import selectors
+from motcua.dossiers.forms import clean_entries
+from motcua.dossiers.models import (
+    ClockPause,
+    DeadlineFlag,
+    Dossier,
+    DossierStatus,
+    Notice,
+    NoticeForm,
+    Provenance,
+    Step,
+)
+from motcua.identity.actors import ApplicantActor, OfficialActor
+from motcua.identity.models import Role, RoleAssignment
+from motcua.units.models import Agency
+from motcua.workflow import engine
+
+DEFAULT_PROCESS = "onestop"
+LANE_ROLES = {"reception": Role.RECEPTION, "handler": Role.HANDLER, "approver": Role.APPROVER}
+SUPPLEMENT_STEPS = {Step.SUPPLEMENT_AT_RECEPTION, Step.SUPPLEMENT_AT_HANDLING}
+# the roles that may write the apology letter (the handler, or the leader answering for the agency)
+APOLOGY_ROLES = (Role.HANDLER, Role.APPROVER)
+# the roles that hand out work at an agency
+ASSIGNING_ROLES = (Role.APPROVER, Role.AGENCY_ADMIN)
+WITHDRAWABLE = (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED)
+
+
+@dataclass(frozen=True)
+class Effect:
+    event: EventType
+    status: DossierStatus | None = None  # the new status, when the decision changes it
+    notice: NoticeForm | None = None
+    needs_reason: bool = False
+    finishes: bool = False  # processing ends (NgayKetThucXuLy)
+    on_time_rule: bool = False  # refused past the appointment date without an apology
+
+
+EFFECTS: dict[str, Effect] = {
+    "accept": Effect(EventType.DOSSIER_ACCEPTED, on_time_rule=True),
+    "supplement": Effect(
+        EventType.DOSSIER_SUPPLEMENT_REQUESTED,
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        NoticeForm.SUPPLEMENT,
+        needs_reason=True,
+    ),
+    "refuse": Effect(
+        EventType.DOSSIER_REFUSED, DossierStatus.REFUSED, NoticeForm.REFUSAL, needs_reason=True, finishes=True
+    ),
+    "transfer": Effect(EventType.DOSSIER_TRANSFERRED, notice=NoticeForm.TRANSFER, needs_reason=True),
+    "propose": Effect(EventType.DOSSIER_PROPOSED, on_time_rule=True),
+    "send_back": Effect(EventType.DOSSIER_SENT_BACK, needs_reason=True),
+    "stop": Effect(
+        EventType.DOSSIER_STOPPED, DossierStatus.STOPPED, NoticeForm.STOP, needs_reason=True, finishes=True
+    ),
+    "approve": Effect(EventType.DOSSIER_APPROVED, DossierStatus.PROCESSED, finishes=True, on_time_rule=True),
+    "return": Effect(EventType.DOSSIER_RESULT_RETURNED, DossierStatus.RESULT_RETURNED, on_time_rule=True),
+}
+
+
+def process_id_for(dossier: Dossier) -> str:
+    return str(dossier.procedure.spec.get("process") or DEFAULT_PROCESS)
+
+
+def start_process(dossier: Dossier) -> None:
+    """Start the dossier's process (in the submission's transaction) and put it on its first step."""
+    instance = engine.start(process_id_for(dossier))
+    ready = engine.steps(instance)
+    dossier.process = instance
+    dossier.step = ready[0].name if ready else Step.DONE
+    dossier.original_due_on = dossier.due_on
+    dossier.save(update_fields=["process", "step", "original_due_on"])
+
+
+def indicators(dossier: Dossier) -> dict[str, Any]:
+    """What the Decision 766 indicators read from every state change (domain notes §2.5)."""
+
+    def iso(value: datetime.date | datetime.datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    provenances = [c.get("provenance") for c in dossier.components.values()]
+    finished = timezone.localdate(dossier.finished_at) if dossier.finished_at else None
+    return {
+        "procedure": dossier.procedure.code,
+        "agency": dossier.agency_code,
+        "channel": dossier.channel,
+        "status": dossier.status,
+        "step": dossier.step,
+        "submitted_at": iso(dossier.submitted_at),
+        "received_at": iso(dossier.received_at),
+        "due_on": iso(dossier.due_on),
+        "original_due_on": iso(dossier.original_due_on),
+        "finished_at": iso(dossier.finished_at),
+        "returned_at": iso(dossier.returned_at),
+        "late": bool(finished and dossier.original_due_on and finished > dossier.original_due_on),
+        "supplement_requests": dossier.supplement_requests,
+        "components": len(provenances),
+        "reused_from_registries": provenances.count(Provenance.REGISTRY),
+        "reused_from_wallet": provenances.count(Provenance.WALLET),
+        "digitised": provenances.count(Provenance.SCAN),
+        "uploaded": provenances.count(Provenance.UPLOAD),
+        "paid_online": None,  # no fees are collected yet (payments app)
+    }
+
+
+def _record(
+    dossier: Dossier,
+    *,
+    actor: Actor,
+    type: EventType,
+    changes: Mapping[str, Any],
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    record_change(
+        actor=actor,
+        type=type,
+        subject_type="dossiers.dossier",
+        subject_id=dossier.code,
+        agency_code=dossier.agency_code,
+        unit_code=dossier.commune_code,
+        changes=changes,
+        payload={**indicators(dossier), **dict(extra or {})},
+    )
+
+
+def _issue_notice(
+    dossier: Dossier,
+    form: NoticeForm,
+    *,
+    step: str,
+    reason: str,
+    issued_by: int | None,
+    items: Sequence[Mapping[str, str]] = (),
+    new_due_on: datetime.date | None = None,
+) -> Notice:
+    sequence = Notice.objects.filter(dossier=dossier, form=form).count() + 1
+    return Notice.objects.create(
+        dossier=dossier,
+        form=form,
+        number=f"{dossier.code}/{form}-{sequence}",
+        step=step,
+        reason=reason,
+        items=[dict(item) for item in items],
+        new_due_on=new_due_on,
+        agency_code=dossier.agency_code,
+        issued_by_id=issued_by,
+    )
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _require_lane(actor: OfficialActor, dossier: Dossier, lane: str) -> None:
+    role = LANE_ROLES.get(lane)
+    if role is None or not actor.has_role(role, agency_code=dossier.agency_code):
+        raise Forbidden(_("Your role at this agency does not act on this step of the dossier."))
+
+
+def _require_free_or_mine(actor: OfficialActor, dossier: Dossier) -> None:
+    if dossier.assignee_id and dossier.assignee_id != actor.user_id:
+        raise Conflict(_("Another official has taken this dossier."), code=ErrorCode.CLAIMED_BY_OTHER)
+
+
+def _current_step(dossier: Dossier) -> engine.Step:
+    if dossier.process is None:
+        raise Conflict(_("This dossier has no process."), code=ErrorCode.WRONG_STEP)
+    for step in engine.steps(dossier.process):
+        if step.name == dossier.step:
+            return step
+    raise Conflict(_("This step of the dossier has already been decided."), code=ErrorCode.WRONG_STEP)
+
+
+def _supplement_items(dossier: Dossier, items: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
+    """Form 02's list of what is missing: components or form fields of the dossier's procedure."""
+    spec = dossier.procedure.spec
+    components = {str(c["id"]) for c in spec.get("components", [])}
+    fields = set(spec.get("form", {}).get("properties", {}))
+    checked: list[dict[str, str]] = []
+    for item in items:
+        if item.get("component") in components and "field" not in item:
+            checked.append({"component": str(item["component"])})
+        elif item.get("field") in fields and "component" not in item:
+            checked.append({"field": str(item["field"])})
+        else:
+            raise MotcuaError(_("Name each missing item as one component or one field of this procedure."))
+    if not checked:
+        raise MotcuaError(_("List what the applicant must supplement."))
+    return checked
+
+
+def decide(
+    *,
+    actor: OfficialActor,
+    code: str,
+    decision: str,
+    reason: str = "",
+    items: Sequence[Mapping[str, str]] = (),
+    agency_code: str = "",
+    today: datetime.date | None = None,
+) -> Dossier:
+    """Take ``decision`` on the step the dossier waits on: ``accept``, ``supplement`` (with
+    ``items``), ``refuse``, ``transfer`` (to ``agency_code``) at reception; ``propose``,
+    ``supplement``, ``stop``, ``transfer`` in handling; ``approve``, ``send_back``, ``stop`` at
+    approval; ``return`` at result return. ``reason`` is required where a notice says why."""
+    effect = EFFECTS.get(decision)
+    if effect is None:
+        raise MotcuaError(_("Unknown decision."))
+    reason = reason.strip()
+    if effect.needs_reason and not reason:
+        raise MotcuaError(_("Give the reason: the applicant will read it."))
+    day = today or _today()
+    with transaction.atomic():
+        dossier = selectors.get_dossier(actor, code, for_update=True)
+        step = _current_step(dossier)
+        _require_lane(actor, dossier, step.lane)
+        if decision not in step.decisions:
+            raise Conflict(_("This decision cannot be taken at this step."), code=ErrorCode.WRONG_STEP)
+        _require_free_or_mine(actor, dossier)
+        if effect.on_time_rule and dossier.due_on and day > dossier.due_on:
+            raise Conflict(
+                _("The dossier is past its appointment date: first issue the apology with a new date."),
+                code=ErrorCode.APOLOGY_REQUIRED,
+            )
+        checked_items: list[dict[str, str]] = []
+        if decision == "supplement":
+            if dossier.supplement_requests >= 1:
+                raise Conflict(
+                    _("A supplement was already requested for this dossier: the law allows only one."),
+                    code=ErrorCode.SUPPLEMENT_LIMIT,
+                )
+            checked_items = _supplement_items(dossier, items)
+        target: Agency | None = None
+        if decision == "transfer":
+            target = Agency.objects.filter(code=agency_code, is_active=True).first()
+            if target is None or target.code == dossier.agency_code:
+                raise MotcuaError(_("Choose the agency the dossier goes to."))
+        old_status, old_step, old_agency = dossier.status, dossier.step, dossier.agency_code
+        now = timezone.now()
+        ready = engine.complete(dossier.process, step=step.name, decision=decision)  # type: ignore[arg-type]
+        dossier.step = ready[0].name if ready else Step.DONE
+        if effect.status:
+            dossier.status = effect.status
+        if effect.finishes:
+            dossier.finished_at = now
+        if decision == "return":
+            dossier.returned_at = now
+        if target is not None:
+            dossier.agency_code = target.code
+        dossier.assignee = None  # a new step is anyone's to take
+        notice = None
+        if effect.notice:
+            notice = _issue_notice(
+                dossier,
+                effect.notice,
+                step=old_step,
+                reason=reason,
+                issued_by=actor.user_id,
+                items=checked_items,
+            )
+        if decision == "supplement":
+            dossier.supplement_requests += 1
+            dossier.paused_since = now
+            dossier.deadline_flag = DeadlineFlag.PAUSED
+            assert notice is not None
+            ClockPause.objects.create(dossier=dossier, notice=notice, started_at=now)
+        if dossier.step == Step.DONE:
+            dossier.deadline_flag = DeadlineFlag.NONE
+        dossier.updated_at = now
+        dossier.save()
+        changes: dict[str, Any] = {"status": [old_status, dossier.status], "step": [old_step, dossier.step]}
+        if target is not None:
+            changes["agency"] = [old_agency, target.code]
+        extra: dict[str, Any] = {"decision": decision}
+        if notice is not None:
+            extra["notice"] = notice.number
+        _record(dossier, actor=actor, type=effect.event, changes=changes, extra=extra)
+    return dossier
+
+
+# --- The applicant's side -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupplementFile:
+    chunks: Iterable[bytes]
+    file_name: str
+    size: int | None
+
+
+class IncompleteSupplement(MotcuaError):
+    """The supplement does not yet answer the request; ``fields`` and ``components`` say what is
+    missing, in the applicant's language. Nothing was changed."""
+
+    def __init__(self, fields: Mapping[str, str], components: Mapping[str, str]) -> None:
+        super().__init__(_("The supplement is not complete: see the marked items."))
+        self.fields = dict(fields)
+        self.components = dict(components)
+
+
+def _open_pause(dossier: Dossier) -> ClockPause | None:
+    return ClockPause.objects.filter(dossier=dossier, ended_at__isnull=True).order_by("-started_at").first()
+
+
+def _resume_clock(dossier: Dossier, now: datetime.datetime) -> int:
+    """End the open pause and push the appointment date back by the working days it lasted."""
+    pause = _open_pause(dossier)
+    dossier.paused_since = None
+    if pause is None:
+        return 0
+    calendar = WorkingCalendar.current()
+    days = max(
+        0, calendar.working_days_between(timezone.localdate(pause.started_at), timezone.localdate(now))
+    )
+    pause.ended_at = now
+    pause.working_days = days
+    pause.save(update_fields=["ended_at", "working_days"])
+    if dossier.due_on is not None and days:
+        dossier.due_on = calendar.add_working_days(dossier.due_on, days)
+    return days
+
+
+def supplement_dossier(
+    *,
+    actor: ApplicantActor,
+    code: str,
+    entries: Mapping[str, Any],
+    files: Mapping[str, SupplementFile],
+) -> Dossier:
+    """Answer the supplement request (form 02): new values for the listed fields and a new file
+    for each listed component. Everything is checked before anything is stored; the dossier then
+    goes back to the step that asked, and the clock runs again with the paused days added."""
+    dossier = selectors.get_dossier(actor, code)
+    if dossier.step not in SUPPLEMENT_STEPS:
+        raise Conflict(_("No supplement is requested for this dossier."), code=ErrorCode.WRONG_STEP)
+    request = dossier.notices.filter(form=NoticeForm.SUPPLEMENT).order_by("-issued_at").first()
+    wanted_fields = [i["field"] for i in (request.items if request else []) if "field" in i]
+    wanted_components = [i["component"] for i in (request.items if request else []) if "component" in i]
+    merged = {**dossier.entries, **{k: v for k, v in entries.items() if k in wanted_fields}}
+    cleaned, errors = clean_entries(dossier.procedure.spec, merged)
+    field_errors = {name: errors[name] for name in wanted_fields if name in errors}
+    for name in wanted_fields:
+        if name not in entries and name not in field_errors:
+            field_errors[name] = _("Enter the corrected value.")
+    component_errors = {
+        cid: _("Upload the document asked for.") for cid in wanted_components if cid not in files
+    }
+    if field_errors or component_errors:
+        raise IncompleteSupplement(field_errors, component_errors)
+    owner = "" if dossier.applicant_id == actor.applicant_id else str(dossier.applicant.public_id)
+    stored = {
+        cid: documents.upload_file(
+            actor=actor,
+            chunks=files[cid].chunks,
+            file_name=files[cid].file_name,
+            declared_size=files[cid].size,
+            owner_public_id=owner,
+        )
+        for cid in wanted_components
+    }
+    with transaction.atomic():
+        dossier = selectors.get_dossier(actor, code, for_update=True)
+        if dossier.step not in SUPPLEMENT_STEPS:  # answered meanwhile (a double submit)
+            return dossier
+        now = timezone.now()
+        old_status, old_step = dossier.status, dossier.step
+        for name in wanted_fields:
+            dossier.entries[name] = cleaned.get(name)
+        for cid, record in stored.items():
+            previous = dossier.components.get(cid, {})
+            dossier.components[cid] = {
+                "kind": previous.get("kind", "document"),
+                "provenance": Provenance.UPLOAD,
+                "file": str(record.public_id),
+                "supplemented_at": now.isoformat(),
+                "replaced": previous.get("file", ""),
+            }
+        ready = engine.complete(dossier.process, step=dossier.step, decision="supplemented")  # type: ignore[arg-type]
+        dossier.step = ready[0].name if ready else Step.DONE
+        dossier.status = DossierStatus.RECEIVED
+        paused_days = _resume_clock(dossier, now)
+        dossier.deadline_flag = DeadlineFlag.ON_TIME
+        dossier.updated_at = now
+        dossier.save()
+        _record(
+            dossier,
+            actor=actor,
+            type=EventType.DOSSIER_SUPPLEMENTED,
+            changes={
+                "status": [old_status, dossier.status],
+                "step": [old_step, dossier.step],
+                "fields": [None, sorted(wanted_fields)],
+                "components": [None, sorted(wanted_components)],
+            },
+            extra={"paused_working_days": paused_days},
+        )
+    return dossier
+
+
+def withdraw_dossier(*, actor: ApplicantActor, code: str, reason: str = "") -> Dossier:
+    """The applicant takes the dossier back (before its result is approved); the process ends."""
+    with transaction.atomic():
+        dossier = selectors.get_dossier(actor, code, for_update=True)
+        if dossier.status == DossierStatus.WITHDRAWN:
+            return dossier  # a repeated request
+        if dossier.status not in WITHDRAWABLE:
+            raise Conflict(_("This dossier can no longer be withdrawn."), code=ErrorCode.WRONG_STEP)
+        now = timezone.now()
+        old_status, old_step = dossier.status, dossier.step
+        if dossier.process is not None:
+            engine.cancel(dossier.process)
+        _resume_clock(dossier, now)
+        notice = _issue_notice(
+            dossier,
+            NoticeForm.WITHDRAWAL,
+            step=old_step,
+            reason=reason.strip() or _("Withdrawn at the applicant's request."),
+            issued_by=None,
+        )
+        dossier.status = DossierStatus.WITHDRAWN
+        dossier.step = Step.DONE
+        dossier.assignee = None
+        dossier.finished_at = now
+        dossier.deadline_flag = DeadlineFlag.NONE
+        dossier.updated_at = now
+        dossier.save()
+        _record(
+            dossier,
+            actor=actor,
+            type=EventType.DOSSIER_WITHDRAWN,
+            changes={"status": [old_status, dossier.status], "step": [old_step, dossier.step]},
+            extra={"notice": notice.number},
+        )
+    return dossier
+
+
+# --- Work distribution -------------------------------------------------------------------------
+
+
+def claim_dossier(*, actor: OfficialActor, code: str) -> Dossier:
+    """Take the dossier's current step as one's own work (it shows as taken to colleagues)."""
+    with transaction.atomic():
+        dossier = selectors.get_dossier(actor, code, for_update=True)
+        step = _current_step(dossier)
+        _require_lane(actor, dossier, step.lane)
+        if dossier.assignee_id == actor.user_id:
+            return dossier
+        _require_free_or_mine(actor, dossier)
+        dossier.assignee_id = actor.user_id
+        dossier.save(update_fields=["assignee"])
+        _record(
+            dossier,
+            actor=actor,
+            type=EventType.DOSSIER_CLAIMED,
+            changes={"assignee": [None, f"user:{actor.user_id}"]},
+        )
+    return dossier
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    code: str
+    claimed: bool
+    message: str = ""
+
+
+def claim_dossiers(*, actor: OfficialActor, codes: Sequence[str]) -> list[ClaimResult]:
+    """Claim several dossiers at once; each is its own transaction, and each answer says why a
+    dossier was not claimed (taken by someone else, not a step of the official's role)."""
+    results = []
+    for code in dict.fromkeys(codes):  # once each, in the order given
+        try:
+            claim_dossier(actor=actor, code=code)
+            results.append(ClaimResult(code, True))
+        except MotcuaError as exc:
+            results.append(ClaimResult(code, False, exc.message))
+    return results
+
+
+def assign_dossier(*, actor: OfficialActor, code: str, user_id: int | None) -> Dossier:
+    """A leader or the agency's administrator gives the current step to one official holding
+    the step's role at the agency (or, with ``None``, frees it)."""
+    with transaction.atomic():
+        dossier = selectors.get_dossier(actor, code, for_update=True)
+        if not any(actor.has_role(role, agency_code=dossier.agency_code) for role in ASSIGNING_ROLES):
+            raise Forbidden(_("Only the agency's leader or administrator assigns dossiers."))
+        step = _current_step(dossier)
+        if user_id is not None:
+            role = LANE_ROLES.get(step.lane)
+            holds = RoleAssignment.objects.filter(
+                user_id=user_id, role=role, agency__code=dossier.agency_code, revoked_at__isnull=True
+            ).exists()
+            if not holds:
+                raise MotcuaError(_("This official does not hold the role for this step at the agency."))
+        old = dossier.assignee_id
+        dossier.assignee_id = user_id
+        dossier.save(update_fields=["assignee"])
+        _record(
+            dossier,
+            actor=actor,
+            type=EventType.DOSSIER_ASSIGNED,
+            changes={"assignee": [f"user:{old}" if old else None, f"user:{user_id}" if user_id else None]},
+        )
+    return dossier
+
+
+# --- Deadlines -----------------------------------------------------------------------------------
+
+
+def issue_apology(
+    *,
+    actor: OfficialActor,
+    code: str,
+    reason: str,
+    new_due_on: datetime.date,
+    today: datetime.date | None = None,
+) -> Dossier:
+    """The apology letter with a new appointment date (form 04), for a dossier that is late or
+    will be: due today or on the next working day, or already past its date."""
+    reason = reason.strip()
+    if not reason:
+        raise MotcuaError(_("Give the reason for the delay: the applicant will read it."))
+    day = today or _today()
+    calendar = WorkingCalendar.current()
+    with transaction.atomic():
+        dossier = selectors.get_dossier(actor, code, for_update=True)
+        if not any(actor.has_role(role, agency_code=dossier.agency_code) for role in APOLOGY_ROLES):
+            raise Forbidden(
+                _("Only the handling officer or the leader of the agency issues the apology letter.")
+            )
+        if dossier.step == Step.DONE or dossier.step in SUPPLEMENT_STEPS or dossier.due_on is None:
+            raise Conflict(_("This dossier has no running deadline."), code=ErrorCode.WRONG_STEP)
+        if dossier.due_on > calendar.add_working_days(day, 1):
+            raise Conflict(_("The dossier is not late: no apology is due yet."), code=ErrorCode.WRONG_STEP)
+        if new_due_on <= max(day, dossier.due_on) or not calendar.is_working_day(new_due_on):
+            raise MotcuaError(_("The new date must be a working day after today and after the current date."))
+        old_due = dossier.due_on
+        notice = _issue_notice(
+            dossier,
+            NoticeForm.APOLOGY,
+            step=dossier.step,
+            reason=reason,
+            issued_by=actor.user_id,
+            new_due_on=new_due_on,
+        )
+        dossier.due_on = new_due_on
+        dossier.deadline_flag = flag_for(dossier, day, calendar)
+        dossier.updated_at = timezone.now()
+        dossier.save(update_fields=["due_on", "deadline_flag", "updated_at"])
+        _record(
+            dossier,
+            actor=actor,
+            type=EventType.DOSSIER_APOLOGY_ISSUED,
+            changes={"due_on": [old_due.isoformat(), new_due_on.isoformat()]},
+            extra={"notice": notice.number},
+        )
+    return dossier
+
+
+def flag_for(dossier: Dossier, day: datetime.date, calendar: WorkingCalendar) -> DeadlineFlag:
+    """The deadline flag of the dossier on ``day`` (the inbox colours use the same rule)."""
+    deadline = selectors.deadline_of(dossier, day, calendar.add_working_days(day, 1))
+    return DeadlineFlag(deadline.value)
+
+
+def flag_deadlines(*, actor: Actor = SYSTEM, today: datetime.date | None = None, batch: int = 500) -> int:
+    """The periodic deadline check: record each open dossier whose flag changed (on time → due
+    soon → overdue), with its event, so the handler is told once per change. Returns how many."""
+    day = today or _today()
+    calendar = WorkingCalendar.current()
+    soon = calendar.add_working_days(day, 1)
+    running = Dossier.objects.filter(status__in=selectors.OPEN_STATUSES, paused_since__isnull=True)
+    candidates = running.filter(due_on__lt=day).exclude(deadline_flag=DeadlineFlag.OVERDUE) | running.filter(
+        due_on__gte=day, due_on__lte=soon
+    ).exclude(deadline_flag=DeadlineFlag.DUE_SOON)
+    changed = 0
+    ids = list(candidates.order_by("due_on", "id").values_list("id", flat=True)[: batch * 20])
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            for dossier in (
+                Dossier.objects.select_for_update(of=("self",))
+                .select_related("procedure")
+                .filter(id__in=ids[start : start + batch])
+            ):
+                flag = flag_for(dossier, day, calendar)
+                if flag == dossier.deadline_flag:
+                    continue
+                old = dossier.deadline_flag
+                dossier.deadline_flag = flag
+                dossier.save(update_fields=["deadline_flag"])
+                _record(
+                    dossier,
+                    actor=actor,
+                    type=EventType.DOSSIER_DEADLINE_FLAGGED,
+                    changes={"deadline": [old, flag]},
+                )
+                changed += 1
+    return changed
