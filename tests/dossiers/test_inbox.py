@@ -78,7 +78,8 @@ def test_filters_counts_and_deadline_flags(minh, exchange):
     overdue = ba_dinh.get("/api/v1/inbox?deadline=overdue").json()
     assert [row["code"] for row in overdue["dossiers"]] == [first]
     page = ba_dinh.get("/can-bo/ho-so/?deadline=overdue").content.decode()
-    assert f'<tr class="deadline-overdue"><td><a href="/can-bo/ho-so/{first}/">' in page
+    assert f'<tr class="deadline-overdue"><td><input type="checkbox" name="codes" value="{first}"' in page
+    assert f'<a href="/can-bo/ho-so/{first}/">' in page
     assert second not in page
     Dossier.objects.filter(code=second).update(due_on=today)
     assert ba_dinh.get("/api/v1/inbox?deadline=due_soon").json()["dossiers"][0]["code"] == second

@@ -55,6 +55,9 @@ class Endpoint:
     data: Callable[[World], dict] | None = None
     json: Callable[[World], dict] | None = None
     check: Callable[[World, Any], None] | None = None
+    # of the allowed, those whose request changes something (None: all); the others get an answer
+    # that says why nothing was done (a bulk claim of dossiers not theirs to take)
+    changes_for: set[str] | None = None
 
     @property
     def is_api(self) -> bool:
@@ -106,9 +109,53 @@ def _dossier(world: World) -> str:
     return world.dossier.code
 
 
+def _waiting(world: World) -> str:
+    assert world.waiting is not None
+    return world.waiting.code
+
+
 def _dossier_list(world: World, response: Any) -> None:
-    """applicant_a sees their one dossier; the other applicants, none (nobody else's)."""
-    assert [d["code"] for d in response.json()] in ([_dossier(world)], [])
+    """applicant_a sees their dossiers; the other applicants, none (nobody else's)."""
+    assert [d["code"] for d in response.json()] in ([_waiting(world), _dossier(world)], [])
+
+
+def _after(code: Callable[[World], str], event: EventType, **state: Any) -> Callable[[World, Any], None]:
+    """The dossier is in ``state`` now, with the audit row of the change."""
+
+    def check(world: World, response: Any) -> None:
+        dossier = Dossier.objects.get(code=code(world))
+        for name, value in state.items():
+            assert getattr(dossier, name) == value, (name, getattr(dossier, name))
+        assert AuditEntry.objects.filter(type=event, subject_id=dossier.code).exists()
+
+    return check
+
+
+def _claimed_by_requester(world: World, response: Any) -> None:
+    """Bulk claim answers every official; only the reception officer of commune A takes the dossier."""
+    dossier = Dossier.objects.get(code=_dossier(world))
+    user_pk = response.wsgi_request.user.pk
+    if user_pk == world.users["reception_a"].pk:
+        assert dossier.assignee_id == user_pk
+    else:
+        assert dossier.assignee_id is None
+
+
+def _assigned(world: World, response: Any) -> None:
+    assert Dossier.objects.get(code=_dossier(world)).assignee == world.users["reception_a"]
+
+
+def _apology_date() -> str:
+    from motcua.core.calendar import WorkingCalendar
+
+    return WorkingCalendar.current().add_working_days(datetime.date.today(), 3).isoformat()
+
+
+def _supplemented(world: World, response: Any) -> None:
+    dossier = Dossier.objects.get(code=_waiting(world))
+    assert dossier.step == "handling"
+    assert dossier.entries["child_place_of_birth"] == "Trạm y tế phường Ba Đình"
+    assert AuditEntry.objects.filter(type=EventType.DOSSIER_SUPPLEMENTED, subject_id=dossier.code).exists()
 
 
 def _sees_agency_a(world: World, response: Any) -> bool:
@@ -127,7 +174,7 @@ def _inbox_page(world: World, response: Any) -> None:
 
 def _inbox_api(world: World, response: Any) -> None:
     codes = [row["code"] for row in response.json()["dossiers"]]
-    assert codes == ([_dossier(world)] if _sees_agency_a(world, response) else [])
+    assert codes == ([_dossier(world), _waiting(world)] if _sees_agency_a(world, response) else [])
 
 
 def _submitted(world: World, response: Any) -> None:
@@ -321,6 +368,25 @@ ENDPOINTS = [
         check=lambda w, r: _contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", _dossier(w))(w, r),
     ),
     Endpoint(
+        "dossiers:supplement",
+        "post",
+        lambda w: f"/ho-so/{_waiting(w)}/bo-sung/",
+        {"applicant_a"},
+        data=lambda w: {
+            "file-birth-certificate": _pdf_upload(),
+            "child_place_of_birth": "Trạm y tế phường Ba Đình",
+        },
+        check=_supplemented,
+    ),
+    Endpoint(
+        "dossiers:withdraw",
+        "post",
+        lambda w: f"/ho-so/{_dossier(w)}/rut-ho-so/",
+        {"applicant_a"},
+        data=lambda w: {"reason": "Nộp nhầm."},
+        check=_after(_dossier, EventType.DOSSIER_WITHDRAWN, status="withdrawn"),
+    ),
+    Endpoint(
         "exchange:data-use",
         "get",
         lambda w: "/ca-nhan/du-lieu-cua-toi/",
@@ -351,6 +417,55 @@ ENDPOINTS = [
         SEES_AGENCY_A,
         audience="official",
         check=lambda w, r: _contains(_dossier(w), "Nộp và tiếp nhận hồ sơ")(w, r),
+    ),
+    Endpoint(
+        "backoffice:decide",
+        "post",
+        lambda w: f"/can-bo/ho-so/{_dossier(w)}/quyet-dinh/",
+        {"reception_a"},
+        forbidden=SEES_AGENCY_A - {"reception_a"},
+        audience="official",
+        data=lambda w: {"decision": "accept"},
+        check=_after(_dossier, EventType.DOSSIER_ACCEPTED, step="handling"),
+    ),
+    Endpoint(
+        "backoffice:claim",
+        "post",
+        lambda w: f"/can-bo/ho-so/{_dossier(w)}/nhan-xu-ly/",
+        {"reception_a"},
+        forbidden=SEES_AGENCY_A - {"reception_a"},
+        audience="official",
+        check=_after(_dossier, EventType.DOSSIER_CLAIMED),
+    ),
+    Endpoint(
+        "backoffice:assign",
+        "post",
+        lambda w: f"/can-bo/ho-so/{_dossier(w)}/phan-cong/",
+        {"approver_a", "admin_a"},
+        forbidden=SEES_AGENCY_A - {"approver_a", "admin_a"},
+        audience="official",
+        data=lambda w: {"user_id": str(w.users["reception_a"].pk)},
+        check=_assigned,
+    ),
+    Endpoint(
+        "backoffice:apology",
+        "post",
+        lambda w: f"/can-bo/ho-so/{_dossier(w)}/xin-loi/",
+        {"handler_a", "approver_a"},
+        forbidden=SEES_AGENCY_A - {"handler_a", "approver_a"},
+        audience="official",
+        data=lambda w: {"reason": "Chờ xác minh.", "new_due_on": _apology_date()},
+        check=_after(_dossier, EventType.DOSSIER_APOLOGY_ISSUED),
+    ),
+    Endpoint(
+        "backoffice:bulk-claim",
+        "post",
+        lambda w: "/can-bo/ho-so/nhan-nhieu/",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        data=lambda w: {"codes": [_dossier(w)]},
+        check=_claimed_by_requester,
+        changes_for={"reception_a"},
     ),
     Endpoint(
         "identity:agency-staff",
@@ -499,6 +614,75 @@ ENDPOINTS = [
         check=lambda w, r: _contains(_dossier(w), "history")(w, r),
     ),
     Endpoint(
+        "api:post /inbox/{code}/decision",
+        "post",
+        lambda w: f"/api/v1/inbox/{_dossier(w)}/decision",
+        {"reception_a"},
+        forbidden=SEES_AGENCY_A - {"reception_a"},
+        audience="official",
+        json=lambda w: {"decision": "refuse", "reason": "Không thuộc thẩm quyền."},
+        check=_after(_dossier, EventType.DOSSIER_REFUSED, status="refused", step="done"),
+    ),
+    Endpoint(
+        "api:post /inbox/{code}/claim",
+        "post",
+        lambda w: f"/api/v1/inbox/{_dossier(w)}/claim",
+        {"reception_a"},
+        forbidden=SEES_AGENCY_A - {"reception_a"},
+        audience="official",
+        json=lambda w: {},
+        check=_after(_dossier, EventType.DOSSIER_CLAIMED),
+    ),
+    Endpoint(
+        "api:post /claims",
+        "post",
+        lambda w: "/api/v1/claims",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        json=lambda w: {"codes": [_dossier(w)]},
+        check=_claimed_by_requester,
+        changes_for={"reception_a"},
+    ),
+    Endpoint(
+        "api:post /inbox/{code}/assignee",
+        "post",
+        lambda w: f"/api/v1/inbox/{_dossier(w)}/assignee",
+        {"approver_a", "admin_a"},
+        forbidden=SEES_AGENCY_A - {"approver_a", "admin_a"},
+        audience="official",
+        json=lambda w: {"user_id": w.users["reception_a"].pk},
+        check=_assigned,
+    ),
+    Endpoint(
+        "api:post /inbox/{code}/apology",
+        "post",
+        lambda w: f"/api/v1/inbox/{_dossier(w)}/apology",
+        {"handler_a", "approver_a"},
+        forbidden=SEES_AGENCY_A - {"handler_a", "approver_a"},
+        audience="official",
+        json=lambda w: {"reason": "Chờ xác minh.", "new_due_on": _apology_date()},
+        check=_after(_dossier, EventType.DOSSIER_APOLOGY_ISSUED),
+    ),
+    Endpoint(
+        "api:post /dossiers/{code}/supplement",
+        "post",
+        lambda w: f"/api/v1/dossiers/{_waiting(w)}/supplement",
+        {"applicant_a"},
+        data=lambda w: {
+            "birth-certificate": _pdf_upload(),
+            "entries": json.dumps({"child_place_of_birth": "Trạm y tế phường Ba Đình"}),
+        },
+        check=_supplemented,
+    ),
+    Endpoint(
+        "api:post /dossiers/{code}/withdraw",
+        "post",
+        lambda w: f"/api/v1/dossiers/{_dossier(w)}/withdraw",
+        {"applicant_a"},
+        json=lambda w: {"reason": "Nộp nhầm."},
+        check=_after(_dossier, EventType.DOSSIER_WITHDRAWN, status="withdrawn"),
+    ),
+    Endpoint(
         "api:post /drafts/{draft_id}/components/{component_id}/file",
         "post",
         lambda w: f"/api/v1/drafts/{_draft(w)}/components/death-notice/file",
@@ -593,6 +777,8 @@ def test_access(world: World, endpoint: Endpoint, actor: str) -> None:
             endpoint.check(world, response)
         if endpoint.method == "get":
             assert _state() == before, "a read changed something"
+        elif endpoint.changes_for is not None and actor not in endpoint.changes_for:
+            assert _state() == before, "a request answered with nothing done changed something"
         else:
             assert _state() != before, "an allowed change changed nothing"
         return

@@ -21,10 +21,11 @@ from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.documents import services as documents
 from motcua.documents.models import StoredFile
+from motcua.dossiers import processing
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import Dossier, Draft
 from motcua.identity import services
-from motcua.identity.actors import ApplicantActor, actor_for_user
+from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for_user
 from motcua.identity.models import Applicant, Representation, Role, RoleAssignment, User
 from motcua.units.dataset import DEFAULT_SOURCE
 from motcua.units.services import reload_units
@@ -128,6 +129,7 @@ class World:
     draft: Draft | None = None  # applicant_a's death registration: consent given, one component waiting
     ready_draft: Draft | None = None  # applicant_a's birth registration, complete, not submitted
     dossier: Dossier | None = None  # applicant_a's birth registration, submitted at commune A
+    waiting: Dossier | None = None  # another, in handling, waiting for applicant_a's supplement (form 02)
     assignment: RoleAssignment | None = None  # handler_a's role at commune A
 
     def applicant(self, name: str) -> Applicant:
@@ -195,10 +197,25 @@ def build_world(directory: Path) -> World:
     world.dossier = dossiers.submit_draft(
         actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id)
     )
+    waiting = dossiers.submit_draft(actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id))
     world.ready_draft = complete_birth_draft(actor_a)
     for name, grants in OFFICIALS.items():
         world.users[name], world.keys[name] = make_official(name.replace("_", "."), grants)
     world.assignment = RoleAssignment.objects.get(
         user=world.users["handler_a"], agency__code=AGENCY_A, revoked_at__isnull=True
     )
+    processing.decide(actor=official_actor(world.users["reception_a"]), code=waiting.code, decision="accept")
+    world.waiting = processing.decide(
+        actor=official_actor(world.users["handler_a"]),
+        code=waiting.code,
+        decision="supplement",
+        reason="Giấy chứng sinh bị mờ.",
+        items=[{"component": "birth-certificate"}, {"field": "child_place_of_birth"}],
+    )
     return world
+
+
+def official_actor(user: User) -> OfficialActor:
+    actor = actor_for_user(user, verified=True)
+    assert isinstance(actor, OfficialActor)
+    return actor

@@ -5,5 +5,10 @@ from motcua.backoffice import views
 app_name = "backoffice"
 urlpatterns = [
     path("can-bo/ho-so/", views.inbox, name="inbox"),
+    path("can-bo/ho-so/nhan-nhieu/", views.bulk_claim, name="bulk-claim"),
     path("can-bo/ho-so/<str:code>/", views.dossier, name="dossier"),
+    path("can-bo/ho-so/<str:code>/quyet-dinh/", views.decide, name="decide"),
+    path("can-bo/ho-so/<str:code>/nhan-xu-ly/", views.claim, name="claim"),
+    path("can-bo/ho-so/<str:code>/phan-cong/", views.assign, name="assign"),
+    path("can-bo/ho-so/<str:code>/xin-loi/", views.apology, name="apology"),
 ]

@@ -1,21 +1,31 @@
 """Officials' pages: the inbox of the dossiers in their scope and a dossier's page.
 
 Every page is ``@official_required``; which dossiers an official sees is decided by
-``dossiers.selectors.dossiers_of`` (the agencies in their roles' scope). The processing
-actions (receive, supplement, refuse, approve ...) come with the workflow.
+``dossiers.selectors.dossiers_of`` (the agencies in their roles' scope). The dossier page shows
+only the actions ``selectors.available_actions`` allows; each form posts to one view that calls
+one service of ``dossiers.processing``, which checks everything again. A refused action shows
+the page again with the reason, nothing changed.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
-from motcua.core.errors import NotFound
-from motcua.dossiers import selectors
-from motcua.dossiers.models import DossierStatus
-from motcua.identity.actors import actor_for
+from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
+from motcua.dossiers import processing, selectors
+from motcua.dossiers.forms import field_title
+from motcua.dossiers.models import DossierStatus, Step
+from motcua.identity.actors import OfficialActor, actor_for
 from motcua.identity.permissions import official_required
 
 PAGE_SIZE = 50
@@ -24,7 +34,10 @@ PAGE_SIZE = 50
 @official_required
 def inbox(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    filters = {name: request.GET.get(name, "") for name in ("status", "procedure", "agency", "deadline")}
+    filters = {
+        name: request.GET.get(name, "")
+        for name in ("status", "procedure", "agency", "deadline", "step", "queue")
+    }
     try:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
@@ -35,6 +48,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         procedure=filters["procedure"],
         agency=filters["agency"],
         deadline=filters["deadline"],
+        step=filters["step"],
+        queue=filters["queue"],
         limit=PAGE_SIZE,
         offset=(page_number - 1) * PAGE_SIZE,
     )
@@ -46,6 +61,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "inbox": found,
             "filters": filters,
             "statuses": DossierStatus.choices,
+            "steps": [value for value in Step.values if value != Step.DONE],
             "procedures": catalog.search_procedures(query="").only("code", "name_vi", "name_en"),
             "page": pages.get_page(page_number),
             "query": "&".join(f"{name}={value}" for name, value in filters.items() if value),
@@ -53,15 +69,137 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@official_required
-def dossier(request: HttpRequest, code: str) -> HttpResponse:
+def _official(request: HttpRequest) -> OfficialActor:
     actor = actor_for(request)
+    assert isinstance(actor, OfficialActor)  # @official_required
+    return actor
+
+
+def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: int = 200) -> HttpResponse:
+    actor = _official(request)
     try:
         found = selectors.get_dossier(actor, code)
     except NotFound:
         raise Http404 from None
+    spec = found.procedure.spec
     return render(
         request,
         "backoffice/dossier.html",
-        {"view": selectors.dossier_view(found), "history": selectors.dossier_history(found)},
+        {
+            "view": selectors.dossier_view(found),
+            "history": selectors.dossier_history(found),
+            "notices": selectors.notices_of(found),
+            "actions": selectors.available_actions(actor, found),
+            "step_label": found.get_step_display(),
+            "supplement_components": [(str(c["id"]), c.get("name", {})) for c in spec.get("components", [])],
+            "supplement_fields": [
+                (name, field_title(prop) or name)
+                for name, prop in spec.get("form", {}).get("properties", {}).items()
+            ],
+            "error": error,
+        },
+        status=status,
     )
+
+
+@official_required
+def dossier(request: HttpRequest, code: str) -> HttpResponse:
+    return _dossier_page(request, code)
+
+
+def _acted(request: HttpRequest, code: str, act: Callable[[], object], done: str) -> HttpResponse:
+    try:
+        act()
+    except NotFound:
+        raise Http404 from None
+    except MotcuaError as exc:
+        status = 403 if isinstance(exc, Forbidden) else 409 if isinstance(exc, Conflict) else 400
+        return _dossier_page(request, code, error=exc.message, status=status)
+    messages.success(request, done)
+    return HttpResponseRedirect(reverse("backoffice:dossier", args=[code]))
+
+
+@official_required
+@require_POST
+def decide(request: HttpRequest, code: str) -> HttpResponse:
+    items = []
+    for value in request.POST.getlist("items"):
+        kind, _sep, name = value.partition(":")
+        if kind in ("component", "field") and name:
+            items.append({kind: name})
+    return _acted(
+        request,
+        code,
+        lambda: processing.decide(
+            actor=_official(request),
+            code=code,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+            items=items,
+            agency_code=request.POST.get("agency_code", "").strip(),
+        ),
+        _("Done: the dossier has moved on."),
+    )
+
+
+@official_required
+@require_POST
+def claim(request: HttpRequest, code: str) -> HttpResponse:
+    return _acted(
+        request,
+        code,
+        lambda: processing.claim_dossier(actor=_official(request), code=code),
+        _("You have taken this dossier."),
+    )
+
+
+@official_required
+@require_POST
+def assign(request: HttpRequest, code: str) -> HttpResponse:
+    raw = request.POST.get("user_id", "")
+    user_id = int(raw) if raw.isdigit() else None
+    return _acted(
+        request,
+        code,
+        lambda: processing.assign_dossier(actor=_official(request), code=code, user_id=user_id),
+        _("The dossier's assignment was saved."),
+    )
+
+
+def _date(raw: str) -> datetime.date | None:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(raw.strip(), pattern).date()  # noqa: DTZ007 (a calendar date)
+        except ValueError:
+            continue
+    return None
+
+
+@official_required
+@require_POST
+def apology(request: HttpRequest, code: str) -> HttpResponse:
+    new_date = _date(request.POST.get("new_due_on", ""))
+    if new_date is None:
+        return _dossier_page(request, code, error=_("Enter the new date as day/month/year."), status=400)
+    return _acted(
+        request,
+        code,
+        lambda: processing.issue_apology(
+            actor=_official(request), code=code, reason=request.POST.get("reason", ""), new_due_on=new_date
+        ),
+        _("The apology letter with the new date was issued; the applicant is told."),
+    )
+
+
+@official_required
+@require_POST
+def bulk_claim(request: HttpRequest) -> HttpResponse:
+    """Take several dossiers from the inbox at once; say which were not taken, and why."""
+    results = processing.claim_dossiers(actor=_official(request), codes=request.POST.getlist("codes")[:200])
+    claimed = [r.code for r in results if r.claimed]
+    if claimed:
+        messages.success(request, _("Taken: %(codes)s") % {"codes": ", ".join(claimed)})
+    for result in results:
+        if not result.claimed:
+            messages.warning(request, f"{result.code}: {result.message}")
+    return HttpResponseRedirect(reverse("backoffice:inbox") + "?queue=taken")

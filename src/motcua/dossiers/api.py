@@ -1,5 +1,9 @@
 """REST API for drafts and dossiers: what the pages do, with the same permissions (the
-applicant's own drafts and dossiers), and the public status lookup.
+applicant's own drafts and dossiers; an official's scope and roles), and the public status
+lookup. Processing decisions, claims, assignment and the apology letter call the same services
+as the back-office pages: 403 when the official's role does not act on the step, 409 when the
+dossier's state forbids it (``code`` says why: wrong_step, supplement_limit, apology_required,
+claimed_by_other).
 
 A draft's representation carries its components (with the consent preview for data components:
 what, from where, why, under which legal basis), the data fetched for it marked with its source,
@@ -9,10 +13,12 @@ and the form fields with their values and whether a registry filled them.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+import json
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, File, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
@@ -21,7 +27,7 @@ from motcua.catalog.labels import label_for
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
 from motcua.core.middleware import too_many_requests
-from motcua.dossiers import selectors, services
+from motcua.dossiers import processing, selectors, services
 from motcua.dossiers.models import Dossier, Draft
 from motcua.identity.actors import ApplicantActor, RequestActor
 from motcua.identity.permissions import applicant_auth, official_auth, public
@@ -265,9 +271,36 @@ class DossierSummaryOut(Schema):
     channel: str
     status: str
     status_label: str
+    step: str  # the process step waiting for a decision, or "done"
+    step_label: str
     submitted_at: datetime.datetime
     received_at: datetime.datetime
     due_on: datetime.date | None
+    original_due_on: datetime.date | None  # the date on the receipt, before any apology
+    paused: bool  # the clock stands still (a supplement is awaited)
+
+
+class NoticeOut(Schema):
+    number: str
+    form: str  # 02 supplement, 03 refusal, 04 apology, 05 stop, transfer, withdrawal
+    form_label: str
+    step: str
+    reason: str
+    items: list[str]  # form 02: what to supplement, by name
+    requested: list[dict[str, str]]  # form 02: [{"component": id} | {"field": name}]
+    new_due_on: datetime.date | None  # form 04
+    issued_by: str  # the agency
+    issued_at: datetime.datetime
+
+
+class ActionsOut(Schema):
+    step_role: str
+    decisions: list[str]
+    may_claim: bool
+    may_assign: bool
+    may_apologise: bool
+    may_supplement: bool
+    may_withdraw: bool
 
 
 class DossierOut(DossierSummaryOut):
@@ -276,6 +309,8 @@ class DossierOut(DossierSummaryOut):
     lookup_pin: str
     entries: dict[str, Any]
     components: list[DossierComponentOut]
+    notices: list[NoticeOut]
+    actions: ActionsOut  # what the caller may do now
 
 
 class LookupIn(Schema):
@@ -303,15 +338,47 @@ def _dossier_summary(dossier: Dossier) -> dict[str, Any]:
         "channel": dossier.channel,
         "status": dossier.status,
         "status_label": label_for("dossier_status", dossier.status),
+        "step": dossier.step,
+        "step_label": label_for("step", dossier.step),
         "submitted_at": dossier.submitted_at,
         "received_at": dossier.received_at,
         "due_on": dossier.due_on,
+        "original_due_on": dossier.original_due_on,
+        "paused": dossier.paused_since is not None,
     }
 
 
-def _dossier_out(dossier: Dossier) -> dict[str, Any]:
+def _notices_out(dossier: Dossier) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": v.notice.number,
+            "form": v.notice.form,
+            "form_label": v.form_label,
+            "step": v.notice.step,
+            "reason": v.notice.reason,
+            "items": v.items,
+            "requested": v.notice.items,
+            "new_due_on": v.notice.new_due_on,
+            "issued_by": v.issued_by,
+            "issued_at": v.notice.issued_at,
+        }
+        for v in selectors.notices_of(dossier)
+    ]
+
+
+def _actions_out(actor: RequestActor | None, dossier: Dossier) -> dict[str, Any]:
+    actions = selectors.available_actions(actor, dossier)
+    return {
+        **{k: v for k, v in vars(actions).items() if k != "assignable"},
+        "decisions": list(actions.decisions),
+    }
+
+
+def _dossier_out(dossier: Dossier, actor: RequestActor | None) -> dict[str, Any]:
     view = selectors.dossier_view(dossier)
     return {
+        "notices": _notices_out(dossier),
+        "actions": _actions_out(actor, dossier),
         **_dossier_summary(dossier),
         "agency_name": view.agency_name,
         "working_days": dossier.working_days,
@@ -339,7 +406,7 @@ def submit_draft(request: HttpRequest, draft_id: str) -> Status[dict[str, Any]]:
             "components": exc.components,
         }
         return Status(422, body)
-    return Status(201, _dossier_out(dossier))
+    return Status(201, _dossier_out(dossier, request.auth))  # type: ignore[attr-defined]
 
 
 @router.get(
@@ -359,7 +426,69 @@ def list_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
     summary="One of my dossiers: status, dates, components with their provenance, form values",
 )
 def get_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
-    return _dossier_out(selectors.get_dossier(_applicant(request), code))
+    actor = _applicant(request)
+    return _dossier_out(selectors.get_dossier(actor, code), actor)
+
+
+class SupplementIncompleteOut(ErrorOut):
+    fields: dict[str, str]
+    components: dict[str, str]
+
+
+@router.post(
+    "/dossiers/{code}/supplement",
+    auth=applicant_auth,
+    response={200: DossierOut, 400: ErrorOut, 409: ErrorOut, 422: SupplementIncompleteOut, **DENIALS},
+    summary="Answer the supplement request (form 02): corrected fields, one file per component asked for",
+    description=(
+        "Multipart: `entries` is a JSON object of the corrected fields; each file part is named after "
+        "the component it answers. 422 lists what is still missing; nothing is changed then. The clock "
+        "runs again and the paused working days are added to the appointment date."
+    ),
+)
+def supplement_dossier(
+    request: HttpRequest, code: str, entries: Annotated[str, Form()] = "{}"
+) -> Status[dict[str, Any]]:
+    try:
+        values = json.loads(entries)
+    except ValueError:
+        values = None
+    if not isinstance(values, dict):
+        return Status(400, {"code": "invalid_input", "message": _("`entries` must be a JSON object.")})
+    files = {}
+    for name in request.FILES:
+        upload = request.FILES.get(name)
+        if upload is not None:
+            files[name] = processing.SupplementFile(
+                chunks=upload.chunks(), file_name=upload.name or "", size=upload.size
+            )
+    actor = _applicant(request)
+    try:
+        dossier = processing.supplement_dossier(actor=actor, code=code, entries=values, files=files)
+    except processing.IncompleteSupplement as exc:
+        body = {
+            "code": "incomplete",
+            "message": exc.message,
+            "fields": exc.fields,
+            "components": exc.components,
+        }
+        return Status(422, body)
+    return Status(200, _dossier_out(dossier, actor))
+
+
+class WithdrawIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+@router.post(
+    "/dossiers/{code}/withdraw",
+    auth=applicant_auth,
+    response={200: DossierOut, 409: ErrorOut, **DENIALS},
+    summary="Withdraw my dossier (until its result is approved); repeating it changes nothing",
+)
+def withdraw_dossier(request: HttpRequest, code: str, body: WithdrawIn) -> dict[str, Any]:
+    actor = _applicant(request)
+    return _dossier_out(processing.withdraw_dossier(actor=actor, code=code, reason=body.reason), actor)
 
 
 @router.post(
@@ -384,7 +513,8 @@ def lookup_dossier(request: HttpRequest, body: LookupIn) -> Status[Any] | HttpRe
 
 
 class InboxRowOut(DossierSummaryOut):
-    deadline: str  # overdue | due_soon | on_time | none
+    deadline: str  # overdue | due_soon | on_time | paused | none
+    assignee: str  # the username of the official who took it, or ""
 
 
 class InboxOut(Schema):
@@ -410,7 +540,10 @@ class OfficialDossierOut(DossierOut):
     auth=official_auth,
     response={200: InboxOut, **DENIALS},
     summary="The dossiers of the agencies in my scope, filtered, most urgent first, with counts",
-    description="By default the open dossiers (the work queue); status=<status> or status=all.",
+    description=(
+        "By default the open dossiers; status=<status> or status=all; step=<step>; queue=mine (waiting on "
+        "a step my roles act on) or queue=taken (taken by me)."
+    ),
 )
 def official_inbox(
     request: HttpRequest,
@@ -418,6 +551,8 @@ def official_inbox(
     procedure: str = "",
     agency: str = "",
     deadline: str = "",
+    step: str = "",
+    queue: Literal["", "mine", "taken"] = "",
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50,
     offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
@@ -427,6 +562,8 @@ def official_inbox(
         procedure=procedure,
         agency=agency,
         deadline=deadline,
+        step=step,
+        queue=queue,
         limit=limit,
         offset=offset,
     )
@@ -435,7 +572,10 @@ def official_inbox(
         "by_status": found.by_status,
         "overdue": found.overdue,
         "due_soon": found.due_soon,
-        "dossiers": [{**_dossier_summary(row.dossier), "deadline": row.deadline} for row in found.rows],
+        "dossiers": [
+            {**_dossier_summary(row.dossier), "deadline": row.deadline, "assignee": row.assignee}
+            for row in found.rows
+        ],
     }
 
 
@@ -446,5 +586,117 @@ def official_inbox(
     summary="A dossier of my scope: components with provenance, form values, history",
 )
 def official_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
-    dossier = selectors.get_dossier(request.auth, code)  # type: ignore[attr-defined]
-    return {**_dossier_out(dossier), "history": [vars(h) for h in selectors.dossier_history(dossier)]}
+    return _official_out(selectors.get_dossier(request.auth, code), request.auth)  # type: ignore[attr-defined]
+
+
+def _official_out(dossier: Dossier, actor: RequestActor | None) -> dict[str, Any]:
+    return {**_dossier_out(dossier, actor), "history": [vars(h) for h in selectors.dossier_history(dossier)]}
+
+
+ACTION_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 409: ErrorOut, **DENIALS}
+
+
+class SupplementItemIn(Schema):
+    component: str | None = Field(None, max_length=64)
+    field: str | None = Field(None, max_length=64)
+
+
+class DecisionIn(Schema):
+    decision: Literal[
+        "accept", "supplement", "refuse", "transfer", "propose", "send_back", "stop", "approve", "return"
+    ]
+    reason: str = Field("", max_length=4000)
+    items: list[SupplementItemIn] = Field(default_factory=list, max_length=100)  # for "supplement"
+    agency_code: str = Field("", max_length=64)  # for "transfer"
+
+
+@router.post(
+    "/inbox/{code}/decision",
+    auth=official_auth,
+    response={200: OfficialDossierOut, **ACTION_ERRORS},
+    summary="Take a decision on the step the dossier waits on (reception, handling, approval, result return)",
+    description=(
+        "The decisions each step allows are in the dossier's `actions.decisions`. `reason` is required for "
+        "supplement, refuse, transfer, send_back and stop; `items` for supplement (only once per dossier); "
+        "`agency_code` for transfer. A dossier past its appointment date needs the apology letter first."
+    ),
+)
+def decide(request: HttpRequest, code: str, body: DecisionIn) -> dict[str, Any]:
+    items = [{k: v for k, v in item.dict().items() if v is not None} for item in body.items]
+    dossier = processing.decide(
+        actor=request.auth,  # type: ignore[attr-defined]
+        code=code,
+        decision=body.decision,
+        reason=body.reason,
+        items=items,
+        agency_code=body.agency_code,
+    )
+    return _official_out(dossier, request.auth)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/inbox/{code}/claim",
+    auth=official_auth,
+    response={200: OfficialDossierOut, **ACTION_ERRORS},
+    summary="Take the dossier's current step as my work",
+)
+def claim(request: HttpRequest, code: str) -> dict[str, Any]:
+    dossier = processing.claim_dossier(actor=request.auth, code=code)  # type: ignore[attr-defined]
+    return _official_out(dossier, request.auth)  # type: ignore[attr-defined]
+
+
+class ClaimManyIn(Schema):
+    codes: list[Annotated[str, Field(max_length=64)]] = Field(..., min_length=1, max_length=200)
+
+
+class ClaimResultOut(Schema):
+    code: str
+    claimed: bool
+    message: str
+
+
+@router.post(
+    "/claims",
+    auth=official_auth,
+    response={200: list[ClaimResultOut], **DENIALS},
+    summary="Take several dossiers at once; each answer says whether it was taken, and why not",
+)
+def claim_many(request: HttpRequest, body: ClaimManyIn) -> list[dict[str, Any]]:
+    results = processing.claim_dossiers(actor=request.auth, codes=body.codes)  # type: ignore[attr-defined]
+    return [vars(r) for r in results]
+
+
+class AssignIn(Schema):
+    user_id: int | None = Field(None, ge=1, le=2**31 - 1)  # None frees the dossier
+
+
+@router.post(
+    "/inbox/{code}/assignee",
+    auth=official_auth,
+    response={200: OfficialDossierOut, **ACTION_ERRORS},
+    summary="Assign the current step to an official holding its role at the agency (leaders, admins)",
+)
+def assign(request: HttpRequest, code: str, body: AssignIn) -> dict[str, Any]:
+    dossier = processing.assign_dossier(actor=request.auth, code=code, user_id=body.user_id)  # type: ignore[attr-defined]
+    return _official_out(dossier, request.auth)  # type: ignore[attr-defined]
+
+
+class ApologyIn(Schema):
+    reason: str = Field(..., max_length=4000)
+    new_due_on: datetime.date
+
+
+@router.post(
+    "/inbox/{code}/apology",
+    auth=official_auth,
+    response={200: OfficialDossierOut, **ACTION_ERRORS},
+    summary="Issue the apology letter with a new appointment date (form 04) for a late dossier",
+)
+def apology(request: HttpRequest, code: str, body: ApologyIn) -> dict[str, Any]:
+    dossier = processing.issue_apology(
+        actor=request.auth,  # type: ignore[attr-defined]
+        code=code,
+        reason=body.reason,
+        new_due_on=body.new_due_on,
+    )
+    return _official_out(dossier, request.auth)  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -728,3 +729,60 @@ def notices_of(dossier: Dossier) -> list[NoticeView]:
             )
         )
     return views
+
+
+@dataclass(frozen=True)
+class SupplementItem:
+    id: str  # a component id or a field name
+    name: str
+    title: str = ""
+    value: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class SupplementRequest:
+    components: list[SupplementItem]
+    fields: list[SupplementItem]
+
+
+def supplement_request(
+    dossier: Dossier,
+    *,
+    values: Mapping[str, Any] | None = None,
+    field_errors: Mapping[str, str] | None = None,
+    component_errors: Mapping[str, str] | None = None,
+) -> SupplementRequest | None:
+    """What the open form 02 asks for, ready for the applicant's form (``None`` when nothing is
+    asked). ``values`` are what the applicant typed, shown again after an error."""
+    if dossier.step not in (Step.SUPPLEMENT_AT_RECEPTION, Step.SUPPLEMENT_AT_HANDLING):
+        return None
+    request = dossier.notices.filter(form="02").order_by("-issued_at", "-id").first()
+    if request is None:
+        return None
+    spec = dossier.procedure.spec
+    names = {str(c["id"]): localised(c.get("name", {})) or str(c["id"]) for c in spec.get("components", [])}
+    props = spec.get("form", {}).get("properties", {})
+    typed = values or {}
+    errors_f, errors_c = field_errors or {}, component_errors or {}
+    components = [
+        SupplementItem(
+            id=i["component"],
+            name=names.get(i["component"], i["component"]),
+            error=errors_c.get(i["component"], ""),
+        )
+        for i in request.items
+        if "component" in i
+    ]
+    fields = [
+        SupplementItem(
+            id=i["field"],
+            name=i["field"],
+            title=field_title(props.get(i["field"], {})) or i["field"],
+            value=str(typed.get(i["field"], dossier.entries.get(i["field"], "")) or ""),
+            error=errors_f.get(i["field"], ""),
+        )
+        for i in request.items
+        if "field" in i
+    ]
+    return SupplementRequest(components=components, fields=fields)

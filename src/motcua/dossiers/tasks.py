@@ -1,4 +1,5 @@
-"""Periodic work of the dossiers app: abandoned drafts are deleted, with the data fetched for them."""
+"""Periodic work of the dossiers app: abandoned drafts are deleted, with the data fetched for
+them; every quarter hour the deadlines of open dossiers are checked (due soon, overdue)."""
 
 from __future__ import annotations
 
@@ -10,3 +11,11 @@ def purge_expired_drafts_task() -> int:
     from motcua.dossiers.services import purge_expired_drafts
 
     return purge_expired_drafts()
+
+
+@periodic_task(minute="*/15")
+def flag_deadlines_task() -> int:
+    """The deadline check: due-soon and overdue flags, with an event for each change."""
+    from motcua.dossiers.processing import flag_deadlines
+
+    return flag_deadlines()

@@ -12,6 +12,8 @@ urlpatterns = [
     path("ho-so/", views.dossiers, name="dossiers"),
     path("ho-so/<str:code>/", views.dossier, name="dossier"),
     path("ho-so/<str:code>/giay-tiep-nhan/", views.receipt, name="receipt"),
+    path("ho-so/<str:code>/bo-sung/", views.supplement, name="supplement"),
+    path("ho-so/<str:code>/rut-ho-so/", views.withdraw, name="withdraw"),
     path("tra-cuu-ho-so/", views.lookup, name="lookup"),
     path(
         "ho-so-nhap/<str:public_id>/thanh-phan/<str:component_id>/",

@@ -1,5 +1,6 @@
 """Applicant pages for a dossier: start, consent to data use, the prefilled form, submission,
-the receipt and status page; and the public status lookup.
+the receipt and status page with the agency's notices, the supplement (form 02) and
+withdrawal; and the public status lookup.
 
 Views read through selectors and call one service each; a domain error is shown on the page it
 came from (status 400), with everything the applicant entered still there.
@@ -7,12 +8,13 @@ came from (status 400), with everything the applicant entered still there.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,7 +22,7 @@ from motcua.catalog import selectors as catalog
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.middleware import too_many_requests
-from motcua.dossiers import selectors, services
+from motcua.dossiers import processing, selectors, services
 from motcua.dossiers.models import ComponentState, Draft
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, actor_for
@@ -180,10 +182,82 @@ def dossiers(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/dossiers.html", {"dossiers": selectors.dossiers_of(actor_for(request))})
 
 
+def _dossier_page(
+    request: HttpRequest,
+    code: str,
+    *,
+    error: str = "",
+    field_errors: Mapping[str, str] | None = None,
+    component_errors: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = actor_for(request)
+    found = _or_404(lambda: selectors.get_dossier(actor, code))
+    return render(
+        request,
+        "dossiers/dossier.html",
+        {
+            "view": selectors.dossier_view(found),
+            "notices": selectors.notices_of(found),
+            "actions": selectors.available_actions(actor, found),
+            "supplement": selectors.supplement_request(
+                found, values=request.POST, field_errors=field_errors, component_errors=component_errors
+            ),
+            "error": error,
+        },
+        status=status,
+    )
+
+
 @applicant_required
 def dossier(request: HttpRequest, code: str) -> HttpResponse:
-    found = _or_404(lambda: selectors.get_dossier(actor_for(request), code))
-    return render(request, "dossiers/dossier.html", {"view": selectors.dossier_view(found)})
+    return _dossier_page(request, code)
+
+
+@applicant_required
+@require_POST
+def supplement(request: HttpRequest, code: str) -> HttpResponse:
+    """The applicant's answer to form 02: the corrected fields and the new files."""
+    files = {}
+    for name in request.FILES:
+        upload = request.FILES.get(name)
+        if name.startswith("file-") and upload is not None:
+            files[name.removeprefix("file-")] = processing.SupplementFile(
+                chunks=upload.chunks(), file_name=upload.name or "", size=upload.size
+            )
+    entries = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+    try:
+        processing.supplement_dossier(actor=_applicant(request), code=code, entries=entries, files=files)
+    except NotFound:
+        raise Http404 from None
+    except processing.IncompleteSupplement as exc:
+        return _dossier_page(
+            request,
+            code,
+            error=exc.message,
+            field_errors=exc.fields,
+            component_errors=exc.components,
+            status=400,
+        )
+    except MotcuaError as exc:
+        return _dossier_page(request, code, error=exc.message, status=409)
+    messages.success(request, _("Thank you: the dossier is complete again and its processing continues."))
+    return HttpResponseRedirect(reverse("dossiers:dossier", args=[code]))
+
+
+@applicant_required
+@require_POST
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        processing.withdraw_dossier(
+            actor=_applicant(request), code=code, reason=request.POST.get("reason", "")
+        )
+    except NotFound:
+        raise Http404 from None
+    except MotcuaError as exc:
+        return _dossier_page(request, code, error=exc.message, status=409)
+    messages.success(request, _("The dossier was withdrawn."))
+    return HttpResponseRedirect(reverse("dossiers:dossier", args=[code]))
 
 
 @applicant_required
