@@ -60,9 +60,12 @@ def test_birth_registration_through_the_pages_with_a_supplement(db, tmp_path, se
     reception, handler, leader = officials["tiepnhan"], officials["chuyenvien"], officials["lanhdao"]
     # the reception officer sees it in their queue, with the step's decisions and nothing else
     queue = text(reception.get("/can-bo/ho-so/?queue=mine"))
-    assert f'value="{code}"' in queue and "Tiếp nhận" in queue
+    assert f'value="{code}"' in queue
+    assert "Tiếp nhận" in queue
     page = text(reception.get(f"/can-bo/ho-so/{code}/"))
-    assert 'value="accept"' in page and 'value="refuse"' in page and 'value="approve"' not in page
+    assert 'value="accept"' in page
+    assert 'value="refuse"' in page
+    assert 'value="approve"' not in page
     assert 'id="apology-form"' not in page  # the reception officer does not write form 04
     assert "Chuyển hồ sơ" in page or "transfer" in page
     assert text(handler.get(f"/can-bo/ho-so/{code}/")).count('name="decision"') == 0
@@ -84,7 +87,8 @@ def test_birth_registration_through_the_pages_with_a_supplement(db, tmp_path, se
     page = text(mine.get(f"/ho-so/{code}/"))
     assert "Giấy chứng sinh không đọc được." in page
     assert f"{code}/02-1" in page
-    assert 'id="supplement-form"' in page and 'name="file-birth-certificate"' in page
+    assert 'id="supplement-form"' in page
+    assert 'name="file-birth-certificate"' in page
     assert "Thời hạn giải quyết tạm dừng" in page or "tạm dừng" in page
     # an incomplete answer is refused next to the item, nothing changes
     response = mine.post(f"/ho-so/{code}/bo-sung/", {"child_place_of_birth": "Trạm y tế"})
@@ -106,12 +110,19 @@ def test_birth_registration_through_the_pages_with_a_supplement(db, tmp_path, se
     )
     # a second supplement is not even offered, and refused if posted
     page = text(handler.get(f"/can-bo/ho-so/{code}/"))
-    assert 'value="supplement"' not in page and 'value="propose"' in page
+    assert 'value="supplement"' not in page
+    assert 'value="propose"' in page
     response = decide(handler, code, "supplement", reason="Lần hai.", items=["field:child_sex"])
     assert response.status_code == 409
     assert "chỉ được yêu cầu bổ sung một lần" in text(response)
     assert decide(handler, code, "propose").status_code == 302
-    assert decide(leader, code, "approve").status_code == 302
+    page = text(leader.get(f"/can-bo/ho-so/{code}/"))
+    assert 'name="result-personal_id"' in page  # the birth result carries the child's new ID number
+    refused = decide(leader, code, "approve")
+    assert refused.status_code == 400
+    assert "Số định danh" in text(refused) or "bắt buộc" in text(refused)
+    assert decide(leader, code, "approve", **{"result-personal_id": "001226012345"}).status_code == 302
+    assert Dossier.objects.get(code=code).result == {"personal_id": "001226012345"}
     assert decide(reception, code, "return").status_code == 302
     page = text(mine.get(f"/ho-so/{code}/"))
     assert 'id="dossier-status">Đã trả kết quả<' in page
@@ -133,7 +144,8 @@ def test_a_late_dossier_and_the_apology_letter_through_the_api(db, tmp_path, set
     assert response.status_code == 409
     assert response.json()["code"] == "apology_required"
     body = handler.get(f"/api/v1/inbox/{code}").json()
-    assert body["actions"]["may_apologise"] is True and body["actions"]["decisions"] == []
+    assert body["actions"]["may_apologise"] is True
+    assert body["actions"]["decisions"] == []
     new_date = calendar.add_working_days(today, 3)
     response = handler.post(
         f"/api/v1/inbox/{code}/apology",
@@ -156,14 +168,17 @@ def test_a_late_dossier_and_the_apology_letter_through_the_api(db, tmp_path, set
     response = reception.post(
         f"/api/v1/inbox/{code}/decision", {"decision": "accept"}, content_type="application/json"
     )
-    assert response.status_code == 200 and response.json()["step"] == "handling"
+    assert response.status_code == 200
+    assert response.json()["step"] == "handling"
     # the applicant withdraws it; a repeat changes nothing
     for _ in range(2):
         response = mine.post(
             f"/api/v1/dossiers/{code}/withdraw", {"reason": ""}, content_type="application/json"
         )
-        assert response.status_code == 200 and response.json()["status"] == "withdrawn"
+        assert response.status_code == 200
+        assert response.json()["status"] == "withdrawn"
     response = handler.post(
         f"/api/v1/inbox/{code}/decision", {"decision": "propose"}, content_type="application/json"
     )
-    assert response.status_code == 409 and response.json()["code"] == "wrong_step"
+    assert response.status_code == 409
+    assert response.json()["code"] == "wrong_step"

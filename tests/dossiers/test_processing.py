@@ -95,7 +95,11 @@ def test_a_dossier_goes_through_reception_handling_approval_and_result_return(pe
     ]
     for who, decision, step, status in steps:
         dossier = processing.decide(
-            actor=people.official(who), code=code, decision=decision, reason="Cần xem lại căn cứ."
+            actor=people.official(who),
+            code=code,
+            decision=decision,
+            reason="Cần xem lại căn cứ.",
+            result={"personal_id": "001226012345"},  # only the approval reads it
         )
         assert (dossier.step, dossier.status) == (step, status), decision
     dossier.refresh_from_db()
@@ -268,7 +272,12 @@ def test_the_applicant_withdraws_until_the_result_is_approved(people):
     assert events_of(dossier.code).count(EventType.DOSSIER_WITHDRAWN) == 1
     approved = people.submit()
     for who, decision in [("reception", "accept"), ("handler", "propose"), ("approver", "approve")]:
-        processing.decide(actor=people.official(who), code=approved.code, decision=decision)
+        processing.decide(
+            actor=people.official(who),
+            code=approved.code,
+            decision=decision,
+            result={"personal_id": "001226012345"},
+        )
     with pytest.raises(Conflict):
         processing.withdraw_dossier(actor=applicant, code=approved.code)
 

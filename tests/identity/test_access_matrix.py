@@ -114,6 +114,28 @@ def _waiting(world: World) -> str:
     return world.waiting.code
 
 
+def _application(world: World) -> str:
+    assert world.waiting is not None
+    assert world.waiting.bundle_application is not None
+    return str(world.waiting.bundle_application.public_id)
+
+
+def _bundle_started(world: World, response: Any) -> None:
+    draft = Draft.objects.get(public_id=response.json()["id"])
+    assert draft.bundle_code == "death-bundle"
+    assert draft.bundle_members == ["death-registration", "permanent-residence-deletion"]
+
+
+def _bundle_started_page(response: Any) -> None:
+    draft = Draft.objects.filter(bundle_code="death-bundle").get()
+    assert str(draft.public_id) in response["Location"]
+
+
+def _bundle_list(world: World, response: Any) -> None:
+    """applicant_a sees their one application; the others, none."""
+    assert [a["id"] for a in response.json()] in ([_application(world)], [])
+
+
 def _dossier_list(world: World, response: Any) -> None:
     """applicant_a sees their dossiers; the other applicants, none (nobody else's)."""
     assert [d["code"] for d in response.json()] in ([_waiting(world), _dossier(world)], [])
@@ -366,6 +388,21 @@ ENDPOINTS = [
         lambda w: f"/ho-so/{_dossier(w)}/giay-tiep-nhan/",
         {"applicant_a"},
         check=lambda w, r: _contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", _dossier(w))(w, r),
+    ),
+    Endpoint(
+        "dossiers:start-bundle",
+        "post",
+        lambda w: "/lien-thong/death-bundle/nop-ho-so/",
+        set(APPLICANT_NAMES),
+        data=lambda w: {"commune": "00004"},
+        check=lambda w, r: _bundle_started_page(r),
+    ),
+    Endpoint(
+        "dossiers:bundle-application",
+        "get",
+        lambda w: f"/ho-so/lien-thong/{_application(w)}/",
+        {"applicant_a"},
+        check=lambda w, r: _contains(_waiting(w), 'id="member-permanent-residence-registration"')(w, r),
     ),
     Endpoint(
         "dossiers:supplement",
@@ -662,6 +699,28 @@ ENDPOINTS = [
         audience="official",
         json=lambda w: {"reason": "Chờ xác minh.", "new_due_on": _apology_date()},
         check=_after(_dossier, EventType.DOSSIER_APOLOGY_ISSUED),
+    ),
+    Endpoint(
+        "api:post /bundle-drafts",
+        "post",
+        lambda w: "/api/v1/bundle-drafts",
+        set(APPLICANT_NAMES),
+        json=lambda w: {"bundle": "death-bundle", "commune_code": "00004"},
+        check=_bundle_started,
+    ),
+    Endpoint(
+        "api:get /bundle-applications",
+        "get",
+        lambda w: "/api/v1/bundle-applications",
+        set(APPLICANT_NAMES),
+        check=lambda w, r: _bundle_list(w, r),
+    ),
+    Endpoint(
+        "api:get /bundle-applications/{application_id}",
+        "get",
+        lambda w: f"/api/v1/bundle-applications/{_application(w)}",
+        {"applicant_a"},
+        check=lambda w, r: _contains(_waiting(w), "health-insurance-card-under-6")(w, r),
     ),
     Endpoint(
         "api:post /dossiers/{code}/supplement",

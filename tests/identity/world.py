@@ -21,7 +21,7 @@ from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.documents import services as documents
 from motcua.documents.models import StoredFile
-from motcua.dossiers import processing
+from motcua.dossiers import bundles, processing
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import Dossier, Draft
 from motcua.identity import services
@@ -129,7 +129,8 @@ class World:
     draft: Draft | None = None  # applicant_a's death registration: consent given, one component waiting
     ready_draft: Draft | None = None  # applicant_a's birth registration, complete, not submitted
     dossier: Dossier | None = None  # applicant_a's birth registration, submitted at commune A
-    waiting: Dossier | None = None  # another, in handling, waiting for applicant_a's supplement (form 02)
+    # another, the first of a birth-bundle application, in handling, waiting for applicant_a's supplement
+    waiting: Dossier | None = None
     assignment: RoleAssignment | None = None  # handler_a's role at commune A
 
     def applicant(self, name: str) -> Applicant:
@@ -150,6 +151,13 @@ BIRTH_ENTRIES = {
     "child_place_of_birth": "Bệnh viện Phụ sản Hà Nội",
     "requester_relationship": "father",
     "requester_full_name": "Nguyễn Văn An",
+}
+
+
+LATER_BIRTH_ENTRIES = {
+    "permanent-residence-registration__registration_case": "join_relative_household",
+    "permanent-residence-registration__new_address": "12 Phố Đội Cấn",
+    "permanent-residence-registration__new_commune_code": "00004",
 }
 
 
@@ -197,7 +205,12 @@ def build_world(directory: Path) -> World:
     world.dossier = dossiers.submit_draft(
         actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id)
     )
-    waiting = dossiers.submit_draft(actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id))
+    # the first member of a birth-bundle application (the later two wait for its result)
+    first = bundles.attach_bundle(
+        actor=actor_a, draft=complete_birth_draft(actor_a), bundle_code="birth-bundle", members=[]
+    )
+    dossiers.save_entries(actor=actor_a, public_id=str(first.public_id), values=LATER_BIRTH_ENTRIES)
+    waiting = dossiers.submit_draft(actor=actor_a, public_id=str(first.public_id))
     world.ready_draft = complete_birth_draft(actor_a)
     for name, grants in OFFICIALS.items():
         world.users[name], world.keys[name] = make_official(name.replace("_", "."), grants)

@@ -92,6 +92,10 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
             "actions": selectors.available_actions(actor, found),
             "step_label": found.get_step_display(),
             "supplement_components": [(str(c["id"]), c.get("name", {})) for c in spec.get("components", [])],
+            "result_fields": [
+                (name, field_title(prop) or name)
+                for name, prop in spec.get("result", {}).get("fields", {}).items()
+            ],
             "supplement_fields": [
                 (name, field_title(prop) or name)
                 for name, prop in spec.get("form", {}).get("properties", {}).items()
@@ -112,6 +116,9 @@ def _acted(request: HttpRequest, code: str, act: Callable[[], object], done: str
         act()
     except NotFound:
         raise Http404 from None
+    except processing.IncompleteResult as exc:
+        problems = "; ".join(exc.fields.values())
+        return _dossier_page(request, code, error=f"{exc.message} {problems}", status=400)
     except MotcuaError as exc:
         status = 403 if isinstance(exc, Forbidden) else 409 if isinstance(exc, Conflict) else 400
         return _dossier_page(request, code, error=exc.message, status=status)
@@ -137,6 +144,7 @@ def decide(request: HttpRequest, code: str) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             items=items,
             agency_code=request.POST.get("agency_code", "").strip(),
+            result={k.removeprefix("result-"): v for k, v in request.POST.items() if k.startswith("result-")},
         ),
         _("Done: the dossier has moved on."),
     )

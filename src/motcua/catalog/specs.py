@@ -80,6 +80,10 @@ class ProcedureSpec:
     def form_properties(self) -> dict[str, Any]:
         return dict(self.raw.get("form", {}).get("properties", {}))
 
+    @property
+    def result_fields(self) -> dict[str, Any]:
+        return dict(self.raw.get("result", {}).get("fields", {}))
+
 
 @dataclass(frozen=True)
 class BundleMemberSpec:
@@ -213,6 +217,11 @@ def _check_procedure(spec: dict[str, Any], source: Path, decisions_dir: Path) ->
                     problems.append(f"fees.decision: {decision.name} has no DMN <decision> element")
             except ET.ParseError as exc:
                 problems.append(f"fees.decision: {decision.name} is not well-formed XML: {exc}")
+    process = spec.get("process")
+    if process is not None:
+        bpmn = Path(__file__).resolve().parent.parent / "workflow" / "processes" / f"{process}.bpmn"
+        if not bpmn.is_file():
+            problems.append(f"process: no process definition {process!r} in motcua/workflow/processes/")
     if spec.get("code") != source.stem:
         problems.append(f"code: {spec.get('code')!r} must equal the file name {source.stem!r}")
     return problems
@@ -254,6 +263,8 @@ def _check_bundle(spec: dict[str, Any], source: Path, procedures: dict[str, Proc
             kind, _, name = str(flow.get("source")).partition(".")
             if kind == "form" and source_spec is not None and name not in source_spec.form_properties:
                 problems.append(f"{flow_where}.source: {name!r} is not a field of {source_code}'s form")
+            if kind == "result" and source_spec is not None and name not in source_spec.result_fields:
+                problems.append(f"{flow_where}.source: {name!r} is not a field of {source_code}'s result")
             target = str(flow.get("target")).partition(".")[2]
             if procedure is not None and target not in procedure.form_properties:
                 problems.append(f"{flow_where}.target: {target!r} is not a field of {code}'s form")

@@ -23,12 +23,13 @@ from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.api.pagination import MAX_LIMIT, MAX_OFFSET
+from motcua.catalog import selectors as catalog
 from motcua.catalog.labels import label_for
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
 from motcua.core.middleware import too_many_requests
-from motcua.dossiers import processing, selectors, services
-from motcua.dossiers.models import Dossier, Draft
+from motcua.dossiers import bundles, processing, selectors, services
+from motcua.dossiers.models import BundleApplication, Dossier, Draft
 from motcua.identity.actors import ApplicantActor, RequestActor
 from motcua.identity.permissions import applicant_auth, official_auth, public
 
@@ -80,10 +81,47 @@ class DraftSummaryOut(Schema):
     expires_at: datetime.datetime
 
 
+class LaterMemberOut(Schema):
+    procedure: str
+    procedure_name: str
+    fields: list[FieldOut]  # named <procedure>__<field>; send them with the draft's own fields
+
+
 class DraftOut(DraftSummaryOut):
     consent: str
     components: list[ComponentOut]
     fields: list[FieldOut]
+    bundle: str  # the interconnected procedure group this draft starts, or ""
+    bundle_members: list[str]
+    later_members: list[LaterMemberOut]
+
+
+class BundleDraftIn(Schema):
+    bundle: str = Field(..., max_length=64)
+    commune_code: str = Field(..., max_length=5)
+    members: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=10
+    )  # optional ones
+
+
+class BundleMemberOut(Schema):
+    procedure: str
+    procedure_name: str
+    dossier_code: str  # "" until the member's dossier exists
+    status: str  # "" while it waits for the members before it
+    status_label: str
+    agency_name: str
+    due_on: datetime.date | None
+    waiting_for: list[str]
+
+
+class BundleApplicationOut(Schema):
+    id: str
+    bundle: str
+    name: str
+    created_at: datetime.datetime
+    complete: bool
+    members: list[BundleMemberOut]
 
 
 class DraftIn(Schema):
@@ -123,10 +161,34 @@ def _summary(draft: Draft) -> dict[str, Any]:
     }
 
 
+def _field_out(field: Any) -> dict[str, Any]:
+    return {
+        "name": field.name,
+        "label": field.label,
+        "kind": field.kind,
+        "required": field.required,
+        "value": field.value,
+        "error": field.error,
+        "source": field.source.registry_label if field.source else "",
+        "read_only": field.is_read_only,
+        "candidates": field.candidates,
+    }
+
+
 def _draft_out(draft: Draft, errors: dict[str, str] | None = None) -> dict[str, Any]:
     view = selectors.draft_view(draft, errors=errors)
     return {
         **_summary(draft),
+        "bundle": draft.bundle_code,
+        "bundle_members": draft.bundle_members,
+        "later_members": [
+            {
+                "procedure": form.procedure_code,
+                "procedure_name": form.procedure_name,
+                "fields": [_field_out(f) for f in form.fields],
+            }
+            for form in view.later_members
+        ],
         "consent": str(draft.consent.public_id) if draft.consent else "",
         "components": [
             {
@@ -136,20 +198,7 @@ def _draft_out(draft: Draft, errors: dict[str, str] | None = None) -> dict[str, 
             }
             for component in view.components
         ],
-        "fields": [
-            {
-                "name": field.name,
-                "label": field.label,
-                "kind": field.kind,
-                "required": field.required,
-                "value": field.value,
-                "error": field.error,
-                "source": field.source.registry_label if field.source else "",
-                "read_only": field.is_read_only,
-                "candidates": field.candidates,
-            }
-            for field in view.fields
-        ],
+        "fields": [_field_out(field) for field in view.fields],
     }
 
 
@@ -409,6 +458,59 @@ def submit_draft(request: HttpRequest, draft_id: str) -> Status[dict[str, Any]]:
     return Status(201, _dossier_out(dossier, request.auth))  # type: ignore[attr-defined]
 
 
+@router.post(
+    "/bundle-drafts",
+    auth=applicant_auth,
+    response={201: DraftOut, 400: ErrorOut, **DENIALS},
+    summary="Start an interconnected application (liên thông): a draft of the bundle's first procedure",
+    description=(
+        "`members` names the optional procedures to include (the death bundle's funeral allowance and "
+        "survivor benefit); required ones always are. The draft's `later_members` lists the fields the "
+        "later procedures need; send them with the draft's entries as `<procedure>__<field>`."
+    ),
+)
+def start_bundle_draft(request: HttpRequest, body: BundleDraftIn) -> Status[dict[str, Any]]:
+    actor = _applicant(request)
+    members = catalog.bundle_members(catalog.get_bundle(body.bundle))
+    draft = services.start_draft(
+        actor=actor, procedure_code=members[0].procedure.code, commune_code=body.commune_code
+    )
+    draft = bundles.attach_bundle(actor=actor, draft=draft, bundle_code=body.bundle, members=body.members)
+    return Status(201, _draft_out(draft))
+
+
+def _bundle_out(application: BundleApplication) -> dict[str, Any]:
+    view = selectors.bundle_view(application)
+    return {
+        "id": str(application.public_id),
+        "bundle": application.bundle_code,
+        "name": view.name,
+        "created_at": application.created_at,
+        "complete": view.complete,
+        "members": [{**vars(m), "procedure": m.procedure_code} for m in view.members],
+    }
+
+
+@router.get(
+    "/bundle-applications",
+    auth=applicant_auth,
+    response={200: list[BundleApplicationOut], **DENIALS},
+    summary="My interconnected applications, each with its members' dossiers and statuses",
+)
+def list_bundle_applications(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_bundle_out(a) for a in selectors.bundle_applications_of(_applicant(request))]
+
+
+@router.get(
+    "/bundle-applications/{application_id}",
+    auth=applicant_auth,
+    response={200: BundleApplicationOut, **DENIALS},
+    summary="One interconnected application: each member's dossier, agency, appointment date and status",
+)
+def get_bundle_application(request: HttpRequest, application_id: str) -> dict[str, Any]:
+    return _bundle_out(selectors.get_bundle_application(_applicant(request), application_id))
+
+
 @router.get(
     "/dossiers",
     auth=applicant_auth,
@@ -601,6 +703,10 @@ class SupplementItemIn(Schema):
     field: str | None = Field(None, max_length=64)
 
 
+class ResultIncompleteOut(ErrorOut):
+    fields: dict[str, str]  # result field -> what is wrong
+
+
 class DecisionIn(Schema):
     decision: Literal[
         "accept", "supplement", "refuse", "transfer", "propose", "send_back", "stop", "approve", "return"
@@ -608,30 +714,40 @@ class DecisionIn(Schema):
     reason: str = Field("", max_length=4000)
     items: list[SupplementItemIn] = Field(default_factory=list, max_length=100)  # for "supplement"
     agency_code: str = Field("", max_length=64)  # for "transfer"
+    result: dict[str, str] = Field(default_factory=dict)  # for "approve", when the result declares fields
 
 
 @router.post(
     "/inbox/{code}/decision",
     auth=official_auth,
-    response={200: OfficialDossierOut, **ACTION_ERRORS},
+    response={200: OfficialDossierOut, 422: ResultIncompleteOut, **ACTION_ERRORS},
     summary="Take a decision on the step the dossier waits on (reception, handling, approval, result return)",
     description=(
         "The decisions each step allows are in the dossier's `actions.decisions`. `reason` is required for "
         "supplement, refuse, transfer, send_back and stop; `items` for supplement (only once per dossier); "
-        "`agency_code` for transfer. A dossier past its appointment date needs the apology letter first."
+        "`agency_code` for transfer; `result` for approve when the procedure's result declares fields (422 "
+        "names what is missing). A dossier past its appointment date needs the apology letter first."
     ),
 )
-def decide(request: HttpRequest, code: str, body: DecisionIn) -> dict[str, Any]:
+def decide(request: HttpRequest, code: str, body: DecisionIn) -> Status[dict[str, Any]]:
     items = [{k: v for k, v in item.dict().items() if v is not None} for item in body.items]
-    dossier = processing.decide(
+    try:
+        dossier = _decide(request, code, body, items)
+    except processing.IncompleteResult as exc:
+        return Status(422, {"code": "incomplete", "message": exc.message, "fields": exc.fields})
+    return Status(200, _official_out(dossier, request.auth))  # type: ignore[attr-defined]
+
+
+def _decide(request: HttpRequest, code: str, body: DecisionIn, items: list[dict[str, str]]) -> Dossier:
+    return processing.decide(
         actor=request.auth,  # type: ignore[attr-defined]
         code=code,
         decision=body.decision,
         reason=body.reason,
         items=items,
         agency_code=body.agency_code,
+        result=body.result,
     )
-    return _official_out(dossier, request.auth)  # type: ignore[attr-defined]
 
 
 @router.post(

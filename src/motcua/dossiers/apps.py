@@ -5,3 +5,6 @@ class DossiersConfig(AppConfig):
     name = "motcua.dossiers"
     label = "dossiers"
     verbose_name = "Dossiers: drafts, submission, one-stop processing"
+
+    def ready(self) -> None:
+        from motcua.dossiers import handlers  # noqa: F401 (registers the event handlers)

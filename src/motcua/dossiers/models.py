@@ -56,6 +56,12 @@ class Draft(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)
+    # an interconnected application (liên thông): this draft is its first member's
+    bundle_code = models.CharField(max_length=64, blank=True)
+    bundle_members = models.JSONField(default=list, blank=True)  # the chosen members' procedure codes
+    bundle_entries = models.JSONField(
+        default=dict, blank=True
+    )  # {procedure: {field: value}} of later members
 
     class Meta:
         indexes = [models.Index(fields=["created_by", "-updated_at"], name="dossiers_draft_owner_idx")]
@@ -112,10 +118,29 @@ class Provenance(models.TextChoices):
     """Where a dossier component came from (Decision 766 counts reuse from data and wallet)."""
 
     REGISTRY = "registry", "National registry"
+    LINKED = "linked", "From the linked dossier (interconnection)"
     UPLOAD = "upload", "Uploaded by the applicant"
     WALLET = "wallet", "Data wallet"
     SCAN = "scan", "Scanned at the counter"
     NONE = "none", "Not provided (optional)"
+
+
+class BundleApplication(models.Model):
+    """One application for an interconnected procedure group (hồ sơ liên thông): its first member
+    is submitted like any dossier; each later member becomes a dossier of its own agency, with its
+    own deadline, once the members it follows have their result (``bundles.advance``)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    bundle_code = models.CharField(max_length=64)
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="bundle_applications_for")
+    submitted_by = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="bundle_applications")
+    members = models.JSONField()  # the chosen members' procedure codes, in the bundle's order
+    entries = models.JSONField(default=dict)  # {procedure: {field: value}}: what later members need
+    commune_code = models.CharField(max_length=5)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.bundle_code} {self.public_id}"
 
 
 class Dossier(models.Model):
@@ -155,6 +180,14 @@ class Dossier(models.Model):
     )
     finished_at = models.DateTimeField(null=True, blank=True)  # processing ended (NgayKetThucXuLy)
     returned_at = models.DateTimeField(null=True, blank=True)  # result returned
+    result = models.JSONField(default=dict, blank=True)  # the result's data (e.g. the personal ID assigned)
+    # interconnection: the application this dossier is a member of, and the dossier it follows from
+    bundle_application = models.ForeignKey(
+        BundleApplication, null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    linked_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="linked_dossiers"
+    )
 
     class Meta:
         indexes = [
@@ -168,6 +201,13 @@ class Dossier(models.Model):
             models.Index(fields=["agency_code", "step", "due_on"], name="dossiers_inbox_step_idx"),
             # the periodic deadline check reads only open dossiers with a date
             models.Index(fields=["due_on", "deadline_flag"], name="dossiers_deadline_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bundle_application", "procedure"],
+                condition=models.Q(bundle_application__isnull=False),
+                name="dossiers_one_per_bundle_member",
+            )
         ]
 
     def __str__(self) -> str:

@@ -225,6 +225,28 @@ def _supplement_items(dossier: Dossier, items: Sequence[Mapping[str, str]]) -> l
     return checked
 
 
+class IncompleteResult(MotcuaError):
+    """The result's data is missing or invalid; ``fields`` says what, per field."""
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        super().__init__(_("Enter the result's data: see the marked fields."))
+        self.fields = dict(fields)
+
+
+def _checked_result(dossier: Dossier, result: Mapping[str, Any]) -> dict[str, Any]:
+    """The result's data the procedure declares (``result.fields``), every field required."""
+    fields = dict(dossier.procedure.spec.get("result", {}).get("fields", {}))
+    if not fields:
+        return {}
+    cleaned, errors = clean_entries({"form": {"properties": fields}}, result)
+    for name in fields:
+        if name not in errors and cleaned.get(name) in (None, ""):
+            errors[name] = _("This field is required.")
+    if errors:
+        raise IncompleteResult(errors)
+    return cleaned
+
+
 def decide(
     *,
     actor: OfficialActor,
@@ -233,12 +255,15 @@ def decide(
     reason: str = "",
     items: Sequence[Mapping[str, str]] = (),
     agency_code: str = "",
+    result: Mapping[str, Any] | None = None,
     today: datetime.date | None = None,
 ) -> Dossier:
     """Take ``decision`` on the step the dossier waits on: ``accept``, ``supplement`` (with
     ``items``), ``refuse``, ``transfer`` (to ``agency_code``) at reception; ``propose``,
     ``supplement``, ``stop``, ``transfer`` in handling; ``approve``, ``send_back``, ``stop`` at
-    approval; ``return`` at result return. ``reason`` is required where a notice says why."""
+    approval; ``return`` at result return. ``reason`` is required where a notice says why;
+    ``result`` carries the result's data when approving a procedure whose result declares
+    fields (``IncompleteResult`` names what is missing)."""
     effect = EFFECTS.get(decision)
     if effect is None:
         raise MotcuaError(_("Unknown decision."))
@@ -266,6 +291,9 @@ def decide(
                     code=ErrorCode.SUPPLEMENT_LIMIT,
                 )
             checked_items = _supplement_items(dossier, items)
+        result_data: dict[str, Any] = {}
+        if decision == "approve":
+            result_data = _checked_result(dossier, result or {})
         target: Agency | None = None
         if decision == "transfer":
             target = Agency.objects.filter(code=agency_code, is_active=True).first()
@@ -281,6 +309,8 @@ def decide(
             dossier.finished_at = now
         if decision == "return":
             dossier.returned_at = now
+        if result_data:
+            dossier.result = result_data
         if target is not None:
             dossier.agency_code = target.code
         dossier.assignee = None  # a new step is anyone's to take

@@ -31,7 +31,15 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.selectors import audit_trail_for_subject
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
-from motcua.dossiers.models import ComponentState, Dossier, DossierStatus, Draft, Notice, Step
+from motcua.dossiers.models import (
+    BundleApplication,
+    ComponentState,
+    Dossier,
+    DossierStatus,
+    Draft,
+    Notice,
+    Step,
+)
 from motcua.exchange.labels import field_label
 from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
 from motcua.identity import selectors as identity
@@ -190,12 +198,22 @@ def _when(iso: str) -> datetime.datetime | None:
     return parse_datetime(iso) if iso else None
 
 
+@dataclass(frozen=True)
+class LaterMemberForm:
+    """The fields a later member of an interconnected application needs from the applicant."""
+
+    procedure_code: str
+    procedure_name: str
+    fields: list[FormField]  # named <procedure>__<field>
+
+
 @dataclass
 class DraftView:
     draft: Draft
     sources: list[DataSource]
     components: list[ComponentView]
     fields: list[FormField]
+    later_members: list[LaterMemberForm] = field(default_factory=list)
 
     @property
     def pending_consent(self) -> bool:
@@ -251,7 +269,39 @@ def draft_view(
                 SourceMark(label_for("registry", prefill.registry), _when(str(entry.get("fetched_at", "")))),
             )
     fields = form_fields(spec, draft.entries, prefilled=prefilled, errors=errors or {})
-    return DraftView(draft=draft, sources=sources, components=components, fields=fields)
+    return DraftView(
+        draft=draft,
+        sources=sources,
+        components=components,
+        fields=fields,
+        later_members=_later_forms(draft, errors),
+    )
+
+
+def _later_forms(draft: Draft, errors: Mapping[str, str] | None) -> list[LaterMemberForm]:
+    from motcua.dossiers import bundles
+
+    forms = []
+    for member in bundles.later_members(draft):
+        code = member.procedure.code
+        prefix = f"{code}{bundles.SEPARATOR}"
+        later = bundles.later_fields(member)
+        required = set(member.procedure.spec.get("form", {}).get("required", []))
+        spec = {
+            "form": {
+                "properties": {prefix + name: prop for name, prop in later.items()},
+                "required": [prefix + name for name in later if name in required],
+            }
+        }
+        entries = {prefix + name: value for name, value in draft.bundle_entries.get(code, {}).items()}
+        forms.append(
+            LaterMemberForm(
+                procedure_code=code,
+                procedure_name=localised({"vi": member.procedure.name_vi, "en": member.procedure.name_en}),
+                fields=form_fields(spec, entries, prefilled={}, errors=errors or {}),
+            )
+        )
+    return forms
 
 
 # --- Submitted dossiers ------------------------------------------------------------------------
@@ -786,3 +836,82 @@ def supplement_request(
         if "field" in i
     ]
     return SupplementRequest(components=components, fields=fields)
+
+
+# --- Interconnected applications ---------------------------------------------------------------
+
+
+def bundle_applications_of(actor: RequestActor | None) -> QuerySet[BundleApplication]:
+    """An applicant's interconnected applications (made by them or for them)."""
+    if not isinstance(actor, ApplicantActor):
+        return BundleApplication.objects.none()
+    mine = Q(submitted_by_id=actor.applicant_id) | Q(applicant_id=actor.applicant_id)
+    return BundleApplication.objects.filter(mine).order_by("-created_at", "-id")
+
+
+def get_bundle_application(actor: RequestActor | None, public_id: uuid.UUID | str) -> BundleApplication:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound("No such application.") from None
+    found = bundle_applications_of(actor).filter(public_id=key).first()
+    if found is None:
+        raise NotFound("No such application.")
+    return found
+
+
+@dataclass(frozen=True)
+class BundleMemberView:
+    procedure_code: str
+    procedure_name: str
+    dossier_code: str  # "" until the member's dossier exists
+    status: str  # the dossier's status, or "" while it waits for the members before it
+    status_label: str
+    agency_name: str
+    due_on: datetime.date | None
+    waiting_for: list[str]  # the names of the members it follows
+
+
+@dataclass(frozen=True)
+class BundleView:
+    application: BundleApplication
+    name: str
+    members: list[BundleMemberView]
+    complete: bool  # every chosen member has its result
+
+
+def bundle_view(application: BundleApplication) -> BundleView:
+    from motcua.catalog import selectors as catalog
+
+    bundle = catalog.get_bundle(application.bundle_code)
+    dossiers = {
+        d.procedure.code: d
+        for d in Dossier.objects.filter(bundle_application=application).select_related("procedure")
+    }
+    members = [m for m in catalog.bundle_members(bundle) if m.procedure.code in application.members]
+    names = {
+        m.procedure.code: localised({"vi": m.procedure.name_vi, "en": m.procedure.name_en}) for m in members
+    }
+    views = []
+    for member in members:
+        code = member.procedure.code
+        dossier = dossiers.get(code)
+        views.append(
+            BundleMemberView(
+                procedure_code=code,
+                procedure_name=names[code],
+                dossier_code=dossier.code if dossier else "",
+                status=dossier.status if dossier else "",
+                status_label=label_for("dossier_status", dossier.status) if dossier else _("Waiting"),
+                agency_name=_agency_name(dossier.agency_code) if dossier else "",
+                due_on=dossier.due_on if dossier else None,
+                waiting_for=[names.get(after, after) for after in member.after] if dossier is None else [],
+            )
+        )
+    done = (DossierStatus.PROCESSED, DossierStatus.RESULT_RETURNED)
+    return BundleView(
+        application=application,
+        name=localised({"vi": bundle.name_vi, "en": bundle.name_en}),
+        members=views,
+        complete=all(v.status in done for v in views),
+    )

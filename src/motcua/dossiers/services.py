@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog import selectors as catalog
+from motcua.catalog.models import Procedure
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
@@ -25,9 +26,17 @@ from motcua.core.ids import InvalidPersonalId, parse_personal_id
 from motcua.core.services import record_change
 from motcua.core.types import EventType
 from motcua.documents import services as documents
-from motcua.dossiers import selectors
+from motcua.dossiers import bundles, selectors
 from motcua.dossiers.forms import clean_entries
-from motcua.dossiers.models import Channel, ComponentState, Dossier, DossierCounter, Draft, Provenance
+from motcua.dossiers.models import (
+    BundleApplication,
+    Channel,
+    ComponentState,
+    Dossier,
+    DossierCounter,
+    Draft,
+    Provenance,
+)
 from motcua.exchange import services as exchange
 from motcua.exchange.client import PullStatus
 from motcua.exchange.sources import DataSource, data_sources
@@ -293,9 +302,21 @@ def save_entries(
     cleaned, errors = clean_entries(draft.procedure.spec, editable)
     changed = sorted(name for name, value in cleaned.items() if draft.entries.get(name) != value)
     draft.entries = {**draft.entries, **cleaned}
+    fields = ["entries"]
+    if draft.bundle_code:  # the later members' fields of an interconnected application
+        later, later_errors = bundles.clean_later_entries(draft, values)
+        changed += sorted(
+            f"{code}{bundles.SEPARATOR}{name}"
+            for code, entries in later.items()
+            for name, value in entries.items()
+            if draft.bundle_entries.get(code, {}).get(name) != value
+        )
+        draft.bundle_entries = later
+        errors.update(later_errors)
+        fields.append("bundle_entries")
     _save(
         draft,
-        ["entries"],
+        fields,
         actor=actor,
         type=EventType.DRAFT_SAVED,
         changes={"fields": [None, changed]},
@@ -431,6 +452,9 @@ def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[st
                 component_errors[component_id] = problem
                 continue
         components[component_id] = {"kind": component["kind"], **_provenance(entry)}
+    if draft.bundle_code:
+        for name, problem in bundles.later_problems(draft).items():
+            field_errors.setdefault(name, problem)
     if field_errors or component_errors:
         raise IncompleteDossier(field_errors, component_errors)
     return cleaned, components
@@ -510,6 +534,8 @@ def submit_draft(*, actor: ApplicantActor, public_id: str, channel: str = Channe
         from motcua.dossiers.processing import start_process
 
         start_process(dossier)
+        if draft.bundle_code:
+            bundles.open_application(actor=actor, draft=draft, dossier=dossier)
         reused = sum(1 for c in components.values() if c["provenance"] == Provenance.REGISTRY)
         record_change(
             actor=actor,
@@ -529,7 +555,78 @@ def submit_draft(*, actor: ApplicantActor, public_id: str, channel: str = Channe
                 "reused_from_registries": reused,
                 "uploaded": sum(1 for c in components.values() if c["provenance"] == Provenance.UPLOAD),
                 "eid_assurance_level": actor.assurance_level,  # applicants sign in only through eID
+                "bundle": draft.bundle_code or None,
             },
         )
         draft.delete()
+    return dossier
+
+
+def create_linked_dossier(
+    *,
+    actor: Actor,
+    application: BundleApplication,
+    procedure: Procedure,
+    entries: Mapping[str, Any],
+    linked_from: Dossier,
+) -> Dossier:
+    """A later member of an interconnected application becomes a dossier of its own agency (in
+    the caller's transaction): routed from the application's commune, with its own code,
+    appointment date and process, received as soon as the member it follows has its result."""
+    from motcua.dossiers.processing import start_process
+
+    spec = procedure.spec
+    cleaned, errors = clean_entries(spec, entries)
+    missing = [n for n in spec.get("form", {}).get("required", []) if cleaned.get(n) in (None, "", [])]
+    if errors or missing:
+        raise MotcuaError(
+            f"{procedure.code}: cannot be filled from the linked dossier "
+            f"(invalid: {sorted(errors)}, missing: {sorted(missing)})"
+        )
+    agency = _competent_agency(procedure.level, procedure.agency_type, application.commune_code)
+    now = timezone.now()
+    local_day = timezone.localdate(now)
+    working_days = spec.get("processing_time", {}).get("working_days")
+    dossier = Dossier.objects.create(
+        code=_next_code(agency.code, local_day),
+        procedure=procedure,
+        spec_sha256=procedure.spec_sha256,
+        applicant=application.applicant,
+        submitted_by=application.submitted_by,
+        commune_code=application.commune_code,
+        agency_code=agency.code,
+        channel=linked_from.channel,
+        entries=cleaned,
+        components=bundles.linked_components(spec, linked_from),
+        submitted_at=now,
+        received_at=now,
+        due_on=appointment_date(local_day, working_days),
+        working_days=working_days,
+        updated_at=now,
+        bundle_application=application,
+        linked_from=linked_from,
+    )
+    start_process(dossier)
+    record_change(
+        actor=actor,
+        type=EventType.DOSSIER_SUBMITTED,
+        subject_type="dossiers.dossier",
+        subject_id=dossier.code,
+        agency_code=dossier.agency_code,
+        unit_code=dossier.commune_code,
+        changes={"status": [None, dossier.status], "linked_from": [None, linked_from.code]},
+        payload={
+            "procedure": procedure.code,
+            "channel": dossier.channel,
+            "submitted_at": now.isoformat(),
+            "received_at": now.isoformat(),
+            "due_on": dossier.due_on.isoformat() if dossier.due_on else None,
+            "components": len(dossier.components),
+            "reused_from_registries": 0,
+            "linked": len(dossier.components),
+            "uploaded": 0,
+            "bundle": application.bundle_code,
+            "linked_from": linked_from.code,
+        },
+    )
     return dossier

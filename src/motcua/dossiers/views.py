@@ -22,7 +22,7 @@ from motcua.catalog import selectors as catalog
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.middleware import too_many_requests
-from motcua.dossiers import processing, selectors, services
+from motcua.dossiers import bundles, processing, selectors, services
 from motcua.dossiers.models import ComponentState, Draft
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, actor_for
@@ -87,6 +87,56 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def start_bundle(request: HttpRequest, code: str) -> HttpResponse:
+    """Start an interconnected application: the commune, and which optional members to include."""
+    actor = _applicant(request)
+    bundle = _or_404(lambda: catalog.get_bundle(code))
+    members = catalog.bundle_members(bundle)
+    params = request.POST if request.method == "POST" else request.GET
+    province_code = params.get("province", "")
+    commune_code = params.get("commune", "")
+    chosen = params.getlist("members")
+    error = ""
+    if request.method == "POST":
+        try:
+            draft = services.start_draft(
+                actor=actor, procedure_code=members[0].procedure.code, commune_code=commune_code
+            )
+            draft = bundles.attach_bundle(actor=actor, draft=draft, bundle_code=bundle.code, members=chosen)
+        except NotFound:
+            raise Http404 from None
+        except MotcuaError as exc:
+            error = exc.message
+        else:
+            if draft.consent is None:
+                return redirect("dossiers:consent", public_id=draft.public_id)
+            return redirect("dossiers:draft", public_id=draft.public_id)
+    return render(
+        request,
+        "dossiers/start_bundle.html",
+        {
+            "bundle": bundle,
+            "members": members,
+            "chosen": chosen,
+            "provinces": list(units.list_provinces()),
+            "communes": list(units.communes_of_province(province_code)) if province_code else [],
+            "province_code": province_code,
+            "commune_code": commune_code,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@applicant_required
+def bundle_application(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One interconnected application: each member's dossier and status."""
+    found = _or_404(lambda: selectors.get_bundle_application(actor_for(request), public_id))
+    return render(request, "dossiers/bundle_application.html", {"view": selectors.bundle_view(found)})
 
 
 @applicant_required
@@ -160,6 +210,8 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in current.procedure.spec["form"]["properties"]}
+        if current.bundle_code:  # the later members' fields of an interconnected application
+            values.update({k: request.POST.get(k, "") for k in request.POST if bundles.SEPARATOR in k})
         current, errors = services.save_entries(actor=actor, public_id=public_id, values=values)
         if errors:
             messages.error(request, _("Your draft is saved, but some fields need correcting."))

@@ -1,0 +1,208 @@
+"""Writes of interconnected applications (liên thông, Decree 63/2024): the birth bundle (birth
+registration → permanent residence → health-insurance card) and the death bundle (death
+registration → deletion of permanent residence → funeral allowance → survivor benefit, 2 to 4
+chosen by the applicant).
+
+One application: the applicant starts a draft of the bundle's first member and, on the same
+page, enters what the later members need that no earlier member provides. Submitting it makes
+the first member's dossier and the ``BundleApplication``. When a member's result is approved,
+``advance`` (run from the event log, idempotent) creates the dossier of each chosen member whose
+predecessors all have their result: at its own competent agency, with its own deadline and
+process, its form filled from the earlier dossiers (``receives``: their form values and result
+data) and the applicant's entries, and every component marked as coming from the linked dossier.
+Nothing is typed twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from motcua.catalog import selectors as catalog
+from motcua.catalog.models import Bundle
+from motcua.catalog.selectors import Member
+from motcua.core.actors import SYSTEM, Actor
+from motcua.core.errors import MotcuaError
+from motcua.core.services import record_change
+from motcua.core.types import EventType
+from motcua.dossiers.forms import clean_entries
+from motcua.dossiers.models import BundleApplication, Dossier, DossierStatus, Draft, Provenance
+from motcua.identity.actors import ApplicantActor
+
+DONE = (DossierStatus.PROCESSED, DossierStatus.RESULT_RETURNED)
+SEPARATOR = "__"  # form field names of later members on the draft page: <procedure>__<field>
+
+
+def chosen_members(bundle: Bundle, requested: Sequence[str]) -> list[Member]:
+    """The members the application covers: every required member, and the optional ones asked
+    for, provided each one's predecessors are covered too (the survivor benefit needs the
+    funeral allowance)."""
+    members = catalog.bundle_members(bundle)
+    wanted = set(requested)
+    chosen: list[Member] = []
+    codes: set[str] = set()
+    for member in members:
+        code = member.procedure.code
+        if member.optional and code not in wanted:
+            continue
+        missing = [after for after in member.after if after not in codes]
+        if missing:
+            names = catalog.procedure_names(missing)
+            raise MotcuaError(
+                _("%(procedure)s needs %(missing)s too.")
+                % {
+                    "procedure": member.procedure.name_vi,
+                    "missing": ", ".join(names.get(m, m) for m in missing),
+                }
+            )
+        chosen.append(member)
+        codes.add(code)
+    limits = bundle.spec.get("choices", {})
+    if not int(limits.get("min_members", 1)) <= len(chosen) <= int(limits.get("max_members", len(members))):
+        raise MotcuaError(_("Choose a number of procedures this application allows."))
+    return chosen
+
+
+def later_fields(member: Member) -> dict[str, dict[str, Any]]:
+    """The form fields of a later member that no earlier member provides: the applicant fills them."""
+    received = {str(flow["target"]).partition(".")[2] for flow in member.receives}
+    properties: dict[str, dict[str, Any]] = member.procedure.spec.get("form", {}).get("properties", {})
+    return {name: prop for name, prop in properties.items() if name not in received}
+
+
+def later_members(draft: Draft) -> list[Member]:
+    if not draft.bundle_code:
+        return []
+    bundle = catalog.get_bundle(draft.bundle_code)
+    members = [m for m in catalog.bundle_members(bundle) if m.procedure.code in draft.bundle_members]
+    return members[1:]
+
+
+def attach_bundle(*, actor: ApplicantActor, draft: Draft, bundle_code: str, members: Sequence[str]) -> Draft:
+    """Make a freshly started draft of the bundle's first member the start of one application."""
+    bundle = catalog.get_bundle(bundle_code)
+    chosen = chosen_members(bundle, members)
+    if chosen[0].procedure.pk != draft.procedure_id:
+        raise MotcuaError(_("The application starts with the bundle's first procedure."))
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        old = locked.bundle_members
+        locked.bundle_code = bundle.code
+        locked.bundle_members = [m.procedure.code for m in chosen]
+        locked.save(update_fields=["bundle_code", "bundle_members"])
+        record_change(
+            actor=actor,
+            type=EventType.DRAFT_SAVED,
+            subject_type="dossiers.draft",
+            subject_id=str(locked.public_id),
+            agency_code=locked.agency_code,
+            changes={"bundle": [None, bundle.code], "members": [old or None, locked.bundle_members]},
+        )
+    return locked
+
+
+def clean_later_entries(
+    draft: Draft, raw: Mapping[str, Any]
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """The later members' values among ``raw`` (``<procedure>__<field>``), and their errors."""
+    values: dict[str, dict[str, Any]] = {}
+    errors: dict[str, str] = {}
+    for member in later_members(draft):
+        code = member.procedure.code
+        fields = later_fields(member)
+        mine = {
+            key.partition(SEPARATOR)[2]: value
+            for key, value in raw.items()
+            if key.startswith(code + SEPARATOR)
+        }
+        cleaned, member_errors = clean_entries({"form": {"properties": fields}}, mine)
+        values[code] = {**draft.bundle_entries.get(code, {}), **cleaned}
+        errors.update({f"{code}{SEPARATOR}{name}": message for name, message in member_errors.items()})
+    return values, errors
+
+
+def later_problems(draft: Draft) -> dict[str, str]:
+    """What the later members still need (required fields no earlier member provides)."""
+    problems: dict[str, str] = {}
+    for member in later_members(draft):
+        code = member.procedure.code
+        entered = draft.bundle_entries.get(code, {})
+        fields = later_fields(member)
+        required = member.procedure.spec.get("form", {}).get("required", [])
+        for name in required:
+            if name in fields and "default" not in fields[name] and entered.get(name) in (None, "", []):
+                problems[f"{code}{SEPARATOR}{name}"] = _("This field is required.")
+    return problems
+
+
+def open_application(*, actor: ApplicantActor, draft: Draft, dossier: Dossier) -> BundleApplication:
+    """In the submission's transaction: the application, with the first member's dossier in it."""
+    application = BundleApplication.objects.create(
+        bundle_code=draft.bundle_code,
+        applicant=dossier.applicant,
+        submitted_by_id=actor.applicant_id,
+        members=draft.bundle_members,
+        entries=draft.bundle_entries,
+        commune_code=dossier.commune_code,
+    )
+    dossier.bundle_application = application
+    dossier.save(update_fields=["bundle_application"])
+    return application
+
+
+def _received_value(source: Dossier, flow: Mapping[str, str]) -> Any:
+    kind, _sep, name = str(flow["source"]).partition(".")
+    return (source.result if kind == "result" else source.entries).get(name)
+
+
+def advance(*, application_id: int, actor: Actor = SYSTEM) -> list[Dossier]:
+    """Create the dossier of each chosen member whose predecessors all have their result and
+    that has none yet. Safe to run again: a member never gets two dossiers."""
+    from motcua.dossiers import services
+
+    created: list[Dossier] = []
+    with transaction.atomic():
+        application = BundleApplication.objects.select_for_update().get(pk=application_id)
+        bundle = catalog.get_bundle(application.bundle_code)
+        members = [m for m in catalog.bundle_members(bundle) if m.procedure.code in application.members]
+        existing = {
+            d.procedure.code: d
+            for d in Dossier.objects.filter(bundle_application=application).select_related("procedure")
+        }
+        for member in members:
+            code = member.procedure.code
+            if code in existing or not member.after:
+                continue
+            sources = [existing.get(after) for after in member.after]
+            if any(source is None or source.status not in DONE for source in sources):
+                continue
+            by_code = {d.procedure.code: d for d in existing.values()}
+            defaults = {n: p["default"] for n, p in later_fields(member).items() if "default" in p}
+            entered = {n: v for n, v in application.entries.get(code, {}).items() if v not in (None, "", [])}
+            entries = {**defaults, **entered}
+            for flow in member.receives:
+                source = by_code.get(str(flow["from"]))
+                if source is not None:
+                    entries[str(flow["target"]).partition(".")[2]] = _received_value(source, flow)
+            previous = by_code[member.after[-1]]
+            dossier = services.create_linked_dossier(
+                actor=actor,
+                application=application,
+                procedure=member.procedure,
+                entries=entries,
+                linked_from=previous,
+            )
+            existing[code] = dossier
+            created.append(dossier)
+    return created
+
+
+def linked_components(spec: Mapping[str, Any], source: Dossier) -> dict[str, dict[str, Any]]:
+    """Every component of a later member: passed along the interconnection from ``source``."""
+    return {
+        str(c["id"]): {"kind": c["kind"], "provenance": Provenance.LINKED, "from": source.code}
+        for c in spec.get("components", [])
+    }

@@ -1,0 +1,231 @@
+"""Interconnected applications (liên thông): one application, then each later member becomes a
+dossier of its own agency once the member it follows has its result, filled from the earlier
+dossiers without re-entry — the birth bundle (3 members) and the death bundle (2 to 4)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from motcua.catalog.services import sync_catalog
+from motcua.core.actors import SYSTEM
+from motcua.core.errors import MotcuaError
+from motcua.core.models import Event
+from motcua.core.outbox import dispatch_pending_events
+from motcua.core.types import EventType
+from motcua.dossiers import bundles, processing, selectors, services
+from motcua.dossiers.models import BundleApplication, Dossier, DossierStatus, Provenance, Step
+from motcua.identity.actors import OfficialActor, actor_for_user
+from motcua.identity.models import Role
+from motcua.units.models import Agency
+from tests.identity.world import (
+    AGENCY_A,
+    AGENCY_A_POLICE,
+    BIRTH_ENTRIES,
+    PDF,
+    applicant_actor,
+    load_small_units,
+    make_applicant,
+    make_official,
+)
+
+CHILD_ID = "001226012345"
+LATER_BIRTH = {
+    "permanent-residence-registration__registration_case": "join_relative_household",
+    "permanent-residence-registration__new_address": "12 Phố Đội Cấn",
+    "permanent-residence-registration__new_commune_code": "00004",
+    "health-insurance-card-under-6__primary_care_facility": "Bệnh viện Xanh Pôn",
+}
+
+
+@pytest.fixture
+def town(db, tmp_path, settings):
+    settings.MOTCUA_UPLOAD_DIR = tmp_path / "uploads"
+    load_small_units(tmp_path)
+    sync_catalog(actor=SYSTEM)
+    return make_applicant("001085012345", "Nguyễn Văn An", datetime.date(1985, 3, 2))
+
+
+def officials_of(agency_code: str) -> dict[str, OfficialActor]:
+    actors = {}
+    for role in (Role.RECEPTION, Role.HANDLER, Role.APPROVER):
+        user, _key = make_official(f"{role}.{agency_code}".lower(), [(role, agency_code)])
+        actor = actor_for_user(user, verified=True)
+        assert isinstance(actor, OfficialActor)
+        actors[str(role)] = actor
+    return actors
+
+
+def complete(code: str, staff: dict[str, OfficialActor], result: dict | None = None) -> Dossier:
+    processing.decide(actor=staff["reception"], code=code, decision="accept")
+    processing.decide(actor=staff["handler"], code=code, decision="propose")
+    return processing.decide(actor=staff["approver"], code=code, decision="approve", result=result)
+
+
+def bundle_draft(
+    applicant, bundle_code: str, procedure: str, members: list[str], entries: dict, fetch: dict | None = None
+):
+    """A bundle draft with every component uploaded, except the data in ``fetch`` (component ->
+    the ID number it is about), fetched from the registries."""
+    actor = applicant_actor(applicant)
+    draft = services.start_draft(actor=actor, procedure_code=procedure, commune_code="00004")
+    draft = bundles.attach_bundle(actor=actor, draft=draft, bundle_code=bundle_code, members=members)
+    public_id = str(draft.public_id)
+    fetch = fetch or {}
+    services.give_consent(
+        actor=actor,
+        public_id=public_id,
+        accepted=list(fetch),
+        subject_values={"deceased_personal_id": next(iter(fetch.values()))} if fetch else {},
+    )
+    for component in draft.components:
+        if component in fetch:
+            continue
+        services.upload_component(
+            actor=actor,
+            public_id=public_id,
+            component_id=component,
+            chunks=[PDF],
+            file_name="a.pdf",
+            size=None,
+        )
+    draft, errors = services.save_entries(actor=actor, public_id=public_id, values=entries)
+    return draft, errors
+
+
+def test_the_birth_bundle_makes_three_linked_dossiers_from_one_application(town):
+    actor = applicant_actor(town)
+    members = ["birth-registration", "permanent-residence-registration", "health-insurance-card-under-6"]
+    draft, errors = bundle_draft(town, "birth-bundle", "birth-registration", [], {**BIRTH_ENTRIES})
+    assert draft.bundle_members == members
+    assert errors == {}
+    # what the later members need is asked on the same application, and checked at submission
+    with pytest.raises(services.IncompleteDossier) as incomplete:
+        services.submit_draft(actor=actor, public_id=str(draft.public_id))
+    assert set(incomplete.value.fields) == {
+        "permanent-residence-registration__registration_case",
+        "permanent-residence-registration__new_address",
+        "permanent-residence-registration__new_commune_code",
+    }
+    _draft, errors = services.save_entries(
+        actor=actor,
+        public_id=str(draft.public_id),
+        values={**LATER_BIRTH, "permanent-residence-registration__new_commune_code": "4"},
+    )
+    assert errors == {"permanent-residence-registration__new_commune_code": "Giá trị không đúng định dạng."}
+    services.save_entries(actor=actor, public_id=str(draft.public_id), values=LATER_BIRTH)
+    birth = services.submit_draft(actor=actor, public_id=str(draft.public_id))
+    application = BundleApplication.objects.get()
+    assert birth.bundle_application == application
+    assert application.members == members
+    assert Dossier.objects.count() == 1  # the later members wait for the birth's result
+    # the birth result carries the child's new personal ID number, which the approver confirms
+    commune = officials_of(AGENCY_A)
+    processing.decide(actor=commune["reception"], code=birth.code, decision="accept")
+    processing.decide(actor=commune["handler"], code=birth.code, decision="propose")
+    with pytest.raises(processing.IncompleteResult) as no_id:
+        processing.decide(actor=commune["approver"], code=birth.code, decision="approve")
+    assert set(no_id.value.fields) == {"personal_id"}
+    with pytest.raises(processing.IncompleteResult):
+        processing.decide(
+            actor=commune["approver"], code=birth.code, decision="approve", result={"personal_id": "12"}
+        )
+    processing.decide(
+        actor=commune["approver"], code=birth.code, decision="approve", result={"personal_id": CHILD_ID}
+    )
+    dispatch_pending_events()
+    dispatch_pending_events()  # at least once: running the handler again makes nothing more
+    residence = Dossier.objects.get(procedure__code="permanent-residence-registration")
+    card = Dossier.objects.get(procedure__code="health-insurance-card-under-6")
+    assert Dossier.objects.count() == 3
+    # each at its own agency, with its own deadline and process, filled without re-entry
+    assert residence.agency_code == AGENCY_A_POLICE
+    hanoi_vss = Agency.objects.get(code=card.agency_code)
+    assert hanoi_vss.agency_type == "provincial_social_insurance"
+    assert hanoi_vss.province.code == "01"
+    assert residence.entries["registered_person_personal_id"] == CHILD_ID
+    assert residence.entries["registered_person_full_name"] == BIRTH_ENTRIES["child_full_name"]
+    assert residence.entries["new_address"] == "12 Phố Đội Cấn"
+    assert card.entries["child_personal_id"] == CHILD_ID
+    assert card.entries["child_sex"] == "male"
+    assert card.entries["primary_care_facility"] == "Bệnh viện Xanh Pôn"
+    assert residence.working_days == 7
+    assert residence.due_on is not None
+    assert birth.due_on is not None
+    assert residence.due_on > birth.due_on
+    assert residence.step == Step.RECEPTION
+    assert residence.process is not None
+    assert residence.linked_from == birth
+    assert card.linked_from == birth
+    assert {c["provenance"] for c in residence.components.values()} == {Provenance.LINKED}
+    assert residence.components["registered-person"]["from"] == birth.code
+    submitted = Event.objects.get(type=EventType.DOSSIER_SUBMITTED, subject_id=residence.code)
+    assert submitted.payload["bundle"] == "birth-bundle"
+    assert submitted.payload["linked_from"] == birth.code
+    # the applicant sees one application with each member's status
+    view = selectors.bundle_view(selectors.get_bundle_application(actor, str(application.public_id)))
+    assert [(m.procedure_code, m.dossier_code) for m in view.members] == [
+        ("birth-registration", birth.code),
+        ("permanent-residence-registration", residence.code),
+        ("health-insurance-card-under-6", card.code),
+    ]
+    assert [m.status for m in view.members] == ["processed", "received", "received"]
+    # the police and VSS complete theirs; the whole application is done
+    complete(residence.code, officials_of(AGENCY_A_POLICE))
+    complete(card.code, officials_of(card.agency_code))
+    dispatch_pending_events()
+    view = selectors.bundle_view(selectors.get_bundle_application(actor, str(application.public_id)))
+    assert [m.status for m in view.members] == ["processed", "processed", "processed"]
+    assert view.complete
+    assert Dossier.objects.count() == 3
+
+
+def test_the_death_bundle_follows_the_chosen_members_in_order(minh, exchange):
+    town = minh
+    actor = applicant_actor(town)
+    death_entries = {
+        "deceased_personal_id": "040161069230",
+        "deceased_full_name": "Đặng Thị Hoa",
+        "date_of_death": "25/11/2026",
+        "place_of_death": "Bệnh viện Bạch Mai",
+        "cause_of_death": "Bệnh già",
+        "requester_relationship": "child",
+    }
+    with pytest.raises(MotcuaError):  # the survivor benefit needs the funeral allowance
+        bundle_draft(town, "death-bundle", "death-registration", ["survivor-benefit"], {})
+    later = {
+        "funeral-allowance__recipient_bank_account": "0123456789",
+        "funeral-allowance__recipient_bank_code": "VCB",
+    }
+    draft, errors = bundle_draft(
+        town,
+        "death-bundle",
+        "death-registration",
+        ["funeral-allowance"],
+        {**death_entries, **later},
+        fetch={"deceased-record": "040161069230"},
+    )
+    assert draft.bundle_members == ["death-registration", "permanent-residence-deletion", "funeral-allowance"]
+    assert errors == {}, errors
+    death = services.submit_draft(actor=actor, public_id=str(draft.public_id))
+    complete(death.code, officials_of(AGENCY_A))
+    dispatch_pending_events()
+    # only the next one: the funeral allowance follows the deletion of residence
+    deletion = Dossier.objects.get(procedure__code="permanent-residence-deletion")
+    assert not Dossier.objects.filter(procedure__code="funeral-allowance").exists()
+    assert deletion.entries["person_personal_id"] == "040161069230"
+    assert deletion.entries["reason"] == "death"  # the member's default
+    processing.decide(
+        actor=officials_of(AGENCY_A_POLICE)["reception"],
+        code=deletion.code,
+        decision="refuse",
+        reason="Sai nơi cư trú.",
+    )
+    dispatch_pending_events()
+    assert not Dossier.objects.filter(procedure__code="funeral-allowance").exists()
+    view = selectors.bundle_view(
+        selectors.get_bundle_application(actor, str(death.bundle_application.public_id))
+    )
+    assert [m.status for m in view.members] == ["processed", DossierStatus.REFUSED, ""]
+    assert not view.complete
