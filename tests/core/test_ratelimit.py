@@ -1,17 +1,45 @@
 """The sliding-window rate limiter, with the clock under the test's control.
 
-Counters live in the configured ``ratelimit`` cache (the database cache in the tests, rolled
-back with each test's transaction).
+Every test runs on each kind of ``ratelimit`` cache: the database cache (the default, rolled
+back with each test's transaction), Redis (``motcua.core.cache.RedisCache``, a database of
+its own, emptied around each test) and local memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+import redis
+from django.core.cache import caches
+from django.test import override_settings
 
 from motcua.core import ratelimit
 from motcua.core.ratelimit import Rate
 
 pytestmark = pytest.mark.django_db
+
+REDIS_URL = "redis://127.0.0.1:6379/9"
+
+
+@pytest.fixture(autouse=True, params=["db", "redis", "locmem"])
+def counter_cache(request: pytest.FixtureRequest, settings) -> Iterator[str]:
+    if request.param == "db":
+        yield request.param
+        return
+    if request.param == "redis":
+        try:
+            redis.Redis.from_url(REDIS_URL).ping()
+        except redis.ConnectionError:
+            pytest.skip(f"no Redis at {REDIS_URL}")
+        backend = {"BACKEND": "motcua.core.cache.RedisCache", "LOCATION": REDIS_URL}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit-test"}
+    with override_settings(CACHES={**settings.CACHES, "ratelimit": backend}):
+        caches["ratelimit"].clear()
+        yield request.param
+        caches["ratelimit"].clear()
+
 
 WINDOW = 300
 THREE_PER_WINDOW = Rate(limit=3, window=WINDOW)

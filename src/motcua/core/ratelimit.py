@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.http import HttpRequest
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd]?)\s*$")
@@ -118,7 +119,14 @@ def _sliding_count(scope: str, key: str, rate: Rate, now: float, *, increment: b
     cache = caches["ratelimit"]
     windows = _windows(scope, key, rate, now)
     timeout = 2 * rate.window + 1  # a window's count is read until the end of the next one
-    if increment:
+    if increment and isinstance(cache, DatabaseCache):
+        # The database cache's incr() is a get and a set too (no more atomic than this), and
+        # its set would put the cache's default timeout on the key, shorter than a long window.
+        counts = cache.get_many([windows.current_key, windows.previous_key])
+        current = int(counts.get(windows.current_key, 0)) + 1
+        cache.set(windows.current_key, current, timeout=timeout)
+        previous = int(counts.get(windows.previous_key, 0))
+    elif increment:  # atomic increments that keep the key's expiry (Redis, local memory)
         try:
             current = int(cache.incr(windows.current_key))
         except ValueError:  # first event of this window (or the key just expired)
