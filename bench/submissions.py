@@ -19,7 +19,9 @@ path through the API:
 
 Alternating with it, the same threads request a trivial view (``GET /api/v1/units/provinces``:
 34 rows from one table) for the same time. It prints submissions/s and the p50/p99 of a whole
-submission, requests/s and p50/p99 of the trivial view, and the ratio. Goal (issue 5, on
+submission, requests/s and p50/p99 of the trivial view, and the ratio, and the CPU time each of
+them took in the platform's processes, the registries' and the load generator (from /proc, so
+other load on the machine does not count; the PostgreSQL server's own CPU is not included). Goal (issue 5, on
 PostgreSQL, 2 cores): ≥ 200 submissions/s with p99 < 250 ms. ``MOTCUA_BENCH_LOG=1`` prints the
 end of the platform's log afterwards.
 """
@@ -190,7 +192,51 @@ class Worker:
         assert response.status_code == 200
 
 
-def _run(workers: list[Worker], action: Callable[[Worker], None], seconds: float) -> tuple[int, list[float]]:
+def _cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by process ``root`` and its children (Linux /proc;
+    NaN elsewhere). Load on the machine from anything else does not count."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    if root not in used:
+        return float("nan")
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(used[pid] for pid in tree)
+
+
+class CpuMeter:
+    """CPU seconds of the platform's and the registries' processes, and of this load generator."""
+
+    def __init__(self, platform_pid: int, registries_pid: int) -> None:
+        self.pids = {"platform": platform_pid, "registries": registries_pid}
+
+    def read(self) -> dict[str, float]:
+        return {
+            **{name: _cpu_seconds(pid) for name, pid in self.pids.items()},
+            "load": time.process_time(),
+        }
+
+
+def _run(
+    workers: list[Worker], action: Callable[[Worker], None], seconds: float, meter: CpuMeter
+) -> tuple[float, list[float], dict[str, float]]:
+    """Run ``action`` on every worker for ``seconds``: the rate, the latencies and the CPU
+    seconds each process group used per action."""
+    before = meter.read()
     deadline = time.monotonic() + seconds
     latencies: list[float] = []
     lock = threading.Lock()
@@ -210,7 +256,10 @@ def _run(workers: list[Worker], action: Callable[[Worker], None], seconds: float
         thread.start()
     for thread in threads:
         thread.join()
-    return int(len(latencies) / (time.monotonic() - started) * 1000) / 1000, latencies
+    after = meter.read()
+    count = max(1, len(latencies))
+    cpu = {name: (after[name] - before[name]) / count for name in after}
+    return int(len(latencies) / (time.monotonic() - started) * 1000) / 1000, latencies, cpu
 
 
 def main() -> None:
@@ -260,10 +309,16 @@ def main() -> None:
                 workers = [Worker(platform.base_url, cookies, commune) for commune in load_communes]
                 for worker in workers:  # warm up: keys, connections, caches
                     worker.submit()
-                results: dict[str, list[tuple[float, list[float]]]] = {"trivial": [], "submit": []}
+                assert platform.process is not None
+                assert registries.server.process is not None
+                meter = CpuMeter(platform.process.pid, registries.server.process.pid)
+                results: dict[str, list[tuple[float, list[float], dict[str, float]]]] = {
+                    "trivial": [],
+                    "submit": [],
+                }
                 for _round in range(args.rounds):
-                    results["trivial"].append(_run(workers, Worker.trivial, args.seconds))
-                    results["submit"].append(_run(workers, Worker.submit, args.seconds))
+                    results["trivial"].append(_run(workers, Worker.trivial, args.seconds, meter))
+                    results["submit"].append(_run(workers, Worker.submit, args.seconds, meter))
             finally:
                 platform.stop()
                 if os.environ.get("MOTCUA_BENCH_LOG"):
@@ -278,13 +333,15 @@ def main() -> None:
     )
     summary = {}
     for name, rounds in results.items():
-        rates = [rate for rate, _ in rounds]
-        latencies = [value for _, values in rounds for value in values]
+        rates = [rate for rate, _, _ in rounds]
+        latencies = [value for _, values, _ in rounds for value in values]
+        cpu = {group: statistics.fmean(r[2][group] for r in rounds) * 1000 for group in rounds[0][2]}
         summary[name] = max(rates)
         print(
             f"  {name:<8} {statistics.fmean(rates):8.1f}/s (best round {max(rates):.1f}/s)   "
             f"p50 {_percentile(latencies, 0.5) * 1000:7.1f} ms   "
-            f"p99 {_percentile(latencies, 0.99) * 1000:7.1f} ms"
+            f"p99 {_percentile(latencies, 0.99) * 1000:7.1f} ms   CPU ms each: "
+            + ", ".join(f"{group} {value:.1f}" for group, value in cpu.items())
         )
     print(
         f"submissions / trivial requests = {summary['submit'] / summary['trivial']:.3f} (best rounds); "
