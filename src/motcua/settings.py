@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "motcua.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "motcua.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -137,7 +138,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    _db["CONN_MAX_AGE"] = 0
+    # Connections persist as on PostgreSQL (DB_CONN_MAX_AGE): opening one per request, and
+    # closing it (the last connection to close checkpoints the WAL), cost several ms each.
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -176,7 +178,7 @@ def _cache(url: str) -> dict[str, Any]:
     if scheme == "db":
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest or "motcua_cache"}
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "motcua.core.cache.RedisCache", "LOCATION": url}
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "motcua"}
     raise ImproperlyConfigured(f"CACHE_URL must start with db://, redis:// or locmem://, got {url!r}.")
@@ -267,7 +269,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "motcua@localhost")
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # idle sessions expire after 30 minutes
-SESSION_SAVE_EVERY_REQUEST = True  # ... measured from the last request, not from login
+# ... measured from the last request, not from login: an unchanged session is saved again (its
+# expiry moved on) once SESSION_REFRESH_SECONDS have passed since it was last saved, not on
+# every request (core.middleware.SessionRefreshMiddleware), so it may expire up to that much
+# sooner, never later.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

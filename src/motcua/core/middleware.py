@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 import structlog
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -58,6 +59,42 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class SessionRefreshMiddleware:
+    """Keep a signed-in session's idle expiry moving without writing it on every request.
+
+    Django's ``SESSION_SAVE_EVERY_REQUEST`` writes the session row on every request to push its
+    expiry on. Instead, the time of the last save is kept in the session, and an unchanged
+    session is marked modified (so that SessionMiddleware saves it, with a new expiry) only
+    when ``SESSION_REFRESH_SECONDS`` have passed. A session therefore expires between
+    ``SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS`` and ``SESSION_COOKIE_AGE`` after the last
+    request, never later. Sits just inside SessionMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = request.session
+        if session.is_empty():  # no session, or a cookie naming none
+            return response
+        saved_at = session.get(SESSION_SAVED_AT_KEY)
+        if session.is_empty():  # loading it found the session gone (expired or deleted)
+            return response
+        now = int(time.time())
+        if session.modified or not isinstance(saved_at, int) or now - saved_at >= _refresh_seconds():
+            session[SESSION_SAVED_AT_KEY] = now
+        return response
+
+
+SESSION_SAVED_AT_KEY = "_motcua_saved_at"
+
+
+def _refresh_seconds() -> int:
+    seconds: int = settings.SESSION_REFRESH_SECONDS
+    return seconds
 
 
 class RequestContextMiddleware:

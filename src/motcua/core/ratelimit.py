@@ -1,4 +1,4 @@
-"""Rate limits over the shared cache: fixed windows, per key, with a Retry-After.
+"""Rate limits over the shared cache: sliding windows, per key, with a Retry-After.
 
 A *rate* is written ``"<count>/<window>"`` with the window in seconds or as ``s``, ``m``,
 ``h``, ``d`` optionally prefixed by a number (``"5/15m"``). Counters live in Django's
@@ -11,6 +11,14 @@ Two uses:
   request-rate limits (API, public lookups, login form posts);
 - ``is_blocked`` / ``record_failure`` / ``clear`` count only failures — for brute-force limits
   on login, where a correct password must not be slowed down by a neighbour's typos.
+
+Counting is the usual sliding-window approximation over two fixed windows: the count for the
+last ``window`` seconds is the current fixed window's count plus the previous one's, weighted
+by the part of the previous window still inside the sliding window (as if its events were
+spread evenly), rounded up. Fixed windows alone split a burst that straddles a boundary, so
+``limit`` failures a few seconds apart could go unnoticed; with the weighting, a burst counts
+in full while it is recent. Two cache keys per key and rate, one increment and one read per
+counted event.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.http import HttpRequest
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd]?)\s*$")
@@ -49,61 +58,132 @@ class Rate:
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
-    retry_after: int = 0  # seconds until the current window ends, when not allowed
+    retry_after: int = 0  # seconds until the sliding count falls below the limit, when not allowed
 
 
 def configured_rate(name: str) -> Rate:
     return Rate.parse(settings.MOTCUA_RATE_LIMITS[name])
 
 
-def _cache_key(scope: str, key: str, rate: Rate, now: float) -> tuple[str, int]:
-    window_index = int(now // rate.window)
+@dataclass(frozen=True)
+class _Windows:
+    """The two fixed windows a sliding count reads at one instant, and where ``now`` falls."""
+
+    current_key: str
+    previous_key: str
+    elapsed: float  # seconds since the current fixed window began, in [0, window)
+
+
+def _windows(scope: str, key: str, rate: Rate, now: float) -> _Windows:
+    index = int(now // rate.window)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # no addresses or usernames in cache keys
-    return f"rl:{scope}:{rate.window}:{window_index}:{digest}", rate.window - int(now % rate.window)
+    prefix = f"rl:{scope}:{rate.window}"
+    return _Windows(
+        current_key=f"{prefix}:{index}:{digest}",
+        previous_key=f"{prefix}:{index - 1}:{digest}",
+        elapsed=now - index * rate.window,
+    )
 
 
-def _count(scope: str, key: str, rate: Rate, *, increment: bool) -> tuple[int, int]:
+def _previous_share(previous: int, rate: Rate, elapsed: float) -> int:
+    """The previous window's count weighted by the part of it still inside the sliding window.
+
+    Rounded up (the small tolerance absorbs floating-point noise), so that a burst which
+    straddles a boundary counts in full while it is recent: a previous count ``p`` counts whole
+    for the first ``window / p`` seconds of the current window.
+    """
+    return math.ceil(previous * (rate.window - elapsed) / rate.window - 1e-9)
+
+
+def _retry_after(current: int, previous: int, rate: Rate, elapsed: float) -> int:
+    """Seconds, assuming no further events, until the sliding count is below ``rate.limit``.
+
+    Within the current window only the previous window's share can fall; past its end the
+    current count becomes the previous one and falls in turn. The approximation can hold a key
+    a little past one window after a burst (at most two); the answer is kept within [1, window].
+    """
+    allowed = rate.limit - 1  # the count that lets the next event through
+    window = float(rate.window)
+    if current <= allowed:
+        # the previous share must drop to allowed - current: previous * (window - elapsed - d) / window
+        wait = window - elapsed - (allowed - current) * window / previous if previous else 0.0
+    else:
+        # after the boundary the current count weighs (window - e) / window, e into the next window
+        wait = (window - elapsed) + window * (1 - allowed / current)
+    return max(1, min(rate.window, math.ceil(wait)))
+
+
+def _sliding_count(scope: str, key: str, rate: Rate, now: float, *, increment: bool) -> tuple[int, int]:
+    """The sliding count for ``key`` (after counting one more event if ``increment``) and the
+    Retry-After that goes with it."""
     cache = caches["ratelimit"]
-    now = time.time()
-    cache_key, remaining = _cache_key(scope, key, rate, now)
-    if not increment:
-        return int(cache.get(cache_key, 0)), remaining
-    cache.add(cache_key, 0, timeout=rate.window + 1)
-    try:
-        return int(cache.incr(cache_key)), remaining
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=rate.window + 1)
-        return 1, remaining
+    windows = _windows(scope, key, rate, now)
+    timeout = 2 * rate.window + 1  # a window's count is read until the end of the next one
+    if increment and isinstance(cache, DatabaseCache):
+        # The database cache's incr() is a get and a set too (no more atomic than this), and
+        # its set would put the cache's default timeout on the key, shorter than a long window.
+        counts = cache.get_many([windows.current_key, windows.previous_key])
+        current = int(counts.get(windows.current_key, 0)) + 1
+        cache.set(windows.current_key, current, timeout=timeout)
+        previous = int(counts.get(windows.previous_key, 0))
+    elif increment:  # atomic increments that keep the key's expiry (Redis, local memory)
+        try:
+            current = int(cache.incr(windows.current_key))
+        except ValueError:  # first event of this window (or the key just expired)
+            if cache.add(windows.current_key, 1, timeout=timeout):
+                current = 1
+            else:  # another process created it in between
+                current = int(cache.incr(windows.current_key))
+        previous = int(cache.get(windows.previous_key, 0))
+    else:
+        counts = cache.get_many([windows.current_key, windows.previous_key])
+        current = int(counts.get(windows.current_key, 0))
+        previous = int(counts.get(windows.previous_key, 0))
+    count = current + _previous_share(previous, rate, windows.elapsed)
+    return count, _retry_after(current, previous, rate, windows.elapsed)
 
 
-def hit(scope: str, key: str, rate: Rate) -> Verdict:
-    """Count one event for ``key``; refuse it when the window already holds ``rate.limit``."""
-    count, remaining = _count(scope, key, rate, increment=True)
+def hit(scope: str, key: str, rate: Rate, *, now: float | None = None) -> Verdict:
+    """Count one event for ``key``; refuse it when the last ``rate.window`` seconds already
+    hold ``rate.limit`` (refused events count too, so hammering keeps the key refused).
+
+    ``now`` (a Unix time) is for tests; it defaults to the clock.
+    """
+    count, retry_after = _sliding_count(scope, key, rate, _clock(now), increment=True)
     if count > rate.limit:
-        return Verdict(allowed=False, retry_after=max(1, math.ceil(remaining)))
+        return Verdict(allowed=False, retry_after=retry_after)
     return Verdict(allowed=True)
 
 
-def is_blocked(scope: str, key: str, rates: list[Rate]) -> Verdict:
+def is_blocked(scope: str, key: str, rates: list[Rate], *, now: float | None = None) -> Verdict:
     """Whether earlier failures for ``key`` already reach any of ``rates`` (longest wait wins)."""
+    at = _clock(now)
     waits = []
     for rate in rates:
-        count, remaining = _count(scope, key, rate, increment=False)
+        count, retry_after = _sliding_count(scope, key, rate, at, increment=False)
         if count >= rate.limit:
-            waits.append(remaining)
-    return Verdict(allowed=False, retry_after=max(1, max(waits))) if waits else Verdict(allowed=True)
+            waits.append(retry_after)
+    return Verdict(allowed=False, retry_after=max(waits)) if waits else Verdict(allowed=True)
 
 
-def record_failure(scope: str, key: str, rates: list[Rate]) -> None:
+def record_failure(scope: str, key: str, rates: list[Rate], *, now: float | None = None) -> None:
+    at = _clock(now)
     for rate in rates:
-        _count(scope, key, rate, increment=True)
+        _sliding_count(scope, key, rate, at, increment=True)
 
 
-def clear(scope: str, key: str, rates: list[Rate]) -> None:
-    cache = caches["ratelimit"]
-    now = time.time()
+def clear(scope: str, key: str, rates: list[Rate], *, now: float | None = None) -> None:
+    """Forget the failures counted for ``key``: both windows a sliding count reads."""
+    at = _clock(now)
+    keys = []
     for rate in rates:
-        cache.delete(_cache_key(scope, key, rate, now)[0])
+        windows = _windows(scope, key, rate, at)
+        keys += [windows.current_key, windows.previous_key]
+    caches["ratelimit"].delete_many(keys)
+
+
+def _clock(now: float | None) -> float:
+    return time.time() if now is None else now
 
 
 def client_address(request: HttpRequest) -> str:

@@ -133,7 +133,7 @@ CACHES = {
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "eid-ratelimit"},
 }
 # Failed sign-ins ("<count>/<window>", see motcua.core.ratelimit): past the limit the sign-in
-# page answers 429 with Retry-After until the window ends, whatever the password.
+# page answers 429 with Retry-After while the last window holds the limit, whatever the password.
 MOTCUA_RATE_LIMITS = {
     "eid_login_account": env_str("MOTCUA_EID_LOGIN_ACCOUNT_LIMIT", "5/5m"),  # per personal ID number
     "eid_login_address": env_str("MOTCUA_EID_LOGIN_ADDRESS_LIMIT", "20/5m"),  # per client address

@@ -7,7 +7,8 @@ trusted platform client (``skip_authorization``) gets its code without a consent
 
 Failed sign-ins are counted per personal ID number and per client address in the rate-limit
 cache (``motcua.core.ratelimit``). Once either count reaches its limit the page answers 429
-with Retry-After, before any password is checked, until the window ends. A successful sign-in
+with Retry-After, before any password is checked, until the count over the last window falls
+below the limit. A successful sign-in
 clears its personal ID number's count (not the address's). Wrong credentials get one message
 that does not say which of the two was wrong, and the same for an unknown number.
 """

@@ -6,7 +6,7 @@ Three counters, all in the shared rate-limit cache:
   address cannot hammer the form whatever the outcome;
 - failures per account (``login_account`` and ``login_account_day``): after a few wrong
   passwords or codes the account is slowed to one window's wait, after many in a day it is
-  blocked for the rest of that day — whoever is trying;
+  blocked for up to a day — whoever is trying;
 - failures per address (``login_address_failures``): one address guessing across many
   accounts is blocked too.
 

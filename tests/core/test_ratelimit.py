@@ -1,0 +1,124 @@
+"""The sliding-window rate limiter, with the clock under the test's control.
+
+Every test runs on each kind of ``ratelimit`` cache: the database cache (the default, rolled
+back with each test's transaction), Redis (``motcua.core.cache.RedisCache``, a database of
+its own, emptied around each test) and local memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.test import override_settings
+
+from motcua.core import ratelimit
+from motcua.core.ratelimit import Rate
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = "redis://127.0.0.1:6379/9"
+
+
+@pytest.fixture(autouse=True, params=["db", "redis", "locmem"])
+def counter_cache(request: pytest.FixtureRequest, settings) -> Iterator[str]:
+    if request.param == "db":
+        yield request.param
+        return
+    if request.param == "redis":
+        try:
+            redis.Redis.from_url(REDIS_URL).ping()
+        except redis.ConnectionError:
+            pytest.skip(f"no Redis at {REDIS_URL}")
+        backend = {"BACKEND": "motcua.core.cache.RedisCache", "LOCATION": REDIS_URL}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit-test"}
+    with override_settings(CACHES={**settings.CACHES, "ratelimit": backend}):
+        caches["ratelimit"].clear()
+        yield request.param
+        caches["ratelimit"].clear()
+
+
+WINDOW = 300
+THREE_PER_WINDOW = Rate(limit=3, window=WINDOW)
+BOUNDARY = 5_000_000 * WINDOW  # a Unix time where a fixed window begins
+
+
+def test_failures_straddling_a_window_boundary_still_block() -> None:
+    rates = [THREE_PER_WINDOW]
+    for at in (BOUNDARY - 0.5, BOUNDARY - 0.2, BOUNDARY + 0.1):
+        assert ratelimit.is_blocked("test", "012345678901", rates, now=at).allowed
+        ratelimit.record_failure("test", "012345678901", rates, now=at)
+
+    verdict = ratelimit.is_blocked("test", "012345678901", rates, now=BOUNDARY + 0.2)
+
+    assert not verdict.allowed
+    assert 1 <= verdict.retry_after <= WINDOW
+    assert ratelimit.is_blocked("test", "another number", rates, now=BOUNDARY + 0.2).allowed
+
+
+def test_requests_straddling_a_window_boundary_are_refused_past_the_limit() -> None:
+    answers = [
+        ratelimit.hit("test", "198.51.100.7", THREE_PER_WINDOW, now=at)
+        for at in (BOUNDARY - 1.0, BOUNDARY - 0.5, BOUNDARY + 0.5, BOUNDARY + 1.0)
+    ]
+
+    assert [answer.allowed for answer in answers] == [True, True, True, False]
+    assert 1 <= answers[-1].retry_after <= WINDOW
+
+
+def test_the_previous_window_weighs_less_as_it_slides_out() -> None:
+    rates = [THREE_PER_WINDOW]
+    for offset in (1.0, 2.0, 3.0):  # early in the window before BOUNDARY
+        ratelimit.record_failure("test", "key", rates, now=BOUNDARY - WINDOW + offset)
+
+    assert not ratelimit.is_blocked("test", "key", rates, now=BOUNDARY + 0.5).allowed
+    # halfway through, half of the previous window is still inside: 3 / 2 rounded up is 2
+    assert ratelimit.is_blocked("test", "key", rates, now=BOUNDARY + WINDOW / 2).allowed
+    assert ratelimit.is_blocked("test", "key", rates, now=BOUNDARY + WINDOW + 1).allowed
+
+
+def test_retry_after_is_when_the_key_is_let_through_again() -> None:
+    rates = [THREE_PER_WINDOW]
+    for at in (BOUNDARY - 0.5, BOUNDARY - 0.2, BOUNDARY + 0.1):
+        ratelimit.record_failure("test", "key", rates, now=at)
+    now = BOUNDARY + 0.2
+
+    wait = ratelimit.is_blocked("test", "key", rates, now=now).retry_after
+
+    # two failures before the boundary weigh 2 * (300 - e) / 300, rounded up: 1 from e = 150
+    assert wait == 150
+    assert not ratelimit.is_blocked("test", "key", rates, now=now + wait - 1).allowed
+    assert ratelimit.is_blocked("test", "key", rates, now=now + wait).allowed
+
+
+def test_retry_after_stays_within_one_window_after_a_flood() -> None:
+    for _ in range(50):
+        verdict = ratelimit.hit("test", "203.0.113.1", THREE_PER_WINDOW, now=BOUNDARY + 1.0)
+
+    assert not verdict.allowed
+    assert verdict.retry_after == WINDOW
+
+
+def test_clear_forgets_the_failures_of_both_windows() -> None:
+    rates = [THREE_PER_WINDOW]
+    for at in (BOUNDARY - 0.5, BOUNDARY - 0.2, BOUNDARY + 0.1):
+        ratelimit.record_failure("test", "key", rates, now=at)
+    assert not ratelimit.is_blocked("test", "key", rates, now=BOUNDARY + 0.2).allowed
+
+    ratelimit.clear("test", "key", rates, now=BOUNDARY + 0.2)
+
+    assert ratelimit.is_blocked("test", "key", rates, now=BOUNDARY + 0.3).allowed
+
+
+def test_without_a_clock_the_limiter_counts_now() -> None:
+    rates = [Rate(limit=2, window=3600)]
+    ratelimit.record_failure("test", "key", rates)
+    ratelimit.record_failure("test", "key", rates)
+
+    verdict = ratelimit.is_blocked("test", "key", rates)
+
+    assert not verdict.allowed
+    assert 1 <= verdict.retry_after <= 3600
