@@ -37,6 +37,7 @@ class EventType(models.TextChoices):
     ROLE_REVOKED = "identity.role_revoked", "Role revoked"
     # documents
     FILE_UPLOADED = "documents.file_uploaded", "File uploaded"
+    FILE_SCANNED = "documents.file_scanned", "Paper document scanned at the counter"
     # exchange
     EXCHANGE_KEYS_CREATED = "exchange.keys_created", "Exchange keys created"
     EXCHANGE_KEY_ROTATED = "exchange.key_rotated", "Exchange key rotated (pending)"
