@@ -9,10 +9,12 @@ and the form fields with their values and whether a registry filled them.
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, File, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
@@ -21,9 +23,9 @@ from motcua.catalog.labels import label_for
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
 from motcua.core.middleware import too_many_requests
-from motcua.dossiers import selectors, services
+from motcua.dossiers import counter, selectors, services
 from motcua.dossiers.models import Dossier, Draft
-from motcua.identity.actors import ApplicantActor, RequestActor
+from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
 from motcua.identity.permissions import applicant_auth, official_auth, public
 
 router = Router(tags=["dossiers"])
@@ -254,6 +256,8 @@ class DossierComponentOut(Schema):
     fetched_at: datetime.datetime | None
     file: str
     values: list[FetchedValueOut]
+    scanned_by: str  # the official who scanned it (provenance scan)
+    scanned_at: datetime.datetime | None
 
 
 class DossierSummaryOut(Schema):
@@ -272,6 +276,8 @@ class DossierSummaryOut(Schema):
 
 class DossierOut(DossierSummaryOut):
     agency_name: str
+    received_by: str  # the reception officer, for a dossier received at the counter or by post
+    identity_check: str  # chip_card | paper_id | post_copy ("" online)
     working_days: int | None
     lookup_pin: str
     entries: dict[str, Any]
@@ -314,6 +320,8 @@ def _dossier_out(dossier: Dossier) -> dict[str, Any]:
     return {
         **_dossier_summary(dossier),
         "agency_name": view.agency_name,
+        "received_by": view.received_by,
+        "identity_check": dossier.identity_check,
         "working_days": dossier.working_days,
         "lookup_pin": view.lookup_pin,
         "entries": dossier.entries,
@@ -446,5 +454,99 @@ def official_inbox(
     summary="A dossier of my scope: components with provenance, form values, history",
 )
 def official_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
-    dossier = selectors.get_dossier(request.auth, code)  # type: ignore[attr-defined]
+    return _official_dossier_out(selectors.get_dossier(request.auth, code))  # type: ignore[attr-defined]
+
+
+def _official_dossier_out(dossier: Dossier) -> dict[str, Any]:
     return {**_dossier_out(dossier), "history": [vars(h) for h in selectors.dossier_history(dossier)]}
+
+
+# --- Counter and post --------------------------------------------------------------------------
+
+
+class CounterDossierIn(Schema):
+    key: str  # a UUID the client chooses for this submission; sending it again returns the same dossier
+    procedure: str
+    channel: str  # counter | post
+    agency: str = ""  # the agency received for; may be left out by an officer of one agency
+    commune_code: str = ""  # for a province agency: the commune where the person applies
+    personal_id: str  # as on the person's ID card
+    full_name: str
+    birth_date: str  # YYYY-MM-DD or DD/MM/YYYY
+    identity_check: str  # chip_card | paper_id (counter), post_copy (post)
+    entries: str = "{}"  # the form values, a JSON object as in PUT /drafts/{id}/entries
+    scan_components: list[str] = []  # the component of each file in ``scans``, in the same order
+
+
+class CounterIncompleteOut(IncompleteOut):
+    person: dict[str, str]  # personal_id, full_name, birth_date, identity_check, commune_code -> problem
+
+
+def _official(request: HttpRequest) -> OfficialActor:
+    actor: RequestActor = request.auth  # type: ignore[attr-defined]
+    assert isinstance(actor, OfficialActor)
+    return actor
+
+
+@router.post(
+    "/counter/dossiers",
+    auth=official_auth,
+    response={201: OfficialDossierOut, 400: ErrorOut, 422: CounterIncompleteOut, **DENIALS},
+    summary="Receive a dossier at the counter or by post for a person, with scans of the paper documents",
+    description=(
+        "Multipart: the fields below, and one file part `scans` per scanned component, named in "
+        "`scan_components` in the same order. Reception officers only (403 for other officials, "
+        "404 for an agency where the caller does not receive). 422 lists every problem with the "
+        "person's identity (`person`), the form (`fields`) and the scans (`components`); nothing "
+        "is kept then. The same `key` again returns the dossier received the first time."
+    ),
+)
+def receive_at_counter(
+    request: HttpRequest,
+    data: Form[CounterDossierIn],
+    scans: File[list[UploadedFile]] = [],  # noqa: B006 (ninja reads the default, never mutates it)
+) -> Status[dict[str, Any]]:
+    files = list(scans)
+    if len(files) != len(data.scan_components) or len(set(data.scan_components)) != len(files):
+        return Status(
+            400,
+            {"code": "invalid_input", "message": _("Name the component of every scan, each once.")},
+        )
+    try:
+        entries = json.loads(data.entries or "{}")
+    except ValueError:
+        entries = None
+    if not isinstance(entries, dict):
+        return Status(400, {"code": "invalid_input", "message": _("The entries must be a JSON object.")})
+    try:
+        dossier = counter.receive_at_counter(
+            actor=_official(request),
+            procedure_code=data.procedure,
+            channel=data.channel,
+            agency_code=data.agency,
+            commune_code=data.commune_code,
+            person=counter.Person(
+                personal_id=data.personal_id,
+                full_name=data.full_name,
+                birth_date=data.birth_date,
+                identity_check=data.identity_check,
+            ),
+            entries=entries,
+            scans={
+                component: counter.Scan(
+                    chunks=upload.chunks(), file_name=upload.name or "ban-quet", size=upload.size
+                )
+                for component, upload in zip(data.scan_components, files, strict=True)
+            },
+            key=data.key,
+        )
+    except counter.IncompleteReception as exc:
+        body = {
+            "code": "incomplete",
+            "message": exc.message,
+            "fields": exc.fields,
+            "components": exc.components,
+            "person": exc.person,
+        }
+        return Status(422, body)
+    return Status(201, _official_dossier_out(dossier))
