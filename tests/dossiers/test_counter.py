@@ -172,6 +172,10 @@ def test_a_reception_officer_receives_a_dossier_at_the_counter_with_scans(offici
     assert '<dd id="dossier-received-by">Cán bộ tiepnhan.badinh</dd>' in page
     assert page.count("Số hóa tại bộ phận một cửa") == 3
     assert page.count('<span class="scanned-by">số hóa bởi Cán bộ tiepnhan.badinh</span>') == 3
+    scan_url = f"/can-bo/ho-so/{code}/tep-tin/{dossier.components['birth-certificate']['file']}/"
+    assert f'href="{scan_url}"' in page
+    assert b"".join(client.get(scan_url).streaming_content) == PDF
+    assert officials["tiepnhan.ngocha"][1].get(scan_url).status_code == 404
 
     # the same form sent again (a double click, a retry) leads to the same dossier
     before = state()

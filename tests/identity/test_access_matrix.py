@@ -107,6 +107,11 @@ def _dossier(world: World) -> str:
     return world.dossier.code
 
 
+def _dossier_file(world: World) -> str:
+    assert world.dossier is not None
+    return str(world.dossier.components["birth-certificate"]["file"])
+
+
 def _dossier_list(world: World, response: Any) -> None:
     """applicant_a sees their one dossier; the other applicants, none (nobody else's)."""
     assert [d["code"] for d in response.json()] in ([_dossier(world)], [])
@@ -411,6 +416,14 @@ ENDPOINTS = [
         check=lambda w, r: _contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", _dossier(w))(w, r),
     ),
     Endpoint(
+        "backoffice:dossier-file",
+        "get",
+        lambda w: f"/can-bo/ho-so/{_dossier(w)}/tep-tin/{_dossier_file(w)}/",
+        SEES_AGENCY_A,
+        audience="official",
+        check=_is_the_pdf,
+    ),
+    Endpoint(
         "backoffice:counter",
         "get",
         lambda w: "/can-bo/tiep-nhan/",
@@ -574,6 +587,14 @@ ENDPOINTS = [
         SEES_AGENCY_A,
         audience="official",
         check=lambda w, r: _contains(_dossier(w), "history")(w, r),
+    ),
+    Endpoint(
+        "api:get /inbox/{code}/files/{file_id}",
+        "get",
+        lambda w: f"/api/v1/inbox/{_dossier(w)}/files/{_dossier_file(w)}",
+        SEES_AGENCY_A,
+        audience="official",
+        check=_is_the_pdf,
     ),
     Endpoint(
         "api:post /counter/dossiers",

@@ -15,13 +15,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import Forbidden, MotcuaError, NotFound
+from motcua.documents.views import file_response
 from motcua.dossiers import counter as counter_service
 from motcua.dossiers import selectors
 from motcua.dossiers.forms import form_fields
@@ -81,6 +82,16 @@ def dossier(request: HttpRequest, code: str) -> HttpResponse:
         "backoffice/dossier.html",
         {"view": selectors.dossier_view(found), "history": selectors.dossier_history(found)},
     )
+
+
+@official_required
+def dossier_file(request: HttpRequest, code: str, public_id: str) -> FileResponse:
+    """A scan or upload of a dossier in the official's scope, as an attachment."""
+    try:
+        stored = selectors.get_dossier_file(actor_for(request), code, public_id)
+    except NotFound:
+        raise Http404 from None
+    return file_response(stored.storage_name, stored.content_type, stored.original_name)
 
 
 @official_required

@@ -12,7 +12,7 @@ import datetime
 import json
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -23,6 +23,7 @@ from motcua.catalog.labels import label_for
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
 from motcua.core.middleware import too_many_requests
+from motcua.documents.views import file_response
 from motcua.dossiers import counter, selectors, services
 from motcua.dossiers.models import Dossier, Draft
 from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
@@ -455,6 +456,17 @@ def official_inbox(
 )
 def official_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
     return _official_dossier_out(selectors.get_dossier(request.auth, code))  # type: ignore[attr-defined]
+
+
+@router.get(
+    "/inbox/{code}/files/{file_id}",
+    auth=official_auth,
+    response={200: None, **DENIALS},
+    summary="A scan or upload of a dossier of my scope (always as an attachment)",
+)
+def official_dossier_file(request: HttpRequest, code: str, file_id: str) -> FileResponse:
+    stored = selectors.get_dossier_file(request.auth, code, file_id)  # type: ignore[attr-defined]
+    return file_response(stored.storage_name, stored.content_type, stored.original_name)
 
 
 def _official_dossier_out(dossier: Dossier) -> dict[str, Any]:

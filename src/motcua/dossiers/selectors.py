@@ -29,6 +29,7 @@ from motcua.core import ratelimit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.selectors import audit_trail_for_subject
+from motcua.documents.models import StoredFile
 from motcua.dossiers.forms import FormField, SourceMark, form_fields
 from motcua.dossiers.models import ComponentState, Dossier, DossierStatus, Draft
 from motcua.exchange.labels import field_label
@@ -274,6 +275,19 @@ def get_dossier(actor: RequestActor | None, code: str) -> Dossier:
     if dossier is None:
         raise NotFound("No such dossier.")
     return dossier
+
+
+def get_dossier_file(actor: RequestActor | None, code: str, file_public_id: uuid.UUID | str) -> StoredFile:
+    """A file attached to a dossier the actor may see (an official reads the scans and uploads of
+    their agencies' dossiers this way; applicants read their own files through ``documents``)."""
+    dossier = get_dossier(actor, code)
+    attached = {str(entry.get("file")) for entry in dossier.components.values() if entry.get("file")}
+    if str(file_public_id) not in attached:
+        raise NotFound("No such file.")
+    stored = StoredFile.objects.filter(public_id=str(file_public_id), owner_id=dossier.applicant_id).first()
+    if stored is None:
+        raise NotFound("No such file.")
+    return stored
 
 
 def dossier_from_draft(actor: RequestActor | None, draft_public_id: uuid.UUID | str) -> Dossier | None:
