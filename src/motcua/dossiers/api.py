@@ -477,17 +477,17 @@ def _official_dossier_out(dossier: Dossier) -> dict[str, Any]:
 
 
 class CounterDossierIn(Schema):
-    key: str  # a UUID the client chooses for this submission; sending it again returns the same dossier
-    procedure: str
-    channel: str  # counter | post
-    agency: str = ""  # the agency received for; may be left out by an officer of one agency
-    commune_code: str = ""  # for a province agency: the commune where the person applies
-    personal_id: str  # as on the person's ID card
-    full_name: str
-    birth_date: str  # YYYY-MM-DD or DD/MM/YYYY
-    identity_check: str  # chip_card | paper_id (counter), post_copy (post)
-    entries: str = "{}"  # the form values, a JSON object as in PUT /drafts/{id}/entries
-    scan_components: list[str] = []  # the component of each file in ``scans``, in the same order
+    key: str = Field(description="A UUID the client chooses; sent again, it returns the same dossier")
+    procedure: str = Field(description="The procedure's code")
+    channel: str = Field(description="counter | post")
+    agency: str = Field("", description="The agency received for (may be left out by an officer of one)")
+    commune_code: str = Field("", description="For a province agency: the commune where the person applies")
+    personal_id: str = Field(description="The person's 12-digit personal ID number, as on their ID card")
+    full_name: str = Field(description="As on the ID card")
+    birth_date: str = Field(description="YYYY-MM-DD or DD/MM/YYYY, as on the ID card")
+    identity_check: str = Field(description="chip_card | paper_id (counter), post_copy (post)")
+    entries: str = Field("{}", description="The form values, a JSON object as in PUT /drafts/{id}/entries")
+    scan_components: list[str] = Field([], description="The component of each file in `scans`, in order")
 
 
 class CounterIncompleteOut(IncompleteOut):
