@@ -26,6 +26,8 @@ data: setup
 	$(BIN)/motcua units load
 	$(BIN)/motcua catalog load
 	$(BIN)/motcua identity seed-demo
+	$(BIN)/motcua dossiers seed-demo
+	$(BIN)/motcua dossiers flag-deadlines
 	$(BIN)/motcua registries migrate --noinput
 	$(BIN)/motcua registries generate --seed $(REGISTRY_SEED) --size $(REGISTRY_SIZE) --if-unchanged
 	$(BIN)/motcua exchange keys ensure

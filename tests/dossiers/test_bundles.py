@@ -15,7 +15,7 @@ from motcua.core.models import Event
 from motcua.core.outbox import dispatch_pending_events
 from motcua.core.types import EventType
 from motcua.dossiers import bundles, processing, selectors, services
-from motcua.dossiers.models import BundleApplication, Dossier, DossierStatus, Provenance, Step
+from motcua.dossiers.models import BundleApplication, Dossier, DossierStatus, Draft, Provenance, Step
 from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.models import Role
 from motcua.units.models import Agency
@@ -229,3 +229,51 @@ def test_the_death_bundle_follows_the_chosen_members_in_order(minh, exchange):
     )
     assert [m.status for m in view.members] == ["processed", DossierStatus.REFUSED, ""]
     assert not view.complete
+
+
+def test_the_birth_bundle_through_the_pages(town):
+    from tests.identity.world import applicant_client
+
+    client = applicant_client(town)
+    page = client.get("/lien-thong/birth-bundle/nop-ho-so/?province=01").content.decode()
+    assert 'id="bundle-members"' in page
+    assert "luôn có" in page
+    response = client.post("/lien-thong/birth-bundle/nop-ho-so/", {"province": "01", "commune": "00004"})
+    assert response.status_code == 302
+    draft = Draft.objects.get(bundle_code="birth-bundle")
+    assert str(draft.public_id) in response["Location"]
+    actor = applicant_actor(town)
+    services.give_consent(actor=actor, public_id=str(draft.public_id), accepted=[])
+    for component in draft.components:
+        services.upload_component(
+            actor=actor,
+            public_id=str(draft.public_id),
+            component_id=component,
+            chunks=[PDF],
+            file_name="a.pdf",
+            size=None,
+        )
+    page = client.get(f"/ho-so-nhap/{draft.public_id}/").content.decode()
+    assert 'id="later-permanent-residence-registration"' in page
+    assert 'name="permanent-residence-registration__new_address"' in page
+    assert (
+        'name="permanent-residence-registration__registered_person_full_name"' not in page
+    )  # it is received
+    form = {k: v for k, v in BIRTH_ENTRIES.items()}
+    missing = client.post(f"/ho-so-nhap/{draft.public_id}/", {**form, "submit": "1"})
+    assert missing.status_code == 400
+    assert 'id="error-permanent-residence-registration__new_address"' in missing.content.decode()
+    response = client.post(f"/ho-so-nhap/{draft.public_id}/", {**form, **LATER_BIRTH, "submit": "1"})
+    assert response.status_code == 302
+    birth = Dossier.objects.get()
+    page = client.get(f"/ho-so/{birth.code}/").content.decode()
+    assert 'id="bundle-link"' in page
+    application = birth.bundle_application
+    assert application is not None
+    page = client.get(f"/ho-so/lien-thong/{application.public_id}/").content.decode()
+    assert birth.code in page
+    assert 'id="member-health-insurance-card-under-6"' in page
+    assert "được nộp khi thủ tục này có kết quả: Đăng ký khai sinh" in page
+    api = client.get(f"/api/v1/bundle-applications/{application.public_id}").json()
+    assert [m["dossier_code"] for m in api["members"]] == [birth.code, "", ""]
+    assert api["complete"] is False

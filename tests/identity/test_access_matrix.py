@@ -27,7 +27,7 @@ from motcua.documents.models import StoredFile
 from motcua.dossiers.models import Dossier, Draft
 from motcua.exchange.models import Consent, Exchange
 from motcua.identity.models import Representation, RoleAssignment
-from tests.identity.world import AGENCY_A, APPLICANTS, OFFICIALS, PDF, World
+from tests.identity.world import AGENCY_A, APPLICANTS, BIRTH_ENTRIES, OFFICIALS, PDF, World
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,7 @@ OFFICIAL_NAMES = list(OFFICIALS)
 ACTORS = ["anonymous", *APPLICANT_NAMES, *OFFICIAL_NAMES]
 SEES_AGENCY_A = {"reception_a", "handler_a", "approver_a", "admin_a", "supervisor_province", "platform_admin"}
 MANAGES_AGENCY_A = {"admin_a", "platform_admin"}
+RECEIVES = {"reception_a", "reception_b"}  # the reception role, at commune A and at commune B
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,11 @@ def _bundle_started_page(response: Any) -> None:
 def _bundle_list(world: World, response: Any) -> None:
     """applicant_a sees their one application; the others, none."""
     assert [a["id"] for a in response.json()] in ([_application(world)], [])
+
+
+def _dossier_file(world: World) -> str:
+    assert world.dossier is not None
+    return str(world.dossier.components["birth-certificate"]["file"])
 
 
 def _dossier_list(world: World, response: Any) -> None:
@@ -284,6 +290,55 @@ def _uploaded(world: World, response: Any) -> None:
     assert (
         AuditEntry.objects.filter(type=EventType.FILE_UPLOADED, subject_id=str(newest.public_id)).count() == 1
     )
+
+
+COUNTER_PERSON = {"personal_id": "001190012345", "full_name": "Phạm Thị Hoa", "birth_date": "1990-05-17"}
+COUNTER_SCANS = ["requester-identity", "parents-residence", "birth-certificate"]
+
+
+def _counter_page(world: World, data: dict) -> dict:
+    """The counter form of a birth registration at commune A, with a scan of each paper."""
+    return {
+        "counter-key": "6f1c1f0e-8a4b-4c55-9d8e-0c7a1f2b3c4d",
+        **{f"applicant-{name}": value for name, value in COUNTER_PERSON.items()},
+        "applicant-identity_check": "paper_id",
+        **data,
+        **{f"scan-{component}": _pdf_upload() for component in COUNTER_SCANS},
+    }
+
+
+def _counter_api(world: World) -> dict:
+    return {
+        "key": "0d9e6a52-3f1b-4f7a-a1c2-5b6d7e8f9a0b",
+        "procedure": "birth-registration",
+        "channel": "counter",
+        "agency": AGENCY_A,
+        **COUNTER_PERSON,
+        "identity_check": "chip_card",
+        "entries": json.dumps(BIRTH_ENTRIES),
+        "scan_components": COUNTER_SCANS,
+        "scans": [_pdf_upload() for _component in COUNTER_SCANS],
+    }
+
+
+def _received_at_counter(world: World, response: Any) -> None:
+    dossier = Dossier.objects.get(applicant__personal_id=COUNTER_PERSON["personal_id"])
+    assert (dossier.channel, dossier.agency_code) == ("counter", AGENCY_A)
+    assert dossier.received_by == world.users["reception_a"]
+    assert {dossier.components[c]["provenance"] for c in COUNTER_SCANS} == {"scan"}
+    assert AuditEntry.objects.get(type=EventType.DOSSIER_SUBMITTED, subject_id=dossier.code).actor_id == (
+        f"user:{world.users['reception_a'].pk}"
+    )
+
+
+def _counter_form(world: World, response: Any) -> None:
+    """A reception officer gets the form for the agencies they receive for, and only those."""
+    body = _text(response)
+    user_pk = response.wsgi_request.user.pk
+    own = AGENCY_A if user_pk == world.users["reception_a"].pk else "UBND.00008"
+    assert "<h1>Tiếp nhận hồ sơ</h1>" in body
+    assert f'<option value="{own}"' in body
+    assert body.count('<option value="UBND.') == 1
 
 
 def _own_name(world: World, response: Any) -> None:
@@ -503,6 +558,41 @@ ENDPOINTS = [
         data=lambda w: {"codes": [_dossier(w)]},
         check=_claimed_by_requester,
         changes_for={"reception_a"},
+    ),
+    Endpoint(
+        "backoffice:receipt",
+        "get",
+        lambda w: f"/can-bo/ho-so/{_dossier(w)}/giay-tiep-nhan/",
+        SEES_AGENCY_A,
+        audience="official",
+        check=lambda w, r: _contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", _dossier(w))(w, r),
+    ),
+    Endpoint(
+        "backoffice:dossier-file",
+        "get",
+        lambda w: f"/can-bo/ho-so/{_dossier(w)}/tep-tin/{_dossier_file(w)}/",
+        SEES_AGENCY_A,
+        audience="official",
+        check=_is_the_pdf,
+    ),
+    Endpoint(
+        "backoffice:counter",
+        "get",
+        lambda w: "/can-bo/tiep-nhan/",
+        RECEIVES,
+        forbidden=set(OFFICIAL_NAMES) - RECEIVES,
+        audience="official",
+        check=_counter_form,
+    ),
+    Endpoint(
+        "backoffice:counter",
+        "post",
+        lambda w: f"/can-bo/tiep-nhan/?agency={AGENCY_A}&procedure=birth-registration&channel=counter",
+        {"reception_a"},
+        forbidden=set(OFFICIAL_NAMES) - RECEIVES,  # reception_b: commune A is not theirs, 404
+        audience="official",
+        data=lambda w: _counter_page(w, BIRTH_ENTRIES),
+        check=_received_at_counter,
     ),
     Endpoint(
         "identity:agency-staff",
@@ -740,6 +830,24 @@ ENDPOINTS = [
         {"applicant_a"},
         json=lambda w: {"reason": "Nộp nhầm."},
         check=_after(_dossier, EventType.DOSSIER_WITHDRAWN, status="withdrawn"),
+    ),
+    Endpoint(
+        "api:get /inbox/{code}/files/{file_id}",
+        "get",
+        lambda w: f"/api/v1/inbox/{_dossier(w)}/files/{_dossier_file(w)}",
+        SEES_AGENCY_A,
+        audience="official",
+        check=_is_the_pdf,
+    ),
+    Endpoint(
+        "api:post /counter/dossiers",
+        "post",
+        lambda w: "/api/v1/counter/dossiers",
+        {"reception_a"},
+        forbidden=set(OFFICIAL_NAMES) - RECEIVES,  # reception_b: commune A is not theirs, 404
+        audience="official",
+        data=_counter_api,
+        check=_received_at_counter,
     ),
     Endpoint(
         "api:post /drafts/{draft_id}/components/{component_id}/file",

@@ -1,7 +1,9 @@
-"""Officials' pages: the inbox of the dossiers in their scope and a dossier's page.
+"""Officials' pages: the inbox of the dossiers in their scope, a dossier's page and its
+receipt, and the counter: receiving a dossier for a person at the counter or by post.
 
 Every page is ``@official_required``; which dossiers an official sees is decided by
-``dossiers.selectors.dossiers_of`` (the agencies in their roles' scope). The dossier page shows
+``dossiers.selectors.dossiers_of`` (the agencies in their roles' scope), who may receive at the
+counter by ``dossiers.counter.reception_agencies`` (the reception role). The dossier page shows
 only the actions ``selectors.available_actions`` allows; each form posts to one view that calls
 one service of ``dossiers.processing``, which checks everything again. A refused action shows
 the page again with the reason, nothing changed.
@@ -10,23 +12,30 @@ the page again with the reason, nothing changed.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
+from motcua.documents.views import file_response
+from motcua.dossiers import counter as counter_service
 from motcua.dossiers import processing, selectors
-from motcua.dossiers.forms import field_title
-from motcua.dossiers.models import DossierStatus, Step
+from motcua.dossiers.forms import field_title, form_fields
+from motcua.dossiers.models import Channel, DossierStatus, Step
 from motcua.identity.actors import OfficialActor, actor_for
 from motcua.identity.permissions import official_required
+from motcua.units import selectors as units
+from motcua.units.models import Level
 
 PAGE_SIZE = 50
 
@@ -75,12 +84,16 @@ def _official(request: HttpRequest) -> OfficialActor:
     return actor
 
 
-def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: int = 200) -> HttpResponse:
-    actor = _official(request)
+def _visible_dossier(request: HttpRequest, code: str) -> Any:
     try:
-        found = selectors.get_dossier(actor, code)
+        return selectors.get_dossier(actor_for(request), code)
     except NotFound:
         raise Http404 from None
+
+
+def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: int = 200) -> HttpResponse:
+    actor = _official(request)
+    found = _visible_dossier(request, code)
     spec = found.procedure.spec
     return render(
         request,
@@ -211,3 +224,123 @@ def bulk_claim(request: HttpRequest) -> HttpResponse:
         if not result.claimed:
             messages.warning(request, f"{result.code}: {result.message}")
     return HttpResponseRedirect(reverse("backoffice:inbox") + "?queue=taken")
+
+
+@official_required
+def dossier_file(request: HttpRequest, code: str, public_id: str) -> FileResponse:
+    """A scan or upload of a dossier in the official's scope, as an attachment."""
+    try:
+        stored = selectors.get_dossier_file(actor_for(request), code, public_id)
+    except NotFound:
+        raise Http404 from None
+    return file_response(stored.storage_name, stored.content_type, stored.original_name)
+
+
+@official_required
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """Form 01 of a dossier in the official's scope, to print and hand over at the counter."""
+    found = _visible_dossier(request, code)
+    return render(request, "dossiers/receipt.html", {"view": selectors.dossier_view(found)})
+
+
+def _scans(request: HttpRequest) -> dict[str, counter_service.Scan]:
+    """The scans posted with the counter form, by component (file fields ``scan-<component>``)."""
+    scans = {}
+    for name in request.FILES:
+        upload = request.FILES.get(name)
+        if name.startswith("scan-") and upload is not None:
+            scans[name.removeprefix("scan-")] = counter_service.Scan(
+                upload.chunks(), upload.name or "ban-quet", upload.size
+            )
+    return scans
+
+
+PERSON_FIELDS = ("personal_id", "full_name", "birth_date", "identity_check", "commune_code")
+
+
+@official_required
+@require_http_methods(["GET", "POST"])
+def counter(request: HttpRequest) -> HttpResponse:
+    """Receive a dossier for a person at the counter or by post. The agency, procedure and
+    channel are chosen first (the query string); then the person's identity, the form and a
+    scan of each paper document are posted together; success leads to the receipt."""
+    actor = actor_for(request)
+    assert isinstance(actor, OfficialActor)
+    try:
+        agencies = list(counter_service.reception_agencies(actor))
+    except Forbidden:
+        raise PermissionDenied from None
+    choice = {name: request.GET.get(name, "") for name in ("agency", "procedure", "channel")}
+    channel = choice["channel"] if choice["channel"] in counter_service.COUNTER_CHANNELS else Channel.COUNTER
+    if choice["agency"]:
+        agency = next((a for a in agencies if a.code == choice["agency"]), None)
+        if agency is None:  # not an agency they receive for
+            raise Http404
+    else:
+        agency = agencies[0] if len(agencies) == 1 else None
+    procedures = counter_service.counter_procedures(agency, channel) if agency is not None else []
+    procedure = next((p for p in procedures if p.code == choice["procedure"]), None)
+    context: dict[str, Any] = {
+        "agencies": agencies,
+        "agency": agency,
+        "procedures": procedures,
+        "procedure": procedure,
+        "channel": channel,
+        "channels": counter_service.COUNTER_CHANNELS,
+        "identity_checks": counter_service.CHECKS_FOR_CHANNEL[channel],
+        "key": request.POST.get("counter-key") or str(uuid.uuid4()),
+        "person": {name: request.POST.get(f"applicant-{name}", "") for name in PERSON_FIELDS},
+        "person_errors": {},
+        "error": "",
+    }
+    if agency is None or procedure is None:
+        if request.method == "POST":
+            raise Http404
+        return render(request, "backoffice/counter.html", context)
+    spec = procedure.spec
+    properties = spec.get("form", {}).get("properties", {})
+    entries = {name: request.POST.get(name, "") for name in properties} if request.method == "POST" else {}
+    field_errors: dict[str, str] = {}
+    component_errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            received = counter_service.receive_at_counter(
+                actor=actor,
+                procedure_code=procedure.code,
+                channel=channel,
+                agency_code=agency.code,
+                commune_code=context["person"]["commune_code"],
+                person=counter_service.Person(
+                    personal_id=context["person"]["personal_id"],
+                    full_name=context["person"]["full_name"],
+                    birth_date=context["person"]["birth_date"],
+                    identity_check=context["person"]["identity_check"],
+                ),
+                entries=entries,
+                scans=_scans(request),
+                key=context["key"],
+            )
+        except NotFound:
+            raise Http404 from None
+        except counter_service.IncompleteReception as exc:
+            field_errors, component_errors = exc.fields, exc.components
+            context["person_errors"] = exc.person
+            context["error"] = exc.message
+        except MotcuaError as exc:
+            context["error"] = exc.message
+        else:
+            messages.success(request, _("The dossier is received. Print the receipt and hand it over."))
+            return redirect("backoffice:receipt", code=received.code)
+    context.update(
+        fields=form_fields(spec, entries, prefilled={}, errors=field_errors),
+        components=[
+            {**component, "error": component_errors.get(component["id"], "")}
+            for component in counter_service.scannable_components(procedure)
+        ],
+        communes=(
+            units.communes_of_province(agency.province.code)
+            if agency.level == Level.PROVINCE and agency.province is not None
+            else []
+        ),
+    )
+    return render(request, "backoffice/counter.html", context, status=400 if context["error"] else 200)

@@ -26,6 +26,11 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "wallet": _("Reused from your data wallet"),
     },
     "channel": {"online": _("Online"), "counter": _("At the one-stop counter"), "post": _("By public post")},
+    "identity_check": {
+        "chip_card": _("Chip of the ID card read"),
+        "paper_id": _("ID card shown at the counter"),
+        "post_copy": _("Copy of the ID card enclosed"),
+    },
     "dossier_status": {
         "received": _("Received, being processed"),
         "supplement_requested": _("Supplement requested"),

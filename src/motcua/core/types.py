@@ -37,6 +37,7 @@ class EventType(models.TextChoices):
     ROLE_REVOKED = "identity.role_revoked", "Role revoked"
     # documents
     FILE_UPLOADED = "documents.file_uploaded", "File uploaded"
+    FILE_SCANNED = "documents.file_scanned", "Paper document scanned at the counter"
     # exchange
     EXCHANGE_KEYS_CREATED = "exchange.keys_created", "Exchange keys created"
     EXCHANGE_KEY_ROTATED = "exchange.key_rotated", "Exchange key rotated (pending)"
@@ -65,3 +66,4 @@ class EventType(models.TextChoices):
     DOSSIER_ASSIGNED = "dossiers.assigned", "Assigned to an official"
     DOSSIER_APOLOGY_ISSUED = "dossiers.apology_issued", "Apology and new date issued (form 04)"
     DOSSIER_DEADLINE_FLAGGED = "dossiers.deadline_flagged", "Deadline flag changed"
+    DOSSIER_DEMO_BACKDATED = "dossiers.demo_backdated", "Demo data: dossier dated back (never in production)"

@@ -1,4 +1,4 @@
-"""Writes of stored files: check and keep an upload, with its audit row and event."""
+"""Writes of stored files: check and keep an upload or a counter scan, with its audit row and event."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from motcua.core.types import EventType
 from motcua.documents import storage
 from motcua.documents.models import StoredFile
 from motcua.identity import selectors as identity
-from motcua.identity.actors import ApplicantActor
+from motcua.identity.actors import ApplicantActor, OfficialActor
+from motcua.identity.models import Applicant
 
 
 def upload_file(
@@ -55,4 +56,32 @@ def upload_file(
     except BaseException:
         storage.discard(stored.storage_name)
         raise
+    return record
+
+
+def record_scan(
+    *, actor: OfficialActor, owner: Applicant, stored: storage.StoredBytes, file_name: str
+) -> StoredFile:
+    """Keep a paper document a reception officer scanned at the counter (or from a dossier
+    that came by post) as the file of ``owner``, in the caller's transaction.
+
+    The bytes were checked and written by ``storage.store`` first; the caller discards them if
+    its transaction fails. The caller has checked that the official may receive for the agency."""
+    record = StoredFile.objects.create(
+        owner=owner,
+        scanned_by_id=actor.user_id,
+        original_name=storage.clean_file_name(file_name),
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_name=stored.storage_name,
+    )
+    record_change(
+        actor=actor,
+        type=EventType.FILE_SCANNED,
+        subject_type="file",
+        subject_id=str(record.public_id),
+        changes={"content_type": [None, stored.content_type], "size": [None, stored.size]},
+        payload={"owner": str(owner.public_id)},
+    )
     return record

@@ -16,7 +16,7 @@ import datetime
 import json
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -28,9 +28,10 @@ from motcua.catalog.labels import label_for
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
 from motcua.core.middleware import too_many_requests
-from motcua.dossiers import bundles, processing, selectors, services
+from motcua.documents.views import file_response
+from motcua.dossiers import bundles, counter, processing, selectors, services
 from motcua.dossiers.models import BundleApplication, Dossier, Draft
-from motcua.identity.actors import ApplicantActor, RequestActor
+from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
 from motcua.identity.permissions import applicant_auth, official_auth, public
 
 router = Router(tags=["dossiers"])
@@ -309,6 +310,8 @@ class DossierComponentOut(Schema):
     fetched_at: datetime.datetime | None
     file: str
     values: list[FetchedValueOut]
+    scanned_by: str  # the official who scanned it (provenance scan)
+    scanned_at: datetime.datetime | None
 
 
 class DossierSummaryOut(Schema):
@@ -354,6 +357,8 @@ class ActionsOut(Schema):
 
 class DossierOut(DossierSummaryOut):
     agency_name: str
+    received_by: str  # the reception officer, for a dossier received at the counter or by post
+    identity_check: str  # chip_card | paper_id | post_copy ("" online)
     working_days: int | None
     lookup_pin: str
     entries: dict[str, Any]
@@ -430,6 +435,8 @@ def _dossier_out(dossier: Dossier, actor: RequestActor | None) -> dict[str, Any]
         "actions": _actions_out(actor, dossier),
         **_dossier_summary(dossier),
         "agency_name": view.agency_name,
+        "received_by": view.received_by,
+        "identity_check": dossier.identity_check,
         "working_days": dossier.working_days,
         "lookup_pin": view.lookup_pin,
         "entries": dossier.entries,
@@ -816,3 +823,105 @@ def apology(request: HttpRequest, code: str, body: ApologyIn) -> dict[str, Any]:
         new_due_on=body.new_due_on,
     )
     return _official_out(dossier, request.auth)  # type: ignore[attr-defined]
+
+
+@router.get(
+    "/inbox/{code}/files/{file_id}",
+    auth=official_auth,
+    response={200: None, **DENIALS},
+    summary="A scan or upload of a dossier of my scope (always as an attachment)",
+)
+def official_dossier_file(request: HttpRequest, code: str, file_id: str) -> FileResponse:
+    stored = selectors.get_dossier_file(request.auth, code, file_id)  # type: ignore[attr-defined]
+    return file_response(stored.storage_name, stored.content_type, stored.original_name)
+
+
+# --- Counter and post --------------------------------------------------------------------------
+
+
+class CounterDossierIn(Schema):
+    key: str = Field(description="A UUID the client chooses; sent again, it returns the same dossier")
+    procedure: str = Field(description="The procedure's code")
+    channel: str = Field(description="counter | post")
+    agency: str = Field("", description="The agency received for (may be left out by an officer of one)")
+    commune_code: str = Field("", description="For a province agency: the commune where the person applies")
+    personal_id: str = Field(description="The person's 12-digit personal ID number, as on their ID card")
+    full_name: str = Field(description="As on the ID card")
+    birth_date: str = Field(description="YYYY-MM-DD or DD/MM/YYYY, as on the ID card")
+    identity_check: str = Field(description="chip_card | paper_id (counter), post_copy (post)")
+    entries: str = Field("{}", description="The form values, a JSON object as in PUT /drafts/{id}/entries")
+    scan_components: list[str] = Field([], description="The component of each file in `scans`, in order")
+
+
+class CounterIncompleteOut(IncompleteOut):
+    person: dict[str, str]  # personal_id, full_name, birth_date, identity_check, commune_code -> problem
+
+
+def _official(request: HttpRequest) -> OfficialActor:
+    actor: RequestActor = request.auth  # type: ignore[attr-defined]
+    assert isinstance(actor, OfficialActor)
+    return actor
+
+
+@router.post(
+    "/counter/dossiers",
+    auth=official_auth,
+    response={201: OfficialDossierOut, 400: ErrorOut, 422: CounterIncompleteOut, **DENIALS},
+    summary="Receive a dossier at the counter or by post for a person, with scans of the paper documents",
+    description=(
+        "Multipart: the fields below, and one file part `scans` per scanned component, named in "
+        "`scan_components` in the same order. Reception officers only (403 for other officials, "
+        "404 for an agency where the caller does not receive). 422 lists every problem with the "
+        "person's identity (`person`), the form (`fields`) and the scans (`components`); nothing "
+        "is kept then. The same `key` again returns the dossier received the first time."
+    ),
+)
+def receive_at_counter(
+    request: HttpRequest,
+    data: Form[CounterDossierIn],
+    scans: File[list[UploadedFile]] = [],  # noqa: B006 (ninja reads the default, never mutates it)
+) -> Status[dict[str, Any]]:
+    files = list(scans)
+    if len(files) != len(data.scan_components) or len(set(data.scan_components)) != len(files):
+        return Status(
+            400,
+            {"code": "invalid_input", "message": _("Name the component of every scan, each once.")},
+        )
+    try:
+        entries = json.loads(data.entries or "{}")
+    except ValueError:
+        entries = None
+    if not isinstance(entries, dict):
+        return Status(400, {"code": "invalid_input", "message": _("The entries must be a JSON object.")})
+    try:
+        dossier = counter.receive_at_counter(
+            actor=_official(request),
+            procedure_code=data.procedure,
+            channel=data.channel,
+            agency_code=data.agency,
+            commune_code=data.commune_code,
+            person=counter.Person(
+                personal_id=data.personal_id,
+                full_name=data.full_name,
+                birth_date=data.birth_date,
+                identity_check=data.identity_check,
+            ),
+            entries=entries,
+            scans={
+                component: counter.Scan(
+                    chunks=upload.chunks(), file_name=upload.name or "ban-quet", size=upload.size
+                )
+                for component, upload in zip(data.scan_components, files, strict=True)
+            },
+            key=data.key,
+        )
+    except counter.IncompleteReception as exc:
+        body = {
+            "code": "incomplete",
+            "message": exc.message,
+            "fields": exc.fields,
+            "components": exc.components,
+            "person": exc.person,
+        }
+        return Status(422, body)
+    return Status(201, _official_out(dossier, request.auth))  # type: ignore[attr-defined]

@@ -11,9 +11,11 @@ evidence of who fetched what.
 
 A ``Dossier`` (hồ sơ) is what a submission makes of a draft: its code (``<agency>-<yymmdd>-
 <sequence>``, from ``DossierCounter``), the channel, the form values, every component with its
-provenance (registry, upload, and later wallet or scan), the data fetched for it, and the dates
+provenance (registry, upload, scan, and later wallet), the data fetched for it, and the dates
 the one-stop receipt (form 01) states — received, and due (the appointment date) when the
-procedure has a statutory time. The draft is deleted in the same transaction.
+procedure has a statutory time. The draft is deleted in the same transaction. A dossier received
+at the counter or by post (``dossiers.counter``) has no draft: it records the reception officer
+(``received_by``) and how the person's identity was checked.
 """
 
 from __future__ import annotations
@@ -76,6 +78,15 @@ class Channel(models.TextChoices):
     ONLINE = "online", "Online"
     COUNTER = "counter", "At the counter"
     POST = "post", "By post"
+
+
+class IdentityCheck(models.TextChoices):
+    """How the reception officer checked who the person is, for a dossier received at the
+    counter or by post (online, the electronic identity did it)."""
+
+    CHIP_CARD = "chip_card", "Chip of the ID card read"
+    PAPER_ID = "paper_id", "ID card shown"
+    POST_COPY = "post_copy", "Copy of the ID card enclosed (post)"
 
 
 class DossierStatus(models.TextChoices):
@@ -151,6 +162,13 @@ class Dossier(models.Model):
     spec_sha256 = models.CharField(max_length=64)
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="dossiers_for")
     submitted_by = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="dossiers_submitted")
+    # counter and post: the reception officer who received it, how they checked the person's
+    # identity, and the key a retried submission is recognised by
+    received_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers_received"
+    )
+    identity_check = models.CharField(max_length=16, choices=IdentityCheck.choices, blank=True)
+    submission_key = models.UUIDField(unique=True, null=True, blank=True)
     commune_code = models.CharField(max_length=5)
     agency_code = models.CharField(max_length=64, db_index=True)
     channel = models.CharField(max_length=16, choices=Channel.choices)
@@ -190,6 +208,20 @@ class Dossier(models.Model):
     )
 
     class Meta:
+        constraints = [
+            # online dossiers arrive by themselves; counter and post ones are received by an official
+            models.CheckConstraint(
+                condition=(
+                    models.Q(channel="online", received_by__isnull=True, identity_check="")
+                    | (
+                        ~models.Q(channel="online")
+                        & models.Q(received_by__isnull=False)
+                        & ~models.Q(identity_check="")
+                    )
+                ),
+                name="dossiers_reception_matches_channel",
+            ),
+        ]
         indexes = [
             models.Index(fields=["applicant", "-submitted_at"], name="dossiers_applicant_idx"),
             models.Index(fields=["submitted_by", "-submitted_at"], name="dossiers_submitter_idx"),

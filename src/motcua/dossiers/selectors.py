@@ -30,6 +30,7 @@ from motcua.core import ratelimit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.selectors import audit_trail_for_subject
+from motcua.documents.models import StoredFile
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
 from motcua.dossiers.models import (
     BundleApplication,
@@ -44,7 +45,7 @@ from motcua.exchange.labels import field_label
 from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
-from motcua.identity.models import Role
+from motcua.identity.models import Role, User
 from motcua.units.models import Agency, Commune
 
 
@@ -310,7 +311,7 @@ def _later_forms(draft: Draft, errors: Mapping[str, str] | None) -> list[LaterMe
 def dossiers_of(actor: RequestActor | None) -> QuerySet[Dossier]:
     """An applicant sees the dossiers they submitted and those submitted for them; an official,
     the dossiers of the agencies in their scope (``identity.selectors.agency_scope``)."""
-    base = Dossier.objects.select_related("procedure", "applicant", "submitted_by")
+    base = Dossier.objects.select_related("procedure", "applicant", "submitted_by", "received_by")
     if isinstance(actor, ApplicantActor):
         mine = Q(submitted_by_id=actor.applicant_id) | Q(applicant_id=actor.applicant_id)
         return base.filter(mine).order_by("-submitted_at", "-id")
@@ -330,6 +331,19 @@ def get_dossier(actor: RequestActor | None, code: str, *, for_update: bool = Fal
     if dossier is None:
         raise NotFound("No such dossier.")
     return dossier
+
+
+def get_dossier_file(actor: RequestActor | None, code: str, file_public_id: uuid.UUID | str) -> StoredFile:
+    """A file attached to a dossier the actor may see (an official reads the scans and uploads of
+    their agencies' dossiers this way; applicants read their own files through ``documents``)."""
+    dossier = get_dossier(actor, code)
+    attached = {str(entry.get("file")) for entry in dossier.components.values() if entry.get("file")}
+    if str(file_public_id) not in attached:
+        raise NotFound("No such file.")
+    stored = StoredFile.objects.filter(public_id=str(file_public_id), owner_id=dossier.applicant_id).first()
+    if stored is None:
+        raise NotFound("No such file.")
+    return stored
 
 
 def dossier_from_draft(actor: RequestActor | None, draft_public_id: uuid.UUID | str) -> Dossier | None:
@@ -352,6 +366,8 @@ class DossierComponentView:
     fetched_at: datetime.datetime | None
     file: str
     values: list[FetchedValue]
+    scanned_by: str = ""  # the official who scanned the paper document (provenance scan)
+    scanned_at: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -362,6 +378,8 @@ class DossierView:
     status_label: str
     channel_label: str
     components: list[DossierComponentView]
+    received_by: str  # the reception officer (counter and post), "" online
+    identity_check_label: str
     answers: list[FetchedValue]  # the form as submitted, as a person reads it
     lookup_pin: str
 
@@ -374,6 +392,12 @@ def _agency_name(code: str) -> str:
 def dossier_view(dossier: Dossier) -> DossierView:
     spec = dossier.procedure.spec
     by_id = {source.component_id: source for source in data_sources(dossier.procedure)}
+    scanner_ids = {
+        entry.get("scanned_by") for entry in dossier.components.values() if entry.get("scanned_by")
+    }
+    scanners = (
+        dict(User.objects.filter(pk__in=scanner_ids).values_list("pk", "full_name")) if scanner_ids else {}
+    )
     components = []
     for component in spec.get("components", []):
         component_id = str(component["id"])
@@ -399,6 +423,8 @@ def dossier_view(dossier: Dossier) -> DossierView:
                 fetched_at=_when(str(entry.get("fetched_at", ""))),
                 file=str(entry.get("file", "")),
                 values=values,
+                scanned_by=scanners.get(entry.get("scanned_by"), ""),
+                scanned_at=_when(str(entry.get("scanned_at", ""))),
             )
         )
     commune = Commune.objects.filter(code=dossier.commune_code).first()
@@ -409,6 +435,10 @@ def dossier_view(dossier: Dossier) -> DossierView:
         status_label=label_for("dossier_status", dossier.status),
         channel_label=label_for("channel", dossier.channel),
         components=components,
+        received_by=dossier.received_by.full_name if dossier.received_by else "",
+        identity_check_label=label_for("identity_check", dossier.identity_check)
+        if dossier.identity_check
+        else "",
         answers=[
             FetchedValue(field.label, _text(field.value) if field.kind == "date" else field.display)
             for field in form_fields(spec, dossier.entries, prefilled={}, errors={})

@@ -9,7 +9,9 @@ be fetched marked ``failed``, ready to be retried or replaced by an upload.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -39,9 +41,11 @@ from motcua.dossiers.models import (
 )
 from motcua.exchange import services as exchange
 from motcua.exchange.client import PullStatus
+from motcua.exchange.models import Consent
 from motcua.exchange.sources import DataSource, data_sources
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor
+from motcua.identity.models import Applicant
 from motcua.units import selectors as units
 from motcua.units.models import Agency
 
@@ -428,16 +432,21 @@ def _provenance(entry: Mapping[str, Any]) -> dict[str, Any]:
     return {"provenance": Provenance.NONE}
 
 
+def checked_form(spec: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The typed form values and every problem with them, required fields included (the checks
+    of a submission, online or at the counter)."""
+    cleaned, field_errors = clean_entries(spec, values)
+    for name in spec.get("form", {}).get("required", []):
+        if name not in field_errors and cleaned.get(name) in (None, "", []):
+            field_errors[name] = _("This field is required.")
+    return cleaned, field_errors
+
+
 def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The form values (the applicant's entries and the registry's values) and the dossier's
     components, or ``IncompleteDossier`` listing every problem at once."""
     spec = draft.procedure.spec
-    form = spec.get("form", {})
-    values = {**draft.entries, **selectors.prefilled_values(draft)}
-    cleaned, field_errors = clean_entries(spec, values)
-    for name in form.get("required", []):
-        if name not in field_errors and cleaned.get(name) in (None, "", []):
-            field_errors[name] = _("This field is required.")
+    cleaned, field_errors = checked_form(spec, {**draft.entries, **selectors.prefilled_values(draft)})
     registry_only = {
         source.component_id for source in data_sources(draft.procedure) if source.fallback == "none"
     }
@@ -489,13 +498,116 @@ def _next_code(agency_code: str, day: datetime.date) -> str:
     return f"{agency_code}-{day:%y%m%d}-{number:04d}"
 
 
-def submit_draft(*, actor: ApplicantActor, public_id: str, channel: str = Channel.ONLINE) -> Dossier:
+@dataclass(frozen=True)
+class Arrival:
+    """How a dossier reached the agency: online by itself (the applicant signed in through the
+    eID at ``eid_assurance_level``), or received at the counter or by post by a reception
+    officer who checked the person's identity (``identity_check``)."""
+
+    channel: str = Channel.ONLINE
+    received_by_id: int | None = None
+    identity_check: str = ""
+    submission_key: uuid.UUID | None = None
+    eid_assurance_level: int | None = None
+
+
+def receive_dossier(
+    *,
+    actor: Actor,
+    procedure: Procedure,
+    applicant: Applicant,
+    submitted_by_id: int,
+    commune_code: str,
+    agency_code: str,
+    entries: Mapping[str, Any],
+    components: Mapping[str, dict[str, Any]],
+    arrival: Arrival,
+    fetched: Mapping[str, Any] | None = None,
+    consent: Consent | None = None,
+    draft_public_id: uuid.UUID | None = None,
+    bundle_code: str = "",
+    bundle_application: BundleApplication | None = None,
+    linked_from: Dossier | None = None,
+) -> Dossier:
+    """Create the received dossier from checked contents, in the caller's transaction: its code,
+    the appointment date, its process on its first step, the audit record and the
+    ``dossiers.submitted`` event (which carries what the Decision 766 indicators count: channel,
+    reuse of registry data, scans, dates). Shared by the online submission, the counter and the
+    later members of an interconnected application (``linked_from``)."""
+    from motcua.dossiers.processing import start_process
+
+    now = timezone.now()
+    local_day = timezone.localdate(now)
+    working_days = procedure.spec.get("processing_time", {}).get("working_days")
+    dossier = Dossier.objects.create(
+        code=_next_code(agency_code, local_day),
+        draft_public_id=draft_public_id,
+        procedure=procedure,
+        spec_sha256=procedure.spec_sha256,
+        applicant=applicant,
+        submitted_by_id=submitted_by_id,
+        received_by_id=arrival.received_by_id,
+        identity_check=arrival.identity_check,
+        submission_key=arrival.submission_key,
+        commune_code=commune_code,
+        agency_code=agency_code,
+        channel=arrival.channel,
+        entries=dict(entries),
+        components=dict(components),
+        fetched=dict(fetched or {}),
+        consent=consent,
+        submitted_at=now,
+        received_at=now,
+        due_on=appointment_date(local_day, working_days),
+        working_days=working_days,
+        updated_at=now,
+        bundle_application=bundle_application,
+        linked_from=linked_from,
+    )
+    start_process(dossier)
+    changes: dict[str, list[Any]] = {"status": [None, dossier.status], "channel": [None, arrival.channel]}
+    if linked_from is not None:
+        changes["linked_from"] = [None, linked_from.code]
+    if draft_public_id is not None:
+        changes["draft"] = [str(draft_public_id), None]
+    if arrival.received_by_id is not None:
+        changes["received_by"] = [None, f"user:{arrival.received_by_id}"]
+    provenances = [c["provenance"] for c in components.values()]
+    record_change(
+        actor=actor,
+        type=EventType.DOSSIER_SUBMITTED,
+        subject_type="dossiers.dossier",
+        subject_id=dossier.code,
+        agency_code=dossier.agency_code,
+        unit_code=dossier.commune_code,
+        changes=changes,
+        payload={
+            "procedure": procedure.code,
+            "channel": arrival.channel,
+            "submitted_at": now.isoformat(),
+            "received_at": now.isoformat(),
+            "due_on": dossier.due_on.isoformat() if dossier.due_on else None,
+            "components": len(components),
+            "reused_from_registries": provenances.count(Provenance.REGISTRY),
+            "uploaded": provenances.count(Provenance.UPLOAD),
+            "scanned": provenances.count(Provenance.SCAN),
+            "received_by": f"user:{arrival.received_by_id}" if arrival.received_by_id else None,
+            "identity_check": arrival.identity_check or None,
+            "eid_assurance_level": arrival.eid_assurance_level,
+            "linked": provenances.count(Provenance.LINKED),
+            "bundle": (bundle_application.bundle_code if bundle_application else bundle_code) or None,
+            "linked_from": linked_from.code if linked_from else None,
+        },
+    )
+    return dossier
+
+
+def submit_draft(*, actor: ApplicantActor, public_id: str) -> Dossier:
     """Turn a complete draft into a received dossier, with its code and appointment date.
 
     Everything is checked first; an incomplete draft raises ``IncompleteDossier`` and stays as
     it was. On success the draft is deleted and its fetched data becomes part of the dossier, in
-    the same transaction as the audit record and the ``dossiers.submitted`` event (which carries
-    what the Decision 766 indicators count: channel, reuse of registry data, dates).
+    the same transaction as the audit record and the ``dossiers.submitted`` event.
 
     Submitting a draft again (a double click, a retried request) returns the dossier it became."""
     with transaction.atomic():
@@ -508,56 +620,24 @@ def submit_draft(*, actor: ApplicantActor, public_id: str, channel: str = Channe
             return already
         # checked against the procedure as published now, even if it changed since the draft began
         entries, components = _checked_submission(draft)
-        now = timezone.now()
-        local_day = timezone.localdate(now)
-        working_days = draft.procedure.spec.get("processing_time", {}).get("working_days")
-        dossier = Dossier.objects.create(
-            code=_next_code(draft.agency_code, local_day),
-            draft_public_id=draft.public_id,
+        dossier = receive_dossier(
+            actor=actor,
             procedure=draft.procedure,
-            spec_sha256=draft.procedure.spec_sha256,
             applicant=draft.applicant,
             submitted_by_id=actor.applicant_id,
             commune_code=draft.commune_code,
             agency_code=draft.agency_code,
-            channel=channel,
             entries=entries,
             components=components,
             fetched=draft.fetched,
             consent=draft.consent,
-            submitted_at=now,
-            received_at=now,
-            due_on=appointment_date(local_day, working_days),
-            working_days=working_days,
-            updated_at=now,
+            draft_public_id=draft.public_id,
+            # applicants sign in only through eID
+            arrival=Arrival(channel=Channel.ONLINE, eid_assurance_level=actor.assurance_level),
+            bundle_code=draft.bundle_code,
         )
-        from motcua.dossiers.processing import start_process
-
-        start_process(dossier)
         if draft.bundle_code:
             bundles.open_application(actor=actor, draft=draft, dossier=dossier)
-        reused = sum(1 for c in components.values() if c["provenance"] == Provenance.REGISTRY)
-        record_change(
-            actor=actor,
-            type=EventType.DOSSIER_SUBMITTED,
-            subject_type="dossiers.dossier",
-            subject_id=dossier.code,
-            agency_code=dossier.agency_code,
-            unit_code=dossier.commune_code,
-            changes={"status": [None, dossier.status], "draft": [str(draft.public_id), None]},
-            payload={
-                "procedure": draft.procedure.code,
-                "channel": channel,
-                "submitted_at": now.isoformat(),
-                "received_at": now.isoformat(),
-                "due_on": dossier.due_on.isoformat() if dossier.due_on else None,
-                "components": len(components),
-                "reused_from_registries": reused,
-                "uploaded": sum(1 for c in components.values() if c["provenance"] == Provenance.UPLOAD),
-                "eid_assurance_level": actor.assurance_level,  # applicants sign in only through eID
-                "bundle": draft.bundle_code or None,
-            },
-        )
         draft.delete()
     return dossier
 
@@ -573,8 +653,6 @@ def create_linked_dossier(
     """A later member of an interconnected application becomes a dossier of its own agency (in
     the caller's transaction): routed from the application's commune, with its own code,
     appointment date and process, received as soon as the member it follows has its result."""
-    from motcua.dossiers.processing import start_process
-
     spec = procedure.spec
     cleaned, errors = clean_entries(spec, entries)
     missing = [n for n in spec.get("form", {}).get("required", []) if cleaned.get(n) in (None, "", [])]
@@ -584,49 +662,16 @@ def create_linked_dossier(
             f"(invalid: {sorted(errors)}, missing: {sorted(missing)})"
         )
     agency = _competent_agency(procedure.level, procedure.agency_type, application.commune_code)
-    now = timezone.now()
-    local_day = timezone.localdate(now)
-    working_days = spec.get("processing_time", {}).get("working_days")
-    dossier = Dossier.objects.create(
-        code=_next_code(agency.code, local_day),
+    return receive_dossier(
+        actor=actor,
         procedure=procedure,
-        spec_sha256=procedure.spec_sha256,
         applicant=application.applicant,
-        submitted_by=application.submitted_by,
+        submitted_by_id=application.submitted_by_id,
         commune_code=application.commune_code,
         agency_code=agency.code,
-        channel=linked_from.channel,
         entries=cleaned,
         components=bundles.linked_components(spec, linked_from),
-        submitted_at=now,
-        received_at=now,
-        due_on=appointment_date(local_day, working_days),
-        working_days=working_days,
-        updated_at=now,
+        arrival=Arrival(channel=linked_from.channel),
         bundle_application=application,
         linked_from=linked_from,
     )
-    start_process(dossier)
-    record_change(
-        actor=actor,
-        type=EventType.DOSSIER_SUBMITTED,
-        subject_type="dossiers.dossier",
-        subject_id=dossier.code,
-        agency_code=dossier.agency_code,
-        unit_code=dossier.commune_code,
-        changes={"status": [None, dossier.status], "linked_from": [None, linked_from.code]},
-        payload={
-            "procedure": procedure.code,
-            "channel": dossier.channel,
-            "submitted_at": now.isoformat(),
-            "received_at": now.isoformat(),
-            "due_on": dossier.due_on.isoformat() if dossier.due_on else None,
-            "components": len(dossier.components),
-            "reused_from_registries": 0,
-            "linked": len(dossier.components),
-            "uploaded": 0,
-            "bundle": application.bundle_code,
-            "linked_from": linked_from.code,
-        },
-    )
-    return dossier

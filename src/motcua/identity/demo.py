@@ -45,6 +45,17 @@ DEMO_OFFICIALS = (
     ),
     DemoOfficial("lanhdao.badinh", "Bùi Quang Huy", ((Role.APPROVER, f"UBND.{COMMUNE_A}"),)),
     DemoOfficial("quantri.badinh", "Ngô Thị Hạnh", ((Role.AGENCY_ADMIN, f"UBND.{COMMUNE_A}"),)),
+    # the commune police and the province's social insurance: the later members of the birth bundle
+    DemoOfficial(
+        "congan.badinh",
+        "Phạm Văn Tùng",
+        ((Role.RECEPTION, f"CAX.{COMMUNE_A}"), (Role.APPROVER, f"CAX.{COMMUNE_A}")),
+    ),
+    DemoOfficial(
+        "bhxh.hanoi",
+        "Lý Thị Ngọc",
+        ((Role.RECEPTION, "BHXH.01"), (Role.HANDLER, "BHXH.01"), (Role.APPROVER, "BHXH.01")),
+    ),
     DemoOfficial("tiepnhan.ngocha", "Vũ Văn Long", ((Role.RECEPTION, f"UBND.{COMMUNE_B}"),)),
     DemoOfficial("quantri.ngocha", "Đặng Thị Thủy", ((Role.AGENCY_ADMIN, f"UBND.{COMMUNE_B}"),)),
     DemoOfficial("giamsat.hanoi", "Trịnh Văn Phúc", ((Role.SUPERVISOR, "UBNDT.01"),)),

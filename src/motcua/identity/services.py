@@ -98,12 +98,17 @@ def eid_username(issuer: str, subject: str) -> str:
 
 
 @transaction.atomic
-def ensure_individual(*, personal_id: str, name: str, birthdate: datetime.date | None = None) -> Applicant:
-    """The individual applicant with this personal ID number, created (and audited) if new."""
-    return _ensure_individual(parse_personal_id(personal_id).number, name, birthdate)
+def ensure_individual(
+    *, personal_id: str, name: str, birthdate: datetime.date | None = None, actor: Actor | None = None
+) -> Applicant:
+    """The individual applicant with this personal ID number, created (and audited, as done by
+    ``actor`` when given: a reception officer at the counter) if new."""
+    return _ensure_individual(parse_personal_id(personal_id).number, name, birthdate, actor=actor)
 
 
-def _ensure_individual(personal_id: str, name: str, birthdate: datetime.date | None = None) -> Applicant:
+def _ensure_individual(
+    personal_id: str, name: str, birthdate: datetime.date | None = None, *, actor: Actor | None = None
+) -> Applicant:
     applicant = Applicant.objects.select_for_update().filter(personal_id=personal_id).first()
     if applicant is not None:
         return applicant
@@ -111,7 +116,7 @@ def _ensure_individual(personal_id: str, name: str, birthdate: datetime.date | N
         kind=ApplicantKind.INDIVIDUAL, personal_id=personal_id, name=name, birthdate=birthdate
     )
     record_change(
-        actor=ActorRef(kind="system", id="identity"),
+        actor=actor or ActorRef(kind="system", id="identity"),
         type=EventType.APPLICANT_REGISTERED,
         subject_type="applicant",
         subject_id=str(applicant.public_id),

@@ -30,7 +30,7 @@ from motcua.identity import selectors, services, throttle
 from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for
 from motcua.identity.auth import LOGIN_ERROR_SESSION_KEY
 from motcua.identity.forms import AuthorisationForm, GrantRoleForm, OfficialSignInForm, TokenForm
-from motcua.identity.models import User, UserKind
+from motcua.identity.models import Role, User, UserKind
 from motcua.identity.permissions import (
     applicant_required,
     official_required,
@@ -278,7 +278,12 @@ def official_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identity/official_home.html",
-        {"actor": actor, "agencies": agencies[:100], "agency_count": agencies.count()},
+        {
+            "actor": actor,
+            "agencies": agencies[:100],
+            "agency_count": agencies.count(),
+            "may_receive": bool(actor.agency_codes(Role.RECEPTION)),
+        },
     )
 
 
