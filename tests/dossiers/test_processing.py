@@ -284,14 +284,15 @@ def test_the_applicant_withdraws_until_the_result_is_approved(people):
 
 def test_transfer_moves_the_dossier_to_the_other_agencys_reception(people):
     dossier = people.submit()
-    with pytest.raises(MotcuaError):
-        processing.decide(
-            actor=people.official("reception"),
-            code=dossier.code,
-            decision="transfer",
-            reason="x",
-            agency_code=AGENCY_A,
-        )
+    for wrong in (AGENCY_A, "CAX.00008"):  # itself, or an agency of another kind
+        with pytest.raises(MotcuaError):
+            processing.decide(
+                actor=people.official("reception"),
+                code=dossier.code,
+                decision="transfer",
+                reason="x",
+                agency_code=wrong,
+            )
     processing.decide(
         actor=people.official("reception"),
         code=dossier.code,
@@ -307,6 +308,10 @@ def test_transfer_moves_the_dossier_to_the_other_agencys_reception(people):
     assert Dossier.objects.get(code=dossier.code).step == Step.HANDLING
     audit = AuditEntry.objects.get(subject_id=dossier.code, type=EventType.DOSSIER_TRANSFERRED)
     assert audit.changes["agency"] == [AGENCY_A, AGENCY_B]
+    assert audit.agency_code == AGENCY_A  # in the chain of the agency that let it go
+    notice = dossier.notices.get(form=NoticeForm.TRANSFER)
+    assert notice.agency_code == AGENCY_A
+    assert notice.reason == "Cha mẹ cư trú tại phường Ngọc Hà."
 
 
 def test_claiming_assigning_and_the_queue_of_each_role(people):

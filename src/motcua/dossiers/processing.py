@@ -146,13 +146,14 @@ def _record(
     type: EventType,
     changes: Mapping[str, Any],
     extra: Mapping[str, Any] | None = None,
+    agency_code: str = "",
 ) -> None:
     record_change(
         actor=actor,
         type=type,
         subject_type="dossiers.dossier",
         subject_id=dossier.code,
-        agency_code=dossier.agency_code,
+        agency_code=agency_code or dossier.agency_code,
         unit_code=dossier.commune_code,
         changes=changes,
         payload={**indicators(dossier), **dict(extra or {})},
@@ -296,9 +297,12 @@ def decide(
             result_data = _checked_result(dossier, result or {})
         target: Agency | None = None
         if decision == "transfer":
-            target = Agency.objects.filter(code=agency_code, is_active=True).first()
+            # to the same kind of agency elsewhere (another commune's People's Committee, …)
+            target = Agency.objects.filter(
+                code=agency_code, is_active=True, agency_type=dossier.procedure.agency_type
+            ).first()
             if target is None or target.code == dossier.agency_code:
-                raise MotcuaError(_("Choose the agency the dossier goes to."))
+                raise MotcuaError(_("Choose an agency of the same kind that handles this procedure."))
         old_status, old_step, old_agency = dossier.status, dossier.step, dossier.agency_code
         now = timezone.now()
         ready = engine.complete(dossier.process, step=step.name, decision=decision)  # type: ignore[arg-type]
@@ -311,11 +315,9 @@ def decide(
             dossier.returned_at = now
         if result_data:
             dossier.result = result_data
-        if target is not None:
-            dossier.agency_code = target.code
         dossier.assignee = None  # a new step is anyone's to take
         notice = None
-        if effect.notice:
+        if effect.notice:  # issued by the agency deciding, before a transfer moves the dossier
             notice = _issue_notice(
                 dossier,
                 effect.notice,
@@ -324,6 +326,8 @@ def decide(
                 issued_by=actor.user_id,
                 items=checked_items,
             )
+        if target is not None:
+            dossier.agency_code = target.code
         if decision == "supplement":
             dossier.supplement_requests += 1
             dossier.paused_since = now
@@ -340,7 +344,8 @@ def decide(
         extra: dict[str, Any] = {"decision": decision}
         if notice is not None:
             extra["notice"] = notice.number
-        _record(dossier, actor=actor, type=effect.event, changes=changes, extra=extra)
+        # in the deciding agency's audit chain (for a transfer, the agency that let it go)
+        _record(dossier, actor=actor, type=effect.event, changes=changes, extra=extra, agency_code=old_agency)
     return dossier
 
 
@@ -640,6 +645,7 @@ def flag_deadlines(*, actor: Actor = SYSTEM, today: datetime.date | None = None,
         due_on__gte=day, due_on__lte=soon
     ).exclude(deadline_flag=DeadlineFlag.DUE_SOON)
     changed = 0
+    # at most 20 batches a run, most urgent first; the rest waits for the next run (15 minutes)
     ids = list(candidates.order_by("due_on", "id").values_list("id", flat=True)[: batch * 20])
     for start in range(0, len(ids), batch):
         with transaction.atomic():
