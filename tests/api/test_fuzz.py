@@ -1,5 +1,6 @@
 """The API fuzzed from its own OpenAPI schema (schemathesis): no operation may answer with a
-server error, whatever the input, for an anonymous caller, an applicant and an official.
+server error, whatever the input, for an anonymous caller, an applicant and two officials (a
+reception officer, who may receive at the counter and decide at reception, and a handler).
 
 Bounded for CI: a few generated cases per operation, each sent by every caller
 (``MOTCUA_FUZZ_EXAMPLES``, default 5; raise it for a deeper run). The world is the access
@@ -28,7 +29,12 @@ from motcua.api.api import api
 from motcua.wsgi import application
 
 EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "5"))
-CALLERS = ["anonymous", "applicant_a", "handler_a"]
+CALLERS = [
+    "anonymous",
+    "applicant_a",
+    "reception_a",
+    "handler_a",
+]  # reception: the counter, reception decisions
 
 
 def _load_schema() -> Any:
