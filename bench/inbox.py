@@ -14,8 +14,10 @@ templates; no socket), alternating the modes so drift hits them alike:
 - ``inbox commune``: the inbox of a commune reception officer (first page, counts);
 - ``inbox province``: the inbox of a province supervisor (126 communes in scope);
 - ``inbox overdue``: the commune officer's inbox filtered to overdue dossiers;
+- ``queue mine``: the dossiers waiting on a step the commune officer's role acts on;
 - ``api inbox``: ``GET /api/v1/inbox`` for the commune officer;
-- ``dossier``: one dossier's page (components, form, history).
+- ``dossier``: one dossier's page (components, form, notices, history, and the decisions the
+  officer may take, which loads the dossier's BPMN process).
 
 It prints p50 and p99 of each. Goal (issue 5): inbox and dossier page under 50 ms p50.
 """
@@ -97,6 +99,7 @@ def _build(count: int) -> None:
     call_command("catalog", "load", verbosity=0)
     if Dossier.objects.count() == count:
         print(f"reusing the database: {count:,} dossiers")
+        _set_steps()
         return
     print(f"building {count:,} dossiers …", flush=True)
     Dossier.objects.all().delete()
@@ -148,6 +151,18 @@ def _build(count: int) -> None:
             batch = []
             done = number + 1
             print(f"  {done:,} ({done / (time.perf_counter() - started):,.0f}/s)", flush=True)
+    _set_steps()
+
+
+def _set_steps() -> None:
+    """The process step each status implies (a database built before steps existed gets them too)."""
+    from motcua.dossiers.models import Dossier, Step
+
+    closed = Dossier.objects.exclude(status__in=["received", "supplement_requested"]).exclude(step=Step.DONE)
+    closed.update(step=Step.DONE)
+    Dossier.objects.filter(status="supplement_requested").exclude(step=Step.SUPPLEMENT_AT_HANDLING).update(
+        step=Step.SUPPLEMENT_AT_HANDLING
+    )
 
 
 def main() -> None:
@@ -187,8 +202,12 @@ def main() -> None:
 
     commune = signed_in("bench.tiepnhan", Role.RECEPTION, "UBND.00004")
     province = signed_in("bench.giamsat", Role.SUPERVISOR, "UBNDT.01")
-    sample = Dossier.objects.filter(agency_code="UBND.00004").order_by("id").first()
+    from motcua.dossiers.processing import start_process
+
+    sample = Dossier.objects.filter(agency_code="UBND.00004", status="received").order_by("id").first()
     assert sample is not None
+    if sample.process is None:  # the page loads its process to list the decisions the officer may take
+        start_process(sample)
     in_commune = Dossier.objects.filter(agency_code="UBND.00004").count()
     in_province = Dossier.objects.filter(commune_code__in=_hanoi_communes()).count()
     print(
@@ -201,6 +220,7 @@ def main() -> None:
         "inbox commune": (commune, "/can-bo/ho-so/"),
         "inbox province": (province, "/can-bo/ho-so/"),
         "inbox overdue": (commune, "/can-bo/ho-so/?deadline=overdue"),
+        "queue mine": (commune, "/can-bo/ho-so/?queue=mine"),
         "api inbox": (commune, "/api/v1/inbox"),
         "dossier": (commune, f"/can-bo/ho-so/{sample.code}/"),
     }

@@ -28,6 +28,13 @@ REGISTERED_AGENCIES = {
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Officials are created and sign in with a password in many tests: the production hasher
+    (PBKDF2, a million rounds) would cost a third of a second each time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_task_queue():
     """Each test starts and ends with an empty in-memory task queue."""
     HUEY.flush()

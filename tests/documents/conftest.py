@@ -6,8 +6,7 @@ from tests.identity.world import World, build_world
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_uploads(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _uploads(settings, tmp_path):
     settings.MOTCUA_UPLOAD_DIR = tmp_path / "uploads"
 
 

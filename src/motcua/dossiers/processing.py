@@ -69,7 +69,7 @@ class Effect:
     notice: NoticeForm | None = None
     needs_reason: bool = False
     finishes: bool = False  # processing ends (NgayKetThucXuLy)
-    on_time_rule: bool = False  # refused past the appointment date without an apology
+    on_time_rule: bool = False  # past the appointment date, only after the apology letter (form 04)
 
 
 EFFECTS: dict[str, Effect] = {
