@@ -36,26 +36,47 @@ def upload_file(
     stored = storage.store(chunks, declared_size=declared_size)
     try:
         with transaction.atomic():
-            record = StoredFile.objects.create(
-                owner=owner,
-                uploaded_by_id=actor.applicant_id,
-                original_name=storage.clean_file_name(file_name),
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                storage_name=stored.storage_name,
-            )
-            record_change(
+            record = _keep(
                 actor=actor,
                 type=EventType.FILE_UPLOADED,
-                subject_type="file",
-                subject_id=str(record.public_id),
-                changes={"content_type": [None, stored.content_type], "size": [None, stored.size]},
-                payload={"owner": str(owner.public_id)},
+                owner=owner,
+                stored=stored,
+                file_name=file_name,
+                uploaded_by_id=actor.applicant_id,
             )
     except BaseException:
         storage.discard(stored.storage_name)
         raise
+    return record
+
+
+def _keep(
+    *,
+    actor: ApplicantActor | OfficialActor,
+    type: EventType,
+    owner: Applicant,
+    stored: storage.StoredBytes,
+    file_name: str,
+    **made_by: int,
+) -> StoredFile:
+    """The file's row and its audit record and event (in the caller's transaction)."""
+    record = StoredFile.objects.create(
+        owner=owner,
+        original_name=storage.clean_file_name(file_name),
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_name=stored.storage_name,
+        **made_by,
+    )
+    record_change(
+        actor=actor,
+        type=type,
+        subject_type="file",
+        subject_id=str(record.public_id),
+        changes={"content_type": [None, stored.content_type], "size": [None, stored.size]},
+        payload={"owner": str(owner.public_id)},
+    )
     return record
 
 
@@ -67,21 +88,11 @@ def record_scan(
 
     The bytes were checked and written by ``storage.store`` first; the caller discards them if
     its transaction fails. The caller has checked that the official may receive for the agency."""
-    record = StoredFile.objects.create(
-        owner=owner,
-        scanned_by_id=actor.user_id,
-        original_name=storage.clean_file_name(file_name),
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        storage_name=stored.storage_name,
-    )
-    record_change(
+    return _keep(
         actor=actor,
         type=EventType.FILE_SCANNED,
-        subject_type="file",
-        subject_id=str(record.public_id),
-        changes={"content_type": [None, stored.content_type], "size": [None, stored.size]},
-        payload={"owner": str(owner.public_id)},
+        owner=owner,
+        stored=stored,
+        file_name=file_name,
+        scanned_by_id=actor.user_id,
     )
-    return record
