@@ -10,6 +10,7 @@ from django.db import transaction
 from django.test import override_settings
 from huey.contrib.djhuey import HUEY
 
+from motcua.documents.pki import DevPki
 from motcua.exchange import client, keys, services
 from motcua.exchange.models import AgencyKey, KeyStatus
 from tests.exchange.server import RegistriesServer
@@ -43,12 +44,34 @@ def _empty_task_queue():
 
 
 @pytest.fixture(scope="session")
-def registries_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistriesServer]:
+def dev_pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
+    """The session's development PKI (``motcua pki init``): root, timestamp authority, CRL."""
+    store = DevPki(tmp_path_factory.mktemp("pki"))
+    store.init()
+    return store
+
+
+@pytest.fixture(autouse=True)
+def _signing_trust(settings: Any, dev_pki: DevPki, registries_server: RegistriesServer) -> None:
+    """Results are signed with the session's development PKI, timestamped by the registries
+    process (the reference timestamp authority) and validated against the PKI's root only."""
+    settings.MOTCUA_PKI_DIR = dev_pki.directory
+    settings.MOTCUA_TRUST_ROOTS = [str(dev_pki.root_cert_path)]
+    settings.MOTCUA_CRL_FILES = [str(dev_pki.crl_path)]
+    settings.MOTCUA_TSA_URL = f"{registries_server.base_url}/tsa"
+
+
+@pytest.fixture(scope="session")
+def registries_server(tmp_path_factory: pytest.TempPathFactory, dev_pki: DevPki) -> Iterator[RegistriesServer]:
     """The reference registries as a real process, shared by the session (tests must leave it
-    usable: they may add registrations, never remove the shared ones)."""
-    with RegistriesServer(
-        tmp_path_factory.mktemp("registries"), env={"MOTCUA_REGISTRIES_KEY_CACHE_SECONDS": "0"}
-    ) as server:
+    usable: they may add registrations, never remove the shared ones). It is also the session's
+    timestamp authority (``/tsa``), with the development PKI's TSA key."""
+    env = {
+        "MOTCUA_REGISTRIES_KEY_CACHE_SECONDS": "0",
+        "MOTCUA_TSA_CERT_FILE": str(dev_pki.tsa_cert_path),
+        "MOTCUA_TSA_KEY_FILE": str(dev_pki.tsa_key_path),
+    }
+    with RegistriesServer(tmp_path_factory.mktemp("registries"), env=env) as server:
         yield server
 
 
@@ -98,7 +121,11 @@ def copy_agency_keys(rows: list[AgencyKey]) -> None:
 
 
 def exchange_settings(registries_server: RegistriesServer) -> dict[str, object]:
-    return {"MOTCUA_REGISTRIES_URL": registries_server.base_url, "MOTCUA_EXCHANGE_TIMEOUT_MS": 10_000}
+    return {
+        "MOTCUA_REGISTRIES_URL": registries_server.base_url,
+        "MOTCUA_EXCHANGE_TIMEOUT_MS": 10_000,
+        "MOTCUA_TSA_URL": f"{registries_server.base_url}/tsa",
+    }
 
 
 @pytest.fixture

@@ -359,3 +359,35 @@ MOTCUA_EXCHANGE_PARALLEL = env_int("MOTCUA_EXCHANGE_PARALLEL", 16)
 MOTCUA_PORTAL_AGENCY_CODE = env_str("MOTCUA_PORTAL_AGENCY_CODE", "PORTAL")
 # Drafts nobody touched for this long are deleted with the data fetched for them.
 MOTCUA_DRAFT_TTL_HOURS = env_int("MOTCUA_DRAFT_TTL_HOURS", 7 * 24)
+
+# --- Signed results (documents; docs/results.md) ---------------------------------------------
+# The development PKI (`motcua pki init`): root CA, timestamp authority, revocation list, agency keys.
+MOTCUA_PKI_DIR = Path(env_str("MOTCUA_PKI_DIR", str(VAR_DIR / "pki")))
+# Who holds the agencies' signing keys: files (the development PKI's directory), pkcs11, remote.
+MOTCUA_SIGNER = env_str("MOTCUA_SIGNER", "files")
+if MOTCUA_SIGNER not in {"files", "pkcs11", "remote"}:
+    raise ImproperlyConfigured(f"MOTCUA_SIGNER must be files, pkcs11 or remote, got {MOTCUA_SIGNER!r}.")
+# Development only: the files signer issues a certificate from the development root on first use.
+MOTCUA_PKI_AUTO_ISSUE = env_bool("MOTCUA_PKI_AUTO_ISSUE", not IS_PRODUCTION)
+if IS_PRODUCTION and (MOTCUA_PKI_AUTO_ISSUE or MOTCUA_SIGNER == "files"):
+    raise ImproperlyConfigured(
+        "Production signs with configured keys only: set MOTCUA_SIGNER=pkcs11 or remote and leave "
+        "MOTCUA_PKI_AUTO_ISSUE off."
+    )
+MOTCUA_PKCS11_MODULE = env_str("MOTCUA_PKCS11_MODULE", "")
+MOTCUA_PKCS11_TOKEN_LABEL = env_str("MOTCUA_PKCS11_TOKEN_LABEL", "")
+MOTCUA_PKCS11_PIN_FILE = env_str("MOTCUA_PKCS11_PIN_FILE", "")
+MOTCUA_REMOTE_SIGNER_URL = env_str("MOTCUA_REMOTE_SIGNER_URL", "").rstrip("/")
+MOTCUA_REMOTE_SIGNER_TOKEN_FILE = env_str("MOTCUA_REMOTE_SIGNER_TOKEN_FILE", "")
+# An RFC 3161 timestamp authority (in development, the reference registries process serves one).
+MOTCUA_TSA_URL = env_str("MOTCUA_TSA_URL", f"{MOTCUA_REGISTRIES_URL}/tsa")
+MOTCUA_TSA_TIMEOUT_SECONDS = env_int("MOTCUA_TSA_TIMEOUT_SECONDS", 5)
+# The only roots validation trusts (never the operating system's store), and known revocation lists.
+MOTCUA_TRUST_ROOTS = env_list(
+    "MOTCUA_TRUST_ROOTS", [] if IS_PRODUCTION else [str(MOTCUA_PKI_DIR / "root.cert.pem")]
+)
+MOTCUA_CRL_FILES = env_list(
+    "MOTCUA_CRL_FILES", [] if IS_PRODUCTION else [str(MOTCUA_PKI_DIR / "root.crl.pem")]
+)
+if IS_PRODUCTION and not MOTCUA_TRUST_ROOTS:
+    raise ImproperlyConfigured("MOTCUA_TRUST_ROOTS must name the national root certificates in production.")

@@ -117,6 +117,8 @@ def logging_config(level: str, fmt: str) -> dict[str, Any]:
             "mozilla_django_oidc": {"level": "WARNING"},
             # the workflow engine logs every task state change with the task's data
             "spiff": {"level": "WARNING"},
+            # warns on every signature that validation data is not fetched: by design (docs/results.md)
+            "pyhanko.sign.signers.pdf_signer": {"level": "ERROR"},
         },
     }
 

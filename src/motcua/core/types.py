@@ -38,6 +38,14 @@ class EventType(models.TextChoices):
     # documents
     FILE_UPLOADED = "documents.file_uploaded", "File uploaded"
     FILE_SCANNED = "documents.file_scanned", "Paper document scanned at the counter"
+    RESULT_ISSUED = "documents.result_issued", "Signed result issued"
+    RESULT_REVOKED = "documents.result_revoked", "Result revoked by its agency"
+    WALLET_ITEM_ADDED = "documents.wallet_item_added", "Document added to the data wallet"
+    WALLET_ITEM_REMOVED = "documents.wallet_item_removed", "Document removed from the data wallet"
+    SHARE_CREATED = "documents.share_created", "Share link created"
+    SHARE_REVOKED = "documents.share_revoked", "Share link revoked"
+    SHARE_OPENED = "documents.share_opened", "Shared document opened"
+    PKI_ISSUED = "documents.pki_issued", "Development certificate issued"
     # exchange
     EXCHANGE_KEYS_CREATED = "exchange.keys_created", "Exchange keys created"
     EXCHANGE_KEY_ROTATED = "exchange.key_rotated", "Exchange key rotated (pending)"

@@ -34,7 +34,9 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError
 from motcua.core.services import record_change
 from motcua.core.types import EventType
+from motcua.documents import results, storage, wallet
 from motcua.documents import services as documents
+from motcua.documents.models import ResultDocument
 from motcua.dossiers import selectors
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
@@ -248,6 +250,11 @@ def _checked_result(dossier: Dossier, result: Mapping[str, Any]) -> dict[str, An
     return cleaned
 
 
+def _has_electronic_result(dossier: Dossier) -> bool:
+    result = dossier.procedure.spec.get("result") or {}
+    return bool(result.get("type")) and bool(result.get("electronic", True))
+
+
 def decide(
     *,
     actor: OfficialActor,
@@ -272,6 +279,39 @@ def decide(
     if effect.needs_reason and not reason:
         raise MotcuaError(_("Give the reason: the applicant will read it."))
     day = today or _today()
+    written: list[str] = []  # a signed result's file, removed again if the decision rolls back
+    try:
+        return _decide(
+            actor=actor,
+            code=code,
+            decision=decision,
+            effect=effect,
+            reason=reason,
+            items=items,
+            agency_code=agency_code,
+            result=result,
+            day=day,
+            written=written,
+        )
+    except BaseException:
+        for name in written:
+            storage.discard(name)
+        raise
+
+
+def _decide(
+    *,
+    actor: OfficialActor,
+    code: str,
+    decision: str,
+    effect: Effect,
+    reason: str,
+    items: Sequence[Mapping[str, str]],
+    agency_code: str,
+    result: Mapping[str, Any] | None,
+    day: datetime.date,
+    written: list[str],
+) -> Dossier:
     with transaction.atomic():
         dossier = selectors.get_dossier(actor, code, for_update=True)
         step = _current_step(dossier)
@@ -344,6 +384,15 @@ def decide(
         extra: dict[str, Any] = {"decision": decision}
         if notice is not None:
             extra["notice"] = notice.number
+        if decision == "approve" and _has_electronic_result(dossier):
+            # signed by the agency's key at the approval step, naming the approving official
+            issued = results.issue_result(actor=actor, dossier=dossier, on_written=written.append)
+            extra["result"] = issued.number
+        if decision == "return":
+            issued_result = ResultDocument.objects.filter(dossier=dossier).first()
+            if issued_result is not None:  # returned online: into the holder's data wallet
+                wallet.add_result(actor=actor, result=issued_result)
+                extra["result"] = issued_result.number
         # in the deciding agency's audit chain (for a transfer, the agency that let it go)
         _record(dossier, actor=actor, type=effect.event, changes=changes, extra=extra, agency_code=old_agency)
     return dossier

@@ -43,3 +43,11 @@ def direct_endpoint() -> bool:
 
 def delay_ms() -> dict[str, int]:
     return cast(dict[str, int], getattr(settings, "DELAY_MS"))  # noqa: B009
+
+
+def tsa_files() -> tuple[Path, Path]:
+    """The reference timestamp authority's certificate and key."""
+    return (
+        cast(Path, getattr(settings, "TSA_CERT_FILE")),  # noqa: B009
+        cast(Path, getattr(settings, "TSA_KEY_FILE")),  # noqa: B009
+    )

@@ -153,3 +153,9 @@ if IS_PRODUCTION and (DIRECT_ENDPOINT or DELAY_MS):
 # --- Logging: the platform's structlog set-up, personal data scrubbed from every line --------
 LOGGING: dict[str, Any] = logging_config(env_str("LOG_LEVEL", "INFO"), env_str("LOG_FORMAT", "console"))
 configure_structlog()
+
+# --- The reference timestamp authority (RFC 3161 over HTTP at /tsa) ----------------------------
+# Development and tests: the timestamp authority of the development PKI (`motcua pki init`).
+# A deployment uses the national timestamp authority instead and leaves these unset.
+TSA_CERT_FILE = Path(env_str("MOTCUA_TSA_CERT_FILE", str(VAR_DIR / "pki" / "tsa.cert.pem")))
+TSA_KEY_FILE = Path(env_str("MOTCUA_TSA_KEY_FILE", str(VAR_DIR / "pki" / "tsa.key.pem")))

@@ -13,5 +13,6 @@ urlpatterns = [
     path("v1/registries", views.catalogue, name="catalogue"),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
     path("health", views.health, name="health"),
+    path("tsa", views.timestamp, name="tsa"),
     path("bench/direct/<str:registry>", views.direct, name="direct"),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.exchange.protocol import ACCESS_LOG_AUDIENCE, CONTENT_TYPE, MAX_MESSAGE_BYTES, PING_AUDIENCE
-from motcua.registries import conf, services
+from motcua.registries import conf, services, tsa
 from motcua.registries.data.records import REGISTRIES, fetch, select
 from motcua.registries.keys import public_jwks
 
@@ -83,3 +83,18 @@ def direct(request: HttpRequest, registry: str) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if record else "not_found", "data": select(record, fields) if record else None}
     )
+
+
+@csrf_exempt
+@require_POST
+def timestamp(request: HttpRequest) -> HttpResponse:
+    """RFC 3161: a time-stamp token for the digest in the request (``registries.tsa``)."""
+    if request.content_type != tsa.QUERY_TYPE:
+        return HttpResponse(f"Send {tsa.QUERY_TYPE}.", status=415, content_type="text/plain")
+    try:
+        reply = tsa.answer(request.body)
+    except ValueError:
+        return HttpResponse("Not a time-stamp request.", status=400, content_type="text/plain")
+    except tsa.TsaUnavailable:
+        return HttpResponse("No timestamp authority configured.", status=503, content_type="text/plain")
+    return HttpResponse(reply, content_type=tsa.REPLY_TYPE)
