@@ -389,5 +389,12 @@ MOTCUA_TRUST_ROOTS = env_list(
 MOTCUA_CRL_FILES = env_list(
     "MOTCUA_CRL_FILES", [] if IS_PRODUCTION else [str(MOTCUA_PKI_DIR / "root.crl.pem")]
 )
+# How certificates' revocation is checked: "require" (revocation data must be known: the
+# configured lists, or fetched ones when fetching is on), "hard-fail" or "soft-fail".
+MOTCUA_REVOCATION_MODE = env_str("MOTCUA_REVOCATION_MODE", "require")
+if MOTCUA_REVOCATION_MODE not in {"require", "hard-fail", "soft-fail"}:
+    raise ImproperlyConfigured("MOTCUA_REVOCATION_MODE must be require, hard-fail or soft-fail.")
+# Fetch CRLs and OCSP answers named in certificates (off: only MOTCUA_CRL_FILES are used).
+MOTCUA_REVOCATION_FETCHING = env_bool("MOTCUA_REVOCATION_FETCHING", False)
 if IS_PRODUCTION and not MOTCUA_TRUST_ROOTS:
     raise ImproperlyConfigured("MOTCUA_TRUST_ROOTS must name the national root certificates in production.")

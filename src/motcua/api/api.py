@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError
 
 from motcua.catalog.api import router as catalog_router
-from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
+from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound, Unavailable
 from motcua.documents.api import router as documents_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.exchange.api import router as exchange_router
@@ -36,6 +36,13 @@ def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
 @api.exception_handler(Conflict)
 def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return api.create_response(request, {"code": exc.code, "message": exc.message}, status=409)
+
+
+@api.exception_handler(Unavailable)
+def unavailable(request: HttpRequest, exc: Unavailable) -> HttpResponse:
+    response = api.create_response(request, {"code": exc.code, "message": exc.message}, status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("can-bo/ho-so/<str:code>/phan-cong/", views.assign, name="assign"),
     path("can-bo/ho-so/<str:code>/xin-loi/", views.apology, name="apology"),
     path("can-bo/ho-so/<str:code>/giay-tiep-nhan/", views.receipt, name="receipt"),
+    path("can-bo/ho-so/<str:code>/thu-hoi-ket-qua/", views.revoke_result, name="revoke-result"),
     path("can-bo/ho-so/<str:code>/tep-tin/<uuid:public_id>/", views.dossier_file, name="dossier-file"),
     path("can-bo/tiep-nhan/", views.counter, name="counter"),
 ]

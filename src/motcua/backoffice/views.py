@@ -27,6 +27,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
+from motcua.documents import results
+from motcua.documents import selectors as documents_selectors
 from motcua.documents.views import file_response
 from motcua.dossiers import counter as counter_service
 from motcua.dossiers import processing, selectors
@@ -95,11 +97,23 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
     actor = _official(request)
     found = _visible_dossier(request, code)
     spec = found.procedure.spec
+    result_doc = documents_selectors.result_for_dossier(found)
     return render(
         request,
         "backoffice/dossier.html",
         {
             "view": selectors.dossier_view(found),
+            "result_doc": result_doc,
+            "result_download": (
+                reverse("backoffice:dossier-file", args=[code, result_doc.file.public_id])
+                if result_doc
+                else ""
+            ),
+            "may_revoke": bool(
+                result_doc
+                and not result_doc.is_revoked
+                and actor.has_role(*results.REVOKING_ROLES, agency_code=result_doc.agency_code)
+            ),
             "history": selectors.dossier_history(found),
             "notices": selectors.notices_of(found),
             "actions": selectors.available_actions(actor, found),
@@ -234,6 +248,26 @@ def dossier_file(request: HttpRequest, code: str, public_id: str) -> FileRespons
     except NotFound:
         raise Http404 from None
     return file_response(stored.storage_name, stored.content_type, stored.original_name)
+
+
+@official_required
+@require_POST
+def revoke_result(request: HttpRequest, code: str) -> HttpResponse:
+    """Revoke the dossier's signed result (its agency's leader or administrator), with a reason."""
+    found = _visible_dossier(request, code)
+    result_doc = documents_selectors.result_for_dossier(found)
+    if result_doc is None:
+        raise Http404
+    return _acted(
+        request,
+        code,
+        lambda: results.revoke_result(
+            actor=_official(request),
+            public_id=str(result_doc.public_id),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("The result is revoked: the verifier now says so, with your reason."),
+    )
 
 
 @official_required

@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     SUPPLEMENT_LIMIT = "supplement_limit"
     APOLOGY_REQUIRED = "apology_required"
     CLAIMED_BY_OTHER = "claimed_by_other"
+    UNAVAILABLE = "unavailable"
 
 
 class MotcuaError(Exception):
@@ -52,3 +53,10 @@ class Conflict(MotcuaError):
     forbids it (a second supplement request, a step already decided)."""
 
     code = ErrorCode.CONFLICT
+
+
+class Unavailable(MotcuaError):
+    """A service the operation needs (the signing key, the timestamp authority) cannot be
+    reached; nothing was changed and the same request can be retried (API: 503)."""
+
+    code = ErrorCode.UNAVAILABLE

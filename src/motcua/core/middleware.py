@@ -36,7 +36,9 @@ API_DOCS_POLICY = {**BASE_POLICY, "style-src": "'self' 'unsafe-inline'"}
 API_DOCS_PATH = "/api/v1/docs"
 API_PREFIX = "/api/"
 # Public pages that search or read the database: catalog search, procedure pages, bundles.
-PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/", "/tra-cuu-ho-so/")
+PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/", "/tra-cuu-ho-so/", "/xac-minh/")
+# public API operations that are lookups too (the verifier): both budgets apply
+PUBLIC_API_LOOKUPS = ("/api/v1/verify",)
 _request_log = get_logger("motcua.request")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -168,6 +170,8 @@ class RateLimitMiddleware:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 limits.append(("api_user", str(user.pk)))
+            if any(path.startswith(prefix) for prefix in PUBLIC_API_LOOKUPS):
+                limits.append(("lookup_address", address))
             return limits
         if any(path.startswith(prefix) for prefix in PUBLIC_LOOKUP_PREFIXES):
             return [("lookup_address", address)]

@@ -1,19 +1,27 @@
-"""REST API for the applicant's files: upload (multipart) and download, access-checked."""
+"""REST API for the applicant's files (upload, download), signed results (applicants' and their
+agencies'; revocation) and the public verifier (a PDF or the QR code's number and check code)."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.conf import settings
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
-from motcua.documents import selectors, services
-from motcua.documents.models import StoredFile
+from motcua.core import ratelimit
+from motcua.core.errors import MotcuaError, NotFound
+from motcua.core.middleware import too_many_requests
+from motcua.documents import results, selectors, services, verification
+from motcua.documents.models import ResultDocument, StoredFile
 from motcua.documents.views import file_response
-from motcua.identity.actors import ApplicantActor
-from motcua.identity.permissions import applicant_auth
+from motcua.identity.actors import ApplicantActor, OfficialActor
+from motcua.identity.permissions import applicant_auth, official_auth
 
 router = Router(tags=["documents"])
 
@@ -77,3 +85,201 @@ def upload_file(request: HttpRequest, file: File[UploadedFile], owner: Form[str]
 def download_file(request: HttpRequest, file_id: str) -> FileResponse:
     stored = selectors.get_file(_actor(request), file_id)
     return file_response(stored.storage_name, stored.content_type, stored.original_name)
+
+
+# --- Signed results ------------------------------------------------------------------------------
+
+
+class ResultOut(Schema):
+    id: str
+    number: str
+    title: str
+    result_type: str
+    dossier: str
+    issuer_code: str
+    issuer: str
+    issued_on: datetime.date
+    valid_until: datetime.date | None
+    signed_at: datetime.datetime
+    certificate_subject: str
+    status: str  # valid | revoked
+    revoked_at: datetime.datetime | None
+    revocation_reason: str
+    file: str  # the signed PDF: GET /results/{id}/file
+    verify_url: str
+
+    @staticmethod
+    def resolve_id(obj: ResultDocument) -> str:
+        return str(obj.public_id)
+
+    @staticmethod
+    def resolve_dossier(obj: ResultDocument) -> str:
+        return obj.dossier.code
+
+    @staticmethod
+    def resolve_issuer_code(obj: ResultDocument) -> str:
+        return obj.agency_code
+
+    @staticmethod
+    def resolve_issuer(obj: ResultDocument) -> str:
+        return obj.agency_name
+
+    @staticmethod
+    def resolve_status(obj: ResultDocument) -> str:
+        return "revoked" if obj.is_revoked else "valid"
+
+    @staticmethod
+    def resolve_file(obj: ResultDocument) -> str:
+        return f"/api/v1/results/{obj.public_id}/file"
+
+    @staticmethod
+    def resolve_verify_url(obj: ResultDocument) -> str:
+        return results.verify_url(obj.number, obj.check_code)
+
+
+def _results_for(request: HttpRequest) -> QuerySet[ResultDocument]:
+    actor = request.auth  # type: ignore[attr-defined]
+    if isinstance(actor, OfficialActor):
+        return selectors.results_issued_by(actor)
+    return selectors.results_of(actor)
+
+
+def _result_for(request: HttpRequest, result_id: str) -> ResultDocument:
+    key = selectors.parse_uuid(result_id)
+    found = _results_for(request).filter(public_id=key).first() if key else None
+    if found is None:
+        raise NotFound(_("No such result."))
+    return found
+
+
+@router.get(
+    "/results",
+    auth=[applicant_auth, official_auth],
+    response={200: list[ResultOut], **DENIALS},
+    summary="Signed results: issued to you (applicant) or by your agencies (official), newest first",
+)
+def list_results(request: HttpRequest) -> list[ResultDocument]:
+    return list(_results_for(request)[:200])
+
+
+@router.get(
+    "/results/{result_id}",
+    auth=[applicant_auth, official_auth],
+    response={200: ResultOut, **DENIALS},
+    summary="One signed result",
+)
+def get_result(request: HttpRequest, result_id: str) -> ResultDocument:
+    return _result_for(request, result_id)
+
+
+@router.get(
+    "/results/{result_id}/file",
+    auth=[applicant_auth, official_auth],
+    response={200: None, **DENIALS},
+    summary="The signed PDF/A, byte for byte as issued",
+)
+def download_result(request: HttpRequest, result_id: str) -> FileResponse:
+    found = _result_for(request, result_id)
+    return file_response(found.file.storage_name, found.file.content_type, found.file.original_name)
+
+
+class RevocationIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=1000)
+
+
+@router.post(
+    "/results/{result_id}/revocation",
+    auth=official_auth,
+    response={200: ResultOut, 400: ErrorOut, **DENIALS},
+    summary="Revoke a result your agency issued (leader or agency administrator), with the reason",
+    description=(
+        "The verifier then reports the document as revoked, with the reason. Revoking again changes nothing."
+    ),
+)
+def revoke_result(request: HttpRequest, result_id: str, body: RevocationIn) -> ResultDocument:
+    return results.revoke_result(actor=request.auth, public_id=result_id, reason=body.reason)  # type: ignore[attr-defined]
+
+
+# --- The public verifier ---------------------------------------------------------------------------
+
+
+class SignatureOut(Schema):
+    verdict: str
+    signer: str
+    signer_organisation: str
+    signed_at: datetime.datetime | None
+    timestamped: bool
+    long_term: bool
+    reasons: list[str]
+
+
+class ResultFactsOut(Schema):
+    number: str
+    title: str
+    issuer: str
+    issued_on: datetime.date
+    holder_initials: str
+    revoked: bool
+    revoked_at: datetime.datetime | None
+    revocation_reason: str
+    valid_until: datetime.date | None
+
+
+class VerificationOut(Schema):
+    verdict: str  # valid | invalid | untrusted | revoked | unsigned | unreadable
+    message: str
+    result: ResultFactsOut | None
+    signatures: list[SignatureOut]
+
+
+def _report_out(report: verification.PublicReport) -> dict[str, Any]:
+    return {
+        "verdict": str(report.verdict),
+        "message": str(verification.VERDICT_TEXT[report.verdict]),
+        "result": report.result,
+        "signatures": list(report.signatures),
+    }
+
+
+@router.post(
+    "/verify",
+    auth=None,
+    response={200: VerificationOut, 400: ErrorOut, 429: ErrorOut},
+    summary="Verify a PDF: its signatures against the national trust roots, and the result's record",
+    description=(
+        "Anyone may call this, without signing in. The verdict is `valid`, `invalid` (changed after "
+        "signing, or a broken signature), `untrusted` (not signed under a trusted root), `revoked` (the "
+        "issuing agency revoked the result, or the signer's certificate is revoked), `unsigned` or "
+        "`unreadable`. For a result the platform issued, `result` gives its number, issuer, date and the "
+        "holder's initials."
+    ),
+)
+def verify_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+    return _report_out(verification.verify_upload(_read_limited(file)))
+
+
+@router.get(
+    "/verify",
+    auth=None,
+    response={200: VerificationOut, 404: ErrorOut, 429: ErrorOut},
+    summary="Look up a result by the number and check code printed in its QR code",
+)
+def verify_number(
+    request: HttpRequest,
+    number: str = Query(..., max_length=80),  # type: ignore[type-arg]
+    code: str = Query(..., max_length=12),  # type: ignore[type-arg]
+) -> Any:
+    try:
+        return _report_out(verification.lookup_throttled(ratelimit.client_address(request), number, code))
+    except selectors.LookupBlocked as exc:
+        return too_many_requests(request, exc.retry_after)
+
+
+def _read_limited(file: UploadedFile) -> bytes:
+    limit: int = settings.MOTCUA_UPLOAD_MAX_BYTES
+    if file.size is not None and file.size > limit:
+        raise MotcuaError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
+    data = b"".join(file.chunks())
+    if len(data) > limit:
+        raise MotcuaError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
+    return data

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -158,7 +159,10 @@ class DevPki:
         created: list[str] = []
         if force or not self.exists():
             key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
-            name = _name(f"motcua development root CA ({DEV_MARK})")  # 45 bytes
+            # a random tag per PKI: two development roots never share a name (validators match
+            # revocation lists to certificates by issuer name)
+            tag = secrets.token_hex(3).upper()
+            name = _name(f"motcua dev root CA {tag} ({DEV_MARK})")
             cert = (
                 _builder(name, name, key.public_key(), ROOT_YEARS)
                 .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
@@ -185,7 +189,7 @@ class DevPki:
             created.append("root")
             self._issue_tsa()
             created.append("tsa")
-            self.write_crl(())
+            self.write_crl({})
             created.append("crl")
         for code, agency_name in agencies:
             cert_path, _ = self.agency_paths(code)
@@ -225,7 +229,7 @@ class DevPki:
         key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
         usage = x509.KeyUsage(True, True, False, False, False, False, False, False, False)
         cert = self._leaf(
-            _name(f"motcua development timestamp authority ({DEV_MARK})"),
+            _name(f"motcua dev timestamp authority ({DEV_MARK})"),
             key,
             usage=usage,
             eku=[ExtendedKeyUsageOID.TIME_STAMPING],
@@ -252,21 +256,24 @@ class DevPki:
         _write_cert(cert_path, cert)
         return cert_path
 
-    def revoke_agency(self, agency_code: str) -> None:
-        """Put an agency's current certificate on the revocation list (a compromised key)."""
+    def revoke_agency(self, agency_code: str, *, revoked_at: datetime.datetime | None = None) -> None:
+        """Put an agency's current certificate on the revocation list; ``revoked_at`` dates the
+        revocation (a key compromised earlier). The verifier checks revocation at the time of
+        verification, so every signature of a revoked certificate is then reported revoked."""
         cert_path, _ = self.agency_paths(agency_code)
         if not cert_path.is_file():
             raise PkiError(f"No certificate for {agency_code}.")
-        revoked = {*self._revoked_serials(), _load_cert(cert_path).serial_number}
+        revoked = self._revoked_serials()
+        revoked[_load_cert(cert_path).serial_number] = revoked_at or _now()
         self.write_crl(revoked)
 
-    def _revoked_serials(self) -> list[int]:
+    def _revoked_serials(self) -> dict[int, datetime.datetime]:
         if not self.crl_path.is_file():
-            return []
+            return {}
         current = x509.load_pem_x509_crl(self.crl_path.read_bytes())
-        return [entry.serial_number for entry in current]
+        return {entry.serial_number: entry.revocation_date_utc for entry in current}
 
-    def write_crl(self, serials: Iterable[int]) -> None:
+    def write_crl(self, revoked: dict[int, datetime.datetime]) -> None:
         root_cert, root_key = self._root()
         now = _now()
         builder = (
@@ -280,9 +287,9 @@ class DevPki:
                 critical=False,
             )
         )
-        for serial in sorted(set(serials)):
+        for serial, when in sorted(revoked.items()):
             builder = builder.add_revoked_certificate(
-                x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build()
+                x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build()
             )
         crl = builder.sign(root_key, hashes.SHA256())
         temporary = self.crl_path.with_suffix(".tmp")

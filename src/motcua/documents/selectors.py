@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from motcua.core.errors import NotFound
+from motcua.core import ratelimit
+from motcua.core.errors import MotcuaError, NotFound
 from motcua.documents.models import ResultDocument, StoredFile, WalletItem
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier
 
 
 def files_of(actor: RequestActor | None) -> QuerySet[StoredFile]:
@@ -38,7 +43,7 @@ def get_file(actor: RequestActor | None, public_id: uuid.UUID | str) -> StoredFi
     return stored
 
 
-def _uuid(public_id: uuid.UUID | str) -> uuid.UUID | None:
+def parse_uuid(public_id: uuid.UUID | str) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(public_id))
     except ValueError:
@@ -59,7 +64,7 @@ def results_issued_by(actor: RequestActor | None) -> QuerySet[ResultDocument]:
 def get_issued_result(
     actor: RequestActor | None, public_id: uuid.UUID | str, *, for_update: bool = False
 ) -> ResultDocument:
-    key = _uuid(public_id)
+    key = parse_uuid(public_id)
     found = results_issued_by(actor).filter(public_id=key).first() if key else None
     if found is None:
         raise NotFound(_("No such result."))
@@ -90,6 +95,31 @@ def public_result(number: str, check_code: str) -> ResultDocument:
     return found
 
 
+class LookupBlocked(MotcuaError):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(_("Too many unsuccessful lookups from your address. Try again later."))
+        self.retry_after = retry_after
+
+
+def throttled_public_result(address: str, number: str, check_code: str) -> ResultDocument:
+    """``public_result``, refused for an address after too many misses (shared with the dossier
+    status lookup's failure budget: both are probes of a code space)."""
+    rates = [ratelimit.configured_rate("lookup_failures_address")]
+    verdict = ratelimit.is_blocked("result_lookup", address, rates)
+    if not verdict.allowed:
+        raise LookupBlocked(verdict.retry_after)
+    try:
+        return public_result(number, check_code)
+    except NotFound:
+        ratelimit.record_failure("result_lookup", address, rates)
+        raise
+
+
+def is_issued_file(sha256: str) -> bool:
+    """Whether these exact bytes are a result the platform issued."""
+    return StoredFile.objects.filter(sha256=sha256).exclude(issued_by_agency="").exists()
+
+
 def result_by_digest(digest: str) -> ResultDocument | None:
     """The result a verified PDF's signature belongs to (public verifier: the signature proved it)."""
     return ResultDocument.objects.filter(digest=digest).first()
@@ -105,3 +135,9 @@ def wallet_of(actor: RequestActor | None) -> QuerySet[WalletItem]:
         .select_related("file", "result", "owner")
         .order_by("-added_at", "-id")
     )
+
+
+def result_for_dossier(dossier: Dossier) -> ResultDocument | None:
+    """The signed result of a dossier the caller already obtained through a scoped selector
+    (``dossiers.selectors.get_dossier``): whoever may see the dossier may see its result."""
+    return ResultDocument.objects.filter(dossier=dossier).select_related("file", "approved_by").first()

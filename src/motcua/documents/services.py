@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from motcua.core.services import record_change
 from motcua.core.types import EventType
-from motcua.documents import storage
+from motcua.documents import storage, verification
 from motcua.documents.models import StoredFile
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, OfficialActor
@@ -59,8 +61,10 @@ def _keep(
     file_name: str,
     **made_by: int,
 ) -> StoredFile:
-    """The file's row and its audit record and event (in the caller's transaction)."""
+    """The file's row and its audit record and event (in the caller's transaction). A PDF's own
+    signatures are checked against the configured trust roots and the verdict kept with it."""
     record = StoredFile.objects.create(
+        signature=signature_summary(stored),
         owner=owner,
         original_name=storage.clean_file_name(file_name),
         content_type=stored.content_type,
@@ -75,9 +79,17 @@ def _keep(
         subject_type="file",
         subject_id=str(record.public_id),
         changes={"content_type": [None, stored.content_type], "size": [None, stored.size]},
-        payload={"owner": str(owner.public_id)},
+        payload={"owner": str(owner.public_id), "signature": record.signature.get("status", "")},
     )
     return record
+
+
+def signature_summary(stored: storage.StoredBytes) -> dict[str, Any]:
+    """What ``verification`` finds of a stored PDF's signatures ({} for an image)."""
+    if stored.content_type != "application/pdf":
+        return {}
+    data = storage.path_of(stored.storage_name).read_bytes()
+    return {**verification.check_pdf(data).summary(), "checked_at": timezone.now().isoformat()}
 
 
 def record_scan(

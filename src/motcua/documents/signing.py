@@ -26,6 +26,7 @@ import binascii
 import datetime
 import hashlib
 import io
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
@@ -46,19 +48,27 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from motcua.core.errors import MotcuaError
+from motcua.core.errors import Unavailable
 from motcua.documents import pki
 
+logger = logging.getLogger(__name__)
+
 FIELD_NAME = "ChuKySo"  # "digital signature"
-# room for the CMS: two certificates, the timestamp token and its certificate (~6 KB), doubled
-RESERVED_BYTES = 16 * 1024
+# Room for the CMS: the agency's certificate and the timestamp token with its certificate come
+# to ~4.5 KB (the root is not embedded: validators hold it, and the DSS carries the chain). Every
+# validator parses this space as hex, so it is kept tight.
+RESERVED_BYTES = 8 * 1024
 
 
-class SigningUnavailable(MotcuaError):
+class SigningUnavailable(Unavailable):
     """The agency's key, the signing service or the timestamp authority cannot be reached; the
     decision that needed the signature was not taken and can be retried."""
 
-    http_status = 503
+    def __init__(self, detail: str) -> None:
+        # the official reads the first part; the detail is for the operator's log
+        super().__init__(_("The result cannot be signed right now; nothing was changed. Try again shortly."))
+        self.detail = detail
+        logger.warning("signing unavailable", extra={"detail": detail})
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,7 @@ class _LoadedKeySigner(signers.SimpleSigner):
             signing_cert=cert,
             signing_key=asn1_keys.PrivateKeyInfo.load(der),
             cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
+            embed_roots=False,
         )
         self._key = key
 
@@ -226,8 +237,10 @@ def validation_context() -> ValidationContext:
     return ValidationContext(
         trust_roots=list(trust.roots),
         crls=list(trust.crls),
-        allow_fetching=False,
-        revocation_mode="soft-fail",
+        allow_fetching=settings.MOTCUA_REVOCATION_FETCHING,
+        # "require": a certificate with no revocation data is not trusted (with no distribution
+        # point in a certificate, the other modes would not even read the configured lists)
+        revocation_mode=settings.MOTCUA_REVOCATION_MODE,
     )
 
 

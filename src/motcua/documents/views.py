@@ -1,18 +1,24 @@
-"""Upload and download pages for the applicant's files. Downloads are access-checked through
-the selectors and always served as attachments in a sandbox, never rendered inline."""
+"""Upload and download pages for the applicant's files, downloads of signed results, and the
+public verifier. Downloads are access-checked through the selectors and always served as
+attachments in a sandbox, never rendered inline."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, NotFound
-from motcua.documents import selectors, services, storage
+from motcua.core.middleware import too_many_requests
+from motcua.documents import selectors, services, storage, verification
+from motcua.documents.models import ResultDocument
 from motcua.identity.actors import ApplicantActor, actor_for
-from motcua.identity.permissions import applicant_required
+from motcua.identity.permissions import applicant_required, public
 
 DOWNLOAD_POLICY = "sandbox; default-src 'none'"
 
@@ -61,3 +67,54 @@ def file_response(storage_name: str, content_type: str, file_name: str) -> FileR
     response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _result_response(found: QuerySet[ResultDocument], public_id: str) -> FileResponse:
+    key = selectors.parse_uuid(public_id)
+    result = found.filter(public_id=key).select_related("file").first() if key else None
+    if result is None:
+        raise Http404
+    return file_response(result.file.storage_name, result.file.content_type, result.file.original_name)
+
+
+@applicant_required
+def result_file(request: HttpRequest, public_id: str) -> FileResponse:
+    """The signed PDF of a result, for its holder (or whoever acts for them)."""
+    return _result_response(selectors.results_of(actor_for(request)), public_id)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone verifies a result: an uploaded PDF, or the number and check code of its QR code."""
+    report = None
+    error = ""
+    if request.method == "POST":
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            error = _("Choose the PDF file to verify.")
+        elif uploaded.size is not None and uploaded.size > settings.MOTCUA_UPLOAD_MAX_BYTES:
+            error = _("The file is larger than %(mb)d MB.") % {
+                "mb": settings.MOTCUA_UPLOAD_MAX_BYTES // 2**20
+            }
+        else:
+            report = verification.verify_upload(b"".join(uploaded.chunks()))
+    elif request.GET.get("so") or request.GET.get("ma"):
+        try:
+            report = verification.lookup_throttled(
+                ratelimit.client_address(request), request.GET.get("so", ""), request.GET.get("ma", "")
+            )
+        except selectors.LookupBlocked as exc:
+            return too_many_requests(request, exc.retry_after)
+        except NotFound as exc:
+            error = exc.message
+    return render(
+        request,
+        "documents/verify.html",
+        {
+            "report": report,
+            "error": error,
+            "message": verification.VERDICT_TEXT[report.verdict] if report else "",
+        },
+        status=404 if error and request.method == "GET" else (400 if error else 200),
+    )

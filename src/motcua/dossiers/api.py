@@ -727,13 +727,15 @@ class DecisionIn(Schema):
 @router.post(
     "/inbox/{code}/decision",
     auth=official_auth,
-    response={200: OfficialDossierOut, 422: ResultIncompleteOut, **ACTION_ERRORS},
+    response={200: OfficialDossierOut, 422: ResultIncompleteOut, 503: ErrorOut, **ACTION_ERRORS},
     summary="Take a decision on the step the dossier waits on (reception, handling, approval, result return)",
     description=(
         "The decisions each step allows are in the dossier's `actions.decisions`. `reason` is required for "
         "supplement, refuse, transfer, send_back and stop; `items` for supplement (only once per dossier); "
         "`agency_code` for transfer; `result` for approve when the procedure's result declares fields (422 "
-        "names what is missing). A dossier past its appointment date needs the apology letter first."
+        "names what is missing). A dossier past its appointment date needs the apology letter first. "
+        "Approving signs the result with the agency's key: 503 when the key or the timestamp authority "
+        "cannot be reached (nothing changed; retry)."
     ),
 )
 def decide(request: HttpRequest, code: str, body: DecisionIn) -> Status[dict[str, Any]]:

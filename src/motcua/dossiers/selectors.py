@@ -30,7 +30,7 @@ from motcua.core import ratelimit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.selectors import audit_trail_for_subject
-from motcua.documents.models import StoredFile
+from motcua.documents.models import ResultDocument, StoredFile
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
 from motcua.dossiers.models import (
     BundleApplication,
@@ -334,10 +334,14 @@ def get_dossier(actor: RequestActor | None, code: str, *, for_update: bool = Fal
 
 
 def get_dossier_file(actor: RequestActor | None, code: str, file_public_id: uuid.UUID | str) -> StoredFile:
-    """A file attached to a dossier the actor may see (an official reads the scans and uploads of
-    their agencies' dossiers this way; applicants read their own files through ``documents``)."""
+    """A file attached to a dossier the actor may see, or its signed result (an official reads the
+    scans, uploads and result of their agencies' dossiers this way; applicants read their own
+    files through ``documents``)."""
     dossier = get_dossier(actor, code)
     attached = {str(entry.get("file")) for entry in dossier.components.values() if entry.get("file")}
+    issued = ResultDocument.objects.filter(dossier=dossier).values_list("file__public_id", flat=True).first()
+    if issued is not None:
+        attached.add(str(issued))
     if str(file_public_id) not in attached:
         raise NotFound("No such file.")
     stored = StoredFile.objects.filter(public_id=str(file_public_id), owner_id=dossier.applicant_id).first()

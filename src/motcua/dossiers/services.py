@@ -358,6 +358,9 @@ def upload_component(
             **locked.components.get(component_id, {}),
             "state": ComponentState.UPLOADED,
             "file": str(stored.public_id),
+            # the verdict on the PDF's own signatures (e.g. a declaration the company signed)
+            "signature": stored.signature.get("status", ""),
+            "signer": stored.signature.get("signer_organisation", ""),
         }
         _save(
             locked,
@@ -428,7 +431,10 @@ def _provenance(entry: Mapping[str, Any]) -> dict[str, Any]:
             "fetched_at": entry.get("fetched_at", ""),
         }
     if state == ComponentState.UPLOADED:
-        return {"provenance": Provenance.UPLOAD, "file": entry.get("file", "")}
+        found = {"provenance": Provenance.UPLOAD, "file": entry.get("file", "")}
+        if entry.get("signature"):
+            found.update(signature=entry["signature"], signer=entry.get("signer", ""))
+        return found
     return {"provenance": Provenance.NONE}
 
 

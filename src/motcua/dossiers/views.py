@@ -22,6 +22,7 @@ from motcua.catalog import selectors as catalog
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.middleware import too_many_requests
+from motcua.documents import selectors as documents_selectors
 from motcua.dossiers import bundles, processing, selectors, services
 from motcua.dossiers.models import ComponentState, Draft
 from motcua.identity import selectors as identity
@@ -245,11 +246,16 @@ def _dossier_page(
 ) -> HttpResponse:
     actor = actor_for(request)
     found = _or_404(lambda: selectors.get_dossier(actor, code))
+    result_doc = documents_selectors.result_for_dossier(found)
     return render(
         request,
         "dossiers/dossier.html",
         {
             "view": selectors.dossier_view(found),
+            "result_doc": result_doc,
+            "result_download": reverse("documents:result-file", args=[result_doc.public_id])
+            if result_doc
+            else "",
             "notices": selectors.notices_of(found),
             "actions": selectors.available_actions(actor, found),
             "supplement": selectors.supplement_request(
