@@ -51,18 +51,27 @@ def dev_pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
     return store
 
 
-@pytest.fixture(autouse=True)
-def _signing_trust(settings: Any, dev_pki: DevPki, registries_server: RegistriesServer) -> None:
+def signing_settings(dev_pki: DevPki, registries_server: RegistriesServer) -> dict[str, object]:
     """Results are signed with the session's development PKI, timestamped by the registries
     process (the reference timestamp authority) and validated against the PKI's root only."""
-    settings.MOTCUA_PKI_DIR = dev_pki.directory
-    settings.MOTCUA_TRUST_ROOTS = [str(dev_pki.root_cert_path)]
-    settings.MOTCUA_CRL_FILES = [str(dev_pki.crl_path)]
-    settings.MOTCUA_TSA_URL = f"{registries_server.base_url}/tsa"
+    return {
+        "MOTCUA_PKI_DIR": dev_pki.directory,
+        "MOTCUA_TRUST_ROOTS": [str(dev_pki.root_cert_path)],
+        "MOTCUA_CRL_FILES": [str(dev_pki.crl_path)],
+        "MOTCUA_TSA_URL": f"{registries_server.base_url}/tsa",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _signing_trust(settings: Any, dev_pki: DevPki, registries_server: RegistriesServer) -> None:
+    for name, value in signing_settings(dev_pki, registries_server).items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(scope="session")
-def registries_server(tmp_path_factory: pytest.TempPathFactory, dev_pki: DevPki) -> Iterator[RegistriesServer]:
+def registries_server(
+    tmp_path_factory: pytest.TempPathFactory, dev_pki: DevPki
+) -> Iterator[RegistriesServer]:
     """The reference registries as a real process, shared by the session (tests must leave it
     usable: they may add registrations, never remove the shared ones). It is also the session's
     timestamp authority (``/tsa``), with the development PKI's TSA key."""
@@ -121,11 +130,7 @@ def copy_agency_keys(rows: list[AgencyKey]) -> None:
 
 
 def exchange_settings(registries_server: RegistriesServer) -> dict[str, object]:
-    return {
-        "MOTCUA_REGISTRIES_URL": registries_server.base_url,
-        "MOTCUA_EXCHANGE_TIMEOUT_MS": 10_000,
-        "MOTCUA_TSA_URL": f"{registries_server.base_url}/tsa",
-    }
+    return {"MOTCUA_REGISTRIES_URL": registries_server.base_url, "MOTCUA_EXCHANGE_TIMEOUT_MS": 10_000}
 
 
 @pytest.fixture
@@ -146,6 +151,7 @@ def module_world(
     registries_server: RegistriesServer,
     registered_keys: list[AgencyKey],
     tmp_path_factory: pytest.TempPathFactory,
+    dev_pki: DevPki,
 ) -> Iterator[tuple[World, Path]]:
     """The identity tests' world (tests/identity/world.py), built once for a module inside an
     outer transaction that every test nests in and that is rolled back at the end (what Django's
@@ -155,6 +161,7 @@ def module_world(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         MOTCUA_UPLOAD_DIR=directory / "uploads",
         **exchange_settings(registries_server),
+        **signing_settings(dev_pki, registries_server),
     )
     with django_db_blocker.unblock(), overrides:
         reset_exchange_state()

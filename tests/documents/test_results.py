@@ -130,7 +130,8 @@ def test_the_issued_pdf_is_pades_b_lt_and_verifies(issued):
     report = verification.verify_upload(file_bytes(result))
     assert report.verdict is Verdict.VALID
     (check,) = report.signatures
-    assert check.timestamped and check.long_term
+    assert check.timestamped
+    assert check.long_term
     assert abs(check.signed_at - result.signed_at) < datetime.timedelta(seconds=1)
     assert report.result is not None
     assert report.result.number == result.number
@@ -153,7 +154,7 @@ def test_the_result_shows_its_data_in_a_pdfa_page(issued):
         place="Hà Nội",
         issued_on=result.issued_on,
         title="Trích lục khai sinh",
-        rows=list(rows.items()) + [("Lệ phí", "0 ₫")],
+        rows=[*list(rows.items()), ("Lệ phí", "0 ₫")],
         holder="N. V. A.",
         verify_url=results.verify_url(result.number, result.check_code),
         signer_note="Văn bản điện tử có chữ ký số.",
@@ -272,7 +273,8 @@ def test_revoking_the_document_makes_the_verifier_say_revoked(office, issued):
     report = verification.verify_upload(file_bytes(result))
     assert report.verdict is Verdict.REVOKED
     assert report.signatures[0].verdict is Verdict.VALID  # the signature itself is intact
-    assert report.result is not None and report.result.revocation_reason == "Cấp nhầm"
+    assert report.result is not None
+    assert report.result.revocation_reason == "Cấp nhầm"
     looked_up = verification.lookup_throttled("203.0.113.9", result.number, result.check_code.lower())
     assert looked_up.verdict is Verdict.REVOKED
 

@@ -23,7 +23,8 @@ from django.test import Client
 
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
-from motcua.documents.models import StoredFile
+from motcua.documents import storage
+from motcua.documents.models import ResultDocument, StoredFile
 from motcua.dossiers.models import Dossier, Draft
 from motcua.exchange.models import Consent, Exchange
 from motcua.identity.models import Representation, RoleAssignment
@@ -43,6 +44,11 @@ ACTORS = ["anonymous", *APPLICANT_NAMES, *OFFICIAL_NAMES]
 SEES_AGENCY_A = {"reception_a", "handler_a", "approver_a", "admin_a", "supervisor_province", "platform_admin"}
 MANAGES_AGENCY_A = {"admin_a", "platform_admin"}
 RECEIVES = {"reception_a", "reception_b"}  # the reception role, at commune A and at commune B
+# officials with a role at commune A, which issued the world's result (a province supervisor
+# sees the dossier, but results are read by the issuing agency's own officials)
+RESULT_READERS = {"reception_a", "handler_a", "approver_a", "admin_a"}
+REVOKES = {"approver_a", "admin_a"}
+HOLDS_RESULT = {"applicant_a", "representative"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,8 @@ class Endpoint:
             return 401 if self.is_api else "login"
         if actor in self.forbidden:
             return 403
+        if self.audience == "any":  # for applicants and officials alike: outside scope is 404
+            return 404
         kind = "applicant" if actor in APPLICANT_NAMES else "official"
         return 403 if kind != self.audience else 404
 
@@ -144,7 +152,40 @@ def _dossier_file(world: World) -> str:
 
 def _dossier_list(world: World, response: Any) -> None:
     """applicant_a sees their dossiers; the other applicants, none (nobody else's)."""
-    assert [d["code"] for d in response.json()] in ([_waiting(world), _dossier(world)], [])
+    codes = sorted(d["code"] for d in response.json())
+    assert codes in (sorted([_waiting(world), _dossier(world), _issued(world)]), [])
+
+
+def _issued(world: World) -> str:
+    assert world.issued is not None
+    return world.issued.code
+
+
+def _result(world: World) -> ResultDocument:
+    return ResultDocument.objects.get(dossier__code=_issued(world))
+
+
+def _is_the_signed_result(world: World, response: Any) -> None:
+    body = b"".join(response.streaming_content)
+    assert body == storage.path_of(_result(world).file.storage_name).read_bytes()
+    assert body.startswith(b"%PDF-")
+    assert b"/ByteRange" in body
+    assert "attachment" in response["Content-Disposition"]
+
+
+def _result_list(world: World, response: Any) -> None:
+    """applicant_a (and their representative) and commune A's officials see the one result."""
+    numbers = [r["number"] for r in response.json()]
+    user_pk = response.wsgi_request.user.pk
+    sees = {world.users[name].pk for name in ("applicant_a", "representative", *RESULT_READERS)}
+    assert numbers == ([_result(world).number] if user_pk in sees else [])
+
+
+def _result_revoked(world: World, response: Any) -> None:
+    result = _result(world)
+    assert result.is_revoked
+    assert result.revocation_reason == "Cấp nhầm số định danh"
+    assert AuditEntry.objects.filter(type=EventType.RESULT_REVOKED, subject_id=str(result.public_id)).exists()
 
 
 def _after(code: Callable[[World], str], event: EventType, **state: Any) -> Callable[[World, Any], None]:
@@ -201,8 +242,9 @@ def _inbox_page(world: World, response: Any) -> None:
 
 
 def _inbox_api(world: World, response: Any) -> None:
-    codes = [row["code"] for row in response.json()["dossiers"]]
-    assert codes == ([_dossier(world), _waiting(world)] if _sees_agency_a(world, response) else [])
+    codes = sorted(row["code"] for row in response.json()["dossiers"])
+    expected = sorted([_dossier(world), _waiting(world), _issued(world)])
+    assert codes == (expected if _sees_agency_a(world, response) else [])
 
 
 def _submitted(world: World, response: Any) -> None:
@@ -574,6 +616,66 @@ ENDPOINTS = [
         SEES_AGENCY_A,
         audience="official",
         check=_is_the_pdf,
+    ),
+    Endpoint(
+        "backoffice:dossier-file",
+        "get",
+        lambda w: f"/can-bo/ho-so/{_issued(w)}/tep-tin/{_result(w).file.public_id}/",
+        SEES_AGENCY_A,
+        audience="official",
+        check=_is_the_signed_result,
+    ),
+    Endpoint(
+        "backoffice:revoke-result",
+        "post",
+        lambda w: f"/can-bo/ho-so/{_issued(w)}/thu-hoi-ket-qua/",
+        REVOKES,
+        # supervisors see the dossier but not the agency's results (404); its other officials, 403
+        forbidden=RESULT_READERS - REVOKES,
+        audience="official",
+        data=lambda w: {"reason": "Cấp nhầm số định danh"},
+        check=_result_revoked,
+    ),
+    Endpoint(
+        "documents:result-file",
+        "get",
+        lambda w: f"/ket-qua/{_result(w).public_id}/tep-tin/",
+        HOLDS_RESULT,
+        check=_is_the_signed_result,
+    ),
+    Endpoint(
+        "api:get /results",
+        "get",
+        lambda w: "/api/v1/results",
+        set(APPLICANT_NAMES) | set(OFFICIAL_NAMES),
+        audience="any",
+        check=_result_list,
+    ),
+    Endpoint(
+        "api:get /results/{result_id}",
+        "get",
+        lambda w: f"/api/v1/results/{_result(w).public_id}",
+        HOLDS_RESULT | RESULT_READERS,
+        audience="any",
+        check=lambda w, r: _contains(_result(w).number, "valid")(w, r),
+    ),
+    Endpoint(
+        "api:get /results/{result_id}/file",
+        "get",
+        lambda w: f"/api/v1/results/{_result(w).public_id}/file",
+        HOLDS_RESULT | RESULT_READERS,
+        audience="any",
+        check=_is_the_signed_result,
+    ),
+    Endpoint(
+        "api:post /results/{result_id}/revocation",
+        "post",
+        lambda w: f"/api/v1/results/{_result(w).public_id}/revocation",
+        REVOKES,
+        forbidden=RESULT_READERS - REVOKES,
+        audience="official",
+        json=lambda w: {"reason": "Cấp nhầm số định danh"},
+        check=_result_revoked,
     ),
     Endpoint(
         "backoffice:counter",

@@ -131,6 +131,8 @@ class World:
     dossier: Dossier | None = None  # applicant_a's birth registration, submitted at commune A
     # another, the first of a birth-bundle application, in handling, waiting for applicant_a's supplement
     waiting: Dossier | None = None
+    # applicant_a's third, approved at commune A: its result is signed, awaiting return
+    issued: Dossier | None = None
     assignment: RoleAssignment | None = None  # handler_a's role at commune A
 
     def applicant(self, name: str) -> Applicant:
@@ -211,6 +213,7 @@ def build_world(directory: Path) -> World:
     )
     dossiers.save_entries(actor=actor_a, public_id=str(first.public_id), values=LATER_BIRTH_ENTRIES)
     waiting = dossiers.submit_draft(actor=actor_a, public_id=str(first.public_id))
+    issued = dossiers.submit_draft(actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id))
     world.ready_draft = complete_birth_draft(actor_a)
     for name, grants in OFFICIALS.items():
         world.users[name], world.keys[name] = make_official(name.replace("_", "."), grants)
@@ -224,6 +227,14 @@ def build_world(directory: Path) -> World:
         decision="supplement",
         reason="Giấy chứng sinh bị mờ.",
         items=[{"component": "birth-certificate"}, {"field": "child_place_of_birth"}],
+    )
+    for name, decision in (("reception_a", "accept"), ("handler_a", "propose")):
+        processing.decide(actor=official_actor(world.users[name]), code=issued.code, decision=decision)
+    world.issued = processing.decide(
+        actor=official_actor(world.users["approver_a"]),
+        code=issued.code,
+        decision="approve",
+        result={"personal_id": "001226000777"},
     )
     return world
 

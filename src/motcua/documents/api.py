@@ -21,7 +21,7 @@ from motcua.documents import results, selectors, services, verification
 from motcua.documents.models import ResultDocument, StoredFile
 from motcua.documents.views import file_response
 from motcua.identity.actors import ApplicantActor, OfficialActor
-from motcua.identity.permissions import applicant_auth, official_auth
+from motcua.identity.permissions import applicant_auth, official_auth, public, signed_in_auth
 
 router = Router(tags=["documents"])
 
@@ -154,7 +154,7 @@ def _result_for(request: HttpRequest, result_id: str) -> ResultDocument:
 
 @router.get(
     "/results",
-    auth=[applicant_auth, official_auth],
+    auth=signed_in_auth,
     response={200: list[ResultOut], **DENIALS},
     summary="Signed results: issued to you (applicant) or by your agencies (official), newest first",
 )
@@ -164,7 +164,7 @@ def list_results(request: HttpRequest) -> list[ResultDocument]:
 
 @router.get(
     "/results/{result_id}",
-    auth=[applicant_auth, official_auth],
+    auth=signed_in_auth,
     response={200: ResultOut, **DENIALS},
     summary="One signed result",
 )
@@ -174,7 +174,7 @@ def get_result(request: HttpRequest, result_id: str) -> ResultDocument:
 
 @router.get(
     "/results/{result_id}/file",
-    auth=[applicant_auth, official_auth],
+    auth=signed_in_auth,
     response={200: None, **DENIALS},
     summary="The signed PDF/A, byte for byte as issued",
 )
@@ -254,6 +254,7 @@ def _report_out(report: verification.PublicReport) -> dict[str, Any]:
         "holder's initials."
     ),
 )
+@public
 def verify_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     return _report_out(verification.verify_upload(_read_limited(file)))
 
@@ -264,6 +265,7 @@ def verify_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any
     response={200: VerificationOut, 404: ErrorOut, 429: ErrorOut},
     summary="Look up a result by the number and check code printed in its QR code",
 )
+@public
 def verify_number(
     request: HttpRequest,
     number: str = Query(..., max_length=80),  # type: ignore[type-arg]

@@ -112,5 +112,19 @@ class OfficialAuth(_ActorAuth):
     actor_type = OfficialActor
 
 
+class SignedInAuth(SessionAuth):
+    """Either kind of signed-in actor (an operation whose selectors scope applicants and
+    officials differently, like the signed results)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        actor = actor_for(request)
+        if isinstance(actor, ApplicantActor | OfficialActor):
+            return actor
+        if signed_in_official(request) is not None:
+            raise AuthorizationError(message="This operation is not available to your account.")
+        return None
+
+
 applicant_auth = ApplicantAuth()
 official_auth = OfficialAuth()
+signed_in_auth = SignedInAuth()
