@@ -27,6 +27,7 @@ data: setup
 	$(BIN)/motcua catalog load
 	$(BIN)/motcua identity seed-demo
 	$(BIN)/motcua dossiers seed-demo
+	$(BIN)/motcua pki init
 	$(BIN)/motcua dossiers flag-deadlines
 	$(BIN)/motcua registries migrate --noinput
 	$(BIN)/motcua registries generate --seed $(REGISTRY_SEED) --size $(REGISTRY_SIZE) --if-unchanged

@@ -101,7 +101,7 @@ def test_approval_signs_the_result_and_return_puts_it_in_the_wallet(office, issu
     assert dossier.step == Step.RESULT_RETURN
     assert result.number == f"{dossier.code}/TLKS"
     assert result.agency_code == AGENCY_A
-    assert result.holder_id == office.applicant.pk
+    assert result.holder_id == office.applicant.applicant.pk
     assert result.approved_by_id == office.users["approver"].pk
     assert len(result.check_code) == results.CHECK_LENGTH
     data = file_bytes(result)
@@ -118,7 +118,7 @@ def test_approval_signs_the_result_and_return_puts_it_in_the_wallet(office, issu
     processing.decide(actor=office.official("reception"), code=dossier.code, decision="return")
     item = WalletItem.objects.get(result=result)
     assert (item.owner_id, item.document_type, item.file_id) == (
-        office.applicant.pk,
+        office.applicant.applicant.pk,
         "birth-extract",
         result.file_id,
     )
