@@ -5,3 +5,8 @@ class DocumentsConfig(AppConfig):
     name = "motcua.documents"
     label = "documents"
     verbose_name = "Documents"
+
+    def ready(self) -> None:
+        from motcua.documents import pdf_speedups
+
+        pdf_speedups.install()

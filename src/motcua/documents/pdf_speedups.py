@@ -1,0 +1,48 @@
+"""A faster hex-string reader for pyHanko, installed when the documents app starts.
+
+pyHanko reads a PDF hex string (``<0a1b…>``) one character at a time in Python. A signature's
+``/Contents`` is such a string of ~16,000 digits, so every signing and every verification spent
+about half its time there. ``read_hex_string_from_stream`` below does the same thing with bytes
+operations: skip the ``<``, read up to the ``>``, drop PDF whitespace, refuse any non-hex digit,
+pad an odd count with ``0`` (PDF 32000-1 §7.3.4.3) and leave the stream just after the ``>``.
+``tests/documents/test_pdf_speedups.py`` checks it against pyHanko's own reader.
+"""
+
+from __future__ import annotations
+
+import binascii
+from typing import IO, Any
+
+from pyhanko.pdf_utils import generic, misc
+
+_WHITESPACE = misc.PDF_WHITESPACE
+_HEX = generic.HEX_DIGITS
+ORIGINAL = generic.read_hex_string_from_stream
+CHUNK = 8192
+
+
+def read_hex_string_from_stream(stream: IO[bytes]) -> Any:
+    stream.read(1)  # "<"
+    start = stream.tell()
+    parts: list[bytes] = []
+    while True:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            raise misc.PdfStreamError("Stream has ended unexpectedly")
+        end = chunk.find(b">")
+        if end >= 0:
+            parts.append(chunk[:end])
+            break
+        parts.append(chunk)
+    raw = b"".join(parts)
+    stream.seek(start + len(raw) + 1)
+    digits = raw.translate(None, _WHITESPACE)
+    if digits.translate(None, _HEX):
+        raise misc.PdfStreamError("Unexpected token in hex string")
+    if len(digits) % 2:
+        digits += b"0"
+    return generic.pdf_string(binascii.unhexlify(digits))
+
+
+def install() -> None:
+    generic.read_hex_string_from_stream = read_hex_string_from_stream

@@ -1,0 +1,40 @@
+"""The fast hex-string reader installed into pyHanko reads exactly what pyHanko's own does."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pyhanko.pdf_utils import generic, misc
+
+from motcua.documents import pdf_speedups
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"<48656c6c6f> rest",
+        b"<48 65\n6c\t6c\r6f\x00> rest",
+        b"<4865 6c6c 6> rest",  # odd: the last digit is padded with 0
+        b"<> rest",
+        b"<" + b"0a1B" * 5000 + b"> rest",  # longer than one read
+        b"<" + b"ff" * 4095 + b"f> rest",  # ">" right after a read boundary
+    ],
+)
+def test_same_value_and_position_as_pyhanko(source):
+    ours, theirs = io.BytesIO(source), io.BytesIO(source)
+    assert pdf_speedups.read_hex_string_from_stream(ours) == pdf_speedups.ORIGINAL(theirs)
+    assert ours.tell() == theirs.tell()
+    assert ours.read() == b" rest"
+
+
+@pytest.mark.parametrize("source", [b"<48zz>", b"<4865", b"<48(65>"])
+def test_the_same_refusals(source):
+    with pytest.raises(misc.PdfStreamError):
+        pdf_speedups.ORIGINAL(io.BytesIO(source))
+    with pytest.raises(misc.PdfStreamError):
+        pdf_speedups.read_hex_string_from_stream(io.BytesIO(source))
+
+
+def test_installed_when_the_app_starts():
+    assert generic.read_hex_string_from_stream is pdf_speedups.read_hex_string_from_stream
