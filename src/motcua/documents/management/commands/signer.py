@@ -1,4 +1,6 @@
-"""motcua signer token-import CODE [CODE ...]  write development PKI keys and certificates to the
+"""motcua signer serve [--port N]            the reference remote signing service (CSC API v2
+                                            subset) over the development PKI's agency keys
+motcua signer token-import CODE [CODE ...]  write development PKI keys and certificates to the
                                             PKCS#11 token (SoftHSM in development and tests)
 motcua signer token-import CODE --certificate FILE
                                             write a CA-issued certificate for a key generated in
@@ -13,6 +15,9 @@ agencies' keys live").
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +32,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
+        serve = sub.add_parser("serve", help="the reference remote signing service")
+        serve.add_argument("--host", default="127.0.0.1")
+        serve.add_argument("--port", type=int, default=8003)
+        serve.add_argument("--workers", type=int, default=1)
+        serve.add_argument("--threads", type=int, default=4)
+        serve.add_argument("--keys", default="", help="development PKI directory (MOTCUA_PKI_DIR)")
+        serve.add_argument(
+            "--token-file", default="", help="accepted bearer tokens (MOTCUA_REMOTE_SIGNER_TOKEN_FILE)"
+        )
         load = sub.add_parser("token-import", help="write keys and certificates to the PKCS#11 token")
         load.add_argument("codes", nargs="*", metavar="CODE")
         load.add_argument("--certificate", default="", help="a certificate for a key already in the token")
@@ -36,6 +50,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
+        if action == "serve":
+            self._serve(options)
+            return
         try:
             from motcua.documents import pkcs11_token
         except ImportError as exc:
@@ -98,3 +115,36 @@ class Command(BaseCommand):
                 session, code, cert_path.read_bytes(), key_path.read_bytes(), replace=options["replace"]
             )
             self.stdout.write(f"{code}: key and certificate from {store.directory}")
+
+    def _serve(self, options: dict[str, Any]) -> None:
+        if settings.IS_PRODUCTION:
+            raise CommandError("The reference signing service holds development keys: never in production.")
+        from motcua.documents.signer_service.app import KEY_DIR_VARIABLE, TOKEN_FILE_VARIABLE
+
+        key_dir = Path(options["keys"] or settings.MOTCUA_PKI_DIR)
+        token_file = options["token_file"] or settings.MOTCUA_REMOTE_SIGNER_TOKEN_FILE
+        if not (key_dir / "root.cert.pem").is_file():
+            raise CommandError(f"No development PKI in {key_dir}: run `motcua pki init`.")
+        if not token_file or not Path(token_file).is_file():
+            raise CommandError(
+                "Name the file of accepted tokens: --token-file (or MOTCUA_REMOTE_SIGNER_TOKEN_FILE)."
+            )
+        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
+        if gunicorn is None:
+            raise CommandError("gunicorn is not installed in this environment.")
+        os.environ[KEY_DIR_VARIABLE] = str(key_dir)
+        os.environ[TOKEN_FILE_VARIABLE] = str(token_file)
+        arguments = [
+            gunicorn,
+            "motcua.documents.signer_service.wsgi:application",
+            "--bind",
+            f"{options['host']}:{options['port']}",
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--graceful-timeout",
+            "5",
+            "--no-control-socket",  # the platform and the registries run gunicorn beside it
+        ]
+        os.execv(gunicorn, arguments)  # noqa: S606 - a fixed program with our own arguments
