@@ -8,16 +8,22 @@ here is skipped, with the reason in the test report and on the terminal.
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from django.core.management import CommandError, call_command
 
 from motcua.documents import signing
@@ -170,10 +176,12 @@ def test_an_agency_without_a_key_in_the_token_is_unavailable(token_signer: Token
     assert_trusted_and_timestamped(sign(AGENCY).data)  # the session stays usable
 
 
-def test_a_wrong_pin_is_unavailable_and_not_shown(token_signer: Token, settings, tmp_path) -> None:
-    wrong = tmp_path / "wrong-pin"
-    wrong.write_text("000000", encoding="utf-8")
-    settings.MOTCUA_PKCS11_PIN_FILE = str(wrong)
+def test_a_wrong_pin_is_unavailable_not_shown_and_not_retried(
+    token_signer: Token, settings, tmp_path
+) -> None:
+    pin_file = tmp_path / "pin"
+    pin_file.write_text("000000", encoding="utf-8")
+    settings.MOTCUA_PKCS11_PIN_FILE = str(pin_file)
     signing.reset()
     with pytest.raises(signing.SigningUnavailable) as caught:
         sign(AGENCY)
@@ -181,6 +189,13 @@ def test_a_wrong_pin_is_unavailable_and_not_shown(token_signer: Token, settings,
     assert "PinIncorrect" in shown
     assert "000000" not in shown
     assert PIN not in shown
+    # tokens lock a PIN after a few wrong tries: the same PIN file is not tried again
+    with pytest.raises(signing.SigningUnavailable) as again:
+        sign(AGENCY)
+    assert "not tried again" in messages(again.value)
+    time.sleep(0.05)  # file times move in clock ticks
+    pin_file.write_text(PIN, encoding="utf-8")  # the operator fixes the PIN file
+    assert_trusted_and_timestamped(sign(AGENCY).data)
 
 
 def test_no_such_token_is_unavailable(token_signer: Token, settings) -> None:
@@ -189,3 +204,69 @@ def test_no_such_token_is_unavailable(token_signer: Token, settings) -> None:
     with pytest.raises(signing.SigningUnavailable) as caught:
         sign(AGENCY)
     assert "no-such-token" in messages(caught.value)
+
+
+def _certificate_for(dev_pki: DevPki, code: str, modulus: int, exponent: int) -> bytes:
+    """What a CA does with the agency's request: a certificate for a public key it was sent."""
+    root = x509.load_pem_x509_certificate(dev_pki.root_cert_path.read_bytes())
+    root_key = serialization.load_pem_private_key((dev_pki.directory / "root.key.pem").read_bytes(), None)
+    assert isinstance(root_key, rsa.RSAPrivateKey)
+    public_key = rsa.RSAPublicNumbers(exponent, modulus).public_key()
+    now = datetime.datetime.now(datetime.UTC)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"Cơ quan thử nghiệm {code}"),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, code),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{code} (key generated in the token)"),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(root.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def test_a_key_generated_in_the_token_signs_after_its_certificate_is_imported(
+    token_signer: Token, dev_pki: DevPki, tmp_path
+) -> None:
+    """The production path: the key pair is made inside the token, only the public key leaves
+    it (for the CA), and the certificate the CA issued is written beside the key."""
+    from pkcs11 import Attribute, KeyType
+
+    from motcua.documents import pkcs11_token
+
+    code = "HSM.GENERATED"
+    config = pkcs11_token.TokenConfig(module=token_signer.module, token_label=token_signer.label, pin=PIN)
+    session = pkcs11_token.open_session(config, read_write=True)
+    try:
+        public, _private = session.generate_keypair(
+            KeyType.RSA, 2048, label=code, id=b"generated", store=True
+        )
+        modulus = int.from_bytes(public[Attribute.MODULUS], "big")
+        exponent = int.from_bytes(public[Attribute.PUBLIC_EXPONENT], "big")
+    finally:
+        session.close()
+    with pytest.raises(signing.SigningUnavailable):
+        sign(code)  # a key without its certificate cannot sign yet
+    cert_file = tmp_path / "issued.cert.pem"
+    cert_file.write_bytes(_certificate_for(dev_pki, code, modulus, exponent))
+    call_command("signer", "token-import", code, "--certificate", str(cert_file))
+    signed = sign(code)
+    assert_trusted_and_timestamped(signed.data)
+    assert "key generated in the token" in signed.certificate_subject

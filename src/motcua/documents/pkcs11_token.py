@@ -14,6 +14,7 @@ production the key is generated inside the token and only the certificate is wri
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,6 +26,14 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pkcs11 import Attribute, ObjectClass, PKCS11Error
+from pkcs11.exceptions import (
+    PinExpired,
+    PinIncorrect,
+    PinInvalid,
+    PinLenRange,
+    PinLocked,
+    UserAlreadyLoggedIn,
+)
 from pkcs11.util.rsa import decode_rsa_private_key
 from pkcs11.util.x509 import decode_x509_certificate
 from pyhanko.sign.pkcs11 import PKCS11Signer
@@ -35,6 +44,11 @@ from motcua.documents.signing import SigningUnavailable
 
 class TokenError(Exception):
     """The token cannot be used; the message names no PIN and no key material."""
+
+
+class PinRefused(TokenError):
+    """The token refused the PIN. Tokens lock the PIN after a few wrong tries, so the PIN is not
+    tried again until its file changes."""
 
 
 class SessionLost(TokenError):
@@ -69,6 +83,14 @@ class TokenConfig:
         return cls(module=module, token_label=token_label, pin=pin)
 
 
+def file_state(path: str) -> tuple[str, float]:
+    """A file's name and modification time (0 when it is missing): whether a PIN file changed."""
+    try:
+        return path, os.stat(path).st_mtime if path else 0.0
+    except OSError:
+        return path, 0.0
+
+
 @cache
 def _library(module: str) -> Any:
     """One loaded module per process: initialising it twice would be refused by some modules."""
@@ -87,10 +109,21 @@ def open_session(config: TokenConfig, *, read_write: bool = False) -> Any:
         raise TokenError(f"No PKCS#11 token{wanted} is present.")
     if len(tokens) > 1:
         raise TokenError("Several PKCS#11 tokens are present: set MOTCUA_PKCS11_TOKEN_LABEL.")
+    # Messages name the kind of failure (PinIncorrect, TokenNotPresent...), never the PIN. When a
+    # login fails, python-pkcs11 leaves the session it opened for it open: one more reason not
+    # to retry a refused PIN.
     try:
         return tokens[0].open(rw=read_write, user_pin=config.pin or None)
+    except UserAlreadyLoggedIn:
+        # Login is per process: another session of ours is logged in, and a new session shares
+        # that login. Opened without the PIN, it does not log the process out when it closes.
+        try:
+            return tokens[0].open(rw=read_write)
+        except PKCS11Error as exc:
+            raise TokenError(f"The PKCS#11 token cannot be opened ({type(exc).__name__}).") from exc
+    except (PinIncorrect, PinInvalid, PinLenRange, PinLocked, PinExpired) as exc:
+        raise PinRefused(f"The PKCS#11 token refused the PIN ({type(exc).__name__}).") from exc
     except PKCS11Error as exc:
-        # PinIncorrect, PinLocked, TokenNotPresent...: the kind of failure, never the PIN
         raise TokenError(f"The PKCS#11 token cannot be opened ({type(exc).__name__}).") from exc
 
 

@@ -153,6 +153,7 @@ class Pkcs11Backend:
         self._session: Any = None
         self._chain: list[asn1_x509.Certificate] = []
         self._signers: dict[str, signers.Signer] = {}
+        self._refused_pin: tuple[str, float] | None = None  # the PIN file (and its mtime) refused
         self._lock = threading.Lock()
 
     def signer(self, agency_code: str, agency_name: str) -> signers.Signer:
@@ -168,6 +169,13 @@ class Pkcs11Backend:
                 return found
             try:
                 if self._session is None:
+                    if self._refused_pin is not None and self._refused_pin == pkcs11_token.file_state(
+                        settings.MOTCUA_PKCS11_PIN_FILE
+                    ):
+                        raise SigningUnavailable(
+                            "The PKCS#11 token refused the PIN; it is not tried again until "
+                            "MOTCUA_PKCS11_PIN_FILE changes."
+                        )
                     config = pkcs11_token.TokenConfig.from_files(
                         settings.MOTCUA_PKCS11_MODULE,
                         settings.MOTCUA_PKCS11_TOKEN_LABEL,
@@ -176,10 +184,13 @@ class Pkcs11Backend:
                     session = pkcs11_token.open_session(config)
                     self._chain = [*pki.trust().roots, *pkcs11_token.ca_certificates(session)]
                     self._session = session
+                    self._refused_pin = None
                 made = pkcs11_token.TokenSigner(self._session, agency_code, self._chain, self.forget)
             except pkcs11_token.TokenError as exc:
                 if isinstance(exc, pkcs11_token.SessionLost):
                     self._session = None  # the next signature opens a new one
+                if isinstance(exc, pkcs11_token.PinRefused):
+                    self._refused_pin = pkcs11_token.file_state(settings.MOTCUA_PKCS11_PIN_FILE)
                 raise SigningUnavailable(str(exc)) from exc
             self._signers[agency_code] = made
             return made
