@@ -192,13 +192,14 @@ def import_agency(
     ]
     if existing and not replace:
         raise TokenError(f"The token already holds objects labelled {label}: use --replace.")
-    if key_pem is None and not list(
-        session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.LABEL: label})
-    ):
-        raise TokenError(f"The token holds no private key labelled {label}.")
+    object_id = _object_id(cert)
+    if key_pem is None:
+        keys = list(session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.LABEL: label}))
+        if len(keys) != 1:
+            raise TokenError(f"The token holds no single private key labelled {label}.")
+        object_id = bytes(keys[0][Attribute.ID]) or object_id  # the certificate pairs with its key
     for item in existing:
         item.destroy()
-    object_id = _object_id(cert)
     if key_pem is not None:
         key = serialization.load_pem_private_key(key_pem, password=None)
         if not isinstance(key, rsa.RSAPrivateKey):
