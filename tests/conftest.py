@@ -62,7 +62,9 @@ def _signing_trust(settings: Any, dev_pki: DevPki, registries_server: Registries
 
 
 @pytest.fixture(scope="session")
-def registries_server(tmp_path_factory: pytest.TempPathFactory, dev_pki: DevPki) -> Iterator[RegistriesServer]:
+def registries_server(
+    tmp_path_factory: pytest.TempPathFactory, dev_pki: DevPki
+) -> Iterator[RegistriesServer]:
     """The reference registries as a real process, shared by the session (tests must leave it
     usable: they may add registrations, never remove the shared ones). It is also the session's
     timestamp authority (``/tsa``), with the development PKI's TSA key."""
