@@ -155,54 +155,67 @@ class FilesBackend:
 
 
 class Pkcs11Backend:
-    """Agency keys in a PKCS#11 token: key and certificate labelled with the agency code."""
+    """Agency keys in a PKCS#11 token: key and certificate labelled with the agency code
+    (``pkcs11_token``). One logged-in session per process, opened on first use and opened
+    again after a token failure; CA certificates on the token are embedded with the agency's."""
 
     kind = "pkcs11"
 
     def __init__(self) -> None:
         self._session: Any = None
+        self._chain: list[asn1_x509.Certificate] = []
         self._signers: dict[str, signers.Signer] = {}
+        self._refused_pin: tuple[str, float] | None = None  # the PIN file (and its mtime) refused
         self._lock = threading.Lock()
 
     def signer(self, agency_code: str, agency_name: str) -> signers.Signer:
         try:
-            from pyhanko.sign import pkcs11 as hanko_pkcs11
+            from motcua.documents import pkcs11_token
         except ImportError as exc:  # pragma: no cover - depends on the deployment's extras
-            raise SigningUnavailable("MOTCUA_SIGNER=pkcs11 needs the python-pkcs11 package.") from exc
+            raise SigningUnavailable(
+                "MOTCUA_SIGNER=pkcs11 needs the python-pkcs11 package (the pkcs11 extra)."
+            ) from exc
         with self._lock:
             found = self._signers.get(agency_code)
             if found is not None:
                 return found
-            if self._session is None:
-                from pyhanko.config.pkcs11 import TokenCriteria
-
-                pin = ""
-                if settings.MOTCUA_PKCS11_PIN_FILE:
-                    with open(settings.MOTCUA_PKCS11_PIN_FILE, encoding="utf-8") as handle:
-                        pin = handle.read().strip()
-                try:
-                    self._session = hanko_pkcs11.open_pkcs11_session(
+            try:
+                if self._session is None:
+                    if self._refused_pin is not None and self._refused_pin == pkcs11_token.file_state(
+                        settings.MOTCUA_PKCS11_PIN_FILE
+                    ):
+                        raise SigningUnavailable(
+                            "The PKCS#11 token refused the PIN; it is not tried again until "
+                            "MOTCUA_PKCS11_PIN_FILE changes."
+                        )
+                    config = pkcs11_token.TokenConfig.from_files(
                         settings.MOTCUA_PKCS11_MODULE,
-                        token_criteria=TokenCriteria(label=settings.MOTCUA_PKCS11_TOKEN_LABEL or None),
-                        user_pin=pin or None,
+                        settings.MOTCUA_PKCS11_TOKEN_LABEL,
+                        settings.MOTCUA_PKCS11_PIN_FILE,
                     )
-                except Exception as exc:
-                    raise SigningUnavailable("The PKCS#11 token cannot be opened.") from exc
-            made = hanko_pkcs11.PKCS11Signer(
-                self._session,
-                key_label=agency_code,
-                cert_label=agency_code,
-                ca_chain=list(pki.trust().roots),
-            )
+                    session = pkcs11_token.open_session(config)
+                    self._chain = [*pki.trust().roots, *pkcs11_token.ca_certificates(session)]
+                    self._session = session
+                    self._refused_pin = None
+                made = pkcs11_token.TokenSigner(self._session, agency_code, self._chain, self.forget)
+            except pkcs11_token.TokenError as exc:
+                if isinstance(exc, pkcs11_token.SessionLost):
+                    self._session = None  # the next signature opens a new one
+                if isinstance(exc, pkcs11_token.PinRefused):
+                    self._refused_pin = pkcs11_token.file_state(settings.MOTCUA_PKCS11_PIN_FILE)
+                raise SigningUnavailable(str(exc)) from exc
             self._signers[agency_code] = made
             return made
 
     def forget(self) -> None:
         with self._lock:
             self._signers.clear()
-            if self._session is not None:
-                self._session.close()
-            self._session = None
+            session, self._session = self._session, None
+        if session is not None:
+            try:
+                session.close()
+            except Exception:  # noqa: S110 - a session of a removed token cannot be closed
+                pass
 
 
 _backend: Backend | None = None
