@@ -13,7 +13,7 @@ import subprocess
 import pikepdf
 import pikepdf.pdfa
 import pytest
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from motcua.catalog.services import sync_catalog
@@ -44,7 +44,7 @@ CHILD_ID = "001226000123"
 class Office:
     def __init__(self) -> None:
         self.applicant = make_applicant("001085012345", "Nguyễn Văn An", datetime.date(1985, 3, 2))
-        grants = {
+        grants: dict[str, list[tuple[str, str]]] = {
             "reception": [(Role.RECEPTION, AGENCY_A)],
             "handler": [(Role.HANDLER, AGENCY_A)],
             "approver": [(Role.APPROVER, AGENCY_A)],

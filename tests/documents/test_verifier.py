@@ -108,7 +108,7 @@ def test_the_applicant_sees_and_downloads_the_result(office, issued):  # noqa: F
     assert result.number in page
     assert f"/ket-qua/{result.public_id}/tep-tin/" in page
     download = client.get(f"/ket-qua/{result.public_id}/tep-tin/")
-    assert b"".join(download.streaming_content) == file_bytes(result)
+    assert b"".join(download.streaming_content) == file_bytes(result)  # type: ignore[attr-defined]
 
 
 def _signed_by(agency_code: str, name: str) -> bytes:

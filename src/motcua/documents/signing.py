@@ -56,14 +56,17 @@ _local = threading.local()
 
 FIELD_NAME = "ChuKySo"  # "digital signature"
 # Room for the CMS: the agency's certificate and the timestamp token with its certificate come
-# to ~4.5 KB (the root is not embedded: validators hold it, and the DSS carries the chain). Every
-# validator parses this space as hex, so it is kept tight.
-RESERVED_BYTES = 8 * 1024
+# to ~4.5 KB with the files signer (the root is not embedded: validators hold it, and the DSS
+# carries the chain); a token or remote service may add its chain (~9.6 KB seen). Validators
+# read this space as hex (fast since pdf_speedups), so room costs little.
+RESERVED_BYTES = 16 * 1024
 
 
 class SigningUnavailable(Unavailable):
     """The agency's key, the signing service or the timestamp authority cannot be reached; the
     decision that needed the signature was not taken and can be retried."""
+
+    http_status = 503
 
     def __init__(self, detail: str) -> None:
         # the official reads the first part; the detail is for the operator's log
