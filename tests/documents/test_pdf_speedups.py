@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from asn1crypto import x509
 from pyhanko.pdf_utils import generic, misc
 
 from motcua.documents import pdf_speedups
@@ -36,5 +37,13 @@ def test_the_same_refusals(source):
         pdf_speedups.read_hex_string_from_stream(io.BytesIO(source))
 
 
+@pytest.mark.parametrize(
+    "value", ["Ủy ban nhân dân phường Ba Đình", "  UBND   Ba\tĐình ", "motcua dev root CA", "ＡＢＣ", ""]
+)
+def test_memoised_name_preparation_is_asn1cryptos(value):
+    assert pdf_speedups.ldap_string_prep(value) == pdf_speedups.ORIGINAL_STRING_PREP(None, value)
+
+
 def test_installed_when_the_app_starts():
     assert generic.read_hex_string_from_stream is pdf_speedups.read_hex_string_from_stream
+    assert x509.NameTypeAndValue._ldap_string_prep is pdf_speedups._memoised_string_prep
