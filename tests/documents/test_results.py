@@ -339,3 +339,25 @@ def _page(title: str) -> rendering.Page:
         signer_note="Thử nghiệm.",
         pdf_title=title,
     )
+
+
+def test_an_independent_pades_reader_accepts_the_signature(issued, tmp_path):
+    """Poppler's pdfsig (NSS underneath) checks the same file without any of our code."""
+    if not shutil.which("pdfsig"):
+        pytest.skip("pdfsig NOT run: poppler-utils is not installed, no independent reader checked the file")
+    _dossier, result = issued
+    (tmp_path / "r.pdf").write_bytes(file_bytes(result))
+    report = subprocess.run(
+        ["pdfsig", tmp_path / "r.pdf"], capture_output=True, text=True, check=False
+    ).stdout
+    assert "Signature Type: ETSI.CAdES.detached" in report
+    assert "Signature Validation: Signature is Valid." in report
+    assert "Signing Hash Algorithm: SHA-256" in report
+    # and a changed byte inside the signed range is caught by it too
+    data = bytearray(file_bytes(result))
+    data[1000] ^= 0x01
+    (tmp_path / "changed.pdf").write_bytes(bytes(data))
+    changed = subprocess.run(
+        ["pdfsig", tmp_path / "changed.pdf"], capture_output=True, text=True, check=False
+    )
+    assert "Signature is Valid." not in changed.stdout
