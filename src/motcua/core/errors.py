@@ -21,6 +21,9 @@ class ErrorCode(StrEnum):
     SUPPLEMENT_LIMIT = "supplement_limit"
     APOLOGY_REQUIRED = "apology_required"
     CLAIMED_BY_OTHER = "claimed_by_other"
+    DOCUMENT_REVOKED = "document_revoked"
+    DOCUMENT_EXPIRED = "document_expired"
+    RESULT_NOT_REMOVABLE = "result_not_removable"
 
 
 class MotcuaError(Exception):

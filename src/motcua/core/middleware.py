@@ -35,8 +35,9 @@ BASE_POLICY = {
 API_DOCS_POLICY = {**BASE_POLICY, "style-src": "'self' 'unsafe-inline'"}
 API_DOCS_PATH = "/api/v1/docs"
 API_PREFIX = "/api/"
-# Public pages that search or read the database: catalog search, procedure pages, bundles.
-PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/", "/tra-cuu-ho-so/")
+# Public pages that search or read the database: catalog search, procedure pages, bundles,
+# the dossier status lookup, documents shared from a data wallet.
+PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/", "/tra-cuu-ho-so/", "/chia-se/")
 _request_log = get_logger("motcua.request")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
