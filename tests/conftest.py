@@ -62,7 +62,9 @@ def _signing_trust(settings: Any, dev_pki: DevPki, registries_server: Registries
 
 
 @pytest.fixture(scope="session")
-def registries_server(tmp_path_factory: pytest.TempPathFactory, dev_pki: DevPki) -> Iterator[RegistriesServer]:
+def registries_server(
+    tmp_path_factory: pytest.TempPathFactory, dev_pki: DevPki
+) -> Iterator[RegistriesServer]:
     """The reference registries as a real process, shared by the session (tests must leave it
     usable: they may add registrations, never remove the shared ones). It is also the session's
     timestamp authority (``/tsa``), with the development PKI's TSA key."""
@@ -146,6 +148,7 @@ def module_world(
     registries_server: RegistriesServer,
     registered_keys: list[AgencyKey],
     tmp_path_factory: pytest.TempPathFactory,
+    dev_pki: DevPki,
 ) -> Iterator[tuple[World, Path]]:
     """The identity tests' world (tests/identity/world.py), built once for a module inside an
     outer transaction that every test nests in and that is rolled back at the end (what Django's
@@ -154,13 +157,17 @@ def module_world(
     overrides = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         MOTCUA_UPLOAD_DIR=directory / "uploads",
+        # the world's birth registration is approved, so its result is signed (as _signing_trust)
+        MOTCUA_PKI_DIR=dev_pki.directory,
+        MOTCUA_TRUST_ROOTS=[str(dev_pki.root_cert_path)],
+        MOTCUA_CRL_FILES=[str(dev_pki.crl_path)],
         **exchange_settings(registries_server),
     )
     with django_db_blocker.unblock(), overrides:
         reset_exchange_state()
         with transaction.atomic():
             copy_agency_keys(registered_keys)
-            yield build_world(directory), directory / "uploads"
+            yield build_world(directory, with_wallet=True), directory / "uploads"
             transaction.set_rollback(True)
         reset_exchange_state()
 
