@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -52,6 +53,10 @@ def world(exchange, tmp_path) -> World:
 
 def _json(client: Client, method: str, url: str, body: dict | None = None):
     return getattr(client, method)(url, json.dumps(body or {}), content_type="application/json")
+
+
+def _bytes(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
 
 
 def _ids(world: World) -> tuple[str, str]:
@@ -118,7 +123,7 @@ def test_the_download_is_the_signed_pdf_unchanged(world):
     result_id, _kept = _ids(world)
     item = WalletItem.objects.select_related("file").get(public_id=result_id)
     response = world.client("applicant_a").get(f"/api/v1/wallet/{result_id}/file")
-    data = b"".join(response.streaming_content)
+    data = _bytes(response)
     assert response["Content-Type"] == "application/pdf"
     assert hashlib.sha256(data).hexdigest() == item.file.sha256
     assert b"/ByteRange" in data  # the PAdES signature is in it
@@ -267,7 +272,7 @@ def test_a_later_procedure_reuses_the_result_from_the_wallet_end_to_end(world):
     file_url = f"/can-bo/ho-so/{dossier.code}/tep-tin/{item.file.public_id}/"
     assert file_url in page
     opened = official.get(file_url)
-    assert hashlib.sha256(b"".join(opened.streaming_content)).hexdigest() == item.file.sha256
+    assert hashlib.sha256(_bytes(opened)).hexdigest() == item.file.sha256
     inbox = official.get(f"/api/v1/inbox/{dossier.code}").json()
     wallet_component = next(c for c in inbox["components"] if c["id"] == "birth-extract")
     assert wallet_component["provenance"] == "wallet"
@@ -397,7 +402,7 @@ def test_a_share_link_shows_the_document_logs_each_opening_and_stores_only_the_t
     assert "no-store" in page["Cache-Control"]
     download = visitor.get(f"/chia-se/{token}/tai-ve/")
     item = WalletItem.objects.select_related("file").get(public_id=result_id)
-    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == item.file.sha256
+    assert hashlib.sha256(_bytes(download)).hexdigest() == item.file.sha256
     openings = list(ShareOpening.objects.filter(link=link).order_by("id"))
     assert [(o.network, o.user_agent, o.downloaded) for o in openings] == [
         ("203.0.113.0/24", "Firefox 128, Windows", False),

@@ -212,7 +212,9 @@ def return_birth_result(world: World, dossier: Dossier) -> Dossier:
 
 def add_wallet(world: World) -> None:
     actor_a = applicant_actor(world.users["applicant_a"])
+    # the open birth draft at commune A is the world's ready draft: submit it, and open another
     returned = dossiers.submit_draft(actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id))
+    world.ready_draft = complete_birth_draft(actor_a)
     world.returned = return_birth_result(world, returned)
     world.result_item = WalletItem.objects.get(result__dossier=world.returned)
     assert world.file is not None
