@@ -542,3 +542,33 @@ def test_the_address_is_kept_as_its_network(address, network):
 )
 def test_the_browser_is_kept_as_its_family_and_system(user_agent, short):
     assert wallet.short_user_agent(user_agent) == short
+
+
+def test_a_wallet_component_without_fallback_takes_no_upload(world):
+    """``fallback: none`` on a wallet component: only a wallet document will do."""
+    from motcua.catalog.models import Procedure
+
+    procedure = Procedure.objects.get(code="health-insurance-card-under-6")
+    for component in procedure.spec["components"]:
+        if component["id"] == "birth-extract":
+            component["fallback"] = "none"
+    procedure.save(update_fields=["spec"])
+    actor = applicant_actor(world.users["applicant_a"])
+    with pytest.raises(MotcuaError) as refused:
+        dossiers.upload_component(
+            actor=actor,
+            public_id=_card(world),
+            component_id="birth-extract",
+            chunks=[PDF],
+            file_name="tk.pdf",
+            size=None,
+        )
+    assert "chỉ có thể lấy từ kho dữ liệu" in refused.value.message
+    _complete_card_draft(world)
+    with pytest.raises(dossiers.IncompleteDossier) as incomplete:
+        dossiers.submit_draft(actor=actor, public_id=_card(world))
+    assert incomplete.value.components == {
+        "birth-extract": "Hãy chọn giấy tờ này từ kho dữ liệu điện tử của bạn."
+    }
+    page = world.client("applicant_a").get(f"/ho-so-nhap/{_card(world)}/").content.decode()
+    assert 'id="upload-birth-extract"' not in page
