@@ -161,13 +161,14 @@ def module_world(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         MOTCUA_UPLOAD_DIR=directory / "uploads",
         **exchange_settings(registries_server),
+        # the world's birth registration is approved, so its result is signed (as _signing_trust)
         **signing_settings(dev_pki, registries_server),
     )
     with django_db_blocker.unblock(), overrides:
         reset_exchange_state()
         with transaction.atomic():
             copy_agency_keys(registered_keys)
-            yield build_world(directory), directory / "uploads"
+            yield build_world(directory, with_wallet=True), directory / "uploads"
             transaction.set_rollback(True)
         reset_exchange_state()
 

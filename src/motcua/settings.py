@@ -307,6 +307,7 @@ MOTCUA_RATE_LIMITS = {
     "api_user": env_str("RATE_LIMIT_API_USER", "120/m"),
     "lookup_address": env_str("RATE_LIMIT_LOOKUP_ADDRESS", "120/m"),
     "lookup_failures_address": env_str("RATE_LIMIT_LOOKUP_FAILURES_ADDRESS", "20/h"),
+    "share_failures_address": env_str("RATE_LIMIT_SHARE_FAILURES_ADDRESS", "20/h"),
     "login_address": env_str("RATE_LIMIT_LOGIN_ADDRESS", "30/m"),
     "login_account": env_str("RATE_LIMIT_LOGIN_ACCOUNT", "5/15m"),
     "login_account_day": env_str("RATE_LIMIT_LOGIN_ACCOUNT_DAY", "20/d"),

@@ -24,7 +24,7 @@ from django.test import Client
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
 from motcua.documents import storage
-from motcua.documents.models import ResultDocument, StoredFile
+from motcua.documents.models import ResultDocument, ShareLink, StoredFile, WalletItem
 from motcua.dossiers.models import Dossier, Draft
 from motcua.exchange.models import Consent, Exchange
 from motcua.identity.models import Representation, RoleAssignment
@@ -88,6 +88,8 @@ class Endpoint:
             return client.get(url)
         if self.method == "put":
             return client.put(url, self.json(world) if self.json else {}, content_type="application/json")
+        if self.method == "delete":
+            return client.delete(url)
         if self.json is not None:
             return client.post(url, self.json(world), content_type="application/json")
         return client.post(url, self.data(world) if self.data else {})
@@ -152,13 +154,15 @@ def _dossier_file(world: World) -> str:
 
 def _dossier_list(world: World, response: Any) -> None:
     """applicant_a sees their dossiers; the other applicants, none (nobody else's)."""
-    codes = sorted(d["code"] for d in response.json())
-    assert codes in (sorted([_waiting(world), _dossier(world), _issued(world)]), [])
+    assert world.returned is not None
+    mine = [world.returned.code, _waiting(world), _dossier(world)]
+    assert [d["code"] for d in response.json()] in (mine, [])
 
 
 def _issued(world: World) -> str:
-    assert world.issued is not None
-    return world.issued.code
+    """The world's dossier with a signed result (approved and returned: it is in the wallet)."""
+    assert world.returned is not None
+    return world.returned.code
 
 
 def _result(world: World) -> ResultDocument:
@@ -243,7 +247,7 @@ def _inbox_page(world: World, response: Any) -> None:
 
 def _inbox_api(world: World, response: Any) -> None:
     codes = sorted(row["code"] for row in response.json()["dossiers"])
-    expected = sorted([_dossier(world), _waiting(world), _issued(world)])
+    expected = sorted([_dossier(world), _waiting(world)])
     assert codes == (expected if _sees_agency_a(world, response) else [])
 
 
@@ -332,6 +336,67 @@ def _uploaded(world: World, response: Any) -> None:
     assert (
         AuditEntry.objects.filter(type=EventType.FILE_UPLOADED, subject_id=str(newest.public_id)).count() == 1
     )
+
+
+def _result_item(world: World) -> str:
+    assert world.result_item is not None
+    return str(world.result_item.public_id)
+
+
+def _kept_item(world: World) -> str:
+    assert world.kept_item is not None
+    return str(world.kept_item.public_id)
+
+
+def _share(world: World) -> str:
+    assert world.share is not None
+    return str(world.share.public_id)
+
+
+def _card_draft(world: World) -> str:
+    assert world.card_draft is not None
+    return str(world.card_draft.public_id)
+
+
+def _wallet_listed(world: World, response: Any) -> None:
+    """applicant_a and whom they authorised see applicant_a's wallet; applicant_b, nothing of it."""
+    body = _text(response)
+    user_pk = response.wsgi_request.user.pk
+    sees = user_pk in {world.users["applicant_a"].pk, world.users["representative"].pk}
+    assert (_result_item(world) in body) == sees
+    assert (_kept_item(world) in body) == sees
+
+
+def _kept(world: World, response: Any) -> None:
+    item = WalletItem.objects.get(file__public_id=_dossier_file(world))
+    assert item.kind == "upload"
+    assert item.removed_at is None
+    assert AuditEntry.objects.filter(
+        type=EventType.WALLET_ITEM_ADDED, subject_id=str(item.public_id)
+    ).exists()
+
+
+def _removed(world: World, response: Any) -> None:
+    assert WalletItem.objects.get(public_id=_kept_item(world)).removed_at is not None
+    assert AuditEntry.objects.filter(
+        type=EventType.WALLET_ITEM_REMOVED, subject_id=_kept_item(world)
+    ).exists()
+
+
+def _shared(world: World, response: Any) -> None:
+    assert ShareLink.objects.filter(item__public_id=_result_item(world)).count() == 2
+    assert AuditEntry.objects.filter(type=EventType.SHARE_CREATED).count() == 2
+
+
+def _share_revoked(world: World, response: Any) -> None:
+    assert ShareLink.objects.get(public_id=_share(world)).revoked_at is not None
+    assert AuditEntry.objects.filter(type=EventType.SHARE_REVOKED, subject_id=_share(world)).count() == 1
+
+
+def _taken_from_wallet(world: World, response: Any) -> None:
+    draft = Draft.objects.get(public_id=_card_draft(world))
+    entry = draft.components["birth-extract"]
+    assert (entry["state"], entry["wallet_item"]) == ("wallet", _result_item(world))
 
 
 COUNTER_PERSON = {"personal_id": "001190012345", "full_name": "Phạm Thị Hoa", "birth_date": "1990-05-17"}
@@ -519,6 +584,59 @@ ENDPOINTS = [
         {"applicant_a"},
         data=lambda w: {"reason": "Nộp nhầm."},
         check=_after(_dossier, EventType.DOSSIER_WITHDRAWN, status="withdrawn"),
+    ),
+    # --- the data wallet (applicant pages)
+    Endpoint(
+        "documents:wallet",
+        "get",
+        lambda w: "/ca-nhan/kho-du-lieu/",
+        set(APPLICANT_NAMES),
+        check=_wallet_listed,
+    ),
+    Endpoint(
+        "documents:wallet-keep",
+        "post",
+        lambda w: "/ca-nhan/kho-du-lieu/luu/",
+        {"applicant_a", "representative"},
+        data=lambda w: {"file": _dossier_file(w)},
+        check=_kept,
+    ),
+    Endpoint(
+        "documents:wallet-item",
+        "get",
+        lambda w: f"/ca-nhan/kho-du-lieu/{_result_item(w)}/",
+        {"applicant_a", "representative"},
+        check=_contains("Trích lục khai sinh", "Ủy ban nhân dân phường Ba Đình"),
+    ),
+    Endpoint(
+        "documents:wallet-remove",
+        "post",
+        lambda w: f"/ca-nhan/kho-du-lieu/{_kept_item(w)}/xoa/",
+        {"applicant_a", "representative"},
+        check=_removed,
+    ),
+    Endpoint(
+        "documents:wallet-share",
+        "post",
+        lambda w: f"/ca-nhan/kho-du-lieu/{_result_item(w)}/chia-se/",
+        {"applicant_a", "representative"},
+        data=lambda w: {"hours": "24", "recipient": "Ngân hàng"},
+        check=_shared,
+    ),
+    Endpoint(
+        "documents:share-revoke",
+        "post",
+        lambda w: f"/ca-nhan/chia-se/{_share(w)}/thu-hoi/",
+        {"applicant_a", "representative"},
+        check=_share_revoked,
+    ),
+    Endpoint(
+        "dossiers:component-wallet",
+        "post",
+        lambda w: f"/ho-so-nhap/{_card_draft(w)}/thanh-phan/birth-extract/kho-du-lieu/",
+        {"applicant_a"},
+        data=lambda w: {"item": _result_item(w)},
+        check=_taken_from_wallet,
     ),
     Endpoint(
         "exchange:data-use",
@@ -959,6 +1077,69 @@ ENDPOINTS = [
         data=lambda w: {"file": _pdf_upload()},
         check=_component_uploaded,
     ),
+    # --- the data wallet (API)
+    Endpoint(
+        "api:get /wallet", "get", lambda w: "/api/v1/wallet", set(APPLICANT_NAMES), check=_wallet_listed
+    ),
+    Endpoint(
+        "api:post /wallet",
+        "post",
+        lambda w: "/api/v1/wallet",
+        {"applicant_a", "representative"},
+        json=lambda w: {"file": _dossier_file(w)},
+        check=_kept,
+    ),
+    Endpoint(
+        "api:get /wallet/{item_id}",
+        "get",
+        lambda w: f"/api/v1/wallet/{_result_item(w)}",
+        {"applicant_a", "representative"},
+        check=lambda w, r: _contains(_share(w), '"validity": "valid"')(w, r),
+    ),
+    Endpoint(
+        "api:get /wallet/{item_id}/file",
+        "get",
+        lambda w: f"/api/v1/wallet/{_result_item(w)}/file",
+        {"applicant_a", "representative"},
+        check=_is_the_signed_result,
+    ),
+    Endpoint(
+        "api:delete /wallet/{item_id}",
+        "delete",
+        lambda w: f"/api/v1/wallet/{_kept_item(w)}",
+        {"applicant_a", "representative"},
+        check=_removed,
+    ),
+    Endpoint(
+        "api:post /wallet/{item_id}/shares",
+        "post",
+        lambda w: f"/api/v1/wallet/{_result_item(w)}/shares",
+        {"applicant_a", "representative"},
+        json=lambda w: {"valid_for_hours": 24},
+        check=_shared,
+    ),
+    Endpoint(
+        "api:post /shares/{share_id}/revoke",
+        "post",
+        lambda w: f"/api/v1/shares/{_share(w)}/revoke",
+        {"applicant_a", "representative"},
+        check=_share_revoked,
+    ),
+    Endpoint(
+        "api:get /drafts/{draft_id}/components/{component_id}/wallet",
+        "get",
+        lambda w: f"/api/v1/drafts/{_card_draft(w)}/components/birth-extract/wallet",
+        {"applicant_a"},
+        check=lambda w, r: _contains(_result_item(w), '"usable": true')(w, r),
+    ),
+    Endpoint(
+        "api:post /drafts/{draft_id}/components/{component_id}/wallet",
+        "post",
+        lambda w: f"/api/v1/drafts/{_card_draft(w)}/components/birth-extract/wallet",
+        {"applicant_a"},
+        json=lambda w: {"item": _result_item(w)},
+        check=_taken_from_wallet,
+    ),
     Endpoint(
         "api:get /me/data-access",
         "get",
@@ -1021,6 +1202,8 @@ def _state() -> tuple:
         Dossier.objects.count(),
         Consent.objects.count(),
         Exchange.objects.count(),
+        WalletItem.objects.filter(removed_at__isnull=True).count(),
+        ShareLink.objects.filter(revoked_at__isnull=True).count(),
         sorted(str(components) for components in Draft.objects.values_list("components", flat=True)),
     )
 

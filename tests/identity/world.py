@@ -20,7 +20,8 @@ from django_otp.util import random_hex
 from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.documents import services as documents
-from motcua.documents.models import StoredFile
+from motcua.documents import wallet
+from motcua.documents.models import ShareLink, StoredFile, WalletItem
 from motcua.dossiers import bundles, processing
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import Dossier, Draft
@@ -131,9 +132,16 @@ class World:
     dossier: Dossier | None = None  # applicant_a's birth registration, submitted at commune A
     # another, the first of a birth-bundle application, in handling, waiting for applicant_a's supplement
     waiting: Dossier | None = None
-    # applicant_a's third, approved at commune A: its result is signed, awaiting return
-    issued: Dossier | None = None
     assignment: RoleAssignment | None = None  # handler_a's role at commune A
+    # with_wallet: applicant_a's birth registration, approved (its result signed) and returned,
+    # so the birth extract is in their data wallet; the world's file kept there too; a link
+    # sharing the extract; and a health-insurance card draft whose wallet component can take it
+    returned: Dossier | None = None
+    result_item: WalletItem | None = None
+    kept_item: WalletItem | None = None
+    share: ShareLink | None = None
+    share_token: str = ""
+    card_draft: Draft | None = None
 
     def applicant(self, name: str) -> Applicant:
         return Applicant.objects.get(user=self.users[name])
@@ -183,7 +191,45 @@ def complete_birth_draft(actor: ApplicantActor) -> Draft:
     return draft
 
 
-def build_world(directory: Path) -> World:
+CHILD_PERSONAL_ID = "001226012345"
+
+
+def return_birth_result(world: World, dossier: Dossier) -> Dossier:
+    """Take a birth registration of commune A through reception, handling, approval (its result
+    signed) and return: the birth extract lands in the applicant's wallet."""
+    steps = [("reception_a", "accept"), ("handler_a", "propose"), ("approver_a", "approve")]
+    for name, decision in steps:
+        processing.decide(
+            actor=official_actor(world.users[name]),
+            code=dossier.code,
+            decision=decision,
+            result={"personal_id": CHILD_PERSONAL_ID} if decision == "approve" else None,
+        )
+    return processing.decide(
+        actor=official_actor(world.users["reception_a"]), code=dossier.code, decision="return"
+    )
+
+
+def add_wallet(world: World) -> None:
+    actor_a = applicant_actor(world.users["applicant_a"])
+    # the open birth draft at commune A is the world's ready draft: submit it, and open another
+    returned = dossiers.submit_draft(actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id))
+    world.ready_draft = complete_birth_draft(actor_a)
+    world.returned = return_birth_result(world, returned)
+    world.result_item = WalletItem.objects.get(result__dossier=world.returned)
+    assert world.file is not None
+    world.kept_item = wallet.keep_upload(actor=actor_a, file_public_id=str(world.file.public_id))
+    made = wallet.create_share(
+        actor=actor_a, item_public_id=str(world.result_item.public_id), recipient="Ngân hàng"
+    )
+    world.share, world.share_token = made.link, made.token
+    card = dossiers.start_draft(
+        actor=actor_a, procedure_code="health-insurance-card-under-6", commune_code="00004"
+    )
+    world.card_draft = dossiers.give_consent(actor=actor_a, public_id=str(card.public_id), accepted=[])
+
+
+def build_world(directory: Path, *, with_wallet: bool = False) -> World:
     load_small_units(directory)
     sync_catalog(actor=SYSTEM)
     world = World()
@@ -213,7 +259,6 @@ def build_world(directory: Path) -> World:
     )
     dossiers.save_entries(actor=actor_a, public_id=str(first.public_id), values=LATER_BIRTH_ENTRIES)
     waiting = dossiers.submit_draft(actor=actor_a, public_id=str(first.public_id))
-    issued = dossiers.submit_draft(actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id))
     world.ready_draft = complete_birth_draft(actor_a)
     for name, grants in OFFICIALS.items():
         world.users[name], world.keys[name] = make_official(name.replace("_", "."), grants)
@@ -228,14 +273,8 @@ def build_world(directory: Path) -> World:
         reason="Giấy chứng sinh bị mờ.",
         items=[{"component": "birth-certificate"}, {"field": "child_place_of_birth"}],
     )
-    for name, decision in (("reception_a", "accept"), ("handler_a", "propose")):
-        processing.decide(actor=official_actor(world.users[name]), code=issued.code, decision=decision)
-    world.issued = processing.decide(
-        actor=official_actor(world.users["approver_a"]),
-        code=issued.code,
-        decision="approve",
-        result={"personal_id": "001226000777"},
-    )
+    if with_wallet:
+        add_wallet(world)
     return world
 
 

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, AuthorizationError
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound, Unavailable
 from motcua.documents.api import router as documents_router
+from motcua.documents.wallet_api import router as wallet_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.exchange.api import router as exchange_router
 from motcua.identity.api import router as identity_router
@@ -66,5 +67,6 @@ api.add_router("/", catalog_router)
 api.add_router("/units", units_router)
 api.add_router("/", identity_router)
 api.add_router("/", documents_router)
+api.add_router("/", wallet_router)
 api.add_router("/", dossiers_router)
 api.add_router("/", exchange_router)

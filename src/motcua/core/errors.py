@@ -22,6 +22,9 @@ class ErrorCode(StrEnum):
     APOLOGY_REQUIRED = "apology_required"
     CLAIMED_BY_OTHER = "claimed_by_other"
     UNAVAILABLE = "unavailable"
+    DOCUMENT_REVOKED = "document_revoked"
+    DOCUMENT_EXPIRED = "document_expired"
+    RESULT_NOT_REMOVABLE = "result_not_removable"
 
 
 class MotcuaError(Exception):

@@ -35,8 +35,9 @@ BASE_POLICY = {
 API_DOCS_POLICY = {**BASE_POLICY, "style-src": "'self' 'unsafe-inline'"}
 API_DOCS_PATH = "/api/v1/docs"
 API_PREFIX = "/api/"
-# Public pages that search or read the database: catalog search, procedure pages, bundles.
-PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/", "/tra-cuu-ho-so/", "/xac-minh/")
+# Public pages that search or read the database: catalog search, procedure pages, bundles,
+# the dossier status lookup, the verifier, documents shared from a data wallet.
+PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/", "/tra-cuu-ho-so/", "/xac-minh/", "/chia-se/")
 # public API operations that are lookups too (the verifier): both budgets apply
 PUBLIC_API_LOOKUPS = ("/api/v1/verify",)
 _request_log = get_logger("motcua.request")

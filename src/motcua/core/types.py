@@ -57,6 +57,10 @@ class EventType(models.TextChoices):
     DRAFT_DATA_RECEIVED = "dossiers.draft_data_received", "Registry data received for a draft"
     DRAFT_SAVED = "dossiers.draft_saved", "Draft saved"
     DRAFT_COMPONENT_UPLOADED = "dossiers.draft_component_uploaded", "Draft component uploaded"
+    DRAFT_COMPONENT_FROM_WALLET = (
+        "dossiers.draft_component_from_wallet",
+        "Draft component taken from the data wallet",
+    )
     DRAFTS_PURGED = "dossiers.drafts_purged", "Abandoned drafts purged"
     DOSSIER_SUBMITTED = "dossiers.submitted", "Dossier submitted and received"
     DOSSIER_ACCEPTED = "dossiers.accepted", "Dossier checked and accepted for handling"

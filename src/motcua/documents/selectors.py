@@ -6,16 +6,29 @@ together, and then only its status, issuer, date and holder's initials."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import secrets
 import uuid
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, NotFound
-from motcua.documents.models import ResultDocument, StoredFile, WalletItem
+from motcua.documents.models import (
+    ResultDocument,
+    ShareLink,
+    ShareOpening,
+    StoredFile,
+    WalletItem,
+    WalletItemKind,
+)
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
 
@@ -141,3 +154,200 @@ def result_for_dossier(dossier: Dossier) -> ResultDocument | None:
     """The signed result of a dossier the caller already obtained through a scoped selector
     (``dossiers.selectors.get_dossier``): whoever may see the dossier may see its result."""
     return ResultDocument.objects.filter(dossier=dossier).select_related("file", "approved_by").first()
+
+
+# --- The data wallet -----------------------------------------------------------------------------
+
+
+class Validity(StrEnum):
+    """A wallet document's standing, as the holder, a later procedure and a share link show it."""
+
+    VALID = "valid"  # an agency's signed result, in force
+    EXPIRED = "expired"  # past its ``valid_until``
+    REVOKED = "revoked"  # revoked by the issuing agency
+    UNVERIFIED = "unverified"  # a file the holder kept: nobody vouches for it
+
+
+VALIDITY_LABELS = {
+    Validity.VALID: gettext_lazy("Valid"),
+    Validity.EXPIRED: gettext_lazy("Expired"),
+    Validity.REVOKED: gettext_lazy("Revoked by the issuing agency"),
+    Validity.UNVERIFIED: gettext_lazy("Kept by you (not issued by an agency)"),
+}
+
+
+def validity_of(item: WalletItem, *, today: datetime.date | None = None) -> Validity:
+    """From the result's record for an issued document (its revocation and end of validity are
+    the agency's), ``unverified`` for a file the holder kept."""
+    result = item.result
+    if result is None:
+        return Validity.UNVERIFIED
+    if result.revoked_at is not None:
+        return Validity.REVOKED
+    valid_until = result.valid_until or item.valid_until
+    if valid_until is not None and valid_until < (today or timezone.localdate()):
+        return Validity.EXPIRED
+    return Validity.VALID
+
+
+def valid_until_of(item: WalletItem) -> datetime.date | None:
+    return item.result.valid_until if item.result is not None else item.valid_until
+
+
+def get_wallet_item(actor: RequestActor | None, public_id: uuid.UUID | str) -> WalletItem:
+    """One document of the actor's wallet (or of someone they act for); removed ones are gone."""
+    key = parse_uuid(public_id)
+    found = wallet_of(actor).filter(public_id=key).first() if key else None
+    if found is None:
+        raise NotFound(_("No such document in your data wallet."))
+    return found
+
+
+def wallet_matches(actor: RequestActor | None, *, owner_id: int, document_type: str) -> list[WalletItem]:
+    """The wallet documents of ``owner_id`` a component asking for ``document_type`` (a result
+    type) may reuse — only results carry a type, so only results match — newest first. Revoked
+    and expired ones are included (the page says why they cannot be used)."""
+    if not document_type:
+        return []
+    return list(wallet_of(actor).filter(owner_id=owner_id, kind="result", document_type=document_type))
+
+
+def shares_of(item: WalletItem) -> list[ShareLink]:
+    """The links made for a document (the caller has checked the actor sees it), newest first,
+    each with its openings."""
+    return list(
+        ShareLink.objects.filter(item=item)
+        .prefetch_related(Prefetch("openings", queryset=ShareOpening.objects.order_by("-opened_at", "-id")))
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_share(
+    actor: RequestActor | None, public_id: uuid.UUID | str, *, for_update: bool = False
+) -> ShareLink:
+    """A link to a document of the actor's wallet (whoever of those acting for its holder made it)."""
+    key = parse_uuid(public_id)
+    found = (
+        ShareLink.objects.filter(public_id=key, item__in=wallet_of(actor)).select_related("item").first()
+        if key
+        else None
+    )
+    if found is None:
+        raise NotFound(_("No such share link."))
+    if for_update:
+        return ShareLink.objects.select_for_update().select_related("item").get(pk=found.pk)
+    return found
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_share_active(link: ShareLink, *, now: datetime.datetime | None = None) -> bool:
+    return (
+        link.revoked_at is None and link.expires_at > (now or timezone.now()) and link.item.removed_at is None
+    )
+
+
+def active_share(token: str, *, now: datetime.datetime | None = None) -> ShareLink:
+    """The link a visitor's token opens, while it is valid: not revoked, not expired, its document
+    still in the wallet. ``NotFound`` otherwise — the same for an unknown, an expired and a
+    revoked token, so a visitor learns nothing from a dead link."""
+    cleaned = token.strip()
+    link = (
+        ShareLink.objects.filter(token_hash=token_hash(cleaned))
+        .select_related("item", "item__result", "item__file", "item__owner")
+        .first()
+        if 20 <= len(cleaned) <= 100
+        else None
+    )
+    if link is None or not is_share_active(link, now=now):
+        raise NotFound(str(SHARE_NOT_FOUND))
+    return link
+
+
+SHARE_NOT_FOUND = gettext_lazy(
+    "This link does not exist or is no longer valid. Ask the person who shared it for a new one."
+)
+
+
+class ShareLookupBlocked(MotcuaError):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(_("Too many unusable links opened from your address. Try again later."))
+        self.retry_after = retry_after
+
+
+def throttled_active_share(address: str, token: str) -> ShareLink:
+    """``active_share``, refused for an address after too many dead or unknown tokens (the
+    per-address request rate of public pages applies on top, in the rate-limit middleware)."""
+    rates = [ratelimit.configured_rate("share_failures_address")]
+    verdict = ratelimit.is_blocked("share_link", address, rates)
+    if not verdict.allowed:
+        raise ShareLookupBlocked(verdict.retry_after)
+    try:
+        return active_share(token)
+    except NotFound:
+        ratelimit.record_failure("share_link", address, rates)
+        raise
+
+
+@dataclass(frozen=True)
+class WalletRow:
+    """One wallet document as the pages and the API show it."""
+
+    item: WalletItem
+    kind_label: str
+    validity: Validity
+    validity_label: str
+    valid_until: datetime.date | None
+    number: str  # the result's number ("" for a kept file)
+    removable: bool  # only documents the holder kept; a result stays
+
+
+KIND_LABELS = {
+    WalletItemKind.RESULT: gettext_lazy("Result issued by an agency"),
+    WalletItemKind.UPLOAD: gettext_lazy("Kept by you"),
+}
+
+
+def wallet_row(item: WalletItem) -> WalletRow:
+    validity = validity_of(item)
+    return WalletRow(
+        item=item,
+        kind_label=str(KIND_LABELS.get(WalletItemKind(item.kind), item.kind)),
+        validity=validity,
+        validity_label=str(VALIDITY_LABELS[validity]),
+        valid_until=valid_until_of(item),
+        number=item.result.number if item.result is not None else "",
+        removable=item.kind == WalletItemKind.UPLOAD,
+    )
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    link: ShareLink
+    state: str  # active | expired | revoked
+    state_label: str
+    openings: list[ShareOpening]
+
+
+SHARE_STATE_LABELS = {
+    "active": gettext_lazy("Active"),
+    "expired": gettext_lazy("Expired"),
+    "revoked": gettext_lazy("Revoked"),
+}
+
+
+def share_state(link: ShareLink, *, now: datetime.datetime | None = None) -> str:
+    if link.revoked_at is not None:
+        return "revoked"
+    if link.expires_at <= (now or timezone.now()):
+        return "expired"
+    return "active"
+
+
+def share_row(link: ShareLink) -> ShareRow:
+    state = share_state(link)
+    return ShareRow(
+        link=link, state=state, state_label=str(SHARE_STATE_LABELS[state]), openings=list(link.openings.all())
+    )

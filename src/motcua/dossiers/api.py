@@ -58,6 +58,9 @@ class ComponentOut(Schema):
     fetched_at: datetime.datetime | None
     values: list[FetchedValueOut]
     file: str
+    result_type: str = ""  # the result type a wallet document must have to be taken for it
+    wallet_item: str = ""  # the wallet document taken for it (state "wallet")
+    wallet_only: bool = False  # no upload can replace it (``fallback: none``)
 
 
 class FieldOut(Schema):
@@ -312,6 +315,12 @@ class DossierComponentOut(Schema):
     values: list[FetchedValueOut]
     scanned_by: str  # the official who scanned it (provenance scan)
     scanned_at: datetime.datetime | None
+    # provenance wallet: the document taken from the applicant's data wallet, and its standing now
+    wallet_title: str = ""
+    wallet_issuer: str = ""
+    wallet_issued_on: datetime.date | None = None
+    wallet_number: str = ""
+    wallet_validity: str = ""  # valid | expired | revoked
 
 
 class DossierSummaryOut(Schema):
@@ -927,3 +936,62 @@ def receive_at_counter(
         }
         return Status(422, body)
     return Status(201, _official_out(dossier, request.auth))  # type: ignore[attr-defined]
+
+
+# --- Reuse from the data wallet -------------------------------------------------------------------
+
+
+class WalletChoiceOut(Schema):
+    id: str  # the wallet document's id
+    title: str
+    issuer: str
+    issued_on: datetime.date | None
+    validity: str  # valid | expired | revoked: only valid ones can be taken
+    validity_label: str
+    usable: bool
+    chosen: bool
+
+
+class WalletUseIn(Schema):
+    item: str = Field(..., max_length=64)  # a wallet document's id (GET .../wallet)
+
+
+def _component_result_type(draft: Draft, component_id: str) -> str:
+    for component in draft.procedure.spec.get("components", []):
+        if str(component["id"]) == component_id:
+            return str(component.get("result_type", ""))
+    raise NotFound("No such component.")
+
+
+@router.get(
+    "/drafts/{draft_id}/components/{component_id}/wallet",
+    auth=applicant_auth,
+    response={200: list[WalletChoiceOut], **DENIALS},
+    summary="The documents of the applicant's data wallet this component could take",
+)
+def wallet_choices(request: HttpRequest, draft_id: str, component_id: str) -> list[dict[str, Any]]:
+    actor = _applicant(request)
+    draft = selectors.get_draft(actor, draft_id)
+    result_type = _component_result_type(draft, component_id)
+    chosen = str(draft.components.get(component_id, {}).get("wallet_item", ""))
+    return [vars(choice) for choice in selectors.wallet_choices(actor, draft, result_type, chosen)]
+
+
+@router.post(
+    "/drafts/{draft_id}/components/{component_id}/wallet",
+    auth=applicant_auth,
+    response={200: DraftOut, 400: ErrorOut, 409: ErrorOut, **DENIALS},
+    summary="Take a document from the data wallet for this component, instead of an upload",
+    description=(
+        "Only a component naming a `result_type` (kind `wallet`) takes one, and only a document of the "
+        "draft's applicant of that type. 409 `document_revoked` or `document_expired`: the document can "
+        "no longer be used. The draft is unchanged on any error; submission checks the document again."
+    ),
+)
+def use_wallet_item(
+    request: HttpRequest, draft_id: str, component_id: str, body: WalletUseIn
+) -> dict[str, Any]:
+    draft = services.use_wallet_item(
+        actor=_applicant(request), public_id=draft_id, component_id=component_id, item_public_id=body.item
+    )
+    return _draft_out(draft)

@@ -41,6 +41,7 @@ class ComponentState(models.TextChoices):
     DECLINED = "declined", "Applicant will upload instead"
     MISSING = "missing", "Not yet uploaded"
     UPLOADED = "uploaded", "Uploaded"
+    WALLET = "wallet", "Taken from the data wallet"
 
 
 class Draft(models.Model):

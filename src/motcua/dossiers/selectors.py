@@ -108,6 +108,7 @@ STATE_MESSAGES = {
     ComponentState.DECLINED: gettext_lazy("You chose to upload this document yourself."),
     ComponentState.MISSING: gettext_lazy("Not uploaded yet."),
     ComponentState.UPLOADED: gettext_lazy("Uploaded."),
+    ComponentState.WALLET: gettext_lazy("Taken from your data wallet."),
 }
 
 
@@ -121,6 +122,44 @@ REGISTRY_ONLY_DECLINED = gettext_lazy(
 class FetchedValue:
     label: str
     value: str
+
+
+@dataclass(frozen=True)
+class WalletChoice:
+    """A document of the applicant's data wallet that a component could take (one click)."""
+
+    id: str
+    title: str
+    issuer: str
+    issued_on: datetime.date | None
+    validity: str
+    validity_label: str
+    usable: bool  # neither revoked nor expired
+    chosen: bool
+
+
+def wallet_choices(
+    actor: RequestActor | None, draft: Draft, result_type: str, chosen: str = ""
+) -> list[WalletChoice]:
+    """The documents of the draft's applicant in the actor's wallet of ``result_type``."""
+    from motcua.documents import selectors as documents
+
+    choices = []
+    for item in documents.wallet_matches(actor, owner_id=draft.applicant_id, document_type=result_type):
+        validity = documents.validity_of(item)
+        choices.append(
+            WalletChoice(
+                id=str(item.public_id),
+                title=item.title,
+                issuer=item.issuer,
+                issued_on=item.issued_on,
+                validity=str(validity),
+                validity_label=str(documents.VALIDITY_LABELS[validity]),
+                usable=validity == documents.Validity.VALID,
+                chosen=str(item.public_id) == chosen,
+            )
+        )
+    return choices
 
 
 @dataclass
@@ -142,10 +181,14 @@ class ComponentView:
     file: str = ""
     error: str = ""  # what keeps it from being submitted, after a submission attempt
     registry_only: bool = False  # a data component with ``fallback: none``: no upload can replace it
+    result_type: str = ""  # the result type a wallet document must have to be taken for it
+    wallet_item: str = ""  # the wallet document taken for it
+    wallet_only: bool = False  # a wallet component with ``fallback: none``: no upload can replace it
+    wallet_choices: list[WalletChoice] = field(default_factory=list)  # the matching wallet documents
 
     @property
     def may_upload(self) -> bool:
-        if self.registry_only:
+        if self.registry_only or self.wallet_only:
             return False
         return self.state not in {ComponentState.FETCHED, ComponentState.AWAITING_CONSENT}
 
@@ -226,8 +269,14 @@ class DraftView:
 
 
 def draft_view(
-    draft: Draft, *, errors: dict[str, str] | None = None, component_errors: dict[str, str] | None = None
+    draft: Draft,
+    *,
+    errors: dict[str, str] | None = None,
+    component_errors: dict[str, str] | None = None,
+    actor: RequestActor | None = None,
 ) -> DraftView:
+    """What a draft's page and API show; with ``actor``, each wallet component also lists the
+    matching documents of the actor's wallet (``wallet_choices``)."""
     spec = draft.procedure.spec
     sources = data_sources(draft.procedure)
     by_id = {source.component_id: source for source in sources}
@@ -245,7 +294,12 @@ def draft_view(
             message=str(STATE_MESSAGES.get(ComponentState(state), "")),
             file=str(entry.get("file", "")),
             error=(component_errors or {}).get(component_id, ""),
+            result_type=str(raw.get("result_type", "")),
+            wallet_item=str(entry.get("wallet_item", "")),
+            wallet_only=raw["kind"] == "wallet" and raw.get("fallback") == "none",
         )
+        if view.result_type and actor is not None:
+            view.wallet_choices = wallet_choices(actor, draft, view.result_type, view.wallet_item)
         source = by_id.get(component_id)
         if source is not None:
             view.registry = source.registry
@@ -372,6 +426,14 @@ class DossierComponentView:
     values: list[FetchedValue]
     scanned_by: str = ""  # the official who scanned the paper document (provenance scan)
     scanned_at: datetime.datetime | None = None
+    # provenance wallet: the document taken from the applicant's data wallet, as it was then,
+    # and its standing now (a result may have been revoked since)
+    wallet_title: str = ""
+    wallet_issuer: str = ""
+    wallet_issued_on: datetime.date | None = None
+    wallet_number: str = ""
+    wallet_validity: str = ""
+    wallet_validity_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -391,6 +453,26 @@ class DossierView:
 def _agency_name(code: str) -> str:
     agency = Agency.objects.filter(code=code).only("name").first()
     return agency.name if agency is not None else code
+
+
+def _wallet_facts(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A component taken from the data wallet: what it was, and whether it still stands."""
+    if entry.get("provenance") != "wallet":
+        return {}
+    from motcua.documents import selectors as documents
+    from motcua.documents.models import WalletItem
+
+    item = WalletItem.objects.select_related("result").filter(public_id=str(entry.get("wallet_item"))).first()
+    validity = documents.validity_of(item) if item is not None else None
+    issued = str(entry.get("issued_on", ""))
+    return {
+        "wallet_title": str(entry.get("title", "")),
+        "wallet_issuer": str(entry.get("issuer", "")),
+        "wallet_issued_on": datetime.date.fromisoformat(issued) if _ISO_DATE.match(issued) else None,
+        "wallet_number": str(entry.get("result", "")),
+        "wallet_validity": str(validity or ""),
+        "wallet_validity_label": str(documents.VALIDITY_LABELS[validity]) if validity else "",
+    }
 
 
 def dossier_view(dossier: Dossier) -> DossierView:
@@ -429,6 +511,7 @@ def dossier_view(dossier: Dossier) -> DossierView:
                 values=values,
                 scanned_by=scanners.get(entry.get("scanned_by"), ""),
                 scanned_at=_when(str(entry.get("scanned_at", ""))),
+                **_wallet_facts(entry),
             )
         )
     commune = Commune.objects.filter(code=dossier.commune_code).first()

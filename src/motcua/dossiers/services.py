@@ -28,6 +28,8 @@ from motcua.core.ids import InvalidPersonalId, parse_personal_id
 from motcua.core.services import record_change
 from motcua.core.types import EventType
 from motcua.documents import services as documents
+from motcua.documents import wallet as documents_wallet
+from motcua.documents.models import WalletItem
 from motcua.dossiers import bundles, selectors
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
@@ -344,6 +346,8 @@ def upload_component(
         raise NotFound("No such component.")
     if draft.components[component_id].get("state") == ComponentState.FETCHED:
         raise MotcuaError(_("This component was received from a registry; there is nothing to upload."))
+    if _wallet_only(draft, component_id):
+        raise MotcuaError(_("This document can only be taken from your data wallet: choose it there."))
     stored = documents.upload_file(
         actor=actor,
         chunks=chunks,
@@ -355,7 +359,7 @@ def upload_component(
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         old = locked.components.get(component_id, {}).get("state")
         locked.components[component_id] = {
-            **locked.components.get(component_id, {}),
+            **_without_wallet(locked.components.get(component_id, {})),
             "state": ComponentState.UPLOADED,
             "file": str(stored.public_id),
             # the verdict on the PDF's own signatures (e.g. a declaration the company signed)
@@ -371,6 +375,65 @@ def upload_component(
             payload={"file": str(stored.public_id)},
         )
     return locked
+
+
+def _component_spec(draft: Draft, component_id: str) -> Mapping[str, Any]:
+    for component in draft.procedure.spec.get("components", []):
+        if str(component["id"]) == component_id:
+            return dict(component)
+    raise NotFound("No such component.")
+
+
+def _wallet_only(draft: Draft, component_id: str) -> bool:
+    """A wallet component whose spec says ``fallback: none``: no upload can replace it."""
+    component = _component_spec(draft, component_id)
+    return component.get("kind") == "wallet" and component.get("fallback") == "none"
+
+
+def _without_wallet(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in entry.items() if k not in {"wallet_item", "file"}}
+
+
+def use_wallet_item(
+    *, actor: ApplicantActor, public_id: str, component_id: str, item_public_id: str
+) -> Draft:
+    """Take a document from the data wallet for a component, instead of an upload (one click).
+
+    Only a component that names the result type it needs (``result_type``: the ``wallet``
+    components) can take one, and only a document of the draft's applicant, from the actor's
+    wallet, of that type, neither revoked nor expired (``documents.wallet.reusable_item``).
+    Everything is checked before the draft changes; a refusal leaves it as it was. Submission
+    checks the document again."""
+    with transaction.atomic():
+        draft = selectors.get_draft(actor, public_id, for_update=True)
+        if component_id not in draft.components:
+            raise NotFound("No such component.")
+        component = _component_spec(draft, component_id)
+        document_type = str(component.get("result_type", ""))
+        if not document_type:
+            raise MotcuaError(_("This component cannot be taken from the data wallet: upload the document."))
+        item = documents_wallet.reusable_item(
+            actor=actor,
+            item_public_id=item_public_id,
+            owner_id=draft.applicant_id,
+            document_type=document_type,
+        )
+        old = draft.components[component_id].get("state")
+        draft.components[component_id] = {
+            **_without_wallet(draft.components[component_id]),
+            "state": ComponentState.WALLET,
+            "wallet_item": str(item.public_id),
+            "file": str(item.file.public_id),
+        }
+        _save(
+            draft,
+            ["components"],
+            actor=actor,
+            type=EventType.DRAFT_COMPONENT_FROM_WALLET,
+            changes={component_id: [old, ComponentState.WALLET]},
+            payload={"wallet_item": str(item.public_id), "file": str(item.file.public_id)},
+        )
+    return draft
 
 
 @transaction.atomic
@@ -410,6 +473,8 @@ def _component_problem(component: Mapping[str, Any], entry: Mapping[str, Any], r
     state = entry.get("state")
     if state == ComponentState.FETCHED or (state == ComponentState.UPLOADED and not registry_only):
         return ""
+    if state == ComponentState.WALLET:
+        return _wallet_problem(entry)
     if state == ComponentState.AWAITING_CONSENT:
         return _("Give or decline your consent to fetching this data first.")
     if registry_only:
@@ -418,7 +483,30 @@ def _component_problem(component: Mapping[str, Any], entry: Mapping[str, Any], r
         return _("Enter the personal ID number it is about and fetch the data, or upload the document.")
     if component.get("kind") == "data":
         return _("The data was not received from the registry: upload the document instead.")
+    if component.get("kind") == "wallet":
+        if component.get("fallback") == "none":
+            return _("Choose this document from your data wallet.")
+        return _("Choose this document from your data wallet, or upload it.")
     return _("Upload this document.")
+
+
+def _wallet_problem(entry: Mapping[str, Any]) -> str:
+    """What keeps a document taken from the wallet from being used now ("" when it can be):
+    removed from the wallet since, or revoked or expired."""
+    item = (
+        WalletItem.objects.select_related("result")
+        .filter(public_id=str(entry.get("wallet_item", "")), removed_at__isnull=True)
+        .first()
+        if entry.get("wallet_item")
+        else None
+    )
+    if item is None:
+        return _("This document is no longer in your data wallet: choose another or upload it.")
+    try:
+        documents_wallet.check_usable(item)
+    except MotcuaError as exc:
+        return exc.message
+    return ""
 
 
 def _provenance(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -435,7 +523,25 @@ def _provenance(entry: Mapping[str, Any]) -> dict[str, Any]:
         if entry.get("signature"):
             found.update(signature=entry["signature"], signer=entry.get("signer", ""))
         return found
+    if state == ComponentState.WALLET:
+        return _wallet_provenance(entry)
     return {"provenance": Provenance.NONE}
+
+
+def _wallet_provenance(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A component taken from the data wallet: the wallet document and its file, and what the
+    official needs to recognise it (type, title, issuer, date, the result's number)."""
+    item = WalletItem.objects.select_related("result", "file").get(public_id=str(entry["wallet_item"]))
+    return {
+        "provenance": Provenance.WALLET,
+        "file": str(item.file.public_id),
+        "wallet_item": str(item.public_id),
+        "document_type": item.document_type,
+        "title": item.title,
+        "issuer": item.issuer,
+        "issued_on": item.issued_on.isoformat() if item.issued_on else "",
+        "result": item.result.number if item.result is not None else "",
+    }
 
 
 def checked_form(spec: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -461,7 +567,8 @@ def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[st
     for component in spec.get("components", []):
         component_id = str(component["id"])
         entry = draft.components.get(component_id, {})
-        if component.get("required", True):
+        if component.get("required", True) or entry.get("state") == ComponentState.WALLET:
+            # a document taken from the wallet is checked again even where it is optional
             problem = _component_problem(component, entry, component_id in registry_only)
             if problem:
                 component_errors[component_id] = problem
@@ -597,6 +704,7 @@ def receive_dossier(
             "reused_from_registries": provenances.count(Provenance.REGISTRY),
             "uploaded": provenances.count(Provenance.UPLOAD),
             "scanned": provenances.count(Provenance.SCAN),
+            "reused_from_wallet": provenances.count(Provenance.WALLET),
             "received_by": f"user:{arrival.received_by_id}" if arrival.received_by_id else None,
             "identity_check": arrival.identity_check or None,
             "eid_assurance_level": arrival.eid_assurance_level,

@@ -22,4 +22,9 @@ urlpatterns = [
         views.component_upload,
         name="component-upload",
     ),
+    path(
+        "ho-so-nhap/<str:public_id>/thanh-phan/<str:component_id>/kho-du-lieu/",
+        views.component_wallet,
+        name="component-wallet",
+    ),
 ]

@@ -188,7 +188,9 @@ def _draft_page(
         request,
         "dossiers/draft.html",
         {
-            "view": selectors.draft_view(current, errors=errors, component_errors=component_errors),
+            "view": selectors.draft_view(
+                current, errors=errors, component_errors=component_errors, actor=actor_for(request)
+            ),
             "draft": current,
         },
         status=400 if failed else 200,
@@ -394,4 +396,26 @@ def component_upload(request: HttpRequest, public_id: str, component_id: str) ->
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The file is attached."))
+    return redirect("dossiers:draft", public_id=public_id)
+
+
+@applicant_required
+@require_POST
+def component_wallet(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
+    """Take a document from the data wallet for a component (one click instead of an upload)."""
+    actor = _applicant(request)
+    _or_404(lambda: selectors.get_draft(actor, public_id))
+    try:
+        services.use_wallet_item(
+            actor=actor,
+            public_id=public_id,
+            component_id=component_id,
+            item_public_id=request.POST.get("item", ""),
+        )
+    except NotFound:
+        raise Http404 from None
+    except MotcuaError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The document from your data wallet is attached."))
     return redirect("dossiers:draft", public_id=public_id)
