@@ -181,6 +181,11 @@ class Dossier(models.Model):
     received_at = models.DateTimeField()
     due_on = models.DateField(null=True, blank=True)  # the appointment date; None: no statutory time
     working_days = models.PositiveIntegerField(null=True, blank=True)
+    # the fee (lệ phí) set at submission from the spec: none, a fixed amount, or its DMN table on
+    # the form's values; None when the catalog does not set it. ``fee_basis`` says how (kind, the
+    # table's file and content hash, the rule that matched)
+    fee_vnd = models.PositiveBigIntegerField(null=True, blank=True)
+    fee_basis = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     # processing (one-stop workflow)
     process = models.OneToOneField(

@@ -25,11 +25,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog import decisions
 from motcua.catalog.labels import label_for, localised
 from motcua.core import ratelimit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.selectors import audit_trail_for_subject
+from motcua.core.text import format_vnd
 from motcua.documents.models import StoredFile
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
 from motcua.dossiers.models import (
@@ -200,6 +202,53 @@ def _when(iso: str) -> datetime.datetime | None:
 
 
 @dataclass(frozen=True)
+class FeeView:
+    """The fee as a page shows it: ``text`` the amount (or that there is none, or that the agency
+    sets it), ``note`` how it is set or what it still depends on; ``problem`` when the values
+    entered give no fee."""
+
+    amount_vnd: int | None
+    kind: str
+    text: str
+    note: str = ""
+    problem: bool = False
+
+
+def fee_text(amount_vnd: int | None) -> str:
+    if amount_vnd is None:
+        return _("Set by the agency")
+    return format_vnd(amount_vnd) if amount_vnd else _("No fee")
+
+
+def _titles(spec: Mapping[str, Any], names: list[str]) -> str:
+    properties = spec.get("form", {}).get("properties", {})
+    return ", ".join(field_title(properties.get(name, {})) or name for name in names)
+
+
+def draft_fee(draft: Draft) -> FeeView:
+    """The fee the draft would be charged if submitted today with the values it shows (a field
+    not yet saved counts with its default, as the form shows it)."""
+    spec = draft.procedure.spec
+    properties = spec.get("form", {}).get("properties", {})
+    defaults = {name: prop["default"] for name, prop in properties.items() if "default" in prop}
+    entries = {**defaults, **draft.entries, **prefilled_values(draft)}
+    preview = decisions.fee_preview(spec, entries, on=timezone.localdate())
+    if preview.problem:
+        return FeeView(None, preview.kind, _("Not set"), preview.problem, problem=True)
+    if preview.waiting_for:
+        note = _("Set once you fill in: %(fields)s.") % {"fields": _titles(spec, preview.waiting_for)}
+        return FeeView(None, preview.kind, _("Not set yet"), note)
+    note = ""
+    if preview.kind == "dmn":
+        note = _("Set by the procedure's fee rules from: %(fields)s.") % {
+            "fields": _titles(spec, decisions.fee_fields(spec))
+        }
+    elif preview.amount_vnd is None:
+        note = _("The catalog does not state this procedure's fee; the agency tells you.")
+    return FeeView(preview.amount_vnd, preview.kind, fee_text(preview.amount_vnd), note)
+
+
+@dataclass(frozen=True)
 class LaterMemberForm:
     """The fields a later member of an interconnected application needs from the applicant."""
 
@@ -214,6 +263,7 @@ class DraftView:
     sources: list[DataSource]
     components: list[ComponentView]
     fields: list[FormField]
+    fee: FeeView
     later_members: list[LaterMemberForm] = field(default_factory=list)
 
     @property
@@ -275,6 +325,7 @@ def draft_view(
         sources=sources,
         components=components,
         fields=fields,
+        fee=draft_fee(draft),
         later_members=_later_forms(draft, errors),
     )
 
@@ -382,6 +433,7 @@ class DossierView:
     identity_check_label: str
     answers: list[FetchedValue]  # the form as submitted, as a person reads it
     lookup_pin: str
+    fee_label: str  # the fee set at submission ("No fee", an amount, or set by the agency)
 
 
 def _agency_name(code: str) -> str:
@@ -445,6 +497,7 @@ def dossier_view(dossier: Dossier) -> DossierView:
             if field.display
         ],
         lookup_pin=lookup_pin(dossier.code),
+        fee_label=fee_text(dossier.fee_vnd),
     )
 
 
@@ -532,7 +585,14 @@ def throttled_public_status(address: str, code: str, second_factor: str) -> Publ
 # still work for the agency: the result of a processed dossier has yet to be returned
 OPEN_STATUSES = (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PROCESSED)
 # a list row shows none of these; loading them would decode every row's JSON and the procedure's spec
-INBOX_DEFERRED = ("entries", "components", "fetched", "procedure__spec", "procedure__search_text")
+INBOX_DEFERRED = (
+    "entries",
+    "components",
+    "fetched",
+    "fee_basis",
+    "procedure__spec",
+    "procedure__search_text",
+)
 
 
 class Deadline(StrEnum):
