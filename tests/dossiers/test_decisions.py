@@ -89,7 +89,8 @@ def test_a_procedure_without_a_fee_records_none(minh, exchange):
 
     client = applicant_client(minh)
     public_id = prepared_draft(client)
-    assert '<strong id="fee-amount">Không thu phí, lệ phí</strong>' in text(client.get(f"/ho-so-nhap/{public_id}/"))
+    page = text(client.get(f"/ho-so-nhap/{public_id}/"))
+    assert '<strong id="fee-amount">Không thu phí, lệ phí</strong>' in page
     response = client.post(f"/ho-so-nhap/{public_id}/", {**BIRTH_FORM, "submit": "1"})
     dossier = Dossier.objects.get(code=response["Location"].split("/")[-2])
     assert (dossier.fee_vnd, dossier.fee_basis) == (0, {"kind": "none"})

@@ -34,6 +34,7 @@ from motcua.core.selectors import audit_trail_for_subject
 from motcua.core.text import format_vnd
 from motcua.documents.models import StoredFile
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
+from motcua.dossiers.models import OPEN_STATUSES as OPEN_STATUSES  # re-exported: processing reads it here
 from motcua.dossiers.models import (
     BundleApplication,
     ComponentState,
@@ -582,16 +583,27 @@ def throttled_public_status(address: str, code: str, second_factor: str) -> Publ
 
 # --- Officials' inbox --------------------------------------------------------------------------
 
-# still work for the agency: the result of a processed dossier has yet to be returned
-OPEN_STATUSES = (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PROCESSED)
-# a list row shows none of these; loading them would decode every row's JSON and the procedure's spec
-INBOX_DEFERRED = (
-    "entries",
-    "components",
-    "fetched",
-    "fee_basis",
-    "procedure__spec",
-    "procedure__search_text",
+# what a list row (page and API) shows: loading whole rows decoded every row's JSON and six
+# timestamps, and built the procedure (spec and all), the applicant and the assignee in full
+INBOX_ROW_FIELDS = (
+    "code",
+    "procedure__code",
+    "procedure__name_vi",
+    "procedure__name_en",
+    "applicant__public_id",
+    "applicant__name",
+    "assignee__username",
+    "agency_code",
+    "commune_code",
+    "channel",
+    "status",
+    "step",
+    "submitted_at",
+    "received_at",
+    "due_on",
+    "original_due_on",
+    "paused_since",
+    "fee_vnd",
 )
 
 
@@ -621,6 +633,7 @@ class InboxRow:
     """One line of the inbox, its texts ready (a page of 50 rows renders without lookups)."""
 
     dossier: Dossier
+    code: str
     deadline: Deadline
     status_label: str
     procedure_name: str
@@ -635,6 +648,7 @@ def _inbox_row(dossier: Dossier, deadline: Deadline) -> InboxRow:
     procedure = dossier.procedure
     return InboxRow(
         dossier=dossier,
+        code=dossier.code,
         deadline=deadline,
         status_label=label_for("dossier_status", dossier.status),
         procedure_name=localised({"vi": procedure.name_vi, "en": procedure.name_en}),
@@ -693,25 +707,34 @@ def inbox(
     requested, processed and awaiting return); ``status`` picks one status, or ``all``; ``step``
     one step; ``queue="mine"`` the steps the official's roles act on, ``queue="taken"`` the
     dossiers the official has taken."""
-    scoped = dossiers_of(actor).select_related(None).select_related("procedure", "applicant", "assignee")
+    scoped = dossiers_of(actor).select_related(None).order_by()
     day = today or timezone.localdate()
     soon = WorkingCalendar.current().add_working_days(day, 1)
     running = ~Q(status=DossierStatus.SUPPLEMENT_REQUESTED)  # a paused clock is neither late nor due
     is_overdue = Q(due_on__lt=day) & running
     is_due_soon = Q(due_on__gte=day, due_on__lte=soon) & running
-    # the counts read only the open dossiers' part of the (agency, status, due date) index:
-    # closed dossiers pile up forever, the work queue does not
+    # All the counts in one statement over the open dossiers only (closed ones pile up forever,
+    # the work queue does not), which PostgreSQL answers from the partial index of open dossiers
+    # alone (``dossiers_inbox_open_idx``): no COUNT(id), so no row is read.
     open_ = scoped.filter(status__in=OPEN_STATUSES)
-    counts = open_.order_by().aggregate(
-        overdue=Count("id", filter=is_overdue), due_soon=Count("id", filter=is_due_soon)
+    counted = open_.values("status").annotate(
+        # due_on: a column of the index, and never null where either filter holds
+        n=Count("*"),
+        overdue=Count("due_on", filter=is_overdue),
+        due_soon=Count("due_on", filter=is_due_soon),
     )
-    by_status = {row["status"]: row["n"] for row in open_.order_by().values("status").annotate(n=Count("id"))}
+    groups = list(counted)
+    by_status = {row["status"]: row["n"] for row in groups}
+    total: int | None = None
     if status == "all":
         filtered = scoped
     elif status:
         filtered = scoped.filter(status=status)
+        if status in OPEN_STATUSES:
+            total = by_status.get(status, 0)
     else:
         filtered = open_  # by default, the work queue
+        total = sum(by_status.values())
     if procedure:
         filtered = filtered.filter(procedure__code=procedure)
     if agency:
@@ -726,18 +749,25 @@ def inbox(
         filtered = filtered.filter(is_overdue, status__in=OPEN_STATUSES)
     elif deadline == Deadline.DUE_SOON:
         filtered = filtered.filter(is_due_soon, status__in=OPEN_STATUSES)
-    # the page's ids first, ordered from the index alone, then those rows: sorting whole rows
-    # (JSON and all) of a province's tens of thousands of dossiers was most of the time
+    if procedure or agency or step or queue or deadline:
+        total = None  # narrower than what the counts counted
+    # the page's ids first, ordered from the index alone (id is its last column but one), then
+    # those rows: sorting whole rows (JSON and all) of a province's dossiers was most of the time
     ordered = filtered.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "id")
     ids = list(ordered.values_list("id", flat=True)[offset : offset + limit])
-    by_id = {d.id: d for d in scoped.filter(id__in=ids).defer(*INBOX_DEFERRED)}
+    rows = (
+        Dossier.objects.filter(id__in=ids)  # ids from the scoped query: in scope
+        .select_related("procedure", "applicant", "assignee")
+        .only(*INBOX_ROW_FIELDS)
+    )
+    by_id = {d.id: d for d in rows}
     page = [by_id[pk] for pk in ids]
     return Inbox(
         rows=[_inbox_row(d, deadline_of(d, day, soon)) for d in page],
-        total=filtered.count(),
+        total=filtered.count() if total is None else total,
         by_status=by_status,
-        overdue=counts["overdue"],
-        due_soon=counts["due_soon"],
+        overdue=sum(row["overdue"] for row in groups),
+        due_soon=sum(row["due_soon"] for row in groups),
     )
 
 
