@@ -157,10 +157,9 @@ def test_invalid_yaml_names_the_line(spec_dir):
 def test_a_missing_dmn_decision_file_is_reported_and_a_present_one_accepted(spec_dir):
     spec_dir.procedure(birth_spec(fees={"kind": "dmn", "decision": "birth-fee.dmn"}))
     assert "fees.decision: birth-fee.dmn not found" in _problems(spec_dir)[0]
-    (spec_dir.root / "decisions" / "birth-fee.dmn").write_text(
-        '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/">'
-        '<decision id="d" name="d"/></definitions>'
-    )
+    from .test_decisions import SEX_FEE
+
+    (spec_dir.root / "decisions" / "birth-fee.dmn").write_text(SEX_FEE, encoding="utf-8")
     assert load_catalog(spec_dir.root).procedures["birth-registration"].raw["fees"]["kind"] == "dmn"
 
 

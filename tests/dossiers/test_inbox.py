@@ -96,3 +96,45 @@ def test_filters_counts_and_deadline_flags(minh, exchange):
     assert ba_dinh.get("/api/v1/inbox?agency=UBND.00008").json()["total"] == 0
     history = ba_dinh.get(f"/api/v1/inbox/{first}").json()["history"]
     assert [entry["what"] for entry in history] == ["Nộp và tiếp nhận hồ sơ"]
+
+
+def test_one_statement_counts_the_work_queue_per_status_and_deadline(
+    minh, exchange, django_assert_max_num_queries
+):
+    """The counts come from one grouped statement over the open dossiers; the total of the
+    default queue (and of one open status) follows from them, a narrower filter counts again."""
+    from motcua.dossiers import selectors
+    from motcua.identity.actors import actor_for_user
+    from motcua.identity.models import User
+
+    client = applicant_client(minh)
+    late, paused, soon, closed = (submitted(client) for _ in range(4))
+    today = timezone.localdate()
+    tomorrow = WorkingCalendar.current().add_working_days(today, 1)
+    Dossier.objects.filter(code=late).update(due_on=today - datetime.timedelta(days=3))
+    Dossier.objects.filter(code=paused).update(
+        status=DossierStatus.SUPPLEMENT_REQUESTED, due_on=today - datetime.timedelta(days=3)
+    )
+    Dossier.objects.filter(code=soon).update(due_on=tomorrow)
+    Dossier.objects.filter(code=closed).update(
+        status=DossierStatus.RESULT_RETURNED, due_on=today - datetime.timedelta(days=9)
+    )
+    make_official("tiepnhan.badinh", [(Role.RECEPTION, "UBND.00004")])
+    actor = actor_for_user(User.objects.get(username="tiepnhan.badinh"), verified=True)
+    with django_assert_max_num_queries(4):  # calendar, counts, the page's ids, its rows
+        queue = selectors.inbox(actor)
+    assert queue.by_status == {"received": 2, "supplement_requested": 1}
+    assert (queue.total, queue.overdue, queue.due_soon) == (3, 1, 1)  # a paused clock is neither
+    assert [row.code for row in queue.rows] == [late, paused, soon]
+    assert [row.deadline for row in queue.rows] == ["overdue", "paused", "due_soon"]
+    waiting = selectors.inbox(actor, status="supplement_requested")
+    assert (waiting.total, [row.code for row in waiting.rows]) == (1, [paused])
+    assert selectors.inbox(actor, deadline="overdue").total == 1
+    assert selectors.inbox(actor, status="all").total == 4
+    assert selectors.inbox(actor, status="result_returned").total == 1
+    assert selectors.inbox(actor, procedure="death-registration").total == 0
+    # a province supervisor counts the same dossiers among all of Hà Nội's agencies
+    make_official("giamsat.hanoi", [(Role.SUPERVISOR, "UBNDT.01")])
+    supervisor = actor_for_user(User.objects.get(username="giamsat.hanoi"), verified=True)
+    province = selectors.inbox(supervisor)
+    assert (province.by_status, province.total, province.overdue) == (queue.by_status, 3, 1)

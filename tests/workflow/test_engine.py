@@ -65,3 +65,20 @@ def test_a_running_instance_stays_on_its_definition_when_a_new_one_ships(tmp_pat
         engine.complete(instance, step="handling", decision="propose")
     assert engine.steps(old)[0].decisions == ("approve", "send_back", "stop")
     assert engine.steps(new)[0].decisions == ("approve",)
+
+
+def test_only_the_engine_imports_spiffworkflow():
+    """BPMN processes and DMN tables alike go through ``workflow.engine`` (ADR 0014, 0016)."""
+    import re
+    from pathlib import Path
+
+    import motcua
+
+    importing = re.compile(r"^\s*(from|import)\s+SpiffWorkflow\b", re.MULTILINE)
+    root = Path(motcua.__file__).parent
+    found = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if importing.search(path.read_text("utf-8"))
+    )
+    assert found == ["workflow/engine.py"]

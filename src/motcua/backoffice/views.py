@@ -76,6 +76,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "procedures": catalog.search_procedures(query="").only("code", "name_vi", "name_en"),
             "page": pages.get_page(page_number),
             "query": "&".join(f"{name}={value}" for name, value in filters.items() if value),
+            # each row links to /can-bo/ho-so/<code>/: one reverse() for the page, not one a row
+            "dossier_base": reverse("backoffice:dossier", args=["-"]).removesuffix("-/"),
         },
     )
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -203,20 +202,10 @@ def _check_procedure(spec: dict[str, Any], source: Path, decisions_dir: Path) ->
                 f"components[{index}].subject: {subject_field!r} is not a field of the form "
                 "(the applicant enters the subject's personal ID number there)"
             )
-    fees = spec.get("fees", {})
-    if fees.get("kind") == "dmn":
-        decision = decisions_dir / str(fees.get("decision"))
-        if not decision.is_file():
-            problems.append(f"fees.decision: {fees.get('decision')} not found in {decisions_dir.name}/")
-        else:
-            try:
-                root = ET.parse(decision).getroot()  # noqa: S314 (shipped, reviewed files, not user input)
-                if not any(
-                    element.tag.endswith("}decision") or element.tag == "decision" for element in root
-                ):
-                    problems.append(f"fees.decision: {decision.name} has no DMN <decision> element")
-            except ET.ParseError as exc:
-                problems.append(f"fees.decision: {decision.name} is not well-formed XML: {exc}")
+    if not problems:  # the tables read the form: check them against a sound one
+        from motcua.catalog import decisions  # runs SpiffWorkflow's parser (workflow.engine)
+
+        problems += decisions.check_procedure(spec, decisions_dir)
     process = spec.get("process")
     if process is not None:
         bpmn = Path(__file__).resolve().parent.parent / "workflow" / "processes" / f"{process}.bpmn"

@@ -1,4 +1,4 @@
-"""Text helpers for Vietnamese: search that ignores diacritics and case."""
+"""Text helpers for Vietnamese: search that ignores diacritics and case; amounts in đồng."""
 
 from __future__ import annotations
 
@@ -18,3 +18,8 @@ def fold_vietnamese(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", stripped).strip().casefold()
+
+
+def format_vnd(amount: int) -> str:
+    """An amount in đồng the Vietnamese way: ``format_vnd(200000) == "200.000 ₫"``."""
+    return f"{amount:,}".replace(",", ".") + " ₫"

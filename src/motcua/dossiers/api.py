@@ -91,8 +91,17 @@ class LaterMemberOut(Schema):
     fields: list[FieldOut]  # named <procedure>__<field>; send them with the draft's own fields
 
 
+class FeeOut(Schema):
+    amount_vnd: int | None  # null: not set (yet), see note
+    kind: str  # none | fixed | dmn (from the procedure's fee table) | table | unconfirmed
+    text: str
+    note: str  # how it is set, the fields it still waits for, or why the values entered give none
+    problem: bool  # the values entered give no fee: submitting is refused until they are corrected
+
+
 class DraftOut(DraftSummaryOut):
     consent: str
+    fee: FeeOut  # what submitting now would be charged
     components: list[ComponentOut]
     fields: list[FieldOut]
     bundle: str  # the interconnected procedure group this draft starts, or ""
@@ -203,6 +212,7 @@ def _draft_out(draft: Draft, errors: dict[str, str] | None = None) -> dict[str, 
             for component in view.components
         ],
         "fields": [_field_out(field) for field in view.fields],
+        "fee": vars(view.fee),
     }
 
 
@@ -339,6 +349,7 @@ class DossierSummaryOut(Schema):
     due_on: datetime.date | None
     original_due_on: datetime.date | None  # the date on the receipt, before any apology
     paused: bool  # the clock stands still (a supplement is awaited)
+    fee_vnd: int | None  # the fee set at submission (0: none); null when the catalog does not set it
 
 
 class NoticeOut(Schema):
@@ -408,6 +419,7 @@ def _dossier_summary(dossier: Dossier) -> dict[str, Any]:
         "due_on": dossier.due_on,
         "original_due_on": dossier.original_due_on,
         "paused": dossier.paused_since is not None,
+        "fee_vnd": dossier.fee_vnd,
     }
 
 

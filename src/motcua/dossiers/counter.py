@@ -42,7 +42,7 @@ from motcua.core.ids import parse_personal_id
 from motcua.documents import services as documents
 from motcua.documents import storage
 from motcua.dossiers.models import Channel, Dossier, IdentityCheck, Provenance
-from motcua.dossiers.services import Arrival, IncompleteDossier, checked_form, receive_dossier
+from motcua.dossiers.services import Arrival, IncompleteDossier, checked_case, checked_form, receive_dossier
 from motcua.exchange.sources import data_sources
 from motcua.identity import services as identity
 from motcua.identity.actors import OfficialActor, RequestActor
@@ -295,7 +295,7 @@ def receive_at_counter(
     commune, commune_problem = _commune_for(agency, procedure, commune_code)
     if commune_problem:
         person_errors["commune_code"] = commune_problem
-    form_values, field_errors = checked_form(procedure.spec, entries)
+    form_values, fee, field_errors = checked_case(procedure.spec, entries, on=timezone.localdate())
     component_errors = _component_problems(procedure, scans)
     if person_errors or field_errors or component_errors:
         raise IncompleteReception(field_errors, component_errors, person_errors)
@@ -352,6 +352,7 @@ def receive_at_counter(
                     identity_check=person_values["identity_check"],
                     submission_key=submission_key,
                 ),
+                fee=fee,
             )
     except BaseException as exc:
         for kept in stored.values():

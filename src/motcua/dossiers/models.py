@@ -116,6 +116,10 @@ class Step(models.TextChoices):
     DONE = "done", "Finished"
 
 
+# still work for the agency: the result of a processed dossier has yet to be returned
+OPEN_STATUSES = (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PROCESSED)
+
+
 class DeadlineFlag(models.TextChoices):
     """The deadline state last recorded by the periodic check (``processing.flag_deadlines``)."""
 
@@ -182,6 +186,11 @@ class Dossier(models.Model):
     received_at = models.DateTimeField()
     due_on = models.DateField(null=True, blank=True)  # the appointment date; None: no statutory time
     working_days = models.PositiveIntegerField(null=True, blank=True)
+    # the fee (lệ phí) set at submission from the spec: none, a fixed amount, or its DMN table on
+    # the form's values; None when the catalog does not set it. ``fee_basis`` says how (kind, the
+    # table's file and content hash, the rule that matched)
+    fee_vnd = models.PositiveBigIntegerField(null=True, blank=True)
+    fee_basis = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     # processing (one-stop workflow)
     process = models.OneToOneField(
@@ -231,6 +240,14 @@ class Dossier(models.Model):
                 fields=["agency_code", "status", "due_on", "submitted_at"], name="dossiers_inbox_status_idx"
             ),
             models.Index(fields=["agency_code", "due_on", "submitted_at"], name="dossiers_inbox_due_idx"),
+            # the work queue (open dossiers only: a fifth of them, and the part that changes): its
+            # counts and the order of its pages, index-only on PostgreSQL — id and status are
+            # columns, so neither the ordering nor COUNT(*) … GROUP BY status reads a row
+            models.Index(
+                fields=["agency_code", "due_on", "submitted_at", "id", "status"],
+                name="dossiers_inbox_open_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
             models.Index(fields=["agency_code", "step", "due_on"], name="dossiers_inbox_step_idx"),
             # the periodic deadline check reads only open dossiers with a date
             models.Index(fields=["due_on", "deadline_flag"], name="dossiers_deadline_idx"),

@@ -137,6 +137,7 @@ def indicators(dossier: Dossier) -> dict[str, Any]:
         "reused_from_wallet": provenances.count(Provenance.WALLET),
         "digitised": provenances.count(Provenance.SCAN),
         "uploaded": provenances.count(Provenance.UPLOAD),
+        "fee_vnd": dossier.fee_vnd,  # set at submission (3.5, 3.6 count fee-bearing dossiers)
         "paid_online": None,  # no fees are collected yet (payments app)
     }
 

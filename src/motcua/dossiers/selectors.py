@@ -25,13 +25,16 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog import decisions
 from motcua.catalog.labels import label_for, localised
 from motcua.core import ratelimit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.selectors import audit_trail_for_subject
+from motcua.core.text import format_vnd
 from motcua.documents.models import ResultDocument, StoredFile
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
+from motcua.dossiers.models import OPEN_STATUSES as OPEN_STATUSES  # re-exported: processing reads it here
 from motcua.dossiers.models import (
     BundleApplication,
     ComponentState,
@@ -243,6 +246,53 @@ def _when(iso: str) -> datetime.datetime | None:
 
 
 @dataclass(frozen=True)
+class FeeView:
+    """The fee as a page shows it: ``text`` the amount (or that there is none, or that the agency
+    sets it), ``note`` how it is set or what it still depends on; ``problem`` when the values
+    entered give no fee."""
+
+    amount_vnd: int | None
+    kind: str
+    text: str
+    note: str = ""
+    problem: bool = False
+
+
+def fee_text(amount_vnd: int | None) -> str:
+    if amount_vnd is None:
+        return _("Set by the agency")
+    return format_vnd(amount_vnd) if amount_vnd else _("No fee")
+
+
+def _titles(spec: Mapping[str, Any], names: list[str]) -> str:
+    properties = spec.get("form", {}).get("properties", {})
+    return ", ".join(field_title(properties.get(name, {})) or name for name in names)
+
+
+def draft_fee(draft: Draft) -> FeeView:
+    """The fee the draft would be charged if submitted today with the values it shows (a field
+    not yet saved counts with its default, as the form shows it)."""
+    spec = draft.procedure.spec
+    properties = spec.get("form", {}).get("properties", {})
+    defaults = {name: prop["default"] for name, prop in properties.items() if "default" in prop}
+    entries = {**defaults, **draft.entries, **prefilled_values(draft)}
+    preview = decisions.fee_preview(spec, entries, on=timezone.localdate())
+    if preview.problem:
+        return FeeView(None, preview.kind, _("Not set"), preview.problem, problem=True)
+    if preview.waiting_for:
+        note = _("Set once you fill in: %(fields)s.") % {"fields": _titles(spec, preview.waiting_for)}
+        return FeeView(None, preview.kind, _("Not set yet"), note)
+    note = ""
+    if preview.kind == "dmn":
+        note = _("Set by the procedure's fee rules from: %(fields)s.") % {
+            "fields": _titles(spec, decisions.fee_fields(spec))
+        }
+    elif preview.amount_vnd is None:
+        note = _("The catalog does not state this procedure's fee; the agency tells you.")
+    return FeeView(preview.amount_vnd, preview.kind, fee_text(preview.amount_vnd), note)
+
+
+@dataclass(frozen=True)
 class LaterMemberForm:
     """The fields a later member of an interconnected application needs from the applicant."""
 
@@ -257,6 +307,7 @@ class DraftView:
     sources: list[DataSource]
     components: list[ComponentView]
     fields: list[FormField]
+    fee: FeeView
     later_members: list[LaterMemberForm] = field(default_factory=list)
 
     @property
@@ -329,6 +380,7 @@ def draft_view(
         sources=sources,
         components=components,
         fields=fields,
+        fee=draft_fee(draft),
         later_members=_later_forms(draft, errors),
     )
 
@@ -448,6 +500,7 @@ class DossierView:
     identity_check_label: str
     answers: list[FetchedValue]  # the form as submitted, as a person reads it
     lookup_pin: str
+    fee_label: str  # the fee set at submission ("No fee", an amount, or set by the agency)
 
 
 def _agency_name(code: str) -> str:
@@ -532,6 +585,7 @@ def dossier_view(dossier: Dossier) -> DossierView:
             if field.display
         ],
         lookup_pin=lookup_pin(dossier.code),
+        fee_label=fee_text(dossier.fee_vnd),
     )
 
 
@@ -616,10 +670,28 @@ def throttled_public_status(address: str, code: str, second_factor: str) -> Publ
 
 # --- Officials' inbox --------------------------------------------------------------------------
 
-# still work for the agency: the result of a processed dossier has yet to be returned
-OPEN_STATUSES = (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PROCESSED)
-# a list row shows none of these; loading them would decode every row's JSON and the procedure's spec
-INBOX_DEFERRED = ("entries", "components", "fetched", "procedure__spec", "procedure__search_text")
+# what a list row (page and API) shows: loading whole rows decoded every row's JSON and six
+# timestamps, and built the procedure (spec and all), the applicant and the assignee in full
+INBOX_ROW_FIELDS = (
+    "code",
+    "procedure__code",
+    "procedure__name_vi",
+    "procedure__name_en",
+    "applicant__public_id",
+    "applicant__name",
+    "assignee__username",
+    "agency_code",
+    "commune_code",
+    "channel",
+    "status",
+    "step",
+    "submitted_at",
+    "received_at",
+    "due_on",
+    "original_due_on",
+    "paused_since",
+    "fee_vnd",
+)
 
 
 class Deadline(StrEnum):
@@ -648,6 +720,7 @@ class InboxRow:
     """One line of the inbox, its texts ready (a page of 50 rows renders without lookups)."""
 
     dossier: Dossier
+    code: str
     deadline: Deadline
     status_label: str
     procedure_name: str
@@ -662,6 +735,7 @@ def _inbox_row(dossier: Dossier, deadline: Deadline) -> InboxRow:
     procedure = dossier.procedure
     return InboxRow(
         dossier=dossier,
+        code=dossier.code,
         deadline=deadline,
         status_label=label_for("dossier_status", dossier.status),
         procedure_name=localised({"vi": procedure.name_vi, "en": procedure.name_en}),
@@ -720,25 +794,34 @@ def inbox(
     requested, processed and awaiting return); ``status`` picks one status, or ``all``; ``step``
     one step; ``queue="mine"`` the steps the official's roles act on, ``queue="taken"`` the
     dossiers the official has taken."""
-    scoped = dossiers_of(actor).select_related(None).select_related("procedure", "applicant", "assignee")
+    scoped = dossiers_of(actor).select_related(None).order_by()
     day = today or timezone.localdate()
     soon = WorkingCalendar.current().add_working_days(day, 1)
     running = ~Q(status=DossierStatus.SUPPLEMENT_REQUESTED)  # a paused clock is neither late nor due
     is_overdue = Q(due_on__lt=day) & running
     is_due_soon = Q(due_on__gte=day, due_on__lte=soon) & running
-    # the counts read only the open dossiers' part of the (agency, status, due date) index:
-    # closed dossiers pile up forever, the work queue does not
+    # All the counts in one statement over the open dossiers only (closed ones pile up forever,
+    # the work queue does not), which PostgreSQL answers from the partial index of open dossiers
+    # alone (``dossiers_inbox_open_idx``): no COUNT(id), so no row is read.
     open_ = scoped.filter(status__in=OPEN_STATUSES)
-    counts = open_.order_by().aggregate(
-        overdue=Count("id", filter=is_overdue), due_soon=Count("id", filter=is_due_soon)
+    counted = open_.values("status").annotate(
+        # due_on: a column of the index, and never null where either filter holds
+        n=Count("*"),
+        overdue=Count("due_on", filter=is_overdue),
+        due_soon=Count("due_on", filter=is_due_soon),
     )
-    by_status = {row["status"]: row["n"] for row in open_.order_by().values("status").annotate(n=Count("id"))}
+    groups = list(counted)
+    by_status = {row["status"]: row["n"] for row in groups}
+    total: int | None = None
     if status == "all":
         filtered = scoped
     elif status:
         filtered = scoped.filter(status=status)
+        if status in OPEN_STATUSES:
+            total = by_status.get(status, 0)
     else:
         filtered = open_  # by default, the work queue
+        total = sum(by_status.values())
     if procedure:
         filtered = filtered.filter(procedure__code=procedure)
     if agency:
@@ -753,18 +836,25 @@ def inbox(
         filtered = filtered.filter(is_overdue, status__in=OPEN_STATUSES)
     elif deadline == Deadline.DUE_SOON:
         filtered = filtered.filter(is_due_soon, status__in=OPEN_STATUSES)
-    # the page's ids first, ordered from the index alone, then those rows: sorting whole rows
-    # (JSON and all) of a province's tens of thousands of dossiers was most of the time
+    if procedure or agency or step or queue or deadline:
+        total = None  # narrower than what the counts counted
+    # the page's ids first, ordered from the index alone (id is its last column but one), then
+    # those rows: sorting whole rows (JSON and all) of a province's dossiers was most of the time
     ordered = filtered.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "id")
     ids = list(ordered.values_list("id", flat=True)[offset : offset + limit])
-    by_id = {d.id: d for d in scoped.filter(id__in=ids).defer(*INBOX_DEFERRED)}
+    rows = (
+        Dossier.objects.filter(id__in=ids)  # ids from the scoped query: in scope
+        .select_related("procedure", "applicant", "assignee")
+        .only(*INBOX_ROW_FIELDS)
+    )
+    by_id = {d.id: d for d in rows}
     page = [by_id[pk] for pk in ids]
     return Inbox(
         rows=[_inbox_row(d, deadline_of(d, day, soon)) for d in page],
-        total=filtered.count(),
+        total=filtered.count() if total is None else total,
         by_status=by_status,
-        overdue=counts["overdue"],
-        due_soon=counts["due_soon"],
+        overdue=sum(row["overdue"] for row in groups),
+        due_soon=sum(row["due_soon"] for row in groups),
     )
 
 

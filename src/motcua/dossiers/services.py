@@ -19,7 +19,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog import decisions
 from motcua.catalog import selectors as catalog
+from motcua.catalog.decisions import Fee
 from motcua.catalog.models import Procedure
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.calendar import WorkingCalendar
@@ -554,11 +556,26 @@ def checked_form(spec: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[di
     return cleaned, field_errors
 
 
-def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """The form values (the applicant's entries and the registry's values) and the dossier's
-    components, or ``IncompleteDossier`` listing every problem at once."""
+def checked_case(
+    spec: Mapping[str, Any], values: Mapping[str, Any], *, on: datetime.date
+) -> tuple[dict[str, Any], Fee | None, dict[str, str]]:
+    """``checked_form``, then what the procedure's decision tables say of the case submitted on
+    ``on``: its fee, and any refusal (not eligible, no fee for the values entered) as a problem
+    on the form field it concerns. A field the form already faults keeps the form's message."""
+    cleaned, field_errors = checked_form(spec, values)
+    fee, problems = decisions.decided(spec, cleaned, on=on)
+    for name, problem in problems.items():
+        field_errors.setdefault(name, problem)
+    return cleaned, fee, field_errors
+
+
+def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[str, Any]], Fee | None]:
+    """The form values (the applicant's entries and the registry's values), the dossier's
+    components and its fee, or ``IncompleteDossier`` listing every problem at once."""
     spec = draft.procedure.spec
-    cleaned, field_errors = checked_form(spec, {**draft.entries, **selectors.prefilled_values(draft)})
+    cleaned, fee, field_errors = checked_case(
+        spec, {**draft.entries, **selectors.prefilled_values(draft)}, on=timezone.localdate()
+    )
     registry_only = {
         source.component_id for source in data_sources(draft.procedure) if source.fallback == "none"
     }
@@ -579,7 +596,7 @@ def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[st
             field_errors.setdefault(name, problem)
     if field_errors or component_errors:
         raise IncompleteDossier(field_errors, component_errors)
-    return cleaned, components
+    return cleaned, components, fee
 
 
 def appointment_date(
@@ -641,16 +658,25 @@ def receive_dossier(
     bundle_code: str = "",
     bundle_application: BundleApplication | None = None,
     linked_from: Dossier | None = None,
+    fee: Fee | None = None,
 ) -> Dossier:
     """Create the received dossier from checked contents, in the caller's transaction: its code,
-    the appointment date, its process on its first step, the audit record and the
+    the appointment date, its fee, its process on its first step, the audit record and the
     ``dossiers.submitted`` event (which carries what the Decision 766 indicators count: channel,
-    reuse of registry data, scans, dates). Shared by the online submission, the counter and the
-    later members of an interconnected application (``linked_from``)."""
+    reuse of registry data, scans, dates, the fee). Shared by the online submission, the counter
+    and the later members of an interconnected application (``linked_from``). ``fee`` is the
+    one the checks found (``checked_case``); without it, it is set here from the entries."""
     from motcua.dossiers.processing import start_process
 
     now = timezone.now()
     local_day = timezone.localdate(now)
+    if fee is None:
+        try:
+            fee = decisions.fee_of(procedure.spec, entries, on=local_day)
+        except decisions.DecisionRefused as refused:
+            raise MotcuaError(
+                f"{procedure.code}: no fee for these entries ({', '.join(sorted(refused.fields))})"
+            ) from None
     working_days = procedure.spec.get("processing_time", {}).get("working_days")
     dossier = Dossier.objects.create(
         code=_next_code(agency_code, local_day),
@@ -673,6 +699,8 @@ def receive_dossier(
         received_at=now,
         due_on=appointment_date(local_day, working_days),
         working_days=working_days,
+        fee_vnd=fee.amount_vnd,
+        fee_basis=fee.basis,
         updated_at=now,
         bundle_application=bundle_application,
         linked_from=linked_from,
@@ -711,6 +739,7 @@ def receive_dossier(
             "linked": provenances.count(Provenance.LINKED),
             "bundle": (bundle_application.bundle_code if bundle_application else bundle_code) or None,
             "linked_from": linked_from.code if linked_from else None,
+            "fee_vnd": fee.amount_vnd,  # Decision 766 3.5, 3.6: dossiers of fee-bearing procedures
         },
     )
     return dossier
@@ -733,7 +762,7 @@ def submit_draft(*, actor: ApplicantActor, public_id: str) -> Dossier:
                 raise
             return already
         # checked against the procedure as published now, even if it changed since the draft began
-        entries, components = _checked_submission(draft)
+        entries, components, fee = _checked_submission(draft)
         dossier = receive_dossier(
             actor=actor,
             procedure=draft.procedure,
@@ -749,6 +778,7 @@ def submit_draft(*, actor: ApplicantActor, public_id: str) -> Dossier:
             # applicants sign in only through eID
             arrival=Arrival(channel=Channel.ONLINE, eid_assurance_level=actor.assurance_level),
             bundle_code=draft.bundle_code,
+            fee=fee,
         )
         if draft.bundle_code:
             bundles.open_application(actor=actor, draft=draft, dossier=dossier)

@@ -9,23 +9,36 @@ used together (a mismatched pair cannot read its own output).
 
 Process files are code: their expressions are plain Python evaluated by the engine, so they are
 reviewed and shipped in the package (``processes/``), never uploaded.
+
+Decision tables (DMN) are evaluated here too (``describe_decision``, ``decide``): the catalog's
+fee and eligibility tables (``catalog/specs/decisions/``) run through SpiffWorkflow's DMN engine
+on the facts of a dossier, as the business-rule task of a one-task process built for the table,
+so a table behaves exactly as it would inside a BPMN process. The same rule applies to them:
+their cells are Python expressions, shipped and reviewed, never uploaded (ADR 0016).
 """
 
 from __future__ import annotations
 
+import ast
+import datetime
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
+from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from motcua.core.errors import MotcuaError
@@ -193,3 +206,151 @@ def lanes_of(process_id: str) -> dict[str, str]:
         for task_spec in spec.task_specs.values()
         if isinstance(task_spec, UserTask)
     }
+
+
+# --- Decision tables (DMN) ---------------------------------------------------------------------
+
+
+class DecisionError(WorkflowError):
+    """A decision table that cannot be read, or facts it cannot be evaluated on."""
+
+
+def age_in_years(born: datetime.date, on: datetime.date) -> int:
+    """Completed years of age on ``on`` of someone born on ``born`` (negative if born later)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+# What a table's cells may call, beside the facts they are given (``DecisionTable.names``).
+DECISION_FUNCTIONS: dict[str, Callable[..., Any]] = {"age_in_years": age_in_years}
+
+_DECISION_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="motcua_decide_definitions"
+    targetNamespace="https://motcua.example/bpmn/decide">
+  <bpmn:process id="motcua_decide" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>to_decide</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:businessRuleTask id="decide" camunda:decisionRef="{decision_id}">
+      <bpmn:incoming>to_decide</bpmn:incoming><bpmn:outgoing>to_end</bpmn:outgoing>
+    </bpmn:businessRuleTask>
+    <bpmn:endEvent id="end"><bpmn:incoming>to_end</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="to_decide" sourceRef="start" targetRef="decide"/>
+    <bpmn:sequenceFlow id="to_end" sourceRef="decide" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+_decision_engine = PythonScriptEngine(environment=TaskDataEnvironment(dict(DECISION_FUNCTIONS)))
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    id: str
+    label: str
+    expression: str  # Python over the facts, e.g. ``applicant_category``
+    names: tuple[str, ...]  # the facts and functions it reads
+
+
+@dataclass(frozen=True)
+class DecisionTable:
+    """What a DMN file declares, for the catalog's checks."""
+
+    id: str
+    name: str
+    hit_policy: str  # UNIQUE or COLLECT (the two SpiffWorkflow supports)
+    inputs: tuple[DecisionInput, ...]
+    outputs: tuple[str, ...]
+    rules: tuple[str, ...]  # rule ids, in order
+    output_entries: dict[str, tuple[str, ...]]  # each output's cell texts, rule by rule
+
+    @property
+    def names(self) -> set[str]:
+        """Every fact the inputs read (functions of ``DECISION_FUNCTIONS`` left out)."""
+        return {n for i in self.inputs for n in i.names if n not in DECISION_FUNCTIONS}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of a table on some facts: the outputs of the rule that matched (UNIQUE) or the
+    lists of outputs of every rule that matched (COLLECT), and which rules those were; no
+    ``rules`` when none matched."""
+
+    outputs: dict[str, Any]
+    rules: tuple[str, ...]
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.rules)
+
+
+def _names(expression: str) -> tuple[str, ...]:
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError as exc:
+        raise DecisionError(
+            f"input expression {expression!r} is not a Python expression: {exc.msg}"
+        ) from None
+    return tuple(sorted({node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}))
+
+
+@lru_cache(maxsize=64)
+def _decision_spec(text: str, filename: str) -> tuple[Any, DecisionTable]:
+    """The one-task process that runs the table in ``text``, and what the table declares; parsed
+    once per content (the cache is keyed by the text itself)."""
+    parser = CamundaParser(validator=BpmnValidator())  # also checks the DMN against its XSD
+    try:
+        parser.add_dmn_str(text.encode(), filename=filename)
+        if len(parser.dmn_parsers) != 1:
+            raise DecisionError(f"{filename}: a decision file holds exactly one <decision>")
+        decision_id = next(iter(parser.dmn_parsers))
+        parser.add_bpmn_str(_DECISION_PROCESS.format(decision_id=decision_id).encode(), filename="decide")
+        spec = parser.get_spec("motcua_decide")
+    except DecisionError:
+        raise
+    except Exception as exc:  # lxml's and the parser's many errors: the file cannot be used, whichever
+        raise DecisionError(f"{filename}: not a DMN decision table SpiffWorkflow can read: {exc}") from None
+    table = spec.task_specs["decide"].dmnEngine.decision_table
+    if table.hit_policy not in ("UNIQUE", "COLLECT"):
+        raise DecisionError(
+            f"{filename}: hit policy {table.hit_policy} (SpiffWorkflow runs UNIQUE and COLLECT)"
+        )
+    inputs = []
+    for item in table.inputs:
+        if not item.expression:
+            raise DecisionError(f"{filename}: input {item.id} has no input expression")
+        inputs.append(DecisionInput(item.id, item.label or "", item.expression, _names(item.expression)))
+    outputs = tuple(str(o.name or o.label) for o in table.outputs)
+    described = DecisionTable(
+        id=decision_id,
+        name=str(parser.dmn_parsers[decision_id].get_name() or ""),
+        hit_policy=table.hit_policy,
+        inputs=tuple(inputs),
+        outputs=outputs,
+        rules=tuple(str(rule.id) for rule in table.rules),
+        output_entries={
+            name: tuple(str(rule.outputEntries[index].text or "") for rule in table.rules)
+            for index, name in enumerate(outputs)
+        },
+    )
+    return spec, described
+
+
+def describe_decision(text: str, *, filename: str) -> DecisionTable:
+    """What the DMN ``text`` declares; ``DecisionError`` if SpiffWorkflow cannot read it."""
+    return _decision_spec(text, filename)[1]
+
+
+def decide(text: str, facts: Mapping[str, Any], *, filename: str) -> Decision:
+    """Evaluate the DMN table in ``text`` on ``facts`` through SpiffWorkflow's DMN engine (the
+    business-rule task of a workflow made for the call; nothing is stored). ``DecisionError``
+    when a cell cannot be evaluated on these facts (a missing fact, a wrong type)."""
+    spec, _table = _decision_spec(text, filename)
+    workflow = BpmnWorkflow(spec, script_engine=_decision_engine)
+    [task] = [t for t in workflow.get_tasks() if t.task_spec.name == "decide"]
+    task.data = dict(facts)
+    dmn = task.task_spec.dmnEngine
+    try:
+        matched = dmn.decide(task)
+        outputs = dict(dmn.result(task)) if matched else {}
+    except SpiffWorkflowException as exc:
+        notes = "; ".join(getattr(exc, "__notes__", []) or [])
+        raise DecisionError(f"{filename}: {exc}{f' ({notes})' if notes else ''}") from None
+    return Decision(outputs=outputs, rules=tuple(str(rule.id) for rule in matched))

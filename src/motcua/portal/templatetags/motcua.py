@@ -40,11 +40,13 @@ def label(value: Any, vocabulary: str) -> str:
 @register.filter
 def vnd(amount: Any) -> str:
     """Format an amount in đồng the Vietnamese way: 200.000 ₫."""
+    from motcua.core.text import format_vnd
+
     try:
         number = int(amount)
     except (TypeError, ValueError):
         return ""
-    return f"{number:,}".replace(",", ".") + " ₫"
+    return format_vnd(number)
 
 
 @register.filter
