@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from tests.core.test_settings import production_signing
+
 
 @pytest.mark.django_db
 def test_pages_carry_a_strict_content_security_policy(client):
@@ -54,6 +56,7 @@ def test_deploy_checks_pass_in_production_settings(tmp_path):
             "MOTCUA_EXCHANGE_KEY_SECRET": base64.b64encode(secrets.token_bytes(32)).decode(),
             "MOTCUA_REGISTRIES_URL": "https://registries.dichvucong.example",
             "MOTCUA_REGISTRIES_JWKS_FILE": str(jwks),
+            **production_signing(tmp_path),
         }
     )
     result = subprocess.run(

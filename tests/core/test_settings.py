@@ -34,13 +34,26 @@ def _run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str
 
 
 def _exchange(tmp_path: Path) -> dict[str, str]:
-    """The exchange's production settings: a key-encryption secret and pinned registry keys."""
+    """The exchange's production settings (a key-encryption secret and pinned registry keys) and
+    the signing ones (configured keys, the national roots, a timestamp authority)."""
     jwks = tmp_path / "registries-jwks.json"
     jwks.write_text('{"keys": []}')
     return {
         "MOTCUA_EXCHANGE_KEY_SECRET": base64.b64encode(b"k" * 32).decode(),
         "MOTCUA_REGISTRIES_URL": "https://registries.example",
         "MOTCUA_REGISTRIES_JWKS_FILE": str(jwks),
+        **production_signing(tmp_path),
+    }
+
+
+def production_signing(tmp_path: Path) -> dict[str, str]:
+    roots = tmp_path / "national-roots.pem"
+    roots.write_text("")
+    return {
+        "MOTCUA_SIGNER": "remote",
+        "MOTCUA_REMOTE_SIGNER_URL": "https://signer.example",
+        "MOTCUA_TRUST_ROOTS": str(roots),
+        "MOTCUA_TSA_URL": "https://tsa.example/tsa",
     }
 
 
@@ -83,6 +96,35 @@ def test_production_refuses_debug(tmp_path):
     )
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
+
+
+def _production(tmp_path: Path) -> dict[str, str]:
+    return {
+        "MOTCUA_ENV": "production",
+        "SECRET_KEY": "x" * 60,
+        "DATABASE_URL": "postgres://u@db/motcua",
+        "ALLOWED_HOSTS": "dichvucong.example",
+        "EMAIL_HOST": "smtp.example",
+        "DEFAULT_FROM_EMAIL": "no-reply@example",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
+        "OIDC_OP_ISSUER": "https://eid.example/o",
+        "OIDC_RP_CLIENT_ID": "motcua",
+        "OIDC_RP_CLIENT_SECRET": "s" * 40,
+        **_exchange(tmp_path),
+    }
+
+
+def test_production_refuses_the_development_signer(tmp_path):
+    configured = _production(tmp_path)
+    assert _run_settings(tmp_path, **configured).returncode == 0
+    for name, value in (
+        ("MOTCUA_SIGNER", "files"),
+        ("MOTCUA_PKI_AUTO_ISSUE", "1"),
+        ("MOTCUA_TRUST_ROOTS", ""),
+    ):
+        result = _run_settings(tmp_path, **{**configured, name: value})
+        assert result.returncode != 0, name
+        assert "MOTCUA_SIGNER" in result.stderr or "MOTCUA_TRUST_ROOTS" in result.stderr, name
 
 
 def test_production_starts_when_configured(tmp_path):
