@@ -52,7 +52,6 @@ from motcua.core.errors import Unavailable
 from motcua.documents import pki
 
 logger = logging.getLogger(__name__)
-_local = threading.local()
 
 FIELD_NAME = "ChuKySo"  # "digital signature"
 # Room for the CMS: the agency's certificate and the timestamp token with its certificate come
@@ -289,13 +288,6 @@ def sign_pdf(
 ) -> SignedPdf:
     """Sign ``pdf`` for the agency (PAdES B-LT), or ``SigningUnavailable``."""
     signer = backend().signer(agency_code, agency_name)
-    trust = pki.trust()
-    context = getattr(_local, "context", None)
-    if context is None or context[0] is not trust:
-        # one per thread and trust (files unchanged): it keeps the paths it validated, so the
-        # validation data of the next signature by the same agency is not worked out again
-        context = (trust, validation_context())
-        _local.context = context
     meta = PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",
@@ -305,7 +297,7 @@ def sign_pdf(
         name=agency_name[:100],
         contact_info=contact[:100] or None,
         embed_validation_info=True,
-        validation_context=context[1],
+        validation_context=validation_context(),  # a fresh one: its time is "now"
         use_pades_lta=False,
     )
     timestamper = RequestsHTTPTimeStamper(  # type: ignore[no-untyped-call]
