@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
@@ -15,9 +14,9 @@ from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.core import ratelimit
-from motcua.core.errors import MotcuaError, NotFound
+from motcua.core.errors import NotFound
 from motcua.core.middleware import too_many_requests
-from motcua.documents import results, selectors, services, verification
+from motcua.documents import results, selectors, services, storage, verification
 from motcua.documents.models import ResultDocument, StoredFile
 from motcua.documents.views import file_response
 from motcua.identity.actors import ApplicantActor, OfficialActor
@@ -256,7 +255,9 @@ def _report_out(report: verification.PublicReport) -> dict[str, Any]:
 )
 @public
 def verify_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
-    return _report_out(verification.verify_upload(_read_limited(file)))
+    return _report_out(
+        verification.verify_upload(storage.read_limited(file.chunks(), declared_size=file.size))
+    )
 
 
 @router.get(
@@ -275,13 +276,3 @@ def verify_number(
         return _report_out(verification.lookup_throttled(ratelimit.client_address(request), number, code))
     except selectors.LookupBlocked as exc:
         return too_many_requests(request, exc.retry_after)
-
-
-def _read_limited(file: UploadedFile) -> bytes:
-    limit: int = settings.MOTCUA_UPLOAD_MAX_BYTES
-    if file.size is not None and file.size > limit:
-        raise MotcuaError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
-    data = b"".join(file.chunks())
-    if len(data) > limit:
-        raise MotcuaError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
-    return data

@@ -71,12 +71,32 @@ def path_of(storage_name: str) -> Path:
     return upload_root() / storage_name
 
 
+def _too_large() -> UploadRejected:
+    limit: int = settings.MOTCUA_UPLOAD_MAX_BYTES
+    return UploadRejected(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
+
+
+def read_limited(chunks: Iterable[bytes], *, declared_size: int | None = None) -> bytes:
+    """The bytes of an upload that is only read, never kept (the public verifier), under the
+    same size limit as ``store`` (``UploadRejected`` past it)."""
+    limit: int = settings.MOTCUA_UPLOAD_MAX_BYTES
+    if declared_size is not None and declared_size > limit:
+        raise _too_large()
+    parts: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise _too_large()
+        parts.append(chunk)
+    return b"".join(parts)
+
+
 def store(chunks: Iterable[bytes], *, declared_size: int | None = None) -> StoredBytes:
     """Check and write the bytes; raise ``UploadRejected`` (nothing kept) when they fail a check."""
     limit: int = settings.MOTCUA_UPLOAD_MAX_BYTES
-    limit_text = _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
     if declared_size is not None and declared_size > limit:
-        raise UploadRejected(limit_text)
+        raise _too_large()
     token = secrets.token_hex(16)
     directory = upload_root() / token[:2]
     directory.mkdir(mode=0o700, exist_ok=True)
@@ -89,7 +109,7 @@ def store(chunks: Iterable[bytes], *, declared_size: int | None = None) -> Store
             for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
-                    raise UploadRejected(limit_text)
+                    raise _too_large()
                 if len(head) < SNIFF_BYTES:
                     head += chunk[: SNIFF_BYTES - len(head)]
                 digest.update(chunk)

@@ -4,7 +4,6 @@ attachments in a sandbox, never rendered inline."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -93,12 +92,13 @@ def verify(request: HttpRequest) -> HttpResponse:
         uploaded = request.FILES.get("file")
         if uploaded is None:
             error = _("Choose the PDF file to verify.")
-        elif uploaded.size is not None and uploaded.size > settings.MOTCUA_UPLOAD_MAX_BYTES:
-            error = _("The file is larger than %(mb)d MB.") % {
-                "mb": settings.MOTCUA_UPLOAD_MAX_BYTES // 2**20
-            }
         else:
-            report = verification.verify_upload(b"".join(uploaded.chunks()))
+            try:
+                data = storage.read_limited(uploaded.chunks(), declared_size=uploaded.size)
+            except storage.UploadRejected as exc:
+                error = exc.message
+            else:
+                report = verification.verify_upload(data)
     elif request.GET.get("so") or request.GET.get("ma"):
         try:
             report = verification.lookup_throttled(
