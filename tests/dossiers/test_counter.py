@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.test import Client
 
 from motcua.core.errors import Forbidden
@@ -124,6 +125,10 @@ def test_a_reception_officer_receives_a_dossier_at_the_counter_with_scans(offici
         None,
     )
     assert dossier.submitted_by == person  # the person submits; the officer receives
+    # the database itself refuses a counter dossier nobody received, or an online one with an officer
+    for changes in ({"received_by": None}, {"identity_check": ""}, {"channel": "online"}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Dossier.objects.filter(pk=dossier.pk).update(**changes)
     assert {cid: c["provenance"] for cid, c in dossier.components.items()} == {
         "requester-identity": Provenance.SCAN,
         "parents-marriage": Provenance.NONE,

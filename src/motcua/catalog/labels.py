@@ -96,6 +96,7 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
     },
     "provenance": {
         "registry": _("From a national database"),
+        "linked": _("Passed on from the linked dossier (interconnection)"),
         "upload": _("Uploaded by the applicant"),
         "wallet": _("From the data wallet"),
         "scan": _("Scanned at the counter"),

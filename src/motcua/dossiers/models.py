@@ -231,6 +231,11 @@ class Dossier(models.Model):
                 ),
                 name="dossiers_reception_matches_channel",
             ),
+            models.UniqueConstraint(
+                fields=["bundle_application", "procedure"],
+                condition=models.Q(bundle_application__isnull=False),
+                name="dossiers_one_per_bundle_member",
+            ),
         ]
         indexes = [
             models.Index(fields=["applicant", "-submitted_at"], name="dossiers_applicant_idx"),
@@ -251,13 +256,6 @@ class Dossier(models.Model):
             models.Index(fields=["agency_code", "step", "due_on"], name="dossiers_inbox_step_idx"),
             # the periodic deadline check reads only open dossiers with a date
             models.Index(fields=["due_on", "deadline_flag"], name="dossiers_deadline_idx"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["bundle_application", "procedure"],
-                condition=models.Q(bundle_application__isnull=False),
-                name="dossiers_one_per_bundle_member",
-            )
         ]
 
     def __str__(self) -> str:

@@ -815,7 +815,13 @@ def create_linked_dossier(
         agency_code=agency.code,
         entries=cleaned,
         components=bundles.linked_components(spec, linked_from),
-        arrival=Arrival(channel=linked_from.channel),
+        # the bundle arrived once: a later member carries how (and, at the counter, by whom and
+        # on what identity check) the application was received
+        arrival=Arrival(
+            channel=linked_from.channel,
+            received_by_id=linked_from.received_by_id,
+            identity_check=linked_from.identity_check,
+        ),
         bundle_application=application,
         linked_from=linked_from,
     )
