@@ -47,3 +47,27 @@ def test_memoised_name_preparation_is_asn1cryptos(value):
 def test_installed_when_the_app_starts():
     assert generic.read_hex_string_from_stream is pdf_speedups.read_hex_string_from_stream
     assert x509.NameTypeAndValue._ldap_string_prep is pdf_speedups._memoised_string_prep
+    assert x509.Name.__eq__ is pdf_speedups._name_eq
+
+
+def _name(**values: str) -> x509.Name:
+    return x509.Name.build(values)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        (
+            _name(common_name="UBND Ba Đình", country_name="VN"),
+            _name(common_name="UBND Ba Đình", country_name="VN"),
+        ),
+        # equal under RFC 5280 though encoded differently (case and spaces): asn1crypto decides
+        (_name(common_name="UBND  Ba Đình"), _name(common_name="ubnd ba đình")),
+        (_name(common_name="UBND Ba Đình"), _name(common_name="UBND Ngọc Hà")),
+        (_name(common_name="UBND Ba Đình"), _name(common_name="UBND Ba Đình", country_name="VN")),
+    ],
+)
+def test_name_comparison_is_asn1cryptos(left, right):
+    assert pdf_speedups._name_eq(left, right) == pdf_speedups.ORIGINAL_NAME_EQ(left, right)
+    assert (left == right) == pdf_speedups.ORIGINAL_NAME_EQ(left, right)
+    assert pdf_speedups._name_eq(left, "not a name") is False

@@ -9,7 +9,12 @@ pad an odd count with ``0`` (PDF 32000-1 §7.3.4.3) and leave the stream just af
 
 asn1crypto prepares every certificate name it compares with RFC 4518's string preparation, in
 pure Python, again for each freshly parsed certificate: a quarter of a verification went there.
-The preparation is a pure function of the string, so ``install`` memoises it.
+The preparation is a pure function of the string, so ``install`` memoises it. Even memoised,
+comparing two names walks every attribute of both: validating one signature compares names
+several hundred times (issuer/serial matching, path building, CRL scope), mostly a certificate's
+name with another copy of the same name. Two names with the same DER encoding are the same name
+(RFC 5280 §7.1 only adds that differently encoded ones may be equal too), so ``install`` answers
+that case from the bytes and leaves every other comparison to asn1crypto.
 """
 
 from __future__ import annotations
@@ -64,6 +69,17 @@ def _memoised_string_prep(self: Any, string: str) -> str:
     return ldap_string_prep(string)
 
 
+ORIGINAL_NAME_EQ = x509.Name.__eq__
+
+
+def _name_eq(self: x509.Name, other: object) -> bool:
+    if isinstance(other, x509.Name) and self.dump() == other.dump():
+        return True
+    equal: bool = ORIGINAL_NAME_EQ(self, other)
+    return equal
+
+
 def install() -> None:
+    x509.Name.__eq__ = _name_eq
     generic.read_hex_string_from_stream = read_hex_string_from_stream
     x509.NameTypeAndValue._ldap_string_prep = _memoised_string_prep

@@ -29,6 +29,7 @@ import io
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -283,6 +284,26 @@ def _timestamp_of(signer_info: cms.SignerInfo) -> datetime.datetime | None:
     return None
 
 
+# Before its first signature a timestamper asks the authority for one throw-away token, to learn
+# the authority's certificates (for the validation data) and the token's size; it keeps that
+# answer. A new timestamper per signature made two requests to the authority for every result.
+# The kept answer is renewed after TIMESTAMPER_TTL_SECONDS, so a renewed TSA certificate is
+# picked up without a restart (the token of each signature carries its own certificate anyway).
+TIMESTAMPER_TTL_SECONDS = 600.0
+_timestampers: dict[tuple[str, float], tuple[float, RequestsHTTPTimeStamper]] = {}
+_timestampers_lock = threading.Lock()
+
+
+def _timestamper(url: str, timeout: float) -> RequestsHTTPTimeStamper:
+    now = time.monotonic()
+    with _timestampers_lock:
+        kept = _timestampers.get((url, timeout))
+        if kept is None or now - kept[0] > TIMESTAMPER_TTL_SECONDS:
+            kept = (now, RequestsHTTPTimeStamper(url, timeout=timeout))  # type: ignore[no-untyped-call]
+            _timestampers[(url, timeout)] = kept
+        return kept[1]
+
+
 def sign_pdf(
     pdf: bytes, *, agency_code: str, agency_name: str, reason: str, location: str, contact: str = ""
 ) -> SignedPdf:
@@ -300,9 +321,7 @@ def sign_pdf(
         validation_context=validation_context(),  # a fresh one: its time is "now"
         use_pades_lta=False,
     )
-    timestamper = RequestsHTTPTimeStamper(  # type: ignore[no-untyped-call]
-        settings.MOTCUA_TSA_URL, timeout=settings.MOTCUA_TSA_TIMEOUT_SECONDS
-    )
+    timestamper = _timestamper(settings.MOTCUA_TSA_URL, settings.MOTCUA_TSA_TIMEOUT_SECONDS)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     out = io.BytesIO()
     try:

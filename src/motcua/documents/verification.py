@@ -22,18 +22,22 @@ import datetime
 import hashlib
 import io
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko_certvalidator import ValidationContext
 
-from motcua.documents import signing
+from motcua.documents import pki, signing
 from motcua.documents.models import ResultDocument
 
 logger = logging.getLogger(__name__)
@@ -105,8 +109,30 @@ def _organisation(signature: EmbeddedPdfSignature) -> str:
     return str(subject.get("organization_name") or subject.get("common_name") or "")
 
 
+# A validation context fixes its "now" when made and keeps what it has validated (certificate
+# paths, revocation lists), so reusing one for a few seconds saves re-validating the same agency
+# and TSA chains for every upload. Per thread (a context is not made for concurrent use), renewed
+# after CONTEXT_SECONDS and whenever the trust roots or revocation lists change (a revoked
+# certificate counts from the new list on); certificates are issued valid from some minutes
+# back, so a "now" a few seconds old never makes a new one look not yet valid.
+CONTEXT_SECONDS = 5.0
+_contexts = threading.local()
+
+
+def _validation_context() -> ValidationContext:
+    trust = pki.trust()  # the same object until a file changes
+    policy = (settings.MOTCUA_REVOCATION_MODE, settings.MOTCUA_REVOCATION_FETCHING)
+    kept = getattr(_contexts, "kept", None)
+    now = time.monotonic()
+    if kept is None or kept[0] is not trust or kept[1] != policy or now - kept[2] > CONTEXT_SECONDS:
+        kept = (trust, policy, now, signing.validation_context())
+        _contexts.kept = kept
+    context: ValidationContext = kept[3]
+    return context
+
+
 def _check(signature: EmbeddedPdfSignature, *, known_revision: bool) -> SignatureCheck:
-    context = signing.validation_context()
+    context = _validation_context()
     name = str(signature.field_name or "")
     try:
         status = validate_pdf_signature(
