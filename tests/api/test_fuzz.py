@@ -3,9 +3,12 @@ server error, whatever the input, for an anonymous caller, an applicant and two 
 reception officer, who may receive at the counter and decide at reception, and a handler).
 
 Bounded for CI: a few generated cases per operation, each sent by every caller
-(``MOTCUA_FUZZ_EXAMPLES``, default 5; raise it for a deeper run). The world is the access
-matrix's (drafts, a dossier, a file, officials), built once for the module, and the registries
-are the real test server, so operations that pull data really call it.
+(``MOTCUA_FUZZ_EXAMPLES``, default 3; raise it for a deeper run). The cases are reproducible
+but not the same on both databases: the seed is the database's (SQLite 1, PostgreSQL 2, or
+``MOTCUA_FUZZ_SEED``), so the two passes of ``make test`` try different inputs — PostgreSQL
+refuses some that SQLite stores (a NUL character in text), so each pass fuzzes its own.
+The world is the access matrix's (drafts, a dossier, a file, officials), built once for the
+module, and the registries are the real test server, so operations that pull data really call it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck
+from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from tests.identity.world import World
@@ -28,7 +32,11 @@ from tests.identity.world import World
 from motcua.api.api import api
 from motcua.wsgi import application
 
-EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "3"))
+SEED = int(
+    os.environ.get("MOTCUA_FUZZ_SEED")
+    or ("2" if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")) else "1")
+)
 CALLERS = [
     "anonymous",
     "applicant_a",
@@ -88,10 +96,11 @@ def callers(world: World) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
 
 
 @schema.parametrize()  # type: ignore[untyped-decorator]
+@hypothesis_seed(SEED)
 @hypothesis_settings(
     max_examples=EXAMPLES,
     deadline=None,
-    derandomize=True,
+    database=None,  # nothing kept between runs: the seed alone decides the cases
     suppress_health_check=list(HealthCheck),
 )
 def test_no_operation_answers_with_a_server_error(case: Any, callers: Any) -> None:

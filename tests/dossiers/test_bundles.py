@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
@@ -179,6 +180,35 @@ def test_the_birth_bundle_makes_three_linked_dossiers_from_one_application(town)
     assert [m.status for m in view.members] == ["processed", "processed", "processed"]
     assert view.complete
     assert Dossier.objects.count() == 3
+
+
+def test_a_later_member_that_does_not_apply_refuses_the_application(town):
+    """A child registered late, aged 6 or more on the day of submission, cannot have the health-
+    insurance card under 6: the application says so on the date of birth, and nothing is made."""
+    actor = applicant_actor(town)
+    today = timezone.localdate()
+    older = {**BIRTH_ENTRIES, "child_date_of_birth": datetime.date(today.year - 7, 1, 1).isoformat()}
+    draft, errors = bundle_draft(town, "birth-bundle", "birth-registration", [], older)
+    assert errors == {}
+    services.save_entries(actor=actor, public_id=str(draft.public_id), values=LATER_BIRTH)
+    with pytest.raises(services.IncompleteDossier) as refused:
+        services.submit_draft(actor=actor, public_id=str(draft.public_id))
+    assert refused.value.fields == {
+        "child_date_of_birth": (
+            "Trẻ đã đủ 6 tuổi vào ngày nộp hồ sơ nên không thuộc thủ tục cấp thẻ bảo hiểm y tế "
+            "cho trẻ em dưới 6 tuổi."
+        )
+    }
+    assert not Dossier.objects.exists()
+    assert not BundleApplication.objects.exists()
+    assert Draft.objects.filter(public_id=draft.public_id).exists()  # the draft is kept
+    # a child of five is still under 6: the same application goes through
+    younger = datetime.date(today.year - 5, 1, 1).isoformat()
+    services.save_entries(
+        actor=actor, public_id=str(draft.public_id), values={"child_date_of_birth": younger}
+    )
+    birth = services.submit_draft(actor=actor, public_id=str(draft.public_id))
+    assert birth.bundle_application is not None
 
 
 def test_the_death_bundle_follows_the_chosen_members_in_order(minh, exchange):

@@ -15,12 +15,14 @@ Nothing is typed twice.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from motcua.catalog import decisions
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Bundle
 from motcua.catalog.selectors import Member
@@ -124,8 +126,12 @@ def clean_later_entries(
     return values, errors
 
 
-def later_problems(draft: Draft) -> dict[str, str]:
-    """What the later members still need (required fields no earlier member provides)."""
+def later_problems(draft: Draft, first_values: Mapping[str, Any], *, on: datetime.date) -> dict[str, str]:
+    """What the later members still need (required fields no earlier member provides), and
+    whether each later member applies to the case as far as the application already tells
+    (its eligibility table, on values entered or passed on from the first member's form:
+    the child's date of birth decides the health-insurance card under 6). A refusal stands on
+    the field the value was entered in. ``first_values``: the first member's checked form."""
     problems: dict[str, str] = {}
     for member in later_members(draft):
         code = member.procedure.code
@@ -135,7 +141,45 @@ def later_problems(draft: Draft) -> dict[str, str]:
         for name in required:
             if name in fields and "default" not in fields[name] and entered.get(name) in (None, "", []):
                 problems[f"{code}{SEPARATOR}{name}"] = _("This field is required.")
+        known, entered_as = _known_values(draft, member, first_values)
+        for name, message in decisions.eligibility_refusals(member.procedure.spec, known, on=on).items():
+            if name in entered_as:
+                problems.setdefault(entered_as[name], message)
     return problems
+
+
+def _known_values(
+    draft: Draft, member: Member, first_values: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """A later member's form values known at submission (defaults, its own entries, values
+    passed on from earlier members' forms; results are not known yet), and for each the name
+    of the field on the application page it was entered in."""
+    code = member.procedure.code
+    first_code = draft.procedure.code
+    fields = later_fields(member)
+    values = {name: prop["default"] for name, prop in fields.items() if "default" in prop}
+    entered_as: dict[str, str] = {}
+    for name, value in draft.bundle_entries.get(code, {}).items():
+        if value not in (None, "", []):
+            values[name] = value
+            entered_as[name] = f"{code}{SEPARATOR}{name}"
+    for flow in member.receives:
+        kind, _sep, source = str(flow["source"]).partition(".")
+        target = str(flow["target"]).partition(".")[2]
+        if kind != "form":
+            continue
+        origin = str(flow["from"])
+        if origin == first_code:
+            value, field_name = first_values.get(source), source
+        else:
+            value, field_name = (
+                draft.bundle_entries.get(origin, {}).get(source),
+                f"{origin}{SEPARATOR}{source}",
+            )
+        if value not in (None, "", []):
+            values[target] = value
+            entered_as[target] = field_name
+    return values, entered_as
 
 
 def open_application(*, actor: ApplicantActor, draft: Draft, dossier: Dossier) -> BundleApplication:

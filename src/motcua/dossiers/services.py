@@ -573,8 +573,9 @@ def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[st
     """The form values (the applicant's entries and the registry's values), the dossier's
     components and its fee, or ``IncompleteDossier`` listing every problem at once."""
     spec = draft.procedure.spec
+    today = timezone.localdate()
     cleaned, fee, field_errors = checked_case(
-        spec, {**draft.entries, **selectors.prefilled_values(draft)}, on=timezone.localdate()
+        spec, {**draft.entries, **selectors.prefilled_values(draft)}, on=today
     )
     registry_only = {
         source.component_id for source in data_sources(draft.procedure) if source.fallback == "none"
@@ -592,7 +593,7 @@ def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[st
                 continue
         components[component_id] = {"kind": component["kind"], **_provenance(entry)}
     if draft.bundle_code:
-        for name, problem in bundles.later_problems(draft).items():
+        for name, problem in bundles.later_problems(draft, cleaned, on=today).items():
             field_errors.setdefault(name, problem)
     if field_errors or component_errors:
         raise IncompleteDossier(field_errors, component_errors)
