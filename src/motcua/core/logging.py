@@ -119,6 +119,8 @@ def logging_config(level: str, fmt: str) -> dict[str, Any]:
             "spiff": {"level": "WARNING"},
             # warns on every signature that validation data is not fetched: by design (docs/results.md)
             "pyhanko.sign.signers.pdf_signer": {"level": "ERROR"},
+            # announces its C++ log bridge at INFO on every start (each management command)
+            "pikepdf._core": {"level": "WARNING"},
         },
     }
 
