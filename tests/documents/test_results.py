@@ -37,6 +37,7 @@ from tests.identity.world import (
     make_applicant,
     make_official,
 )
+from tests.relay import Relay
 
 CHILD_ID = "001226000123"
 
@@ -325,49 +326,9 @@ def test_the_approval_goes_through_once_the_authority_is_back(office, settings, 
     assert ResultDocument.objects.filter(dossier=dossier).count() == 1
 
 
-class _CountingRelay:
-    """An HTTP relay in front of the timestamp authority that counts the requests it passes on."""
-
-    def __init__(self, target: str) -> None:
-        import http.server
-        import threading
-        import urllib.request
-
-        relay = self
-        self.requests = 0
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                relay.requests += 1
-                forwarded = urllib.request.Request(
-                    target, data=body, headers={"Content-Type": self.headers["Content-Type"]}
-                )
-                with urllib.request.urlopen(forwarded, timeout=10) as answer:
-                    reply = answer.read()
-                    content_type = answer.headers["Content-Type"]
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_one_request_to_the_timestamp_authority_per_signature(db, settings, registries_server):
-    relay = _CountingRelay(f"{registries_server.base_url}/tsa")
-    settings.MOTCUA_TSA_URL = relay.url
-    try:
+    with Relay(registries_server.base_url) as relay:
+        settings.MOTCUA_TSA_URL = f"{relay.base_url}/tsa"
         first = signing.sign_pdf(
             rendering.render(_page("Một")),
             agency_code="UBND.00004",
@@ -385,8 +346,6 @@ def test_one_request_to_the_timestamp_authority_per_signature(db, settings, regi
                 location="l",
             )
             assert verification.check_pdf(signed.data).verdict is Verdict.VALID
-    finally:
-        relay.close()
     # the first signature also learnt the authority's certificates (one throw-away token); each
     # later one asked for its own token only
     assert after_first == 2

@@ -3,14 +3,11 @@ answers, retries, the circuit breaker, outage and recovery, slowness, and key ro
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from motcua.core.actors import SYSTEM
@@ -25,8 +22,9 @@ from motcua.exchange.models import AgencyKey, KeyStatus
 from motcua.exchange.protocol import ExchangeRequest
 from motcua.exchange.selectors import registration_document
 from tests.conftest import registration
-from tests.exchange.server import RegistriesServer, free_port
+from tests.exchange.server import RegistriesServer
 from tests.identity.world import load_small_units
+from tests.relay import Relay
 
 MINH = "001086027419"
 
@@ -104,47 +102,18 @@ def test_a_refusal_is_an_answer_and_is_not_retried(registries_server, registered
     assert outcome.data is None
 
 
-class TamperingProxy(http.server.ThreadingHTTPServer):
-    """A man in the middle that changes one character of every signed answer."""
-
-    def __init__(self, upstream: str) -> None:
-        self.upstream = upstream
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(handler) -> None:
-                body = handler.rfile.read(int(handler.headers["Content-Length"]))
-                answer = httpx.post(upstream + handler.path, content=body)
-                text = answer.text
-                payload_at = text.index(".") + 10
-                tampered = (
-                    text[:payload_at] + ("A" if text[payload_at] != "A" else "B") + text[payload_at + 1 :]
-                )
-                handler.send_response(answer.status_code)
-                handler.send_header("Content-Type", "application/jose")
-                handler.send_header("Content-Length", str(len(tampered)))
-                handler.end_headers()
-                handler.wfile.write(tampered.encode())
-
-            def do_GET(handler) -> None:
-                answer = httpx.get(upstream + handler.path)
-                handler.send_response(answer.status_code)
-                handler.send_header("Content-Length", str(len(answer.content)))
-                handler.end_headers()
-                handler.wfile.write(answer.content)
-
-            def log_message(handler, *args) -> None:
-                pass
-
-        super().__init__(("127.0.0.1", free_port()), Handler)
+def _tamper(answer: bytes) -> bytes:
+    """One character of a signed answer's payload changed."""
+    text = answer.decode()
+    payload_at = text.index(".") + 10
+    return (text[:payload_at] + ("A" if text[payload_at] != "A" else "B") + text[payload_at + 1 :]).encode()
 
 
 @pytest.fixture
 def tampering_proxy(registries_server) -> Iterator[str]:
-    proxy = TamperingProxy(registries_server.base_url)
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{proxy.server_address[1]}"
-    proxy.shutdown()
+    """A man in the middle that changes one character of every signed answer."""
+    with Relay(registries_server.base_url, alter=_tamper) as proxy:
+        yield proxy.base_url
 
 
 def test_a_tampered_answer_is_rejected(tampering_proxy, registered_keys):
