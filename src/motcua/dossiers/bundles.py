@@ -148,6 +148,15 @@ def later_problems(draft: Draft, first_values: Mapping[str, Any], *, on: datetim
     return problems
 
 
+def _defaults(member: Member) -> dict[str, Any]:
+    """The defaults of the fields a later member's applicant fills."""
+    return {name: prop["default"] for name, prop in later_fields(member).items() if "default" in prop}
+
+
+def _filled(entries: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in entries.items() if value not in (None, "", [])}
+
+
 def _known_values(
     draft: Draft, member: Member, first_values: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -156,13 +165,9 @@ def _known_values(
     of the field on the application page it was entered in."""
     code = member.procedure.code
     first_code = draft.procedure.code
-    fields = later_fields(member)
-    values = {name: prop["default"] for name, prop in fields.items() if "default" in prop}
-    entered_as: dict[str, str] = {}
-    for name, value in draft.bundle_entries.get(code, {}).items():
-        if value not in (None, "", []):
-            values[name] = value
-            entered_as[name] = f"{code}{SEPARATOR}{name}"
+    mine = _filled(draft.bundle_entries.get(code, {}))
+    values = {**_defaults(member), **mine}
+    entered_as = {name: f"{code}{SEPARATOR}{name}" for name in mine}
     for flow in member.receives:
         kind, _sep, source = str(flow["source"]).partition(".")
         target = str(flow["target"]).partition(".")[2]
@@ -224,9 +229,7 @@ def advance(*, application_id: int, actor: Actor = SYSTEM) -> list[Dossier]:
             if any(source is None or source.status not in DONE for source in sources):
                 continue
             by_code = {d.procedure.code: d for d in existing.values()}
-            defaults = {n: p["default"] for n, p in later_fields(member).items() if "default" in p}
-            entered = {n: v for n, v in application.entries.get(code, {}).items() if v not in (None, "", [])}
-            entries = {**defaults, **entered}
+            entries = {**_defaults(member), **_filled(application.entries.get(code, {}))}
             for flow in member.receives:
                 source = by_code.get(str(flow["from"]))
                 if source is not None:
