@@ -28,6 +28,7 @@ from motcua.documents.models import ResultDocument, ShareLink, StoredFile, Walle
 from motcua.dossiers.models import Dossier, Draft
 from motcua.exchange.models import Consent, Exchange
 from motcua.identity.models import Representation, RoleAssignment
+from motcua.notify.models import Notification
 from tests.identity.world import AGENCY_A, APPLICANTS, BIRTH_ENTRIES, OFFICIALS, PDF, World
 
 pytestmark = pytest.mark.django_db
@@ -358,6 +359,34 @@ def _card_draft(world: World) -> str:
     return str(world.card_draft.public_id)
 
 
+def _notification(world: World) -> str:
+    assert world.notification is not None
+    return str(world.notification.public_id)
+
+
+def _notifications_listed(world: World, response: Any) -> None:
+    """Each applicant reads their own notifications: applicant_a's, only applicant_a."""
+    body = _text(response)
+    assert world.dossier is not None
+    sees = response.wsgi_request.user.pk == world.users["applicant_a"].pk
+    assert (_notification(world) in body) == sees
+    assert (f"{world.dossier.code}" in body) == sees
+
+
+def _notification_read(world: World, response: Any) -> None:
+    assert Notification.objects.get(public_id=_notification(world)).read_at is not None
+    read = AuditEntry.objects.filter(type=EventType.NOTIFICATION_READ, subject_id=_notification(world))
+    assert read.count() == 1
+
+
+def _all_read(world: World, response: Any) -> None:
+    user = response.wsgi_request.user
+    assert not Notification.objects.filter(recipient__user=user, read_at__isnull=True).exists()
+    if user.pk == world.users["applicant_a"].pk:
+        assert AuditEntry.objects.filter(type=EventType.NOTIFICATIONS_READ).count() == 1
+        assert Notification.objects.filter(read_at__isnull=True).count() == 0
+
+
 def _wallet_listed(world: World, response: Any) -> None:
     """applicant_a and whom they authorised see applicant_a's wallet; applicant_b, nothing of it."""
     body = _text(response)
@@ -584,6 +613,29 @@ ENDPOINTS = [
         {"applicant_a"},
         data=lambda w: {"reason": "Nộp nhầm."},
         check=_after(_dossier, EventType.DOSSIER_WITHDRAWN, status="withdrawn"),
+    ),
+    # --- notifications (applicant pages)
+    Endpoint(
+        "notify:notifications",
+        "get",
+        lambda w: "/thong-bao/",
+        set(APPLICANT_NAMES),
+        check=_notifications_listed,
+    ),
+    Endpoint(
+        "notify:mark-read",
+        "post",
+        lambda w: f"/thong-bao/{_notification(w)}/da-doc/",
+        {"applicant_a"},
+        check=_notification_read,
+    ),
+    Endpoint(
+        "notify:mark-all-read",
+        "post",
+        lambda w: "/thong-bao/da-doc/",
+        set(APPLICANT_NAMES),
+        changes_for={"applicant_a"},  # the others have nothing unread
+        check=_all_read,
     ),
     # --- the data wallet (applicant pages)
     Endpoint(
@@ -1077,6 +1129,31 @@ ENDPOINTS = [
         data=lambda w: {"file": _pdf_upload()},
         check=_component_uploaded,
     ),
+    # --- notifications (API)
+    Endpoint(
+        "api:get /notifications",
+        "get",
+        lambda w: "/api/v1/notifications",
+        set(APPLICANT_NAMES),
+        check=_notifications_listed,
+    ),
+    Endpoint(
+        "api:post /notifications/{notification_id}/read",
+        "post",
+        lambda w: f"/api/v1/notifications/{_notification(w)}/read",
+        {"applicant_a"},
+        json=lambda w: {},
+        check=_notification_read,
+    ),
+    Endpoint(
+        "api:post /notifications/read",
+        "post",
+        lambda w: "/api/v1/notifications/read",
+        set(APPLICANT_NAMES),
+        json=lambda w: {},
+        changes_for={"applicant_a"},
+        check=_all_read,
+    ),
     # --- the data wallet (API)
     Endpoint(
         "api:get /wallet", "get", lambda w: "/api/v1/wallet", set(APPLICANT_NAMES), check=_wallet_listed
@@ -1204,6 +1281,7 @@ def _state() -> tuple:
         Exchange.objects.count(),
         WalletItem.objects.filter(removed_at__isnull=True).count(),
         ShareLink.objects.filter(revoked_at__isnull=True).count(),
+        Notification.objects.filter(read_at__isnull=True).count(),
         sorted(str(components) for components in Draft.objects.values_list("components", flat=True)),
     )
 

@@ -19,6 +19,7 @@ from django_otp.util import random_hex
 
 from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
+from motcua.core.models import Event
 from motcua.documents import services as documents
 from motcua.documents import wallet
 from motcua.documents.models import ShareLink, StoredFile, WalletItem
@@ -28,6 +29,8 @@ from motcua.dossiers.models import Dossier, Draft
 from motcua.identity import services
 from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for_user
 from motcua.identity.models import Applicant, Representation, Role, RoleAssignment, User
+from motcua.notify import services as notify
+from motcua.notify.models import Notification, NotificationKind
 from motcua.units.dataset import DEFAULT_SOURCE
 from motcua.units.services import reload_units
 
@@ -142,6 +145,7 @@ class World:
     share: ShareLink | None = None
     share_token: str = ""
     card_draft: Draft | None = None
+    notification: Notification | None = None  # applicant_a's, unread: the world's dossier received
 
     def applicant(self, name: str) -> Applicant:
         return Applicant.objects.get(user=self.users[name])
@@ -273,6 +277,12 @@ def build_world(directory: Path, *, with_wallet: bool = False) -> World:
         reason="Giấy chứng sinh bị mờ.",
         items=[{"component": "birth-certificate"}, {"field": "child_place_of_birth"}],
     )
+    # what the event-log dispatcher would have made of the dossiers' events
+    for event in Event.objects.filter(
+        subject_id__in=[world.dossier.code, waiting.code], type__in=list(notify.KIND_OF_EVENT)
+    ).order_by("id"):
+        notify.notify_applicants(event=event)
+    world.notification = Notification.objects.get(dossier=world.dossier, kind=NotificationKind.RECEIVED)
     if with_wallet:
         add_wallet(world)
     return world

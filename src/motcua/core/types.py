@@ -79,3 +79,7 @@ class EventType(models.TextChoices):
     DOSSIER_APOLOGY_ISSUED = "dossiers.apology_issued", "Apology and new date issued (form 04)"
     DOSSIER_DEADLINE_FLAGGED = "dossiers.deadline_flagged", "Deadline flag changed"
     DOSSIER_DEMO_BACKDATED = "dossiers.demo_backdated", "Demo data: dossier dated back (never in production)"
+    # notify
+    NOTIFICATION_CREATED = "notify.notification_created", "Applicant notified"
+    NOTIFICATION_READ = "notify.notification_read", "Notification read"
+    NOTIFICATIONS_READ = "notify.notifications_read", "All notifications marked read"
