@@ -44,7 +44,7 @@ class People:
     def __init__(self) -> None:
         self.an = make_applicant("001085012345", "Nguyễn Văn An", datetime.date(1985, 3, 2))
         self.binh = make_applicant("079190067890", "Trần Thị Bình", datetime.date(1990, 7, 9))
-        grants = {
+        grants: dict[str, list[tuple[str, str]]] = {
             "reception": [(Role.RECEPTION, AGENCY_A)],
             "handler": [(Role.HANDLER, AGENCY_A)],
             "approver": [(Role.APPROVER, AGENCY_A)],
