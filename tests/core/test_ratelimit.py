@@ -12,9 +12,11 @@ from collections.abc import Iterator
 import pytest
 import redis
 from django.core.cache import caches
+from django.db import connection
 from django.test import override_settings
 
 from motcua.core import ratelimit
+from motcua.core.models import RateCounter
 from motcua.core.ratelimit import Rate
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +124,22 @@ def test_without_a_clock_the_limiter_counts_now() -> None:
 
     assert not verdict.allowed
     assert 1 <= verdict.retry_after <= 3600
+
+
+@pytest.mark.parametrize("counter_cache", ["db"], indirect=True)
+def test_in_the_database_each_window_is_one_row_of_the_counter_table_until_purged(counter_cache) -> None:
+    day = Rate(limit=3, window=86_400)
+    at = 1_800_000_000.5
+    for _ in range(4):
+        ratelimit.hit("test", "203.0.113.7", day, now=at)
+    [row] = RateCounter.objects.all()
+    assert row.count == 4  # one atomic increment per event, refused ones included
+    assert row.expires_at == int(at) + 2 * 86_400 + 1  # the window's own length, not a cache default
+    assert "203.0.113.7" not in row.counter_key
+    with connection.cursor() as cursor:  # nothing in the cache table
+        cursor.execute("SELECT COUNT(*) FROM motcua_cache")
+        assert cursor.fetchone()[0] == 0
+    assert not ratelimit.hit("test", "203.0.113.7", day, now=at + 86_400).allowed  # read a day later
+    assert ratelimit.purge_expired(now=at + 2 * 86_400) == 0
+    assert ratelimit.purge_expired(now=at + 3 * 86_400 + 2) == 2
+    assert ratelimit.hit("test", "203.0.113.7", day, now=at + 3 * 86_400 + 2).allowed

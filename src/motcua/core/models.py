@@ -150,3 +150,21 @@ class CalendarException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind}"
+
+
+class RateCounter(models.Model):
+    """One fixed window's count of one rate-limited key (``core.ratelimit``), when the rate
+    limits are kept in the database: incremented by one ``INSERT … ON CONFLICT DO UPDATE …
+    RETURNING`` instead of the database cache's read, cull count and write. ``counter_key``
+    names the scope, window and hashed key (no address or username); expired rows are purged
+    hourly (``core.tasks.purge_rate_counters``)."""
+
+    counter_key = models.CharField(max_length=120, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True)  # Unix time
+
+    class Meta:
+        db_table = "core_ratecounter"  # named in core.ratelimit's statements
+
+    def __str__(self) -> str:
+        return f"{self.counter_key}={self.count}"

@@ -1,9 +1,11 @@
 """Rate limits over the shared cache: sliding windows, per key, with a Retry-After.
 
 A *rate* is written ``"<count>/<window>"`` with the window in seconds or as ``s``, ``m``,
-``h``, ``d`` optionally prefixed by a number (``"5/15m"``). Counters live in Django's
-``ratelimit`` cache, which must be shared by every web process (the database cache table in
-development, Redis at scale; see docs/configuration.md) so that a limit holds across workers.
+``h``, ``d`` optionally prefixed by a number (``"5/15m"``). Counters live where Django's
+``ratelimit`` cache does, which must be shared by every web process so that a limit holds
+across workers: Redis at scale, and in the database by default (see docs/configuration.md).
+When that cache is the database cache, the counters are kept in their own table
+(``core.RateCounter``), one atomic upsert per counted event, rather than in the cache table.
 
 Two uses:
 
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
+from django.db import connection
 from django.http import HttpRequest
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd]?)\s*$")
@@ -119,13 +122,8 @@ def _sliding_count(scope: str, key: str, rate: Rate, now: float, *, increment: b
     cache = caches["ratelimit"]
     windows = _windows(scope, key, rate, now)
     timeout = 2 * rate.window + 1  # a window's count is read until the end of the next one
-    if increment and isinstance(cache, DatabaseCache):
-        # The database cache's incr() is a get and a set too (no more atomic than this), and
-        # its set would put the cache's default timeout on the key, shorter than a long window.
-        counts = cache.get_many([windows.current_key, windows.previous_key])
-        current = int(counts.get(windows.current_key, 0)) + 1
-        cache.set(windows.current_key, current, timeout=timeout)
-        previous = int(counts.get(windows.previous_key, 0))
+    if isinstance(cache, DatabaseCache):
+        current, previous = _table_counts(windows, int(now) + timeout, increment=increment)
     elif increment:  # atomic increments that keep the key's expiry (Redis, local memory)
         try:
             current = int(cache.incr(windows.current_key))
@@ -141,6 +139,41 @@ def _sliding_count(scope: str, key: str, rate: Rate, now: float, *, increment: b
         previous = int(counts.get(windows.previous_key, 0))
     count = current + _previous_share(previous, rate, windows.elapsed)
     return count, _retry_after(current, previous, rate, windows.elapsed)
+
+
+# the statements on core.RateCounter (its table name is fixed in its Meta)
+_INCREMENT = (
+    "INSERT INTO core_ratecounter (counter_key, count, expires_at) VALUES (%s, 1, %s) "
+    "ON CONFLICT (counter_key) DO UPDATE SET count = core_ratecounter.count + 1 RETURNING count"
+)
+_READ_ONE = "SELECT count FROM core_ratecounter WHERE counter_key = %s"
+_READ_TWO = "SELECT counter_key, count FROM core_ratecounter WHERE counter_key IN (%s, %s)"
+_DELETE_EXPIRED = "DELETE FROM core_ratecounter WHERE expires_at < %s"
+_DELETE_KEYS = "DELETE FROM core_ratecounter WHERE counter_key IN ({})"
+
+
+def _table_counts(windows: _Windows, expires_at: int, *, increment: bool) -> tuple[int, int]:
+    """The two windows' counts from the ``RateCounter`` table, after an atomic increment of the
+    current one if ``increment``: two statements, where the database cache took five (its
+    ``incr`` is a read and a write, and each write counts the table for culling)."""
+    with connection.cursor() as cursor:
+        if increment:
+            cursor.execute(_INCREMENT, [windows.current_key, expires_at])
+            row = cursor.fetchone()
+            current = int(row[0]) if row else 1
+            cursor.execute(_READ_ONE, [windows.previous_key])
+            found = cursor.fetchone()
+            return current, int(found[0]) if found else 0
+        cursor.execute(_READ_TWO, [windows.current_key, windows.previous_key])
+        counts = dict(cursor.fetchall())
+    return int(counts.get(windows.current_key, 0)), int(counts.get(windows.previous_key, 0))
+
+
+def purge_expired(*, now: float | None = None) -> int:
+    """Delete the counters whose windows no sliding count reads any more; returns how many."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DELETE_EXPIRED, [int(_clock(now))])
+        return max(0, int(cursor.rowcount))
 
 
 def hit(scope: str, key: str, rate: Rate, *, now: float | None = None) -> Verdict:
@@ -179,7 +212,12 @@ def clear(scope: str, key: str, rates: list[Rate], *, now: float | None = None) 
     for rate in rates:
         windows = _windows(scope, key, rate, at)
         keys += [windows.current_key, windows.previous_key]
-    caches["ratelimit"].delete_many(keys)
+    cache = caches["ratelimit"]
+    if isinstance(cache, DatabaseCache):
+        with connection.cursor() as cursor:
+            cursor.execute(_DELETE_KEYS.format(", ".join(["%s"] * len(keys))), keys)
+    else:
+        cache.delete_many(keys)
 
 
 def _clock(now: float | None) -> float:

@@ -91,3 +91,10 @@ def dispatch_events_periodically() -> int:
     from motcua.core.outbox import dispatch_pending_events
 
     return len(dispatch_pending_events().dispatched)
+
+
+@periodic_task(minute="17")
+def purge_rate_counters() -> int:
+    from motcua.core.ratelimit import purge_expired
+
+    return purge_expired()
