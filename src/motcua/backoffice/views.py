@@ -35,7 +35,7 @@ from motcua.dossiers import processing, selectors
 from motcua.dossiers.forms import field_title, form_fields
 from motcua.dossiers.models import Channel, DossierStatus, Step
 from motcua.identity.actors import OfficialActor, actor_for
-from motcua.identity.permissions import official_required
+from motcua.identity.permissions import official_of, official_required
 from motcua.units import selectors as units
 from motcua.units.models import Level
 
@@ -82,12 +82,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _official(request: HttpRequest) -> OfficialActor:
-    actor = actor_for(request)
-    assert isinstance(actor, OfficialActor)  # @official_required
-    return actor
-
-
 def _visible_dossier(request: HttpRequest, code: str) -> Any:
     try:
         return selectors.get_dossier(actor_for(request), code)
@@ -96,7 +90,7 @@ def _visible_dossier(request: HttpRequest, code: str) -> Any:
 
 
 def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: int = 200) -> HttpResponse:
-    actor = _official(request)
+    actor = official_of(request)
     found = _visible_dossier(request, code)
     spec = found.procedure.spec
     result_doc = documents_selectors.result_for_dossier(found)
@@ -167,7 +161,7 @@ def decide(request: HttpRequest, code: str) -> HttpResponse:
         request,
         code,
         lambda: processing.decide(
-            actor=_official(request),
+            actor=official_of(request),
             code=code,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
@@ -185,7 +179,7 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         code,
-        lambda: processing.claim_dossier(actor=_official(request), code=code),
+        lambda: processing.claim_dossier(actor=official_of(request), code=code),
         _("You have taken this dossier."),
     )
 
@@ -198,7 +192,7 @@ def assign(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         code,
-        lambda: processing.assign_dossier(actor=_official(request), code=code, user_id=user_id),
+        lambda: processing.assign_dossier(actor=official_of(request), code=code, user_id=user_id),
         _("The dossier's assignment was saved."),
     )
 
@@ -222,7 +216,7 @@ def apology(request: HttpRequest, code: str) -> HttpResponse:
         request,
         code,
         lambda: processing.issue_apology(
-            actor=_official(request), code=code, reason=request.POST.get("reason", ""), new_due_on=new_date
+            actor=official_of(request), code=code, reason=request.POST.get("reason", ""), new_due_on=new_date
         ),
         _("The apology letter with the new date was issued; the applicant is told."),
     )
@@ -232,7 +226,7 @@ def apology(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def bulk_claim(request: HttpRequest) -> HttpResponse:
     """Take several dossiers from the inbox at once; say which were not taken, and why."""
-    results = processing.claim_dossiers(actor=_official(request), codes=request.POST.getlist("codes")[:200])
+    results = processing.claim_dossiers(actor=official_of(request), codes=request.POST.getlist("codes")[:200])
     claimed = [r.code for r in results if r.claimed]
     if claimed:
         messages.success(request, _("Taken: %(codes)s") % {"codes": ", ".join(claimed)})
@@ -264,7 +258,7 @@ def revoke_result(request: HttpRequest, code: str) -> HttpResponse:
         request,
         code,
         lambda: results.revoke_result(
-            actor=_official(request),
+            actor=official_of(request),
             public_id=str(result_doc.public_id),
             reason=request.POST.get("reason", ""),
         ),

@@ -19,8 +19,8 @@ from motcua.core.middleware import too_many_requests
 from motcua.documents import results, selectors, services, storage, verification
 from motcua.documents.models import ResultDocument, StoredFile
 from motcua.documents.views import file_response
-from motcua.identity.actors import ApplicantActor, OfficialActor
-from motcua.identity.permissions import applicant_auth, official_auth, public, signed_in_auth
+from motcua.identity.actors import OfficialActor
+from motcua.identity.permissions import applicant_auth, applicant_of, official_auth, public, signed_in_auth
 
 router = Router(tags=["documents"])
 
@@ -47,15 +47,9 @@ class FileOut(Schema):
         return obj.original_name
 
 
-def _actor(request: HttpRequest) -> ApplicantActor:
-    actor = request.auth  # type: ignore[attr-defined]
-    assert isinstance(actor, ApplicantActor)
-    return actor
-
-
 @router.get("/files", auth=applicant_auth, response={200: list[FileOut], **DENIALS}, summary="Your files")
 def list_files(request: HttpRequest) -> list[StoredFile]:
-    return list(selectors.files_of(_actor(request))[:200])
+    return list(selectors.files_of(applicant_of(request))[:200])
 
 
 @router.post(
@@ -66,7 +60,7 @@ def list_files(request: HttpRequest) -> list[StoredFile]:
 )
 def upload_file(request: HttpRequest, file: File[UploadedFile], owner: Form[str] = "") -> Status[StoredFile]:
     stored = services.upload_file(
-        actor=_actor(request),
+        actor=applicant_of(request),
         chunks=file.chunks(),
         file_name=file.name or "",
         declared_size=file.size,
@@ -82,7 +76,7 @@ def upload_file(request: HttpRequest, file: File[UploadedFile], owner: Form[str]
     summary="Download a file (always as an attachment)",
 )
 def download_file(request: HttpRequest, file_id: str) -> FileResponse:
-    stored = selectors.get_file(_actor(request), file_id)
+    stored = selectors.get_file(applicant_of(request), file_id)
     return file_response(stored.storage_name, stored.content_type, stored.original_name)
 
 

@@ -15,8 +15,7 @@ from motcua.documents import selectors, wallet
 from motcua.documents.models import ShareLink, WalletItem
 from motcua.documents.views import file_response
 from motcua.documents.wallet_views import share_url
-from motcua.identity.actors import ApplicantActor
-from motcua.identity.permissions import applicant_auth
+from motcua.identity.permissions import applicant_auth, applicant_of
 
 router = Router(tags=["wallet"])
 
@@ -78,12 +77,6 @@ class ShareCreatedOut(ShareOut):
     token: str
 
 
-def _actor(request: HttpRequest) -> ApplicantActor:
-    actor = request.auth  # type: ignore[attr-defined]
-    assert isinstance(actor, ApplicantActor)
-    return actor
-
-
 def _item_out(item: WalletItem) -> dict[str, Any]:
     row = selectors.wallet_row(item)
     return {
@@ -135,7 +128,7 @@ def _share_out(link: ShareLink) -> dict[str, Any]:
     summary="My data wallet: results issued to me (and to those I act for) and documents kept",
 )
 def list_wallet(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_item_out(item) for item in selectors.wallet_of(_actor(request))[:500]]
+    return [_item_out(item) for item in selectors.wallet_of(applicant_of(request))[:500]]
 
 
 @router.post(
@@ -145,7 +138,7 @@ def list_wallet(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Keep one of my files in the wallet (again: the same document)",
 )
 def keep_file(request: HttpRequest, body: KeepIn) -> Status[dict[str, Any]]:
-    item = wallet.keep_upload(actor=_actor(request), file_public_id=body.file, title=body.title)
+    item = wallet.keep_upload(actor=applicant_of(request), file_public_id=body.file, title=body.title)
     return Status(201, _item_out(item))
 
 
@@ -156,7 +149,7 @@ def keep_file(request: HttpRequest, body: KeepIn) -> Status[dict[str, Any]]:
     summary="One wallet document, with its share links and every opening of them",
 )
 def get_item(request: HttpRequest, item_id: str) -> dict[str, Any]:
-    item = selectors.get_wallet_item(_actor(request), item_id)
+    item = selectors.get_wallet_item(applicant_of(request), item_id)
     return {**_item_out(item), "shares": [_share_out(link) for link in selectors.shares_of(item)]}
 
 
@@ -167,7 +160,7 @@ def get_item(request: HttpRequest, item_id: str) -> dict[str, Any]:
     summary="Download the document (a signed result's bytes exactly as signed; as an attachment)",
 )
 def download_item(request: HttpRequest, item_id: str) -> FileResponse:
-    item = selectors.get_wallet_item(_actor(request), item_id)
+    item = selectors.get_wallet_item(applicant_of(request), item_id)
     return file_response(item.file.storage_name, item.file.content_type, item.file.original_name)
 
 
@@ -178,7 +171,7 @@ def download_item(request: HttpRequest, item_id: str) -> FileResponse:
     summary="Remove a kept document (a result cannot be removed: 403 result_not_removable)",
 )
 def remove_item(request: HttpRequest, item_id: str) -> dict[str, Any]:
-    return _item_out(wallet.remove_item(actor=_actor(request), public_id=item_id))
+    return _item_out(wallet.remove_item(actor=applicant_of(request), public_id=item_id))
 
 
 @router.post(
@@ -191,7 +184,7 @@ def remove_item(request: HttpRequest, item_id: str) -> dict[str, Any]:
 )
 def create_share(request: HttpRequest, item_id: str, body: ShareIn) -> Status[dict[str, Any]]:
     made = wallet.create_share(
-        actor=_actor(request),
+        actor=applicant_of(request),
         item_public_id=item_id,
         valid_for=datetime.timedelta(hours=body.valid_for_hours),
         recipient=body.recipient,
@@ -206,4 +199,4 @@ def create_share(request: HttpRequest, item_id: str, body: ShareIn) -> Status[di
     summary="Revoke a share link now (again: nothing changes)",
 )
 def revoke_share(request: HttpRequest, share_id: str) -> dict[str, Any]:
-    return _share_out(wallet.revoke_share(actor=_actor(request), public_id=share_id))
+    return _share_out(wallet.revoke_share(actor=applicant_of(request), public_id=share_id))

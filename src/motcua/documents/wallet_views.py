@@ -25,8 +25,8 @@ from motcua.core.middleware import too_many_requests
 from motcua.documents import selectors, wallet
 from motcua.documents.models import WalletItem
 from motcua.documents.views import file_response
-from motcua.identity.actors import ApplicantActor, actor_for
-from motcua.identity.permissions import applicant_required, public
+from motcua.identity.actors import ApplicantActor
+from motcua.identity.permissions import applicant_of, applicant_required, public
 
 # how long a link may stay valid, as the page offers it (the API takes any number of hours in bounds)
 SHARE_DURATIONS: tuple[tuple[int, Any], ...] = (
@@ -38,12 +38,6 @@ SHARE_DURATIONS: tuple[tuple[int, Any], ...] = (
     (720, gettext_lazy("30 days")),
 )
 DEFAULT_SHARE_HOURS = 168
-
-
-def _applicant(request: HttpRequest) -> ApplicantActor:
-    actor = actor_for(request)
-    assert isinstance(actor, ApplicantActor)  # guaranteed by @applicant_required
-    return actor
 
 
 def _item_or_404(actor: ApplicantActor, public_id: str) -> WalletItem:
@@ -61,7 +55,7 @@ def share_url(request: HttpRequest, token: str) -> str:
 @applicant_required
 @require_GET
 def wallet_list(request: HttpRequest) -> HttpResponse:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     items = list(selectors.wallet_of(actor))
     in_wallet = {item.file_id for item in items}
     keepable = [
@@ -79,7 +73,7 @@ def wallet_list(request: HttpRequest) -> HttpResponse:
 @applicant_required
 @require_POST
 def keep(request: HttpRequest) -> HttpResponse:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     try:
         item = wallet.keep_upload(
             actor=actor, file_public_id=request.POST.get("file", ""), title=request.POST.get("title", "")
@@ -122,13 +116,13 @@ def _item_page(
 @applicant_required
 @require_GET
 def wallet_item(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _item_page(request, _item_or_404(_applicant(request), public_id))
+    return _item_page(request, _item_or_404(applicant_of(request), public_id))
 
 
 @applicant_required
 @require_POST
 def remove(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     item = _item_or_404(actor, public_id)
     try:
         wallet.remove_item(actor=actor, public_id=public_id)
@@ -141,7 +135,7 @@ def remove(request: HttpRequest, public_id: str) -> HttpResponse:
 @applicant_required
 @require_POST
 def share_create(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     item = _item_or_404(actor, public_id)
     try:
         hours = int(request.POST.get("hours", DEFAULT_SHARE_HOURS))
@@ -163,7 +157,7 @@ def share_create(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def share_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
-        link = wallet.revoke_share(actor=_applicant(request), public_id=public_id)
+        link = wallet.revoke_share(actor=applicant_of(request), public_id=public_id)
     except NotFound:
         raise Http404 from None
     messages.success(request, _("The link no longer works."))

@@ -31,8 +31,8 @@ from motcua.core.middleware import too_many_requests
 from motcua.documents.views import file_response
 from motcua.dossiers import bundles, counter, processing, selectors, services
 from motcua.dossiers.models import BundleApplication, Dossier, Draft
-from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
-from motcua.identity.permissions import applicant_auth, official_auth, public
+from motcua.identity.actors import RequestActor
+from motcua.identity.permissions import applicant_auth, applicant_of, official_auth, official_of, public
 
 router = Router(tags=["dossiers"])
 
@@ -156,12 +156,6 @@ class EntriesIn(Schema):
     values: dict[str, Any]
 
 
-def _applicant(request: HttpRequest) -> ApplicantActor:
-    actor: RequestActor = request.auth  # type: ignore[attr-defined]
-    assert isinstance(actor, ApplicantActor)
-    return actor
-
-
 def _summary(draft: Draft) -> dict[str, Any]:
     return {
         "id": str(draft.public_id),
@@ -220,7 +214,7 @@ def _draft_out(draft: Draft, errors: dict[str, str] | None = None) -> dict[str, 
     "/drafts", auth=applicant_auth, response={200: list[DraftSummaryOut], **DENIALS}, summary="My drafts"
 )
 def list_drafts(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_summary(draft) for draft in selectors.drafts_of(_applicant(request))]
+    return [_summary(draft) for draft in selectors.drafts_of(applicant_of(request))]
 
 
 @router.post(
@@ -231,7 +225,7 @@ def list_drafts(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def start_draft(request: HttpRequest, body: DraftIn) -> Status[dict[str, Any]]:
     draft = services.start_draft(
-        actor=_applicant(request),
+        actor=applicant_of(request),
         procedure_code=body.procedure,
         commune_code=body.commune_code,
         applicant_public_id=body.applicant,
@@ -246,7 +240,7 @@ def start_draft(request: HttpRequest, body: DraftIn) -> Status[dict[str, Any]]:
     summary="A draft: components with the consent preview and sources, fetched data, form",
 )
 def get_draft(request: HttpRequest, draft_id: str) -> dict[str, Any]:
-    return _draft_out(selectors.get_draft(_applicant(request), draft_id))
+    return _draft_out(selectors.get_draft(applicant_of(request), draft_id))
 
 
 @router.post(
@@ -257,7 +251,7 @@ def get_draft(request: HttpRequest, draft_id: str) -> dict[str, Any]:
 )
 def give_consent(request: HttpRequest, draft_id: str, body: ConsentIn) -> dict[str, Any]:
     draft = services.give_consent(
-        actor=_applicant(request), public_id=draft_id, accepted=body.accept, subject_values=body.subjects
+        actor=applicant_of(request), public_id=draft_id, accepted=body.accept, subject_values=body.subjects
     )
     return _draft_out(draft)
 
@@ -270,7 +264,7 @@ def give_consent(request: HttpRequest, draft_id: str, body: ConsentIn) -> dict[s
 )
 def retry_pull(request: HttpRequest, draft_id: str, body: RetryIn) -> dict[str, Any]:
     return _draft_out(
-        services.retry_pull(actor=_applicant(request), public_id=draft_id, component_ids=body.components)
+        services.retry_pull(actor=applicant_of(request), public_id=draft_id, component_ids=body.components)
     )
 
 
@@ -281,7 +275,7 @@ def retry_pull(request: HttpRequest, draft_id: str, body: RetryIn) -> dict[str, 
     summary="Save form values (kept even when invalid; each field's error is in the answer)",
 )
 def save_entries(request: HttpRequest, draft_id: str, body: EntriesIn) -> dict[str, Any]:
-    draft, errors = services.save_entries(actor=_applicant(request), public_id=draft_id, values=body.values)
+    draft, errors = services.save_entries(actor=applicant_of(request), public_id=draft_id, values=body.values)
     return _draft_out(draft, errors)
 
 
@@ -295,7 +289,7 @@ def upload_component(
     request: HttpRequest, draft_id: str, component_id: str, file: File[UploadedFile]
 ) -> dict[str, Any]:
     draft = services.upload_component(
-        actor=_applicant(request),
+        actor=applicant_of(request),
         public_id=draft_id,
         component_id=component_id,
         chunks=file.chunks(),
@@ -474,7 +468,7 @@ def _dossier_out(dossier: Dossier, actor: RequestActor | None) -> dict[str, Any]
 )
 def submit_draft(request: HttpRequest, draft_id: str) -> Status[dict[str, Any]]:
     try:
-        dossier = services.submit_draft(actor=_applicant(request), public_id=draft_id)
+        dossier = services.submit_draft(actor=applicant_of(request), public_id=draft_id)
     except services.IncompleteDossier as exc:
         body = {
             "code": "incomplete",
@@ -498,7 +492,7 @@ def submit_draft(request: HttpRequest, draft_id: str) -> Status[dict[str, Any]]:
     ),
 )
 def start_bundle_draft(request: HttpRequest, body: BundleDraftIn) -> Status[dict[str, Any]]:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     members = catalog.bundle_members(catalog.get_bundle(body.bundle))
     draft = services.start_draft(
         actor=actor, procedure_code=members[0].procedure.code, commune_code=body.commune_code
@@ -526,7 +520,7 @@ def _bundle_out(application: BundleApplication) -> dict[str, Any]:
     summary="My interconnected applications, each with its members' dossiers and statuses",
 )
 def list_bundle_applications(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_bundle_out(a) for a in selectors.bundle_applications_of(_applicant(request))]
+    return [_bundle_out(a) for a in selectors.bundle_applications_of(applicant_of(request))]
 
 
 @router.get(
@@ -536,7 +530,7 @@ def list_bundle_applications(request: HttpRequest) -> list[dict[str, Any]]:
     summary="One interconnected application: each member's dossier, agency, appointment date and status",
 )
 def get_bundle_application(request: HttpRequest, application_id: str) -> dict[str, Any]:
-    return _bundle_out(selectors.get_bundle_application(_applicant(request), application_id))
+    return _bundle_out(selectors.get_bundle_application(applicant_of(request), application_id))
 
 
 @router.get(
@@ -546,7 +540,7 @@ def get_bundle_application(request: HttpRequest, application_id: str) -> dict[st
     summary="My dossiers (submitted by me or for me)",
 )
 def list_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_dossier_summary(dossier) for dossier in selectors.dossiers_of(_applicant(request))]
+    return [_dossier_summary(dossier) for dossier in selectors.dossiers_of(applicant_of(request))]
 
 
 @router.get(
@@ -556,7 +550,7 @@ def list_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
     summary="One of my dossiers: status, dates, components with their provenance, form values",
 )
 def get_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     return _dossier_out(selectors.get_dossier(actor, code), actor)
 
 
@@ -592,7 +586,7 @@ def supplement_dossier(
             files[name] = processing.SupplementFile(
                 chunks=upload.chunks(), file_name=upload.name or "", size=upload.size
             )
-    actor = _applicant(request)
+    actor = applicant_of(request)
     try:
         dossier = processing.supplement_dossier(actor=actor, code=code, entries=values, files=files)
     except processing.IncompleteSupplement as exc:
@@ -617,7 +611,7 @@ class WithdrawIn(Schema):
     summary="Withdraw my dossier (until its result is approved); repeating it changes nothing",
 )
 def withdraw_dossier(request: HttpRequest, code: str, body: WithdrawIn) -> dict[str, Any]:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     return _dossier_out(processing.withdraw_dossier(actor=actor, code=code, reason=body.reason), actor)
 
 
@@ -880,12 +874,6 @@ class CounterIncompleteOut(IncompleteOut):
     person: dict[str, str]  # personal_id, full_name, birth_date, identity_check, commune_code -> problem
 
 
-def _official(request: HttpRequest) -> OfficialActor:
-    actor: RequestActor = request.auth  # type: ignore[attr-defined]
-    assert isinstance(actor, OfficialActor)
-    return actor
-
-
 @router.post(
     "/counter/dossiers",
     auth=official_auth,
@@ -918,7 +906,7 @@ def receive_at_counter(
         return Status(400, {"code": "invalid_input", "message": _("The entries must be a JSON object.")})
     try:
         dossier = counter.receive_at_counter(
-            actor=_official(request),
+            actor=official_of(request),
             procedure_code=data.procedure,
             channel=data.channel,
             agency_code=data.agency,
@@ -982,7 +970,7 @@ def _component_result_type(draft: Draft, component_id: str) -> str:
     summary="The documents of the applicant's data wallet this component could take",
 )
 def wallet_choices(request: HttpRequest, draft_id: str, component_id: str) -> list[dict[str, Any]]:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     draft = selectors.get_draft(actor, draft_id)
     result_type = _component_result_type(draft, component_id)
     chosen = str(draft.components.get(component_id, {}).get("wallet_item", ""))
@@ -1004,6 +992,6 @@ def use_wallet_item(
     request: HttpRequest, draft_id: str, component_id: str, body: WalletUseIn
 ) -> dict[str, Any]:
     draft = services.use_wallet_item(
-        actor=_applicant(request), public_id=draft_id, component_id=component_id, item_public_id=body.item
+        actor=applicant_of(request), public_id=draft_id, component_id=component_id, item_public_id=body.item
     )
     return _draft_out(draft)

@@ -26,15 +26,9 @@ from motcua.documents import selectors as documents_selectors
 from motcua.dossiers import bundles, processing, selectors, services
 from motcua.dossiers.models import ComponentState, Draft
 from motcua.identity import selectors as identity
-from motcua.identity.actors import ApplicantActor, actor_for
-from motcua.identity.permissions import applicant_required, public
+from motcua.identity.actors import actor_for
+from motcua.identity.permissions import applicant_of, applicant_required, public
 from motcua.units import selectors as units
-
-
-def _applicant(request: HttpRequest) -> ApplicantActor:
-    actor = actor_for(request)
-    assert isinstance(actor, ApplicantActor)  # guaranteed by @applicant_required
-    return actor
 
 
 def _or_404(read: Callable[[], Any]) -> Any:
@@ -47,7 +41,7 @@ def _or_404(read: Callable[[], Any]) -> Any:
 @applicant_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, code: str) -> HttpResponse:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     procedure = _or_404(lambda: catalog.get_procedure(code))
     params = request.POST if request.method == "POST" else request.GET
     province_code = params.get("province", "")
@@ -94,7 +88,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def start_bundle(request: HttpRequest, code: str) -> HttpResponse:
     """Start an interconnected application: the commune, and which optional members to include."""
-    actor = _applicant(request)
+    actor = applicant_of(request)
     bundle = _or_404(lambda: catalog.get_bundle(code))
     members = catalog.bundle_members(bundle)
     params = request.POST if request.method == "POST" else request.GET
@@ -148,7 +142,7 @@ def drafts(request: HttpRequest) -> HttpResponse:
 @applicant_required
 @require_http_methods(["GET", "POST"])
 def consent(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     draft = _or_404(lambda: selectors.get_draft(actor, public_id))
     error = ""
     if request.method == "POST":
@@ -202,7 +196,7 @@ def _draft_page(
 def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     """The draft: components and form. Posting saves the form; with ``submit`` it then submits.
     A draft already submitted (a second click, an old link) leads to its dossier."""
-    actor = _applicant(request)
+    actor = applicant_of(request)
     try:
         current = selectors.get_draft(actor, public_id)
     except NotFound:
@@ -287,7 +281,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
             )
     entries = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
     try:
-        processing.supplement_dossier(actor=_applicant(request), code=code, entries=entries, files=files)
+        processing.supplement_dossier(actor=applicant_of(request), code=code, entries=entries, files=files)
     except NotFound:
         raise Http404 from None
     except processing.IncompleteSupplement as exc:
@@ -310,7 +304,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
 def withdraw(request: HttpRequest, code: str) -> HttpResponse:
     try:
         processing.withdraw_dossier(
-            actor=_applicant(request), code=code, reason=request.POST.get("reason", "")
+            actor=applicant_of(request), code=code, reason=request.POST.get("reason", "")
         )
     except NotFound:
         raise Http404 from None
@@ -354,7 +348,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @applicant_required
 @require_POST
 def retry(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     _or_404(lambda: selectors.get_draft(actor, public_id))
     try:
         updated = services.retry_pull(
@@ -375,7 +369,7 @@ def retry(request: HttpRequest, public_id: str) -> HttpResponse:
 @applicant_required
 @require_POST
 def component_upload(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     _or_404(lambda: selectors.get_draft(actor, public_id))
     upload = request.FILES.get("file")
     if upload is None:
@@ -403,7 +397,7 @@ def component_upload(request: HttpRequest, public_id: str, component_id: str) ->
 @require_POST
 def component_wallet(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
     """Take a document from the data wallet for a component (one click instead of an upload)."""
-    actor = _applicant(request)
+    actor = applicant_of(request)
     _or_404(lambda: selectors.get_draft(actor, public_id))
     try:
         services.use_wallet_item(

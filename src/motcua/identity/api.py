@@ -12,9 +12,8 @@ from ninja import Router, Schema, Status
 
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.identity import selectors, services
-from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
 from motcua.identity.models import Applicant, Representation
-from motcua.identity.permissions import applicant_auth, official_auth
+from motcua.identity.permissions import applicant_auth, applicant_of, official_auth, official_of
 
 router = Router(tags=["identity"])
 
@@ -95,21 +94,9 @@ class RoleIn(Schema):
     role: str
 
 
-def _applicant(request: HttpRequest) -> ApplicantActor:
-    actor: RequestActor = request.auth  # type: ignore[attr-defined]
-    assert isinstance(actor, ApplicantActor)
-    return actor
-
-
-def _official(request: HttpRequest) -> OfficialActor:
-    actor: RequestActor = request.auth  # type: ignore[attr-defined]
-    assert isinstance(actor, OfficialActor)
-    return actor
-
-
 @router.get("/me", auth=applicant_auth, response={200: MeOut, **DENIALS}, summary="The signed-in applicant")
 def me(request: HttpRequest) -> dict[str, object]:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     applicants = selectors.applicants_actor_may_act_for(actor)
     return {"applicant": applicants[0], "may_act_for": applicants[1:]}
 
@@ -121,7 +108,7 @@ def me(request: HttpRequest) -> dict[str, object]:
     summary="Representations the applicant gives or receives",
 )
 def my_representations(request: HttpRequest) -> list[Representation]:
-    return list(selectors.representations_of(_applicant(request)))
+    return list(selectors.representations_of(applicant_of(request)))
 
 
 @router.post(
@@ -132,7 +119,7 @@ def my_representations(request: HttpRequest) -> list[Representation]:
 )
 def create_authorisation(request: HttpRequest, body: AuthorisationIn) -> Status[Representation]:
     representation = services.authorise(
-        actor=_applicant(request),
+        actor=applicant_of(request),
         grantor_public_id=body.on_behalf_of,
         representative_personal_id=body.representative_personal_id,
         representative_name=body.representative_name,
@@ -149,7 +136,7 @@ def create_authorisation(request: HttpRequest, body: AuthorisationIn) -> Status[
     summary="Revoke or renounce an authorisation",
 )
 def revoke_representation(request: HttpRequest, representation_id: str) -> Representation:
-    return services.revoke_representation(actor=_applicant(request), public_id=representation_id)
+    return services.revoke_representation(actor=applicant_of(request), public_id=representation_id)
 
 
 @router.get(
@@ -159,7 +146,7 @@ def revoke_representation(request: HttpRequest, representation_id: str) -> Repre
     summary="The signed-in official",
 )
 def official_me(request: HttpRequest) -> dict[str, object]:
-    actor = _official(request)
+    actor = official_of(request)
     return {
         "username": actor.username,
         "roles": [{"role": grant.role, "agency_code": grant.agency_code} for grant in actor.grants],
@@ -173,7 +160,7 @@ def official_me(request: HttpRequest) -> dict[str, object]:
     summary="Officials and their roles at an agency",
 )
 def agency_staff(request: HttpRequest, agency_code: str) -> list[selectors.StaffRole]:
-    return selectors.staff_of_agency(_official(request), agency_code)
+    return selectors.staff_of_agency(official_of(request), agency_code)
 
 
 @router.post(
@@ -184,7 +171,7 @@ def agency_staff(request: HttpRequest, agency_code: str) -> list[selectors.Staff
 )
 def grant_role(request: HttpRequest, agency_code: str, body: RoleIn) -> Status[selectors.StaffRole]:
     assignment = services.grant_role(
-        actor=_official(request), username=body.username, role=body.role, agency_code=agency_code
+        actor=official_of(request), username=body.username, role=body.role, agency_code=agency_code
     )
     return Status(
         201,
@@ -205,5 +192,5 @@ def grant_role(request: HttpRequest, agency_code: str, body: RoleIn) -> Status[s
     summary="Revoke a role",
 )
 def revoke_role(request: HttpRequest, assignment_id: int) -> Status[None]:
-    services.revoke_role(actor=_official(request), assignment_id=assignment_id)
+    services.revoke_role(actor=official_of(request), assignment_id=assignment_id)
     return Status(204, None)

@@ -128,3 +128,19 @@ class SignedInAuth(SessionAuth):
 applicant_auth = ApplicantAuth()
 official_auth = OfficialAuth()
 signed_in_auth = SignedInAuth()
+
+
+def applicant_of(request: HttpRequest) -> ApplicantActor:
+    """The request's applicant, behind ``@applicant_required`` or ``applicant_auth``."""
+    actor = actor_for(request)
+    if not isinstance(actor, ApplicantActor):  # the guard let someone else through: never served
+        raise PermissionDenied
+    return actor
+
+
+def official_of(request: HttpRequest) -> OfficialActor:
+    """The request's official, behind ``@official_required`` or ``official_auth``."""
+    actor = actor_for(request)
+    if not isinstance(actor, OfficialActor):
+        raise PermissionDenied
+    return actor

@@ -10,8 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from motcua.api.errors import DENIALS
-from motcua.identity.actors import ApplicantActor
-from motcua.identity.permissions import applicant_auth
+from motcua.identity.permissions import applicant_auth, applicant_of
 from motcua.notify import selectors, services
 from motcua.notify.selectors import NotificationView
 
@@ -39,12 +38,6 @@ class MarkedOut(Schema):
     marked: int
 
 
-def _actor(request: HttpRequest) -> ApplicantActor:
-    actor = request.auth  # type: ignore[attr-defined]
-    assert isinstance(actor, ApplicantActor)
-    return actor
-
-
 def _out(view: NotificationView) -> dict[str, Any]:
     return {
         "id": view.public_id,
@@ -65,7 +58,7 @@ def _out(view: NotificationView) -> dict[str, Any]:
     summary="My notifications (the latest 100, newest first) and how many are unread",
 )
 def list_notifications(request: HttpRequest, unread_only: bool = False) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = applicant_of(request)
     found = selectors.notifications_of(actor)
     if unread_only:
         found = found.filter(read_at__isnull=True)
@@ -80,7 +73,7 @@ def list_notifications(request: HttpRequest, unread_only: bool = False) -> dict[
     summary="Mark all my notifications read (answers how many were unread)",
 )
 def mark_all_read(request: HttpRequest) -> dict[str, int]:
-    return {"marked": services.mark_all_read(actor=_actor(request))}
+    return {"marked": services.mark_all_read(actor=applicant_of(request))}
 
 
 @router.post(
@@ -90,5 +83,5 @@ def mark_all_read(request: HttpRequest) -> dict[str, int]:
     summary="Mark one of my notifications read (again: unchanged)",
 )
 def mark_read(request: HttpRequest, notification_id: str) -> dict[str, Any]:
-    notification = services.mark_read(actor=_actor(request), public_id=notification_id)
+    notification = services.mark_read(actor=applicant_of(request), public_id=notification_id)
     return _out(selectors.notification_view(notification))

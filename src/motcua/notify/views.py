@@ -8,22 +8,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from motcua.core.errors import NotFound
-from motcua.identity.actors import ApplicantActor, actor_for
-from motcua.identity.permissions import applicant_required
+from motcua.identity.permissions import applicant_of, applicant_required
 from motcua.notify import selectors, services
 
 PAGE_SIZE = 100
 
 
-def _applicant(request: HttpRequest) -> ApplicantActor:
-    actor = actor_for(request)
-    assert isinstance(actor, ApplicantActor)
-    return actor
-
-
 @applicant_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    actor = _applicant(request)
+    actor = applicant_of(request)
     rows = list(selectors.notifications_of(actor)[:PAGE_SIZE])
     return render(
         request,
@@ -36,7 +29,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
-        notification = services.mark_read(actor=_applicant(request), public_id=public_id)
+        notification = services.mark_read(actor=applicant_of(request), public_id=public_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     if request.POST.get("open"):  # "Open": read it and go to its dossier
@@ -47,5 +40,5 @@ def mark_read(request: HttpRequest, public_id: str) -> HttpResponse:
 @applicant_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    services.mark_all_read(actor=_applicant(request))
+    services.mark_all_read(actor=applicant_of(request))
     return redirect("notify:notifications")
