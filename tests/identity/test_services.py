@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 from typing import Any
 
 import pytest
+from django.db import close_old_connections, connection, transaction
 from django.utils import translation
 
 from motcua.core.actors import SYSTEM
@@ -346,3 +349,55 @@ def test_a_revoked_role_stops_giving_access_at_once(world: World):
         selectors.staff_of_agency(handler, AGENCY_A)
     assert AuditEntry.objects.get(type=EventType.ROLE_REVOKED).agency_code == AGENCY_A
     assert Representation.objects.filter(revoked_at__isnull=False).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_person_registered_by_two_requests_at_once_is_one_applicant():
+    """A counter reception and the person's first eID login, say: the second insert waits on the
+    first's uncommitted row, then finds it instead of failing."""
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "SQLite serialises writers (BEGIN IMMEDIATE), so the second request cannot reach its "
+            "insert before the first commits; the PostgreSQL pass runs this test."
+        )
+    created = threading.Event()
+    found: list[Applicant] = []
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                found.append(services.ensure_individual(personal_id="001085012345", name="Nguyễn Văn An"))
+                created.set()
+                with connection.cursor() as cursor:  # hold the row until the other insert waits on it
+                    for _ in range(100):
+                        cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE NOT granted")
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.05)
+                    else:
+                        raise AssertionError("the second request never waited on the first")
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            created.wait(10)
+            found.append(services.ensure_individual(personal_id="001085012345", name="Nguyễn Văn An"))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    close_old_connections()
+    assert not errors, errors
+    assert [a.pk for a in found] == [found[0].pk] * 2
+    assert Applicant.objects.filter(personal_id="001085012345").count() == 1
+    assert AuditEntry.objects.filter(type=EventType.APPLICANT_REGISTERED).count() == 1

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,9 +112,18 @@ def _ensure_individual(
     applicant = Applicant.objects.select_for_update().filter(personal_id=personal_id).first()
     if applicant is not None:
         return applicant
-    applicant = Applicant.objects.create(
-        kind=ApplicantKind.INDIVIDUAL, personal_id=personal_id, name=name, birthdate=birthdate
-    )
+    try:
+        with transaction.atomic():
+            applicant = Applicant.objects.create(
+                kind=ApplicantKind.INDIVIDUAL, personal_id=personal_id, name=name, birthdate=birthdate
+            )
+    except IntegrityError:
+        # made meanwhile by a concurrent request (a counter reception and the person's first eID
+        # login at once): the lock above cannot hold a row that did not exist yet
+        existing = Applicant.objects.filter(personal_id=personal_id).first()
+        if existing is None:
+            raise
+        return existing
     record_change(
         actor=actor or ActorRef(kind="system", id="identity"),
         type=EventType.APPLICANT_REGISTERED,
