@@ -70,8 +70,10 @@ def bundle_draft(
     """A bundle draft with every component uploaded, except the data in ``fetch`` (component ->
     the ID number it is about), fetched from the registries."""
     actor = applicant_actor(applicant)
-    draft = services.start_draft(actor=actor, procedure_code=procedure, commune_code="00004")
-    draft = bundles.attach_bundle(actor=actor, draft=draft, bundle_code=bundle_code, members=members)
+    draft = bundles.start_bundle_draft(
+        actor=actor, bundle_code=bundle_code, commune_code="00004", members=members
+    )
+    assert draft.procedure.code == procedure
     public_id = str(draft.public_id)
     fetch = fetch or {}
     services.give_consent(

@@ -271,6 +271,22 @@ def _draft_started(world: World, response: Any) -> None:
     )
 
 
+def _discard_page(world: World, response: Any) -> None:
+    """The confirmation: what will be deleted, and the form that deletes it (nothing yet)."""
+    body = _text(response)
+    assert "<h1>Xóa bản nháp này?</h1>" in body
+    assert f'action="/ho-so-nhap/{_draft(world)}/xoa/"' in body
+    assert Draft.objects.filter(public_id=_draft(world)).exists()
+
+
+def _discarded(world: World, response: Any) -> None:
+    assert not Draft.objects.filter(public_id=_draft(world)).exists()
+    [entry] = AuditEntry.objects.filter(type=EventType.DRAFT_DISCARDED, subject_id=_draft(world))
+    assert (entry.actor_kind, entry.actor_id) == ("applicant", str(world.applicant("applicant_a").public_id))
+    # the evidence of what was fetched for it stays
+    assert Consent.objects.filter(dossier_ref=_draft(world)).exists()
+
+
 def _component_uploaded(world: World, response: Any) -> None:
     assert world.draft is not None
     world.draft.refresh_from_db()
@@ -551,6 +567,20 @@ ENDPOINTS = [
         check=_consented_again,
     ),
     Endpoint("dossiers:retry", "post", lambda w: f"/ho-so-nhap/{_draft(w)}/lay-lai/", {"applicant_a"}),
+    Endpoint(
+        "dossiers:discard",
+        "get",
+        lambda w: f"/ho-so-nhap/{_draft(w)}/xoa/",
+        {"applicant_a"},
+        check=_discard_page,
+    ),
+    Endpoint(
+        "dossiers:discard",
+        "post",
+        lambda w: f"/ho-so-nhap/{_draft(w)}/xoa/",
+        {"applicant_a"},
+        check=_discarded,
+    ),
     Endpoint(
         "dossiers:component-upload",
         "post",
@@ -951,6 +981,13 @@ ENDPOINTS = [
         lambda w: f"/api/v1/drafts/{_draft(w)}",
         {"applicant_a"},
         check=_contains("deceased-record", "needs_subject"),
+    ),
+    Endpoint(
+        "api:delete /drafts/{draft_id}",
+        "delete",
+        lambda w: f"/api/v1/drafts/{_draft(w)}",
+        {"applicant_a"},
+        check=_discarded,
     ),
     Endpoint(
         "api:post /drafts/{draft_id}/consent",

@@ -175,10 +175,15 @@ LATER_BIRTH_ENTRIES = {
 }
 
 
-def complete_birth_draft(actor: ApplicantActor) -> Draft:
-    """A birth-registration draft at commune A ready to submit: the registries declined, every
-    component uploaded instead, the form filled."""
-    draft = dossiers.start_draft(actor=actor, procedure_code="birth-registration", commune_code="00004")
+def complete_birth_draft(actor: ApplicantActor, *, bundle: bool = False) -> Draft:
+    """A birth-registration draft at commune A ready to submit (with ``bundle``, the first member
+    of a birth-bundle application): the registries declined, every component uploaded instead,
+    the form filled."""
+    draft = (
+        bundles.start_bundle_draft(actor=actor, bundle_code="birth-bundle", commune_code="00004", members=[])
+        if bundle
+        else dossiers.start_draft(actor=actor, procedure_code="birth-registration", commune_code="00004")
+    )
     public_id = str(draft.public_id)
     dossiers.give_consent(actor=actor, public_id=public_id, accepted=[])
     for component in draft.components:
@@ -258,9 +263,7 @@ def build_world(directory: Path, *, with_wallet: bool = False) -> World:
         actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id)
     )
     # the first member of a birth-bundle application (the later two wait for its result)
-    first = bundles.attach_bundle(
-        actor=actor_a, draft=complete_birth_draft(actor_a), bundle_code="birth-bundle", members=[]
-    )
+    first = complete_birth_draft(actor_a, bundle=True)
     dossiers.save_entries(actor=actor_a, public_id=str(first.public_id), values=LATER_BIRTH_ENTRIES)
     waiting = dossiers.submit_draft(actor=actor_a, public_id=str(first.public_id))
     world.ready_draft = complete_birth_draft(actor_a)

@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     DOCUMENT_REVOKED = "document_revoked"
     DOCUMENT_EXPIRED = "document_expired"
     RESULT_NOT_REMOVABLE = "result_not_removable"
+    DRAFT_SUBMITTED = "draft_submitted"
 
 
 class MotcuaError(Exception):

@@ -61,6 +61,7 @@ class EventType(models.TextChoices):
         "dossiers.draft_component_from_wallet",
         "Draft component taken from the data wallet",
     )
+    DRAFT_DISCARDED = "dossiers.draft_discarded", "Draft discarded by the applicant"
     DRAFTS_PURGED = "dossiers.drafts_purged", "Abandoned drafts purged"
     DOSSIER_SUBMITTED = "dossiers.submitted", "Dossier submitted and received"
     DOSSIER_ACCEPTED = "dossiers.accepted", "Dossier checked and accepted for handling"

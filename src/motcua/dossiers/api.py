@@ -23,7 +23,6 @@ from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.api.pagination import MAX_LIMIT, MAX_OFFSET
-from motcua.catalog import selectors as catalog
 from motcua.catalog.labels import label_for
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
@@ -78,6 +77,7 @@ class FieldOut(Schema):
 class DraftSummaryOut(Schema):
     id: str
     procedure: str
+    bundle: str  # the interconnected procedure group this draft starts, or "" for a plain draft
     applicant: str
     commune_code: str
     agency_code: str
@@ -104,7 +104,6 @@ class DraftOut(DraftSummaryOut):
     fee: FeeOut  # what submitting now would be charged
     components: list[ComponentOut]
     fields: list[FieldOut]
-    bundle: str  # the interconnected procedure group this draft starts, or ""
     bundle_members: list[str]
     later_members: list[LaterMemberOut]
 
@@ -160,6 +159,7 @@ def _summary(draft: Draft) -> dict[str, Any]:
     return {
         "id": str(draft.public_id),
         "procedure": draft.procedure.code,
+        "bundle": draft.bundle_code,
         "applicant": str(draft.applicant.public_id),
         "commune_code": draft.commune_code,
         "agency_code": draft.agency_code,
@@ -186,7 +186,6 @@ def _draft_out(draft: Draft, errors: dict[str, str] | None = None) -> dict[str, 
     view = selectors.draft_view(draft, errors=errors)
     return {
         **_summary(draft),
-        "bundle": draft.bundle_code,
         "bundle_members": draft.bundle_members,
         "later_members": [
             {
@@ -241,6 +240,22 @@ def start_draft(request: HttpRequest, body: DraftIn) -> Status[dict[str, Any]]:
 )
 def get_draft(request: HttpRequest, draft_id: str) -> dict[str, Any]:
     return _draft_out(selectors.get_draft(applicant_of(request), draft_id))
+
+
+@router.delete(
+    "/drafts/{draft_id}",
+    auth=applicant_auth,
+    response={204: None, 409: ErrorOut, **DENIALS},
+    summary="Discard a draft, with the data fetched for it",
+    description=(
+        "Deletes the draft and everything fetched for it (the consent and the exchange logs stay, as "
+        "evidence). Idempotent: discarding it again answers 204. 404 for a draft that is not the "
+        "caller's; 409 `draft_submitted` once it has been submitted (withdraw the dossier instead)."
+    ),
+)
+def discard_draft(request: HttpRequest, draft_id: str) -> Status[None]:
+    services.discard_draft(actor=applicant_of(request), public_id=draft_id)
+    return Status(204, None)
 
 
 @router.post(
@@ -492,12 +507,12 @@ def submit_draft(request: HttpRequest, draft_id: str) -> Status[dict[str, Any]]:
     ),
 )
 def start_bundle_draft(request: HttpRequest, body: BundleDraftIn) -> Status[dict[str, Any]]:
-    actor = applicant_of(request)
-    members = catalog.bundle_members(catalog.get_bundle(body.bundle))
-    draft = services.start_draft(
-        actor=actor, procedure_code=members[0].procedure.code, commune_code=body.commune_code
+    draft = bundles.start_bundle_draft(
+        actor=applicant_of(request),
+        bundle_code=body.bundle,
+        commune_code=body.commune_code,
+        members=body.members,
     )
-    draft = bundles.attach_bundle(actor=actor, draft=draft, bundle_code=body.bundle, members=body.members)
     return Status(201, _draft_out(draft))
 
 

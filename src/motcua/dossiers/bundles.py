@@ -83,26 +83,40 @@ def later_members(draft: Draft) -> list[Member]:
     return members[1:]
 
 
-def attach_bundle(*, actor: ApplicantActor, draft: Draft, bundle_code: str, members: Sequence[str]) -> Draft:
-    """Make a freshly started draft of the bundle's first member the start of one application."""
+def start_bundle_draft(
+    *, actor: ApplicantActor, bundle_code: str, commune_code: str, members: Sequence[str]
+) -> Draft:
+    """Start (or resume) the draft of an interconnected application: a draft of the bundle's
+    first member that carries the bundle and the chosen members.
+
+    It is a draft of its own, apart from a plain draft of the same procedure at the same commune
+    (``services.start_draft``'s resume key includes the bundle); starting the same bundle again
+    resumes it, with the members chosen this time."""
+    from motcua.dossiers import services
+
     bundle = catalog.get_bundle(bundle_code)
     chosen = chosen_members(bundle, members)
-    if chosen[0].procedure.pk != draft.procedure_id:
-        raise MotcuaError(_("The application starts with the bundle's first procedure."))
     with transaction.atomic():
-        locked = Draft.objects.select_for_update().get(pk=draft.pk)
-        old = locked.bundle_members
-        locked.bundle_code = bundle.code
-        locked.bundle_members = [m.procedure.code for m in chosen]
-        locked.save(update_fields=["bundle_code", "bundle_members"])
-        record_change(
+        started = services.start_draft(
             actor=actor,
-            type=EventType.DRAFT_SAVED,
-            subject_type="dossiers.draft",
-            subject_id=str(locked.public_id),
-            agency_code=locked.agency_code,
-            changes={"bundle": [None, bundle.code], "members": [old or None, locked.bundle_members]},
+            procedure_code=chosen[0].procedure.code,
+            commune_code=commune_code,
+            bundle_code=bundle.code,
         )
+        locked = Draft.objects.select_for_update().get(pk=started.pk)
+        old = locked.bundle_members
+        wanted = [m.procedure.code for m in chosen]
+        if old != wanted:
+            locked.bundle_members = wanted
+            locked.save(update_fields=["bundle_members"])
+            record_change(
+                actor=actor,
+                type=EventType.DRAFT_SAVED,
+                subject_type="dossiers.draft",
+                subject_id=str(locked.public_id),
+                agency_code=locked.agency_code,
+                changes={"members": [old or None, wanted]},
+            )
     return locked
 
 

@@ -27,11 +27,13 @@ from django.utils.translation import gettext_lazy
 
 from motcua.catalog import decisions
 from motcua.catalog.labels import label_for, localised
+from motcua.catalog.models import Bundle
 from motcua.core import ratelimit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.selectors import audit_trail_for_subject
 from motcua.core.text import format_vnd
+from motcua.core.types import EventType
 from motcua.documents.models import ResultDocument, StoredFile
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
 from motcua.dossiers.models import OPEN_STATUSES as OPEN_STATUSES  # re-exported: processing reads it here
@@ -60,6 +62,31 @@ def drafts_of(actor: RequestActor | None) -> QuerySet[Draft]:
         .select_related("procedure", "applicant", "consent")
         .order_by("-updated_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    """A draft in the applicant's list: an interconnected application's draft is named by its
+    bundle too, so it is not mistaken for a plain draft of the same procedure."""
+
+    draft: Draft
+    bundle_name: str  # "" for a plain draft
+
+
+def _bundle_names(codes: set[str]) -> dict[str, str]:
+    rows = Bundle.objects.filter(code__in=codes).values_list("code", "name_vi", "name_en")
+    return {code: localised({"vi": vi, "en": en}) for code, vi, en in rows}
+
+
+def draft_rows(actor: RequestActor | None) -> list[DraftRow]:
+    drafts = list(drafts_of(actor))
+    names = _bundle_names({d.bundle_code for d in drafts if d.bundle_code})
+    return [DraftRow(draft=d, bundle_name=names.get(d.bundle_code, d.bundle_code)) for d in drafts]
+
+
+def draft_row(draft: Draft) -> DraftRow:
+    names = _bundle_names({draft.bundle_code}) if draft.bundle_code else {}
+    return DraftRow(draft=draft, bundle_name=names.get(draft.bundle_code, draft.bundle_code))
 
 
 def get_draft(actor: RequestActor | None, public_id: uuid.UUID | str, *, for_update: bool = False) -> Draft:
@@ -463,6 +490,22 @@ def dossier_from_draft(actor: RequestActor | None, draft_public_id: uuid.UUID | 
     except ValueError:
         return None
     return dossiers_of(actor).filter(draft_public_id=key).first()
+
+
+def draft_discarded_by(actor: RequestActor | None, draft_public_id: uuid.UUID | str) -> bool:
+    """Whether ``actor`` discarded the draft ``draft_public_id`` (its audit entry says so): a
+    repeated discard is then answered as done, never with another actor's draft."""
+    if not isinstance(actor, ApplicantActor):
+        return False
+    try:
+        key = uuid.UUID(str(draft_public_id))
+    except ValueError:
+        return False
+    return (
+        audit_trail_for_subject(subject_type="dossiers.draft", subject_id=str(key))
+        .filter(type=EventType.DRAFT_DISCARDED, actor_id=actor.actor_id)
+        .exists()
+    )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from motcua.catalog.decisions import Fee
 from motcua.catalog.models import Procedure
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.calendar import WorkingCalendar
-from motcua.core.errors import MotcuaError, NotFound
+from motcua.core.errors import Conflict, ErrorCode, MotcuaError, NotFound
 from motcua.core.ids import InvalidPersonalId, parse_personal_id
 from motcua.core.services import record_change
 from motcua.core.types import EventType
@@ -118,12 +118,20 @@ def _initial_components(spec: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 @transaction.atomic
 def start_draft(
-    *, actor: ApplicantActor, procedure_code: str, commune_code: str, applicant_public_id: str = ""
+    *,
+    actor: ApplicantActor,
+    procedure_code: str,
+    commune_code: str,
+    applicant_public_id: str = "",
+    bundle_code: str = "",
 ) -> Draft:
     """Open a draft for the actor (or someone they may act for in this procedure).
 
     Starting again the same procedure for the same person at the same place returns the draft
-    already open, so a double click or a retried request does not make two."""
+    already open, so a double click or a retried request does not make two. An interconnected
+    application's draft (``bundle_code``, from ``bundles.start_bundle_draft``) is another draft
+    than the plain procedure's: each resumes only its own kind, so a plain application never
+    carries a bundle's later members, nor a bundle application loses them."""
     procedure = catalog.get_procedure(procedure_code)
     if "online" not in procedure.spec.get("methods", []):
         raise MotcuaError(_("This procedure cannot be done online."))
@@ -135,7 +143,7 @@ def start_draft(
     agency = _competent_agency(procedure.level, procedure.agency_type, commune_code)
     existing = (
         selectors.drafts_of(actor)
-        .filter(procedure=procedure, applicant=applicant, commune_code=commune_code)
+        .filter(procedure=procedure, applicant=applicant, commune_code=commune_code, bundle_code=bundle_code)
         .order_by("-updated_at")
         .first()
     )
@@ -153,7 +161,11 @@ def start_draft(
         created_at=now,
         updated_at=now,
         expires_at=_expiry(now),
+        bundle_code=bundle_code,
     )
+    changes: dict[str, list[Any]] = {"procedure": [None, procedure.code]}
+    if bundle_code:
+        changes["bundle"] = [None, bundle_code]
     record_change(
         actor=actor,
         type=EventType.DRAFT_STARTED,
@@ -161,7 +173,7 @@ def start_draft(
         subject_id=str(draft.public_id),
         agency_code=agency.code,
         unit_code=commune_code,
-        changes={"procedure": [None, procedure.code]},
+        changes=changes,
     )
     return draft
 
@@ -436,6 +448,40 @@ def use_wallet_item(
             payload={"wallet_item": str(item.public_id), "file": str(item.file.public_id)},
         )
     return draft
+
+
+def discard_draft(*, actor: ApplicantActor, public_id: str) -> None:
+    """Delete a draft the actor started (for themself, or for someone they act for) with
+    everything fetched for it, at their request, audited in the same transaction.
+
+    Idempotent: discarding it again (a double click, a retried ``DELETE``) does nothing more. A
+    draft that became a dossier cannot be discarded (``Conflict``: withdraw the dossier
+    instead). The consent and the exchange logs stay, as after a purge (ADR 0012): they are the
+    evidence of who fetched what; uploaded files stay in the applicant's files."""
+    with transaction.atomic():
+        try:
+            draft = selectors.get_draft(actor, public_id, for_update=True)
+        except NotFound:
+            if selectors.dossier_from_draft(actor, public_id) is not None:
+                raise Conflict(
+                    _("This application was submitted: it is a dossier now. Withdraw the dossier instead."),
+                    code=ErrorCode.DRAFT_SUBMITTED,
+                ) from None
+            if selectors.draft_discarded_by(actor, public_id):
+                return
+            raise
+        fetched = sorted(draft.fetched)
+        draft.delete()
+        record_change(
+            actor=actor,
+            type=EventType.DRAFT_DISCARDED,
+            subject_type="dossiers.draft",
+            subject_id=str(draft.public_id),
+            agency_code=draft.agency_code,
+            unit_code=draft.commune_code,
+            changes={"draft": [str(draft.public_id), None], "fetched": [fetched, []]},
+            payload={"procedure": draft.procedure.code, "bundle": draft.bundle_code or None},
+        )
 
 
 @transaction.atomic

@@ -98,10 +98,9 @@ def start_bundle(request: HttpRequest, code: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            draft = services.start_draft(
-                actor=actor, procedure_code=members[0].procedure.code, commune_code=commune_code
+            draft = bundles.start_bundle_draft(
+                actor=actor, bundle_code=bundle.code, commune_code=commune_code, members=chosen
             )
-            draft = bundles.attach_bundle(actor=actor, draft=draft, bundle_code=bundle.code, members=chosen)
         except NotFound:
             raise Http404 from None
         except MotcuaError as exc:
@@ -136,7 +135,7 @@ def bundle_application(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @applicant_required
 def drafts(request: HttpRequest) -> HttpResponse:
-    return render(request, "dossiers/drafts.html", {"drafts": selectors.drafts_of(actor_for(request))})
+    return render(request, "dossiers/drafts.html", {"rows": selectors.draft_rows(actor_for(request))})
 
 
 @applicant_required
@@ -186,6 +185,7 @@ def _draft_page(
                 current, errors=errors, component_errors=component_errors, actor=actor_for(request)
             ),
             "draft": current,
+            "row": selectors.draft_row(current),
         },
         status=400 if failed else 200,
     )
@@ -224,6 +224,36 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.success(request, _("Your dossier has been received."))
         return redirect("dossiers:dossier", code=dossier.code)
     return _draft_page(request, current, errors)
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def discard(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Discard a draft: a page that says what will be deleted and asks to confirm (GET), then
+    the deletion (POST). A draft already submitted leads to its dossier; one already discarded,
+    to the list of drafts."""
+    actor = applicant_of(request)
+    if request.method == "POST":
+        try:
+            services.discard_draft(actor=actor, public_id=public_id)
+        except NotFound:
+            raise Http404 from None
+        except MotcuaError as exc:
+            messages.error(request, exc.message)
+            already = selectors.dossier_from_draft(actor, public_id)
+            if already is not None:
+                return redirect("dossiers:dossier", code=already.code)
+            return redirect("dossiers:drafts")
+        messages.success(request, _("The draft and the data fetched for it were deleted."))
+        return redirect("dossiers:drafts")
+    try:
+        current = selectors.get_draft(actor, public_id)
+    except NotFound:
+        already = selectors.dossier_from_draft(actor, public_id)
+        if already is None:
+            raise Http404 from None
+        return redirect("dossiers:dossier", code=already.code)
+    return render(request, "dossiers/discard.html", {"draft": current, "row": selectors.draft_row(current)})
 
 
 @applicant_required
