@@ -6,7 +6,19 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Where `make run` serves: the platform, the stand-in eID provider, the reference registries (on
+# 127.0.0.1). Every command and process below gets all three, and each derives the addresses it
+# prints or hands out from them in one place (src/motcua/core/addresses.py, whose defaults these
+# repeat). honcho gives each Procfile process its own PORT, so the platform's travels as
+# MOTCUA_PORT too. A full URL (MOTCUA_PUBLIC_URL, MOTCUA_EID_URL, MOTCUA_REGISTRIES_URL) set in the
+# environment overrides the port's address (README, docs/configuration.md).
 PORT ?= 8000
+EID_PORT ?= 8001
+REGISTRIES_PORT ?= 8002
+data run: export PORT := $(PORT)
+data run: export EID_PORT := $(EID_PORT)
+data run: export REGISTRIES_PORT := $(REGISTRIES_PORT)
+data run: export MOTCUA_PORT := $(PORT)
 REGISTRY_SEED ?= 2025
 REGISTRY_SIZE ?= 20000
 
@@ -35,11 +47,10 @@ data: setup
 	$(BIN)/motcua exchange keys export var/exchange/registration.json
 	$(BIN)/motcua registries agencies import var/exchange/registration.json
 	$(BIN)/motcua-eid migrate --noinput
-	$(BIN)/motcua-eid eid seed --client-id motcua-portal --client-secret-file var/oidc-client-secret \
-	  --redirect-uri http://127.0.0.1:$(PORT)/oidc/callback/ --redirect-uri http://localhost:$(PORT)/oidc/callback/
+	$(BIN)/motcua-eid eid seed --client-id motcua-portal --client-secret-file var/oidc-client-secret
 
 run: data
-	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	$(BIN)/honcho start -f Procfile
 
 test: setup
 	scripts/run-tests

@@ -16,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.addresses import addresses
 from motcua.core.env import (
     deployment_env,
     development_key,
@@ -47,11 +48,17 @@ require_in_production(
         "OIDC_RP_CLIENT_ID",
         "OIDC_RP_CLIENT_SECRET",
         "MOTCUA_EXCHANGE_KEY_SECRET",
+        "MOTCUA_PUBLIC_URL",
         "MOTCUA_REGISTRIES_URL",
         "MOTCUA_REGISTRIES_JWKS_FILE",
     ],
     production=IS_PRODUCTION,
 )
+
+# The platform's own address and those of the eID provider and the registries: from the URL
+# variables, or (development and tests) from PORT / EID_PORT / REGISTRIES_PORT, in one place for
+# every process (core/addresses.py); production requires MOTCUA_PUBLIC_URL (above).
+_addresses = addresses()
 
 DEBUG = env_bool("DEBUG", default=not IS_PRODUCTION)
 if IS_PRODUCTION and DEBUG:
@@ -197,9 +204,9 @@ LOGIN_REDIRECT_URL_FAILURE = "/dang-nhap/?failed=1"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Applicants sign in through OpenID Connect. The defaults point at the bundled stand-in provider
-# (`motcua-eid`, started by `make run` on port 8001); point every OIDC_* variable at another
-# provider to use it instead, no code change needed (docs/identity.md).
-MOTCUA_EID_URL = env_str("MOTCUA_EID_URL", "http://127.0.0.1:8001").rstrip("/")
+# (`motcua-eid`, started by `make run` on EID_PORT, 8001 by default); point every OIDC_* variable
+# at another provider to use it instead, no code change needed (docs/identity.md).
+MOTCUA_EID_URL = _addresses.eid_url
 OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", f"{MOTCUA_EID_URL}/o")
 OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", f"{OIDC_OP_ISSUER}/authorize/")
 OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", f"{OIDC_OP_ISSUER}/token/")
@@ -301,7 +308,9 @@ configure_structlog()
 # package are policy: they are rows in core.CalendarException, edited through a service.
 MOTCUA_OUTBOX_BATCH_SIZE = env_int("MOTCUA_OUTBOX_BATCH_SIZE", 200)
 MOTCUA_OUTBOX_MAX_ATTEMPTS = env_int("MOTCUA_OUTBOX_MAX_ATTEMPTS", 10)
-MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+# Where applicants reach the platform: the base of the links it hands out (a result's QR code,
+# a wallet share link). Required in production; in development PORT's address.
+MOTCUA_PUBLIC_URL = _addresses.public_url
 
 # Rate limits ("<count>/<window>", windows in s, m, h, d, e.g. "5/15m"); see core/ratelimit.py.
 MOTCUA_RATE_LIMITS = {
@@ -328,7 +337,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # --- Once-only data exchange with the national registries (docs/exchange.md) ------------------
 # Where the registries answer (default: the reference registries that `make run` starts), with
 # per-registry overrides ("population=https://...,land=https://..." to each one's query URL).
-MOTCUA_REGISTRIES_URL = env_str("MOTCUA_REGISTRIES_URL", "http://127.0.0.1:8002").rstrip("/")
+MOTCUA_REGISTRIES_URL = _addresses.registries_url
 MOTCUA_REGISTRY_URLS: dict[str, str] = dict(
     item.split("=", 1) for item in env_list("MOTCUA_REGISTRY_URLS", []) if "=" in item
 )

@@ -9,6 +9,7 @@ import pytest
 import structlog
 from django.test import Client
 
+from motcua.core.addresses import addresses
 from motcua.core.logging import get_logger, logging_config, scrub_personal_data
 from motcua.portal import banner
 
@@ -78,4 +79,4 @@ def test_banner_shows_the_demo_password_the_seed_uses():
     from motcua.identity.demo import DEMO_OFFICIAL_PASSWORD
 
     assert banner.DEMO_OFFICIAL_PASSWORD == DEMO_OFFICIAL_PASSWORD
-    assert DEMO_OFFICIAL_PASSWORD in banner.banner("8000")
+    assert DEMO_OFFICIAL_PASSWORD in banner.banner(addresses({}))

@@ -24,6 +24,7 @@ def _run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("MOTCUA_", "DATABASE_URL", "SECRET_KEY", "DEBUG"))
+        and k not in {"PORT", "EID_PORT", "REGISTRIES_PORT"}
     }
     clean.update(
         {"DJANGO_SETTINGS_MODULE": "motcua.settings", "MOTCUA_VAR_DIR": str(tmp_path / "var"), **env}
@@ -34,14 +35,16 @@ def _run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str
 
 
 def _exchange(tmp_path: Path) -> dict[str, str]:
-    """The exchange's production settings (a key-encryption secret and pinned registry keys) and
-    the signing ones (configured keys, the national roots, a timestamp authority)."""
+    """The exchange's production settings (a key-encryption secret and pinned registry keys),
+    the signing ones (configured keys, the national roots, a timestamp authority) and the
+    platform's public address."""
     jwks = tmp_path / "registries-jwks.json"
     jwks.write_text('{"keys": []}')
     return {
         "MOTCUA_EXCHANGE_KEY_SECRET": base64.b64encode(b"k" * 32).decode(),
         "MOTCUA_REGISTRIES_URL": "https://registries.example",
         "MOTCUA_REGISTRIES_JWKS_FILE": str(jwks),
+        "MOTCUA_PUBLIC_URL": "https://dichvucong.example",
         **production_signing(tmp_path),
     }
 
@@ -71,6 +74,7 @@ def test_production_refuses_to_start_and_names_every_missing_variable(tmp_path):
         "OIDC_RP_CLIENT_ID",
         "OIDC_RP_CLIENT_SECRET",
         "MOTCUA_EXCHANGE_KEY_SECRET",
+        "MOTCUA_PUBLIC_URL",
         "MOTCUA_REGISTRIES_URL",
         "MOTCUA_REGISTRIES_JWKS_FILE",
     ):
@@ -125,6 +129,19 @@ def test_production_refuses_the_development_signer(tmp_path):
         result = _run_settings(tmp_path, **{**configured, name: value})
         assert result.returncode != 0, name
         assert "MOTCUA_SIGNER" in result.stderr or "MOTCUA_TRUST_ROOTS" in result.stderr, name
+
+
+def test_production_refuses_to_start_without_the_public_url(tmp_path):
+    """Issue 15: the base of every link the platform hands out (a result's QR code, a share
+    link) is never guessed in production, whatever PORT says."""
+    configured = {**_production(tmp_path), "PORT": "443"}
+    del configured["MOTCUA_PUBLIC_URL"]
+    result = _run_settings(tmp_path, **configured)
+    assert result.returncode != 0
+    assert "MOTCUA_ENV=production needs these environment variables: MOTCUA_PUBLIC_URL" in result.stderr
+    bad = _run_settings(tmp_path, **{**configured, "MOTCUA_PUBLIC_URL": "dichvucong.example/motcua"})
+    assert bad.returncode != 0
+    assert "MOTCUA_PUBLIC_URL must be a base URL" in bad.stderr
 
 
 def test_production_starts_when_configured(tmp_path):

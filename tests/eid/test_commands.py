@@ -114,6 +114,40 @@ def test_a_missing_client_secret_file_is_created_private_and_kept(eid_server):
     assert secret_file.read_text() == secret
 
 
+def test_seed_registers_the_callback_at_the_port_make_run_serves_on(eid_server):
+    """Issue 15: without --redirect-uri, the callback follows the platform's port (as the
+    Makefile passes it), on 127.0.0.1 and localhost, instead of a fixed 8000."""
+    arguments = ("eid", "seed", "--no-demo-accounts", "--client-id", "ported")
+    secret = ("--client-secret-file", str(eid_server.directory / "ported-secret"))
+    seeded = eid_server.command(*arguments, *secret, MOTCUA_PORT="9100", PORT="9300")
+    assert seeded.returncode == 0, seeded.stderr
+    assert "Client ported registered (2 redirect URIs)" in seeded.stdout
+    shown = eid_server.command(
+        "shell",
+        "-c",
+        "from oauth2_provider.models import Application; "
+        "print(Application.objects.get(client_id='ported').redirect_uris)",
+    )
+    assert shown.stdout.splitlines()[-1].split() == [
+        "http://127.0.0.1:9100/oidc/callback/",
+        "http://localhost:9100/oidc/callback/",
+    ]
+    behind_proxy = eid_server.command(
+        *arguments, *secret, MOTCUA_PUBLIC_URL="https://dichvucong.example.vn", PORT="9100"
+    )
+    assert "Client ported updated (1 redirect URI)" in behind_proxy.stdout
+    production = eid_server.command(
+        *arguments,
+        *secret,
+        MOTCUA_ENV="production",
+        MOTCUA_EID_SECRET_KEY="p" * 50,
+        MOTCUA_EID_DATABASE_URL=eid_server.database_url,
+        MOTCUA_EID_OIDC_KEY_FILE=str(eid_server.signing_key_file),
+    )
+    assert production.returncode == 1
+    assert "--redirect-uri" in production.stderr
+
+
 def test_seed_refuses_a_short_secret_and_a_redirect_uri_that_is_not_a_url(eid_server):
     short = eid_server.directory / "short-secret"
     short.write_text("too-short")

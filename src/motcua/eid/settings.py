@@ -3,7 +3,8 @@
 A separate Django project from the platform, run as its own process with its own database,
 secret key and RSA signing key, read from environment variables through ``motcua.core.env``:
 
-- ``MOTCUA_EID_URL``: public base URL (default ``http://127.0.0.1:8001``); the OIDC issuer
+- ``MOTCUA_EID_URL``: public base URL (default ``http://127.0.0.1:<EID_PORT>``, port 8001 unless
+  set: ``motcua.core.addresses``); the OIDC issuer
   is ``<MOTCUA_EID_URL>/o``, which is what the platform's ``OIDC_OP_ISSUER`` defaults to;
 - ``MOTCUA_EID_DATABASE_URL``: default ``sqlite:///<var>/eid.sqlite3``;
 - ``MOTCUA_EID_SECRET_KEY``: default generated once into ``<var>/eid/secret_key`` (0600);
@@ -28,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.addresses import addresses
 from motcua.core.env import (
     deployment_env,
     env_base_url,
@@ -62,7 +64,7 @@ if not IS_PRODUCTION:
 SECRET_KEY = service_secret_key("MOTCUA_EID_SECRET_KEY", EID_VAR_DIR, production=IS_PRODUCTION)
 
 # --- Public address ---------------------------------------------------------------------------
-_public = env_base_url("MOTCUA_EID_URL", "http://127.0.0.1:8001")
+_public = env_base_url("MOTCUA_EID_URL", addresses().eid_url)
 EID_URL = _public.url
 ISSUER = f"{EID_URL}/o"  # the discovery document is <ISSUER>/.well-known/openid-configuration
 
@@ -240,7 +242,7 @@ OAUTH2_PROVIDER: dict[str, Any] = {
     "REFRESH_TOKEN_EXPIRE_SECONDS": 3600,
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    # http is for the local platform (http://127.0.0.1:8000) only.
+    # http is for the local platform (http://127.0.0.1:<PORT>) only.
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if IS_PRODUCTION else ["http", "https"],
     # RFC 9700 (OAuth 2.0 security best current practice): no implicit or password grant, no
     # "plain" PKCE, bearer tokens only in the Authorization header, `iss` in the authorization

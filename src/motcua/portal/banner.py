@@ -1,10 +1,13 @@
-"""Printed by `make run` before the web server starts: where to go and how to log in."""
+"""Printed by `make run` before the web server starts: where to go and how to log in.
+
+Every address comes from ``motcua.core.addresses``, as the processes' own settings do, so the
+banner shows where things really are after ``make run PORT=… EID_PORT=… REGISTRIES_PORT=…``."""
 
 from __future__ import annotations
 
-import os
 import sys
 
+from motcua.core.addresses import Addresses, addresses
 from motcua.eid.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 DEMO_OFFICIAL_PASSWORD = "can-bo-demo-2025"  # noqa: S105 - identity.demo's documented demo credential
@@ -19,8 +22,8 @@ def _official_lines() -> list[str]:
     ]
 
 
-def banner(port: str) -> str:
-    url = f"http://127.0.0.1:{port}/"
+def banner(where: Addresses) -> str:
+    url = f"{where.public_url}/"
     first = DEMO_ACCOUNTS[0]
     return "\n".join(
         [
@@ -30,13 +33,13 @@ def banner(port: str) -> str:
             f"  Public catalog (Vietnamese / English):  {url}thu-tuc/",
             f"  REST API and OpenAPI documentation:     {url}api/v1/docs",
             f"  Applicants sign in at {url}dang-nhap/ through the bundled eID",
-            f"  provider (http://127.0.0.1:8001, a stand-in for VNeID), e.g. {first.personal_id}",
+            f"  provider ({where.eid_url}, a stand-in for VNeID), e.g. {first.personal_id}",
             f"  ({first.full_name}, level {first.assurance_level}), password {DEMO_PASSWORD}.",
             "  All demo citizens: .venv/bin/motcua-eid eid accounts",
             f"  Officials sign in at {url}can-bo/dang-nhap/, password {DEMO_OFFICIAL_PASSWORD}:",
             *[f"    {line}" for line in _official_lines()],
             "  Second-factor code: .venv/bin/motcua identity totp-code <username>",
-            "  Reference national registries (signed requests only): http://127.0.0.1:8002/v1/registries",
+            f"  Reference national registries (signed requests only): {where.registries_url}/v1/registries",
             f"  Try: {url}thu-tuc/birth-registration/nop-ho-so/?province=01 as {first.full_name};",
             f"  then 'Who used my data' at {url}ca-nhan/du-lieu-cua-toi/",
             "  Stop everything with Ctrl-C.",
@@ -47,4 +50,4 @@ def banner(port: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(banner(os.environ.get("PORT", "8000")))
+    sys.stdout.write(banner(addresses()))

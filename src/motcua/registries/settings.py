@@ -4,7 +4,8 @@ A separate Django project from the platform, run as its own process (``motcua re
 serve``) with its own database and its own Ed25519 signing key, read from environment variables
 through ``motcua.core.env``:
 
-- ``MOTCUA_REGISTRIES_URL``: public base URL (default ``http://127.0.0.1:8002``);
+- ``MOTCUA_REGISTRIES_URL``: public base URL (default ``http://127.0.0.1:<REGISTRIES_PORT>``, port
+  8002 unless set: ``motcua.core.addresses``); ``serve`` binds its host and port;
 - ``MOTCUA_REGISTRIES_DATABASE_URL``: default ``sqlite:///<var>/registries.sqlite3``;
 - ``MOTCUA_REGISTRIES_SECRET_KEY``: default generated once into ``<var>/registries/secret_key``;
 - ``MOTCUA_REGISTRIES_SIGNING_KEY_FILE``: the JWK set whose first key signs every response,
@@ -30,6 +31,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from motcua.core.addresses import addresses
 from motcua.core.env import (
     deployment_env,
     env_base_url,
@@ -67,7 +69,7 @@ if not IS_PRODUCTION:
 SECRET_KEY = service_secret_key("MOTCUA_REGISTRIES_SECRET_KEY", REGISTRIES_VAR_DIR, production=IS_PRODUCTION)
 
 # --- Public address ---------------------------------------------------------------------------
-_public = env_base_url("MOTCUA_REGISTRIES_URL", "http://127.0.0.1:8002")
+_public = env_base_url("MOTCUA_REGISTRIES_URL", addresses().registries_url)
 REGISTRIES_URL = _public.url
 ALLOWED_HOSTS = env_list("MOTCUA_REGISTRIES_ALLOWED_HOSTS", _public.allowed_hosts(production=IS_PRODUCTION))
 

@@ -3,10 +3,12 @@
 ``seed`` is idempotent: it creates or updates the demo accounts (never in production) and
 registers or updates one confidential client — authorization-code grant, RS256 id tokens,
 no consent page (``skip_authorization``: the platform is a trusted first party) — with the
-given client id and redirect URIs. The client secret is read from a file; a missing file is
-created with a random secret (mode 0600). The toolkit stores only a hash of the secret, so
-the file is where the platform reads it from (the platform's ``OIDC_RP_CLIENT_SECRET``
-defaults to the same ``var/oidc-client-secret``).
+given client id and redirect URIs (by default the platform's callback at the address
+``motcua.core.addresses`` derives from ``MOTCUA_PUBLIC_URL`` or ``PORT``, on 127.0.0.1 and
+localhost, so ``make run PORT=…`` registers the port it serves on). The client secret is read
+from a file; a missing file is created with a random secret (mode 0600). The toolkit stores
+only a hash of the secret, so the file is where the platform reads it from (the platform's
+``OIDC_RP_CLIENT_SECRET`` defaults to the same ``var/oidc-client-secret``).
 
 ``accounts`` prints the demo accounts and their password (demo data, not secrets).
 """
@@ -28,6 +30,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from oauth2_provider.models import get_application_model
 
+from motcua.core.addresses import addresses
 from motcua.eid.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, identity_problems
 from motcua.eid.models import EidAccount
 
@@ -132,8 +135,8 @@ class Command(BaseCommand):
         seed.add_argument(
             "--redirect-uri",
             action="append",
-            required=True,
-            help="the platform's OIDC callback URL (repeat for several)",
+            help="the platform's OIDC callback URL (repeat for several; default: the callback at the "
+            "platform's address, from MOTCUA_PUBLIC_URL or PORT)",
         )
         seed.add_argument("--client-name", default="motcua", help="name of the client (default: motcua)")
         seed.add_argument(
@@ -153,7 +156,9 @@ class Command(BaseCommand):
                 "Refusing to create demo accounts when MOTCUA_ENV=production "
                 "(use --no-demo-accounts to register the client only)."
             )
-        redirect_uris: list[str] = options["redirect_uri"]
+        if not options["redirect_uri"] and settings.MOTCUA_ENV == "production":
+            raise CommandError("Name the platform's callback with --redirect-uri when MOTCUA_ENV=production.")
+        redirect_uris: list[str] = options["redirect_uri"] or addresses().oidc_callback_urls
         check_redirect_uris(redirect_uris)
         secret = read_or_create_client_secret(options["client_secret_file"])
         with transaction.atomic():

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 
+from motcua.core.addresses import DEFAULT_REGISTRIES_PORT
 from motcua.registries import conf
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         address = urlsplit(conf.registries_url())
         parser.add_argument("--host", default=address.hostname or "127.0.0.1")
-        parser.add_argument("--port", type=int, default=address.port or 8002)
+        parser.add_argument("--port", type=int, default=address.port or DEFAULT_REGISTRIES_PORT)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
 
