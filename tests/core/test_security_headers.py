@@ -56,6 +56,7 @@ def test_deploy_checks_pass_in_production_settings(tmp_path):
             "MOTCUA_EXCHANGE_KEY_SECRET": base64.b64encode(secrets.token_bytes(32)).decode(),
             "MOTCUA_REGISTRIES_URL": "https://registries.dichvucong.example",
             "MOTCUA_REGISTRIES_JWKS_FILE": str(jwks),
+            "MOTCUA_PUBLIC_URL": "https://dichvucong.example",
             **production_signing(tmp_path),
         }
     )
