@@ -194,9 +194,14 @@ class RegistriesServer:
             return [dict(row) for row in connection.execute(sql, parameters).fetchall()]
 
     def log_entries(self, **where: str) -> list[dict[str, Any]]:
-        """Access-log rows, oldest first; ``where`` filters on columns by equality."""
+        """Access-log rows, oldest first; ``where`` filters on columns by equality. ``detail`` is
+        decoded (SQLite gives it as text, PostgreSQL as an object)."""
         clauses = " AND ".join(f"{column} = ?" for column in where) or "1 = 1"
-        return self.query(f"SELECT * FROM registries_logentry WHERE {clauses} ORDER BY id", *where.values())
+        rows = self.query(f"SELECT * FROM registries_logentry WHERE {clauses} ORDER BY id", *where.values())
+        for row in rows:
+            if isinstance(row.get("detail"), str):
+                row["detail"] = json.loads(row["detail"])
+        return rows
 
     def tamper(self, sql: str, *parameters: Any) -> None:
         """Edit the registries' database behind their back (tamper-evidence tests)."""

@@ -21,7 +21,8 @@ from motcua.exchange.keys import open_private_key
 from motcua.exchange.models import AgencyKey, KeyStatus
 from motcua.exchange.protocol import ExchangeRequest
 from motcua.exchange.selectors import registration_document
-from tests.conftest import registration
+from tests.conftest import CONSENT_KEY_OWNER, registration
+from tests.exchange.consents import ConsentIssuer
 from tests.exchange.server import RegistriesServer
 from tests.identity.world import load_small_units
 from tests.relay import Relay
@@ -47,6 +48,16 @@ def key_of(rows: list[AgencyKey], code: str):
     return open_private_key(row.kid, row.sealed_private_key)
 
 
+def platform(rows: list[AgencyKey]) -> ConsentIssuer:
+    """The platform as consent issuer, with the session's registered consent-signing key."""
+    return ConsentIssuer("motcua", key=key_of(rows, CONSENT_KEY_OWNER))
+
+
+def own(rows: list[AgencyKey], code: str) -> list[AgencyKey]:
+    """The agency's key and the consent-signing key: what a registries server of its own needs."""
+    return [row for row in rows if row.agency_code in {code, CONSENT_KEY_OWNER}]
+
+
 def item(
     rows,
     *,
@@ -70,10 +81,11 @@ def item(
         legal_basis="qd-06-2022",
         subject=subject,
         fields=tuple(fields or defaults[registry]),
-        consent=str(uuid.uuid4()),
+        requester=subject,  # the person asks about themselves
+        consent="",
         request_id=str(uuid.uuid4()),
     )
-    return PullItem(label=registry, request=request, key=key_of(rows, agency))
+    return PullItem(label=registry, request=platform(rows).consented(request), key=key_of(rows, agency))
 
 
 def test_a_parallel_pull_returns_every_registrys_verified_answer(registries_server, registered_keys):
@@ -137,7 +149,7 @@ def test_outage_opens_the_breaker_and_recovery_closes_it(tmp_path, registered_ke
     server.start()
     try:
         server.import_registrations(
-            registration([r for r in registered_keys if r.agency_code == "UBND.00004"])
+            registration(own(registered_keys, "UBND.00004"))
         )
         client = make_client(server.base_url, retries=1, reset=1.0)
         assert client.pull([item(registered_keys)])[0].status == PullStatus.OK
@@ -167,7 +179,7 @@ def test_a_slow_registry_does_not_hold_the_caller(tmp_path, registered_keys):
         tmp_path / "slow", size=60, env={"MOTCUA_REGISTRIES_DELAY_MS": "population=5000"}
     ) as server:
         server.import_registrations(
-            registration([r for r in registered_keys if r.agency_code == "UBND.00004"])
+            registration(own(registered_keys, "UBND.00004"))
         )
         # a budget that a loaded CI machine meets for the fast registry, far below the slow one's
         # delay; the first pull warms the connection and the registry's caches
@@ -232,9 +244,11 @@ def test_key_rotation_needs_registration_before_activation(exchange, tmp_path):
             legal_basis="qd-06-2022",
             subject=MINH,
             fields=("permanent_residence.address",),
-            consent="c",
+            requester=MINH,
+            consent="",
             request_id=str(uuid.uuid4()),
         )
+        request = platform(list(AgencyKey.objects.all())).consented(request)
         key = open_private_key(row.kid, AgencyKey.objects.get(kid=row.kid).sealed_private_key)
         [outcome] = make_client(exchange.base_url).pull([PullItem(label="r", request=request, key=key)])
         return outcome.error_code or outcome.status

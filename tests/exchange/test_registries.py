@@ -17,6 +17,7 @@ import pytest
 from motcua.exchange import protocol
 from motcua.exchange.protocol import AccessLogRequest, ExchangeRequest
 from motcua.registries.data.demo import DEMO_COMPANY
+from tests.exchange.consents import ConsentIssuer
 from tests.exchange.server import RegistriesServer
 
 MINH = "001086027419"  # Nguyễn Văn Minh, Ba Đình (a demo person of every generated dataset)
@@ -25,6 +26,7 @@ DIRECTOR = "079192031586"  # Trần Thị Thu Hà, legal representative of the d
 COMMITTEE = "TEST.UBND.1"  # a commune People's Committee registered by this module
 POLICE = "TEST.CAX.1"
 PORTAL = "TEST.PORTAL"
+ISSUER = ConsentIssuer("test-registries-platform")  # the consent issuer this module registers
 
 
 class Agency:
@@ -50,12 +52,18 @@ def agencies(registries_server: RegistriesServer) -> dict[str, Agency]:
         PORTAL: Agency(PORTAL, "portal"),
     }
     registries_server.import_registrations(
-        {"agencies": [agency.registration() for agency in registered.values()]}
+        {
+            "agencies": [agency.registration() for agency in registered.values()],
+            "consent_issuers": [ISSUER.registration()],
+        }
     )
     return registered
 
 
 def request_for(agency: Agency, **overrides) -> ExchangeRequest:
+    """A request for a person's own data (Minh's unless ``subject`` says whose; they consented,
+    unless ``requester`` says who did), with a consent token for exactly it unless ``consent``
+    is given."""
     values: dict[str, Any] = {
         "agency": agency.code,
         "registry": "population",
@@ -65,11 +73,13 @@ def request_for(agency: Agency, **overrides) -> ExchangeRequest:
         "legal_basis": "qd-06-2022",
         "subject": MINH,
         "fields": ("full_name", "date_of_birth", "permanent_residence"),
-        "consent": str(uuid.uuid4()),
+        "consent": "",
         "request_id": str(uuid.uuid4()),
     }
     values.update(overrides)
-    return ExchangeRequest(**values)
+    values.setdefault("requester", values["subject"])
+    request = ExchangeRequest(**values)
+    return request if "consent" in overrides else ISSUER.consented(request)
 
 
 def send(server: RegistriesServer, token: str, registry: str = "population") -> tuple[int, dict]:
@@ -113,7 +123,9 @@ def test_a_signed_request_gets_exactly_the_fields_asked_for(registries_server, a
     assert entry["subject_id"] == MINH
     assert entry["procedure_code"] == "birth-registration"
     assert entry["dossier_ref"] == request.dossier
-    assert entry["consent_ref"] == request.consent
+    assert entry["consent_ref"]  # the consent token's id (jti)
+    assert entry["detail"]["requester"] == MINH
+    assert entry["detail"]["relation"] == "self"
     assert entry["purpose"] == request.purpose
     assert entry["nonce"] == request.nonce
     assert answer["log_entry"] == f"population-{entry['id']}"

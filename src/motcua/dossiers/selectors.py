@@ -43,7 +43,9 @@ from motcua.dossiers.models import (
     Draft,
     Notice,
     Step,
+    refused_for_relation,
 )
+from motcua.dossiers.models import RELATION_REFUSALS
 from motcua.exchange.labels import field_label
 from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
 from motcua.identity import selectors as identity
@@ -114,6 +116,19 @@ STATE_MESSAGES = {
     ComponentState.WALLET: gettext_lazy("Taken from your data wallet."),
 }
 
+
+# What a registry's refusal means for the applicant, by its code (the rest: STATE_MESSAGES).
+REFUSAL_MESSAGES = {
+    "not_related": gettext_lazy(
+        "The registry does not record you as a relative or household member of this person, so it "
+        "gave none of their data. Type their details in the form (the official checks them), or "
+        "upload a document."
+    ),
+    "representation_not_verified": gettext_lazy(
+        "The registry could not confirm that you may act for this person, so it gave none of their "
+        "data. Type the details in the form (the official checks them), or upload a document."
+    ),
+}
 
 REGISTRY_ONLY_DECLINED = gettext_lazy(
     "This data can only come from the registry: give your consent to fetch it, "
@@ -188,10 +203,11 @@ class ComponentView:
     wallet_item: str = ""  # the wallet document taken for it
     wallet_only: bool = False  # a wallet component with ``fallback: none``: no upload can replace it
     wallet_choices: list[WalletChoice] = field(default_factory=list)  # the matching wallet documents
+    refusal: str = ""  # the registry's refusal code (state "refused"), e.g. "not_related"
 
     @property
     def may_upload(self) -> bool:
-        if self.registry_only or self.wallet_only:
+        if self.wallet_only or (self.registry_only and self.refusal not in RELATION_REFUSALS):
             return False
         return self.state not in {ComponentState.FETCHED, ComponentState.AWAITING_CONSENT}
 
@@ -362,6 +378,12 @@ def draft_view(
             view.registry_only = source.fallback == "none"
             if view.registry_only and state == ComponentState.DECLINED:
                 view.message = str(REGISTRY_ONLY_DECLINED)
+            if refused_for_relation(entry):
+                view.refusal = str(entry.get("error", ""))
+                if state == ComponentState.REFUSED:
+                    view.message = str(REFUSAL_MESSAGES[view.refusal])
+            elif state == ComponentState.REFUSED:
+                view.refusal = str(entry.get("error", ""))
             view.fetched_at = _when(str(entry.get("fetched_at", "")))
             if component_id in draft.fetched:
                 view.values = _values(draft.fetched[component_id], source.fields)
