@@ -194,13 +194,14 @@ class RegistriesServer:
             return [dict(row) for row in connection.execute(sql, parameters).fetchall()]
 
     def log_entries(self, **where: str) -> list[dict[str, Any]]:
-        """Access-log rows, oldest first; ``where`` filters on columns by equality. ``detail`` is
-        decoded (SQLite gives it as text, PostgreSQL as an object)."""
+        """Access-log rows, oldest first; ``where`` filters on columns by equality. ``detail`` and
+        ``fields`` are decoded (SQLite gives them as text, PostgreSQL as JSON values)."""
         clauses = " AND ".join(f"{column} = ?" for column in where) or "1 = 1"
         rows = self.query(f"SELECT * FROM registries_logentry WHERE {clauses} ORDER BY id", *where.values())
         for row in rows:
-            if isinstance(row.get("detail"), str):
-                row["detail"] = json.loads(row["detail"])
+            for column in ("detail", "fields"):
+                if isinstance(row.get(column), str):
+                    row[column] = json.loads(row[column])
         return rows
 
     def tamper(self, sql: str, *parameters: Any) -> None:

@@ -148,9 +148,7 @@ def test_outage_opens_the_breaker_and_recovery_closes_it(tmp_path, registered_ke
     server = RegistriesServer(tmp_path / "flaky", size=60)
     server.start()
     try:
-        server.import_registrations(
-            registration(own(registered_keys, "UBND.00004"))
-        )
+        server.import_registrations(registration(own(registered_keys, "UBND.00004")))
         client = make_client(server.base_url, retries=1, reset=1.0)
         assert client.pull([item(registered_keys)])[0].status == PullStatus.OK
         server.stop()
@@ -178,9 +176,7 @@ def test_a_slow_registry_does_not_hold_the_caller(tmp_path, registered_keys):
     with RegistriesServer(
         tmp_path / "slow", size=60, env={"MOTCUA_REGISTRIES_DELAY_MS": "population=5000"}
     ) as server:
-        server.import_registrations(
-            registration(own(registered_keys, "UBND.00004"))
-        )
+        server.import_registrations(registration(own(registered_keys, "UBND.00004")))
         # a budget that a loaded CI machine meets for the fast registry, far below the slow one's
         # delay; the first pull warms the connection and the registry's caches
         client = make_client(server.base_url, timeout=1.5, retries=0)

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -36,6 +36,7 @@ from motcua.documents.models import ResultDocument, StoredFile
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
 from motcua.dossiers.models import OPEN_STATUSES as OPEN_STATUSES  # re-exported: processing reads it here
 from motcua.dossiers.models import (
+    RELATION_REFUSALS,
     BundleApplication,
     ComponentState,
     Dossier,
@@ -45,7 +46,6 @@ from motcua.dossiers.models import (
     Step,
     refused_for_relation,
 )
-from motcua.dossiers.models import RELATION_REFUSALS
 from motcua.exchange.labels import field_label
 from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
 from motcua.identity import selectors as identity
@@ -485,6 +485,57 @@ def dossier_from_draft(actor: RequestActor | None, draft_public_id: uuid.UUID | 
     except ValueError:
         return None
     return dossiers_of(actor).filter(draft_public_id=key).first()
+
+
+@dataclass(frozen=True)
+class DataUseReference:
+    """What an application named in a person's access log is, as "who used my data" shows it."""
+
+    code: str  # the dossier's code once submitted ("" while it is a draft)
+    own_dossier: bool  # the reader's own dossier (submitted by or for them): linked
+    own_draft: bool  # the reader's own draft, not submitted yet: linked
+
+
+def data_use_references(actor: RequestActor | None, refs: Iterable[str]) -> dict[str, DataUseReference]:
+    """For the dossier references of the reader's access log (a draft's id, or a dossier's code):
+    the dossier code of each application that was submitted, whoever's it is (a person has the
+    right to know which dossier used their data; the code alone opens nothing), and whether the
+    dossier or draft is the reader's own. Only references the registries' log of the reader's
+    own data named are looked up."""
+    if not isinstance(actor, ApplicantActor):
+        return {}
+    drafts: dict[uuid.UUID, str] = {}
+    codes: set[str] = set()
+    for ref in refs:
+        try:
+            drafts[uuid.UUID(ref)] = ref
+        except ValueError:
+            if ref:
+                codes.add(ref)
+    submitted = {
+        str(draft_id): code
+        for draft_id, code in Dossier.objects.filter(draft_public_id__in=list(drafts)).values_list(
+            "draft_public_id", "code"
+        )
+    }
+    submitted.update(
+        {code: code for code in Dossier.objects.filter(code__in=codes).values_list("code", flat=True)}
+    )
+    own_codes = set(dossiers_of(actor).filter(code__in=submitted.values()).values_list("code", flat=True))
+    own_drafts = {
+        str(public_id)
+        for public_id in drafts_of(actor)
+        .filter(public_id__in=list(drafts))
+        .values_list("public_id", flat=True)
+    }
+    return {
+        ref: DataUseReference(
+            code=submitted.get(ref, ""),
+            own_dossier=submitted.get(ref, "") in own_codes,
+            own_draft=ref in own_drafts,
+        )
+        for ref in [*drafts.values(), *codes]
+    }
 
 
 @dataclass(frozen=True)

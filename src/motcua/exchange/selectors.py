@@ -24,7 +24,7 @@ from motcua.core.logging import get_logger
 from motcua.exchange import tokens
 from motcua.exchange.client import PullStatus, default_client
 from motcua.exchange.keys import NoSigningKey, signing_key
-from motcua.exchange.labels import field_label
+from motcua.exchange.labels import field_label, refusal_label, relation_label
 from motcua.exchange.models import AgencyKey, KeyStatus
 from motcua.exchange.protocol import AccessLogRequest
 from motcua.exchange.services import portal_agency_code
@@ -54,16 +54,22 @@ class DataAccess:
     fields: list[str]
     outcome: str
     error_code: str
+    relation: str = ""  # how the applicant who asked stood to the person (never who they were)
 
     @property
     def outcome_label(self) -> str:
+        if self.outcome == "refused":
+            return refusal_label(self.error_code)
         return str(
             {
                 "served": _("Data provided"),
                 "not_found": _("No record found"),
-                "refused": _("Refused by the registry"),
             }.get(self.outcome, self.outcome)
         )
+
+    @property
+    def relation_label(self) -> str:
+        return relation_label(self.relation)
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,7 @@ def data_access_history(
             fields=[field_label(str(name)) for name in entry.get("fields", []) if isinstance(name, str)],
             outcome=str(entry.get("outcome", "")),
             error_code=str(entry.get("error_code", "")),
+            relation=str(entry.get("relation", "")),
         )
         for entry in entries
     ]

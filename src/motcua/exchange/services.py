@@ -29,6 +29,7 @@ from motcua.core.services import record_change
 from motcua.core.types import EventType
 from motcua.exchange import tokens
 from motcua.exchange.client import PullItem, PullOutcome, PullStatus, default_client
+from motcua.exchange.consent_token import CONSENT_TYPE
 from motcua.exchange.keys import (
     NoSigningKey,
     forget_cached_keys,
@@ -37,7 +38,6 @@ from motcua.exchange.keys import (
     signing_key,
 )
 from motcua.exchange.models import AgencyKey, Consent, Exchange, KeyStatus
-from motcua.exchange.consent_token import CONSENT_TYPE
 from motcua.exchange.protocol import (
     PING_AUDIENCE,
     AccessLogRequest,
@@ -240,7 +240,7 @@ def limit_third_party_requests(*, actor: ApplicantActor, count: int) -> None:
     """Count ``count`` requests about people other than the applicant against the applicant's
     allowance (``RATE_LIMIT_THIRD_PARTY_APPLICANT``); over it, nothing is sent (``RateLimited``)."""
     rate = ratelimit.configured_rate("third_party_applicant")
-    for _ in range(count):
+    for _request in range(count):
         verdict = ratelimit.hit("third_party_applicant", actor.applicant_public_id, rate)
         if not verdict.allowed:
             raise RateLimited(

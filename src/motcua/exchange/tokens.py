@@ -26,7 +26,11 @@ from motcua.identity.models import Representation, RepresentationBasis
 CONSENT_KEY_PREFIX = "consent:"
 # the bases by law before an authorisation: a parent's or a legal representative's is checked
 # in the registries' own records, an authorisation only as the platform states it
-_BASIS_ORDER = [RepresentationBasis.PARENT, RepresentationBasis.LEGAL_REPRESENTATIVE, RepresentationBasis.AUTHORISATION]
+_BASIS_ORDER = [
+    RepresentationBasis.PARENT,
+    RepresentationBasis.LEGAL_REPRESENTATIVE,
+    RepresentationBasis.AUTHORISATION,
+]
 
 
 def consent_issuer() -> str:

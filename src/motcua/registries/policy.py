@@ -214,7 +214,9 @@ def _third_party(
                 f"{POLICY_FILE.name}: {where} needs exactly registry, procedure, relations and fields."
             )
         if raw["registry"] not in registries:
-            raise ImproperlyConfigured(f"{POLICY_FILE.name}: {where}.registry: no registry {raw['registry']!r}.")
+            raise ImproperlyConfigured(
+                f"{POLICY_FILE.name}: {where}.registry: no registry {raw['registry']!r}."
+            )
         relations = frozenset(_strings(raw["relations"], f"{where}.relations"))
         unknown = sorted(relations - set(RELATIONS))
         if unknown:

@@ -58,10 +58,14 @@ _PEOPLE = """
            died_on, permanent_since, residence_history
     FROM registry_data_person WHERE personal_id IN ({})
 """
-_PARENTS = "SELECT personal_id, father_personal_id, mother_personal_id FROM registry_data_person WHERE personal_id IN ({})"
+_PARENTS = """
+    SELECT personal_id, father_personal_id, mother_personal_id
+    FROM registry_data_person WHERE personal_id IN ({})
+"""
 _MARRIED = """
     SELECT 1 FROM registry_data_marriage
-    WHERE ((husband_personal_id = %s AND wife_personal_id = %s) OR (husband_personal_id = %s AND wife_personal_id = %s))
+    WHERE ((husband_personal_id = %s AND wife_personal_id = %s)
+           OR (husband_personal_id = %s AND wife_personal_id = %s))
       AND divorced_on IS NULL
 """
 _HOUSEHOLD = "SELECT address, commune_code FROM registry_data_household WHERE number = %s"
@@ -168,7 +172,9 @@ def check_representation(
             cursor.execute(_REPRESENTATIVE, [represented.subject])
             row = cursor.fetchone()
             if row is None or row[0] != consented_by:
-                raise _refuse("The enterprise registry does not name this person as its legal representative.")
+                raise _refuse(
+                    "The enterprise registry does not name this person as its legal representative."
+                )
             return
         child = _people(cursor, [represented.subject]).get(represented.subject)
     if child is None or consented_by not in child.parents:

@@ -105,7 +105,9 @@ def _consent_token(token: str) -> tuple[ConsentToken, KnownConsentKey]:
         raise ProtocolError(ExchangeErrorCode.INVALID_CONSENT, f"The consent: {exc.message}") from None
     consent = ConsentToken.from_claims(claims)
     if consent.issuer != known.issuer:
-        raise ProtocolError(ExchangeErrorCode.INVALID_CONSENT, "The consent names another issuer than its key's.")
+        raise ProtocolError(
+            ExchangeErrorCode.INVALID_CONSENT, "The consent names another issuer than its key's."
+        )
     return consent, known
 
 
@@ -135,9 +137,10 @@ def _checked_consent(entry: LogEntry, request: ExchangeRequest) -> ConsentToken:
     return consent
 
 
-def _relation(consent: ConsentToken, request: ExchangeRequest) -> str:
+def _relation(entry: LogEntry, consent: ConsentToken, request: ExchangeRequest) -> str:
     """How the applicant stands to the subject: ``self``, ``represented`` or a relation the
-    policy accepts for these fields; otherwise the typed refusal."""
+    policy accepts for these fields; otherwise the typed refusal. The entry keeps every relation
+    the records showed (evidence of the decision)."""
     if consent.on_behalf_of is not None:
         relations.check_representation(
             consent.consented_by,
@@ -152,6 +155,7 @@ def _relation(consent: ConsentToken, request: ExchangeRequest) -> str:
     rules = policy()
     wanted = rules.third_party_relations(registry=request.registry, procedure=request.procedure)
     held = relations.relations_between(consent.applicant, request.subject, wanted) if wanted else set()
+    entry.detail["relations_found"] = sorted(held)
     return rules.authorise_third_party(
         registry=request.registry, procedure=request.procedure, relations=held, fields=request.fields
     )
@@ -252,7 +256,7 @@ def answer_query(registry: str, token: str) -> Answer:
             raise ProtocolError(
                 ExchangeErrorCode.INVALID_SUBJECT, f"{registry} holds no subject of this kind."
             )
-        entry.detail["relation"] = _relation(consent, request)
+        entry.detail["relation"] = _relation(entry, consent, request)
         delay(registry)
         record = fetch(registry, request.subject)
         if record is None:
@@ -368,7 +372,9 @@ def _consent_issuers(document: Mapping[str, Any]) -> list[tuple[str, list[dict[s
         if not isinstance(raw, dict) or not isinstance(raw.get("issuer"), str) or not raw["issuer"]:
             raise ValueError(f"consent_issuers[{index}]: needs issuer and keys.")
         where = f"consent_issuers[{index}]"
-        parsed.append((raw["issuer"][:64], _public_keys(raw, where), [str(k) for k in raw.get("retired_keys", [])]))
+        parsed.append(
+            (raw["issuer"][:64], _public_keys(raw, where), [str(k) for k in raw.get("retired_keys", [])])
+        )
     return parsed
 
 

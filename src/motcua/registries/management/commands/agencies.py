@@ -53,7 +53,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"{agency.code:<16} {agency.agency_type:<36}{state} {listed}")
                 for consent_key in ConsentKey.objects.order_by("issuer", "added_at"):
                     revoked = " (revoked)" if consent_key.revoked_at else ""
-                    self.stdout.write(f"{consent_key.issuer:<16} {'consent issuer':<36} {consent_key.kid[:12]}{revoked}")
+                    self.stdout.write(
+                        f"{consent_key.issuer:<16} {'consent issuer':<36} {consent_key.kid[:12]}{revoked}"
+                    )
             elif action == "revoke-key":
                 services.revoke_key(kid=options["kid"], reason=options["reason"], actor=options["operator"])
                 self.stdout.write(f"Key {options['kid']} revoked.")
