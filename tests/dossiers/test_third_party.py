@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -49,7 +50,7 @@ def text(response) -> str:
     return response.content.decode()
 
 
-def submit_death_registration(client, public_id: str, deceased_name: str) -> str:
+def submit_death_registration(client, public_id: str, deceased: str, deceased_name: str) -> str:
     """Type the form, attach the death notice, submit; the dossier's code."""
     upload = client.post(
         f"/ho-so-nhap/{public_id}/thanh-phan/death-notice/",
@@ -59,6 +60,7 @@ def submit_death_registration(client, public_id: str, deceased_name: str) -> str
     response = client.post(
         f"/ho-so-nhap/{public_id}/",
         {
+            "deceased_personal_id": deceased,
             "deceased_full_name": deceased_name,
             "date_of_death": "2026-12-01",
             "place_of_death": "Bệnh viện Bạch Mai",
@@ -67,7 +69,7 @@ def submit_death_registration(client, public_id: str, deceased_name: str) -> str
             "submit": "1",
         },
     )
-    assert response.status_code == 302, text(response)[:2000]
+    assert response.status_code == 302, re.findall(r'class="error"[^>]*>([^<]*)<', text(response))
     return response["Location"].rstrip("/").split("/")[-1]
 
 
@@ -107,7 +109,7 @@ def test_after_a_refusal_the_applicant_types_the_details_and_the_official_checks
     # no document replaces the deceased's record in the spec, but a refusal for the relation
     # leaves it to what the applicant types or uploads
     assert f"/ho-so-nhap/{public_id}/thanh-phan/deceased-record/" in page
-    code = submit_death_registration(client, public_id, "Phạm Thị Lan")
+    code = submit_death_registration(client, public_id, LAN[0], LAN[1])
     dossier = Dossier.objects.get(code=code)
     assert dossier.components["deceased-record"] == {
         "kind": "data",
@@ -244,7 +246,10 @@ def test_requests_about_other_people_are_limited_per_applicant(minh, exchange, s
     public_id = start(client)
     # two requests about the deceased (population, residence): within the limit
     assert consent_to_death_registration(client, public_id, CHILD[0]).status_code == 302
-    client.post(f"/ho-so-nhap/{public_id}/", {"cause_of_death": "Bệnh"})  # typed, kept
+    saved = client.post(
+        f"/ho-so-nhap/{public_id}/", {"deceased_personal_id": CHILD[0], "cause_of_death": "Bệnh"}
+    )
+    assert saved.status_code == 302
     before = Draft.objects.get(public_id=public_id)
     # two more would go over it: refused before anything is consented or sent
     response = consent_to_death_registration(client, public_id, LAN[0])
@@ -280,7 +285,7 @@ def test_who_used_my_data_shows_the_dossier_code_linked_when_it_is_ones_own(minh
     client = applicant_client(minh)
     public_id = start(client)
     consent_to_death_registration(client, public_id, CHILD[0])
-    code = submit_death_registration(client, public_id, CHILD[1])
+    code = submit_death_registration(client, public_id, CHILD[0], CHILD[1])
     # Minh's own data was used for his own dossier: its code, linked
     page = text(client.get("/ca-nhan/du-lieu-cua-toi/"))
     assert f'<a href="/ho-so/{code}/">{code}</a>' in page

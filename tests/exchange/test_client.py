@@ -14,7 +14,7 @@ from motcua.core.actors import SYSTEM
 from motcua.core.errors import MotcuaError
 from motcua.core.models import AuditEntry
 from motcua.core.types import EventType
-from motcua.exchange import protocol, services
+from motcua.exchange import protocol, services, tokens
 from motcua.exchange.breaker import BreakerState, CircuitBreaker
 from motcua.exchange.client import PullItem, PullStatus, connect
 from motcua.exchange.keys import open_private_key
@@ -270,3 +270,37 @@ def test_key_rotation_needs_registration_before_activation(exchange, tmp_path):
     assert register()["retired_keys"] == [old.kid]  # the next registration file revokes it there
     assert pull_with(old) == "unknown_key"
     assert pull_with(pending) == PullStatus.OK
+
+
+@pytest.mark.django_db
+def test_the_consent_key_rotates_like_an_agency_key(exchange, tmp_path):
+    """The platform's consent-signing key: rotated, refused activation until the registries
+    know it (the portal pings them with a token it signed), then used. (The old key is not
+    revoked here: the session's registries are shared by every test.)"""
+    load_small_units(tmp_path)
+    owner = tokens.consent_key_owner()
+    old = AgencyKey.objects.get(agency_code=owner, status=KeyStatus.ACTIVE)
+    pending = services.rotate_agency_key(actor=SYSTEM, agency_code=owner)
+    with pytest.raises(MotcuaError, match="do not accept"):
+        services.activate_agency_key(actor=SYSTEM, agency_code=owner)
+    document = registration_document()
+    assert all(not agency["code"].startswith("consent:") for agency in document["agencies"])
+    [issuer] = document["consent_issuers"]
+    assert issuer["issuer"] == "motcua"
+    assert {key["kid"] for key in issuer["keys"]} == {old.kid, pending.kid}
+    exchange.import_registrations({"agencies": [], "consent_issuers": [issuer]})
+    services.activate_agency_key(actor=SYSTEM, agency_code=owner)
+    assert registration_document()["consent_issuers"][0]["retired_keys"] == [old.kid]
+    rows = list(AgencyKey.objects.all())
+    agency_key = key_of(rows, "UBND.00004")
+    new_key = open_private_key(pending.kid, AgencyKey.objects.get(kid=pending.kid).sealed_private_key)
+    request = item(rows).request
+    client = make_client(exchange.base_url)
+    consented = ConsentIssuer("motcua", key=new_key).consented(request)
+    [served] = client.pull([PullItem(label="new", request=consented, key=agency_key)])
+    assert served.status == PullStatus.OK
+    # a consent key the registries never registered is refused, however well formed the token
+    [refused] = client.pull(
+        [PullItem(label="unknown", request=ConsentIssuer("motcua").consented(request), key=agency_key)]
+    )
+    assert (refused.status, refused.error_code) == (PullStatus.REFUSED, "invalid_consent")

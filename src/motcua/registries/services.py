@@ -88,8 +88,9 @@ def _describe(entry: LogEntry, request: ExchangeRequest | AccessLogRequest) -> N
         entry.fields = list(request.fields)
 
 
-def _consent_token(token: str) -> tuple[ConsentToken, KnownConsentKey]:
-    """A consent token signed by a registered, unrevoked consent-issuer key, well formed."""
+def _consent_claims(token: str) -> tuple[dict[str, Any], KnownConsentKey]:
+    """The claims of a consent token signed by a registered, unrevoked consent-issuer key that
+    names that key's issuer."""
     try:
         compact = parse(token, max_bytes=MAX_CONSENT_BYTES)
     except ProtocolError as exc:
@@ -103,12 +104,11 @@ def _consent_token(token: str) -> tuple[ConsentToken, KnownConsentKey]:
         claims = verify(compact, known.key, typ=CONSENT_TYPE)
     except ProtocolError as exc:
         raise ProtocolError(ExchangeErrorCode.INVALID_CONSENT, f"The consent: {exc.message}") from None
-    consent = ConsentToken.from_claims(claims)
-    if consent.issuer != known.issuer:
+    if claims.get("iss") != known.issuer:
         raise ProtocolError(
             ExchangeErrorCode.INVALID_CONSENT, "The consent names another issuer than its key's."
         )
-    return consent, known
+    return claims, known
 
 
 def _checked_consent(entry: LogEntry, request: ExchangeRequest) -> ConsentToken:
@@ -117,7 +117,8 @@ def _checked_consent(entry: LogEntry, request: ExchangeRequest) -> ConsentToken:
     if not request.consent.strip():
         raise ProtocolError(ExchangeErrorCode.MISSING_CONSENT, "The request carries no consent token.")
     entry.detail = {"consent_digest": digest(request.consent)}
-    consent, known = _consent_token(request.consent)
+    claims, known = _consent_claims(request.consent)
+    consent = ConsentToken.from_claims(claims)
     entry.consent_ref = consent.consent_id
     entry.detail.update(
         consent_issuer=consent.issuer,
@@ -304,9 +305,9 @@ def answer_signed_call(token: str, *, audience: str) -> Answer:
             entry.detail = {"ping": True}
             answer = {"agency": known.agency_code, "kid": known.kid}
             if request.consent:  # does the registry accept this consent issuer's key?
-                consent, consent_key = _consent_token(request.consent)
+                _claims, consent_key = _consent_claims(request.consent)
                 entry.detail["consent_kid"] = answer["consent_kid"] = consent_key.kid
-                answer["consent_issuer"] = consent.issuer
+                answer["consent_issuer"] = consent_key.issuer
             return "ok", answer
         policy().authorise_access_log(legal_basis=request.legal_basis, agency_type=known.agency_type)
         if subject_kind(request.subject) is None:
