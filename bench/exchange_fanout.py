@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=2000)
     args = parser.parse_args()
 
+    from tests.exchange.consents import ConsentIssuer
     from tests.exchange.server import RegistriesServer
 
     from motcua.exchange import protocol
@@ -61,6 +62,7 @@ def main() -> None:
     from motcua.exchange.protocol import ExchangeRequest
 
     key = protocol.generate_key()
+    issuer = ConsentIssuer("bench-platform")
     delays = ",".join(f"{name}={ms}" for name, ms in DELAYS_MS.items())
     with tempfile.TemporaryDirectory(prefix="motcua-bench-") as directory:
         server = RegistriesServer(
@@ -79,7 +81,8 @@ def main() -> None:
                             "agency_type": "provincial_justice_department",
                             "keys": [protocol.public_jwk(key)],
                         }
-                    ]
+                    ],
+                    "consent_issuers": [issuer.registration()],
                 }
             )
             client = connect(server.base_url, timeout=5.0, retries=0, breaker_failures=1000, breaker_reset=1)
@@ -94,10 +97,11 @@ def main() -> None:
                     legal_basis=LEGAL_BASIS.get(registry, "qd-06-2022"),
                     subject=SUBJECT,
                     fields=FIELDS[registry],
-                    consent="bench",
+                    requester=SUBJECT,  # the person asks about themselves
+                    consent="",
                     request_id=str(uuid.uuid4()),
                 )
-                return PullItem(label=registry, request=request, key=key)
+                return PullItem(label=registry, request=issuer.consented(request), key=key)
 
             def timed(items: list[PullItem]) -> float:
                 started = time.perf_counter()

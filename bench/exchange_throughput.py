@@ -9,9 +9,10 @@ them from ``--clients`` load processes of ``--threads`` threads each, over keep-
 - ``health``: a trivial JSON view of the same server: the ceiling of this machine and set-up;
 - ``direct``: ``GET /bench/direct/population`` — the same record lookup and field selection, no
   signature, no log (what a registry without the exchange layer would do);
-- ``signed``: the platform's real client (``ExchangeClient.call``) — a fresh nonce, an Ed25519
-  signature, the registry's verification, policy check, lookup, access-log insert (sealed into
-  the hash chain in the background) and signed answer, which the client verifies.
+- ``signed``: the platform's real client (``ExchangeClient.call``) — a consent token signed for
+  the request (ADR 0022), a fresh nonce, an Ed25519 signature, the registry's verification of
+  both, policy check, lookup, access-log insert (sealed into the hash chain in the background)
+  and signed answer, which the client verifies.
 
 Modes alternate for ``--rounds`` rounds so drift on the machine hits them alike. Each prints
 requests/s, p50 and p99; the summary prints signed/direct (goal ≥ 50%; X-Road's published
@@ -42,6 +43,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 
 FIELDS = ("full_name", "date_of_birth", "personal_id", "permanent_residence")
 AGENCY = "BENCH.UBND.1"
+ISSUER = "bench-platform"
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -54,14 +56,18 @@ def _worker(
     base_url: str,
     subjects: list[str],
     key_jwk: dict[str, Any],
+    consent_jwk: dict[str, Any],
     seconds: float,
     threads: int,
     queue: Any,
 ) -> None:
+    from tests.exchange.consents import ConsentIssuer
+
     from motcua.exchange.client import PullStatus, connect
     from motcua.exchange.protocol import ExchangeRequest, key_from_jwk
 
     key = key_from_jwk(key_jwk)
+    issuer = ConsentIssuer(ISSUER, key=key_from_jwk(consent_jwk))
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -96,9 +102,11 @@ def _worker(
                     legal_basis="qd-06-2022",
                     subject=subject,
                     fields=FIELDS,
-                    consent="bench",
+                    requester=subject,  # each person asks about themselves
+                    consent="",
                     request_id=str(uuid.uuid4()),
                 )
+                request = issuer.consented(request)
                 outcome = client.call(
                     breaker_name="population",
                     url=endpoints.query_url("population"),
@@ -144,6 +152,7 @@ def measure(
     base_url: str,
     subjects: list[str],
     key_jwk: dict[str, Any],
+    consent_jwk: dict[str, Any],
     args: argparse.Namespace,
     server_pids: list[int],
 ) -> dict[str, float]:
@@ -151,7 +160,8 @@ def measure(
     server_cpu = _cpu_seconds(server_pids)
     processes = [
         multiprocessing.get_context("spawn").Process(
-            target=_worker, args=(mode, base_url, subjects, key_jwk, args.seconds, args.threads, queue)
+            target=_worker,
+            args=(mode, base_url, subjects, key_jwk, consent_jwk, args.seconds, args.threads, queue),
         )
         for _ in range(args.clients)
     ]
@@ -196,6 +206,7 @@ def main() -> None:
     from motcua.exchange import protocol
 
     key = protocol.generate_key()
+    consent_key = protocol.generate_key()
     with tempfile.TemporaryDirectory(prefix="motcua-bench-") as directory:
         server = RegistriesServer(
             Path(directory),
@@ -219,7 +230,8 @@ def main() -> None:
                             "agency_type": "commune_peoples_committee",
                             "keys": [protocol.public_jwk(key)],
                         }
-                    ]
+                    ],
+                    "consent_issuers": [{"issuer": ISSUER, "keys": [protocol.public_jwk(consent_key)]}],
                 }
             )
             subjects = [
@@ -236,7 +248,13 @@ def main() -> None:
             for round_number in range(1, args.rounds + 1):
                 for mode in ("health", "direct", "signed"):
                     figures = measure(
-                        mode, server.base_url, subjects, protocol.private_jwk(key), args, server.worker_pids()
+                        mode,
+                        server.base_url,
+                        subjects,
+                        protocol.private_jwk(key),
+                        protocol.private_jwk(consent_key),
+                        args,
+                        server.worker_pids(),
                     )
                     results[mode].append(figures)
                     print(

@@ -11,7 +11,7 @@ from django.test import override_settings
 from huey.contrib.djhuey import HUEY
 
 from motcua.documents.pki import DevPki
-from motcua.exchange import client, keys, services
+from motcua.exchange import client, keys, services, tokens
 from motcua.exchange.models import AgencyKey, KeyStatus
 from tests.exchange.server import RegistriesServer
 from tests.identity.world import World, build_world
@@ -84,6 +84,10 @@ def registries_server(
         yield server
 
 
+# The platform's consent-signing key (ADR 0022), registered as a consent issuer, never as an agency.
+CONSENT_KEY_OWNER = tokens.CONSENT_KEY_PREFIX + "motcua"
+
+
 def registration(rows: list[AgencyKey]) -> dict:
     return {
         "agencies": [
@@ -95,14 +99,23 @@ def registration(rows: list[AgencyKey]) -> dict:
                 "keys": [row.public_jwk],
             }
             for row in rows
-        ]
+            if row.agency_code in REGISTERED_AGENCIES
+        ],
+        "consent_issuers": [
+            {"issuer": row.agency_code.removeprefix(tokens.CONSENT_KEY_PREFIX), "keys": [row.public_jwk]}
+            for row in rows
+            if row.agency_code.startswith(tokens.CONSENT_KEY_PREFIX)
+        ],
     }
 
 
 @pytest.fixture(scope="session")
 def registered_keys(registries_server: RegistriesServer) -> list[AgencyKey]:
-    """One key per test agency, registered with the session's registries once."""
-    rows = [services.new_agency_key(code, KeyStatus.ACTIVE) for code in REGISTERED_AGENCIES]
+    """One key per test agency, and the platform's consent-signing key, registered with the
+    session's registries once."""
+    rows = [
+        services.new_agency_key(code, KeyStatus.ACTIVE) for code in [*REGISTERED_AGENCIES, CONSENT_KEY_OWNER]
+    ]
     registries_server.import_registrations(registration(rows))
     return rows
 

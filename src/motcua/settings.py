@@ -323,6 +323,8 @@ MOTCUA_RATE_LIMITS = {
     "login_account": env_str("RATE_LIMIT_LOGIN_ACCOUNT", "5/15m"),
     "login_account_day": env_str("RATE_LIMIT_LOGIN_ACCOUNT_DAY", "20/d"),
     "login_address_failures": env_str("RATE_LIMIT_LOGIN_ADDRESS_FAILURES", "50/h"),
+    # requests to the registries about someone other than the applicant, per applicant (ADR 0021)
+    "third_party_applicant": env_str("RATE_LIMIT_THIRD_PARTY_APPLICANT", "20/d"),
 }
 # How many reverse proxies sit in front of the platform (0: ignore X-Forwarded-For).
 MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0)
@@ -369,6 +371,12 @@ MOTCUA_EXCHANGE_BREAKER_RESET_SECONDS = env_int("MOTCUA_EXCHANGE_BREAKER_RESET_S
 MOTCUA_EXCHANGE_PARALLEL = env_int("MOTCUA_EXCHANGE_PARALLEL", 16)
 # The portal's own identity towards the registries (it reads access logs for signed-in people).
 MOTCUA_PORTAL_AGENCY_CODE = env_str("MOTCUA_PORTAL_AGENCY_CODE", "PORTAL")
+# The platform as the issuer of consent tokens (ADR 0022): the name the registries know its
+# consent-signing key by, and how long a token lives (seconds; the registries accept at most 3600).
+MOTCUA_CONSENT_ISSUER = env_str("MOTCUA_CONSENT_ISSUER", "motcua")
+MOTCUA_CONSENT_TOKEN_SECONDS = env_int("MOTCUA_CONSENT_TOKEN_SECONDS", 600)
+if not 30 <= MOTCUA_CONSENT_TOKEN_SECONDS <= 3600:
+    raise ImproperlyConfigured("MOTCUA_CONSENT_TOKEN_SECONDS must be between 30 and 3600.")
 # Drafts nobody touched for this long are deleted with the data fetched for them.
 MOTCUA_DRAFT_TTL_HOURS = env_int("MOTCUA_DRAFT_TTL_HOURS", 7 * 24)
 

@@ -274,6 +274,7 @@ def test_a_residence_procedure_is_prefilled_for_the_commune_police(minh, exchang
 
 
 def test_data_about_someone_else_needs_their_valid_id_number(minh, exchange):
+    """(A relative's: the registries serve nobody else's, tests/dossiers/test_third_party.py.)"""
     client = applicant_client(minh)
     public_id = start(client, "/thu-tuc/death-registration/nop-ho-so/")
     page = text(client.get(f"/ho-so-nhap/{public_id}/dong-y/"))
@@ -287,13 +288,15 @@ def test_data_about_someone_else_needs_their_valid_id_number(minh, exchange):
     assert not Consent.objects.filter(dossier_ref=public_id).exists()
     client.post(
         f"/ho-so-nhap/{public_id}/dong-y/",
-        {"accept": ["requester-identity", "deceased-record"], "deceased_personal_id": "040161069230"},
+        {"accept": ["requester-identity", "deceased-record"], "deceased_personal_id": CHILD},
     )
     draft = Draft.objects.get(public_id=public_id)
-    assert draft.fetched["deceased-record"]["full_name"] == "Đặng Thị Hoa"
+    assert draft.fetched["deceased-record"]["full_name"] == "Nguyễn Minh Anh"
     assert draft.fetched["requester-identity"]["full_name"] == "Nguyễn Văn Minh"
-    [entry] = exchange.log_entries(dossier_ref=public_id, subject_id="040161069230")
+    [entry] = exchange.log_entries(dossier_ref=public_id, subject_id=CHILD)
     assert entry["agency_code"] == "UBND.00004"
+    assert entry["detail"]["relation"] == "parent"  # the registry found it: he is her father
+    assert entry["detail"]["requester"] == MINH[0]
 
 
 def test_the_api_does_what_the_pages_do(minh, exchange):

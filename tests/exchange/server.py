@@ -194,9 +194,15 @@ class RegistriesServer:
             return [dict(row) for row in connection.execute(sql, parameters).fetchall()]
 
     def log_entries(self, **where: str) -> list[dict[str, Any]]:
-        """Access-log rows, oldest first; ``where`` filters on columns by equality."""
+        """Access-log rows, oldest first; ``where`` filters on columns by equality. ``detail`` and
+        ``fields`` are decoded (SQLite gives them as text, PostgreSQL as JSON values)."""
         clauses = " AND ".join(f"{column} = ?" for column in where) or "1 = 1"
-        return self.query(f"SELECT * FROM registries_logentry WHERE {clauses} ORDER BY id", *where.values())
+        rows = self.query(f"SELECT * FROM registries_logentry WHERE {clauses} ORDER BY id", *where.values())
+        for row in rows:
+            for column in ("detail", "fields"):
+                if isinstance(row.get(column), str):
+                    row[column] = json.loads(row[column])
+        return rows
 
     def tamper(self, sql: str, *parameters: Any) -> None:
         """Edit the registries' database behind their back (tamper-evidence tests)."""

@@ -14,14 +14,15 @@ from motcua.core.actors import SYSTEM
 from motcua.core.errors import MotcuaError
 from motcua.core.models import AuditEntry
 from motcua.core.types import EventType
-from motcua.exchange import protocol, services
+from motcua.exchange import protocol, services, tokens
 from motcua.exchange.breaker import BreakerState, CircuitBreaker
 from motcua.exchange.client import PullItem, PullStatus, connect
 from motcua.exchange.keys import open_private_key
 from motcua.exchange.models import AgencyKey, KeyStatus
 from motcua.exchange.protocol import ExchangeRequest
 from motcua.exchange.selectors import registration_document
-from tests.conftest import registration
+from tests.conftest import CONSENT_KEY_OWNER, registration
+from tests.exchange.consents import ConsentIssuer
 from tests.exchange.server import RegistriesServer
 from tests.identity.world import load_small_units
 from tests.relay import Relay
@@ -47,6 +48,16 @@ def key_of(rows: list[AgencyKey], code: str):
     return open_private_key(row.kid, row.sealed_private_key)
 
 
+def platform(rows: list[AgencyKey]) -> ConsentIssuer:
+    """The platform as consent issuer, with the session's registered consent-signing key."""
+    return ConsentIssuer("motcua", key=key_of(rows, CONSENT_KEY_OWNER))
+
+
+def own(rows: list[AgencyKey], code: str) -> list[AgencyKey]:
+    """The agency's key and the consent-signing key: what a registries server of its own needs."""
+    return [row for row in rows if row.agency_code in {code, CONSENT_KEY_OWNER}]
+
+
 def item(
     rows,
     *,
@@ -70,10 +81,11 @@ def item(
         legal_basis="qd-06-2022",
         subject=subject,
         fields=tuple(fields or defaults[registry]),
-        consent=str(uuid.uuid4()),
+        requester=subject,  # the person asks about themselves
+        consent="",
         request_id=str(uuid.uuid4()),
     )
-    return PullItem(label=registry, request=request, key=key_of(rows, agency))
+    return PullItem(label=registry, request=platform(rows).consented(request), key=key_of(rows, agency))
 
 
 def test_a_parallel_pull_returns_every_registrys_verified_answer(registries_server, registered_keys):
@@ -136,9 +148,7 @@ def test_outage_opens_the_breaker_and_recovery_closes_it(tmp_path, registered_ke
     server = RegistriesServer(tmp_path / "flaky", size=60)
     server.start()
     try:
-        server.import_registrations(
-            registration([r for r in registered_keys if r.agency_code == "UBND.00004"])
-        )
+        server.import_registrations(registration(own(registered_keys, "UBND.00004")))
         client = make_client(server.base_url, retries=1, reset=1.0)
         assert client.pull([item(registered_keys)])[0].status == PullStatus.OK
         server.stop()
@@ -166,9 +176,7 @@ def test_a_slow_registry_does_not_hold_the_caller(tmp_path, registered_keys):
     with RegistriesServer(
         tmp_path / "slow", size=60, env={"MOTCUA_REGISTRIES_DELAY_MS": "population=5000"}
     ) as server:
-        server.import_registrations(
-            registration([r for r in registered_keys if r.agency_code == "UBND.00004"])
-        )
+        server.import_registrations(registration(own(registered_keys, "UBND.00004")))
         # a budget that a loaded CI machine meets for the fast registry, far below the slow one's
         # delay; the first pull warms the connection and the registry's caches
         client = make_client(server.base_url, timeout=1.5, retries=0)
@@ -232,9 +240,11 @@ def test_key_rotation_needs_registration_before_activation(exchange, tmp_path):
             legal_basis="qd-06-2022",
             subject=MINH,
             fields=("permanent_residence.address",),
-            consent="c",
+            requester=MINH,
+            consent="",
             request_id=str(uuid.uuid4()),
         )
+        request = platform(list(AgencyKey.objects.all())).consented(request)
         key = open_private_key(row.kid, AgencyKey.objects.get(kid=row.kid).sealed_private_key)
         [outcome] = make_client(exchange.base_url).pull([PullItem(label="r", request=request, key=key)])
         return outcome.error_code or outcome.status
@@ -260,3 +270,37 @@ def test_key_rotation_needs_registration_before_activation(exchange, tmp_path):
     assert register()["retired_keys"] == [old.kid]  # the next registration file revokes it there
     assert pull_with(old) == "unknown_key"
     assert pull_with(pending) == PullStatus.OK
+
+
+@pytest.mark.django_db
+def test_the_consent_key_rotates_like_an_agency_key(exchange, tmp_path):
+    """The platform's consent-signing key: rotated, refused activation until the registries
+    know it (the portal pings them with a token it signed), then used. (The old key is not
+    revoked here: the session's registries are shared by every test.)"""
+    load_small_units(tmp_path)
+    owner = tokens.consent_key_owner()
+    old = AgencyKey.objects.get(agency_code=owner, status=KeyStatus.ACTIVE)
+    pending = services.rotate_agency_key(actor=SYSTEM, agency_code=owner)
+    with pytest.raises(MotcuaError, match="do not accept"):
+        services.activate_agency_key(actor=SYSTEM, agency_code=owner)
+    document = registration_document()
+    assert all(not agency["code"].startswith("consent:") for agency in document["agencies"])
+    [issuer] = document["consent_issuers"]
+    assert issuer["issuer"] == "motcua"
+    assert {key["kid"] for key in issuer["keys"]} == {old.kid, pending.kid}
+    exchange.import_registrations({"agencies": [], "consent_issuers": [issuer]})
+    services.activate_agency_key(actor=SYSTEM, agency_code=owner)
+    assert registration_document()["consent_issuers"][0]["retired_keys"] == [old.kid]
+    rows = list(AgencyKey.objects.all())
+    agency_key = key_of(rows, "UBND.00004")
+    new_key = open_private_key(pending.kid, AgencyKey.objects.get(kid=pending.kid).sealed_private_key)
+    request = item(rows).request
+    client = make_client(exchange.base_url)
+    consented = ConsentIssuer("motcua", key=new_key).consented(request)
+    [served] = client.pull([PullItem(label="new", request=consented, key=agency_key)])
+    assert served.status == PullStatus.OK
+    # a consent key the registries never registered is refused, however well formed the token
+    [refused] = client.pull(
+        [PullItem(label="unknown", request=ConsentIssuer("motcua").consented(request), key=agency_key)]
+    )
+    assert (refused.status, refused.error_code) == (PullStatus.REFUSED, "invalid_consent")

@@ -46,6 +46,60 @@ def test_no_grant_outlives_the_spec_that_needed_it():
     assert set(policy().grants) == used
 
 
+def test_every_component_about_someone_else_has_a_relation_rule_and_no_rule_outlives_its_spec():
+    """A component whose subject the applicant names (``subject: form.<field>``) is served only
+    under a ``third_party`` rule of its registry and procedure covering its fields (ADR 0021)."""
+    rules = policy()
+    used = set()
+    for spec, source in _components():
+        if not source.subject_field:
+            continue
+        relations = rules.third_party_relations(registry=source.registry, procedure=spec.code)
+        assert relations, (spec.code, source.component_id)
+        assert (
+            rules.authorise_third_party(
+                registry=source.registry, procedure=spec.code, relations=relations, fields=source.fields
+            )
+            in relations
+        )
+        used.add((source.registry, spec.code))
+    assert set(rules.third_party) == used
+
+
+@pytest.mark.parametrize(
+    ("relations", "fields", "outcome"),
+    [
+        ({"child"}, ("full_name", "sex"), "child"),
+        ({"household"}, ("full_name",), "household"),
+        ({"spouse", "household"}, ("full_name",), "spouse"),  # the closest relation is recorded
+        (set(), ("full_name",), ExchangeErrorCode.NOT_RELATED),
+        ({"named_party"}, ("full_name",), ExchangeErrorCode.NOT_RELATED),  # not for a death
+        ({"child"}, ("full_name", "permanent_residence"), ExchangeErrorCode.FIELDS_NOT_ALLOWED),
+    ],
+)
+def test_a_relation_allows_the_fields_of_its_rule_only(relations, fields, outcome):
+    decide = {
+        "registry": "population",
+        "procedure": "death-registration",
+        "relations": relations,
+        "fields": fields,
+    }
+    if isinstance(outcome, ExchangeErrorCode):
+        with pytest.raises(ProtocolError) as refused:
+            policy().authorise_third_party(**decide)
+        assert refused.value.code == outcome
+    else:
+        assert policy().authorise_third_party(**decide) == outcome
+
+
+def test_a_procedure_without_a_relation_rule_gives_nobody_elses_data():
+    with pytest.raises(ProtocolError) as refused:
+        policy().authorise_third_party(
+            registry="population", procedure="birth-registration", relations={"child"}, fields=("full_name",)
+        )
+    assert refused.value.code == ExchangeErrorCode.NOT_RELATED
+
+
 def test_every_legal_basis_code_of_the_specs_has_a_name_in_both_languages():
     codes = {source.legal_basis_code for _spec, source in _components()}
     assert codes <= set(policy().legal_bases)
@@ -158,6 +212,18 @@ def test_a_granted_field_does_not_grant_its_parent():
                 "grants": [],
             },
             "access_log.agency_types",
+        ),
+        (
+            {
+                "spec_version": 1,
+                "legal_bases": {"x": {"title": "X"}},
+                "access_log": {"legal_basis": "x", "agency_types": ["portal"]},
+                "grants": [],
+                "third_party": [
+                    {"registry": "population", "procedure": "p", "relations": ["neighbour"], "fields": ["f"]}
+                ],
+            },
+            "unknown neighbour",
         ),
     ],
 )

@@ -25,6 +25,7 @@ def _request(**overrides) -> ExchangeRequest:
         "legal_basis": "qd-06-2022",
         "subject": "001086027419",
         "fields": ("full_name", "date_of_birth"),
+        "requester": "001086027419",
         "consent": "c-1",
         "request_id": "r-1",
     }

@@ -8,90 +8,26 @@ test_client.py.
 from __future__ import annotations
 
 import time
-import uuid
-from typing import Any
 
 import httpx
 import pytest
 
 from motcua.exchange import protocol
-from motcua.exchange.protocol import AccessLogRequest, ExchangeRequest
+from motcua.exchange.protocol import AccessLogRequest
 from motcua.registries.data.demo import DEMO_COMPANY
+from tests.exchange.requests import (
+    CHILD,
+    COMMITTEE,
+    MINH,
+    POLICE,
+    PORTAL,
+    Agency,
+    request_for,
+    send,
+    signed,
+    verified_answer,
+)
 from tests.exchange.server import RegistriesServer
-
-MINH = "001086027419"  # Nguyễn Văn Minh, Ba Đình (a demo person of every generated dataset)
-CHILD = "001318046203"  # his daughter
-DIRECTOR = "079192031586"  # Trần Thị Thu Hà, legal representative of the demo company
-COMMITTEE = "TEST.UBND.1"  # a commune People's Committee registered by this module
-POLICE = "TEST.CAX.1"
-PORTAL = "TEST.PORTAL"
-
-
-class Agency:
-    def __init__(self, code: str, agency_type: str) -> None:
-        self.code = code
-        self.agency_type = agency_type
-        self.key = protocol.generate_key()
-
-    def registration(self) -> dict:
-        return {
-            "code": self.code,
-            "name": self.code,
-            "agency_type": self.agency_type,
-            "keys": [protocol.public_jwk(self.key)],
-        }
-
-
-@pytest.fixture(scope="module")
-def agencies(registries_server: RegistriesServer) -> dict[str, Agency]:
-    registered = {
-        COMMITTEE: Agency(COMMITTEE, "commune_peoples_committee"),
-        POLICE: Agency(POLICE, "commune_police"),
-        PORTAL: Agency(PORTAL, "portal"),
-    }
-    registries_server.import_registrations(
-        {"agencies": [agency.registration() for agency in registered.values()]}
-    )
-    return registered
-
-
-def request_for(agency: Agency, **overrides) -> ExchangeRequest:
-    values: dict[str, Any] = {
-        "agency": agency.code,
-        "registry": "population",
-        "procedure": "birth-registration",
-        "dossier": str(uuid.uuid4()),
-        "purpose": "Xác định người yêu cầu đăng ký khai sinh",
-        "legal_basis": "qd-06-2022",
-        "subject": MINH,
-        "fields": ("full_name", "date_of_birth", "permanent_residence"),
-        "consent": str(uuid.uuid4()),
-        "request_id": str(uuid.uuid4()),
-    }
-    values.update(overrides)
-    return ExchangeRequest(**values)
-
-
-def send(server: RegistriesServer, token: str, registry: str = "population") -> tuple[int, dict]:
-    """POST a token; verify the answer's signature with the registries' published keys."""
-    response = httpx.post(
-        server.query_url(registry), content=token, headers={"Content-Type": "application/jose"}
-    )
-    claims = verified_answer(server, response.text)
-    assert claims["request_digest"] == protocol.digest(token)
-    return response.status_code, claims
-
-
-def verified_answer(server: RegistriesServer, answer: str) -> dict:
-    keys = protocol.key_set(server.jwks())
-    kid = protocol.unverified_header(answer, max_bytes=protocol.MAX_RESPONSE_BYTES)["kid"]
-    return protocol.verify(
-        answer, keys[kid], typ=protocol.RESPONSE_TYPE, max_bytes=protocol.MAX_RESPONSE_BYTES
-    )
-
-
-def signed(agency: Agency, request: ExchangeRequest) -> str:
-    return protocol.sign(request.claims(), agency.key, typ=protocol.REQUEST_TYPE)
 
 
 def test_a_signed_request_gets_exactly_the_fields_asked_for(registries_server, agencies):
@@ -113,7 +49,9 @@ def test_a_signed_request_gets_exactly_the_fields_asked_for(registries_server, a
     assert entry["subject_id"] == MINH
     assert entry["procedure_code"] == "birth-registration"
     assert entry["dossier_ref"] == request.dossier
-    assert entry["consent_ref"] == request.consent
+    assert entry["consent_ref"]  # the consent token's id (jti)
+    assert entry["detail"]["requester"] == MINH
+    assert entry["detail"]["relation"] == "self"
     assert entry["purpose"] == request.purpose
     assert entry["nonce"] == request.nonce
     assert answer["log_entry"] == f"population-{entry['id']}"

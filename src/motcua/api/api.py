@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError
 
 from motcua.catalog.api import router as catalog_router
-from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound, Unavailable
+from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound, RateLimited, Unavailable
 from motcua.documents.api import router as documents_router
 from motcua.documents.wallet_api import router as wallet_router
 from motcua.dossiers.api import router as dossiers_router
@@ -44,6 +44,13 @@ def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
 def unavailable(request: HttpRequest, exc: Unavailable) -> HttpResponse:
     response = api.create_response(request, {"code": exc.code, "message": exc.message}, status=503)
     response["Retry-After"] = "30"
+    return response
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = api.create_response(request, {"code": exc.code, "message": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
     return response
 
 

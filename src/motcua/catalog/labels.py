@@ -100,6 +100,7 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "upload": _("Uploaded by the applicant"),
         "wallet": _("From the data wallet"),
         "scan": _("Scanned at the counter"),
+        "declared": _("Typed by the applicant (not confirmed by a national database: check it)"),
         "none": _("Not provided (optional)"),
     },
     "registry": {

@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     DOCUMENT_EXPIRED = "document_expired"
     RESULT_NOT_REMOVABLE = "result_not_removable"
     DRAFT_SUBMITTED = "draft_submitted"
+    RATE_LIMITED = "rate_limited"
 
 
 class MotcuaError(Exception):
@@ -64,3 +65,14 @@ class Unavailable(MotcuaError):
     reached; nothing was changed and the same request can be retried (API: 503)."""
 
     code = ErrorCode.UNAVAILABLE
+
+
+class RateLimited(MotcuaError):
+    """Too many of these requests from this actor lately; nothing was changed, and the same
+    request succeeds after ``retry_after`` seconds (API: 429 with Retry-After)."""
+
+    code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

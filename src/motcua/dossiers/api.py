@@ -60,6 +60,9 @@ class ComponentOut(Schema):
     result_type: str = ""  # the result type a wallet document must have to be taken for it
     wallet_item: str = ""  # the wallet document taken for it (state "wallet")
     wallet_only: bool = False  # no upload can replace it (``fallback: none``)
+    # state "refused": the registry's code; "not_related" or "representation_not_verified" leave
+    # the component to what the applicant types (the official checks it) or uploads
+    refusal: str = ""
 
 
 class FieldOut(Schema):
@@ -261,8 +264,11 @@ def discard_draft(request: HttpRequest, draft_id: str) -> Status[None]:
 @router.post(
     "/drafts/{draft_id}/consent",
     auth=applicant_auth,
-    response={200: DraftOut, 400: ErrorOut, **DENIALS},
+    response={200: DraftOut, 400: ErrorOut, 429: ErrorOut, **DENIALS},
     summary="Consent to fetching some data components (the rest are declined), then fetch them",
+    description="Data about someone other than the applicant is served only to a relative or a "
+    "household member as the registries record it (a refused component has `refusal`, e.g. "
+    "`not_related`, and no data); such requests are limited per applicant (429, Retry-After).",
 )
 def give_consent(request: HttpRequest, draft_id: str, body: ConsentIn) -> dict[str, Any]:
     draft = services.give_consent(
@@ -274,7 +280,7 @@ def give_consent(request: HttpRequest, draft_id: str, body: ConsentIn) -> dict[s
 @router.post(
     "/drafts/{draft_id}/pull",
     auth=applicant_auth,
-    response={200: DraftOut, 400: ErrorOut, **DENIALS},
+    response={200: DraftOut, 400: ErrorOut, 429: ErrorOut, **DENIALS},
     summary="Fetch again the consented components that could not be fetched",
 )
 def retry_pull(request: HttpRequest, draft_id: str, body: RetryIn) -> dict[str, Any]:

@@ -44,6 +44,19 @@ class ComponentState(models.TextChoices):
     WALLET = "wallet", "Taken from the data wallet"
 
 
+# The registries' refusals that leave a data component to the applicant's typed entry or upload,
+# which the official checks: the registry does not record the applicant as related to the person
+# the data is about, or cannot confirm that they may act for the applicant (ADR 0021). Other
+# refusals (a consent or legal-basis problem) are the platform's fault, not the applicant's.
+RELATION_REFUSALS = frozenset({"not_related", "representation_not_verified"})
+
+
+def refused_for_relation(entry: dict[str, object]) -> bool:
+    """A draft component the registry refused for the applicant's relation to its subject (it
+    stays so once the applicant uploads a document instead)."""
+    return entry.get("error") in RELATION_REFUSALS and entry.get("state") in {"refused", "uploaded"}
+
+
 class Draft(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
@@ -138,6 +151,7 @@ class Provenance(models.TextChoices):
     UPLOAD = "upload", "Uploaded by the applicant"
     WALLET = "wallet", "Data wallet"
     SCAN = "scan", "Scanned at the counter"
+    DECLARED = "declared", "Typed by the applicant, the registry having refused (the official checks it)"
     NONE = "none", "Not provided (optional)"
 
 

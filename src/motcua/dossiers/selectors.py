@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -38,6 +38,7 @@ from motcua.documents.models import ResultDocument, StoredFile
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
 from motcua.dossiers.models import OPEN_STATUSES as OPEN_STATUSES  # re-exported: processing reads it here
 from motcua.dossiers.models import (
+    RELATION_REFUSALS,
     BundleApplication,
     ComponentState,
     Dossier,
@@ -45,6 +46,7 @@ from motcua.dossiers.models import (
     Draft,
     Notice,
     Step,
+    refused_for_relation,
 )
 from motcua.exchange.labels import field_label
 from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
@@ -142,6 +144,19 @@ STATE_MESSAGES = {
 }
 
 
+# What a registry's refusal means for the applicant, by its code (the rest: STATE_MESSAGES).
+REFUSAL_MESSAGES = {
+    "not_related": gettext_lazy(
+        "The registry does not record you as a relative or household member of this person, so it "
+        "gave none of their data. Type their details in the form (the official checks them), or "
+        "upload a document."
+    ),
+    "representation_not_verified": gettext_lazy(
+        "The registry could not confirm that you may act for this person, so it gave none of their "
+        "data. Type the details in the form (the official checks them), or upload a document."
+    ),
+}
+
 REGISTRY_ONLY_DECLINED = gettext_lazy(
     "This data can only come from the registry: give your consent to fetch it, "
     "or the application cannot go on."
@@ -215,10 +230,11 @@ class ComponentView:
     wallet_item: str = ""  # the wallet document taken for it
     wallet_only: bool = False  # a wallet component with ``fallback: none``: no upload can replace it
     wallet_choices: list[WalletChoice] = field(default_factory=list)  # the matching wallet documents
+    refusal: str = ""  # the registry's refusal code (state "refused"), e.g. "not_related"
 
     @property
     def may_upload(self) -> bool:
-        if self.registry_only or self.wallet_only:
+        if self.wallet_only or (self.registry_only and self.refusal not in RELATION_REFUSALS):
             return False
         return self.state not in {ComponentState.FETCHED, ComponentState.AWAITING_CONSENT}
 
@@ -389,6 +405,12 @@ def draft_view(
             view.registry_only = source.fallback == "none"
             if view.registry_only and state == ComponentState.DECLINED:
                 view.message = str(REGISTRY_ONLY_DECLINED)
+            if refused_for_relation(entry):
+                view.refusal = str(entry.get("error", ""))
+                if state == ComponentState.REFUSED:
+                    view.message = str(REFUSAL_MESSAGES[view.refusal])
+            elif state == ComponentState.REFUSED:
+                view.refusal = str(entry.get("error", ""))
             view.fetched_at = _when(str(entry.get("fetched_at", "")))
             if component_id in draft.fetched:
                 view.values = _values(draft.fetched[component_id], source.fields)
@@ -506,6 +528,57 @@ def draft_discarded_by(actor: RequestActor | None, draft_public_id: uuid.UUID | 
         .filter(type=EventType.DRAFT_DISCARDED, actor_id=actor.actor_id)
         .exists()
     )
+
+
+@dataclass(frozen=True)
+class DataUseReference:
+    """What an application named in a person's access log is, as "who used my data" shows it."""
+
+    code: str  # the dossier's code once submitted ("" while it is a draft)
+    own_dossier: bool  # the reader's own dossier (submitted by or for them): linked
+    own_draft: bool  # the reader's own draft, not submitted yet: linked
+
+
+def data_use_references(actor: RequestActor | None, refs: Iterable[str]) -> dict[str, DataUseReference]:
+    """For the dossier references of the reader's access log (a draft's id, or a dossier's code):
+    the dossier code of each application that was submitted, whoever's it is (a person has the
+    right to know which dossier used their data; the code alone opens nothing), and whether the
+    dossier or draft is the reader's own. Only references the registries' log of the reader's
+    own data named are looked up."""
+    if not isinstance(actor, ApplicantActor):
+        return {}
+    drafts: dict[uuid.UUID, str] = {}
+    codes: set[str] = set()
+    for ref in refs:
+        try:
+            drafts[uuid.UUID(ref)] = ref
+        except ValueError:
+            if ref:
+                codes.add(ref)
+    submitted = {
+        str(draft_id): code
+        for draft_id, code in Dossier.objects.filter(draft_public_id__in=list(drafts)).values_list(
+            "draft_public_id", "code"
+        )
+    }
+    submitted.update(
+        {code: code for code in Dossier.objects.filter(code__in=codes).values_list("code", flat=True)}
+    )
+    own_codes = set(dossiers_of(actor).filter(code__in=submitted.values()).values_list("code", flat=True))
+    own_drafts = {
+        str(public_id)
+        for public_id in drafts_of(actor)
+        .filter(public_id__in=list(drafts))
+        .values_list("public_id", flat=True)
+    }
+    return {
+        ref: DataUseReference(
+            code=submitted.get(ref, ""),
+            own_dossier=submitted.get(ref, "") in own_codes,
+            own_draft=ref in own_drafts,
+        )
+        for ref in [*drafts.values(), *codes]
+    }
 
 
 @dataclass(frozen=True)

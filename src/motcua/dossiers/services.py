@@ -42,6 +42,7 @@ from motcua.dossiers.models import (
     DossierCounter,
     Draft,
     Provenance,
+    refused_for_relation,
 )
 from motcua.exchange import services as exchange
 from motcua.exchange.client import PullStatus
@@ -200,6 +201,23 @@ def _subject_values(draft: Draft, sources: Sequence[DataSource], values: Mapping
     return checked
 
 
+def _about_others(draft: Draft, sources: Sequence[DataSource], entries: Mapping[str, Any]) -> int:
+    """How many of ``sources`` would ask about someone other than the applicant and the person
+    acting for them (counted against the per-applicant limit on such requests)."""
+    own = {
+        draft.applicant.personal_id,
+        draft.applicant.enterprise_code,
+        draft.created_by.personal_id,
+    } - {None, ""}
+    return sum(
+        1
+        for source in sources
+        if source.subject_field
+        and str(entries.get(source.subject_field, "")).strip()
+        and str(entries.get(source.subject_field, "")).strip() not in own
+    )
+
+
 def _fetch(actor: ApplicantActor, draft: Draft, sources: Sequence[DataSource]) -> Draft:
     """Pull ``sources`` under the draft's consent and record each component's new state."""
     assert draft.consent is not None
@@ -268,6 +286,10 @@ def give_consent(
     values = _subject_values(draft, sources, subject_values or {})
     accepted_sources = [source for source in sources if source.component_id in chosen]
     declined = sorted(known - chosen)
+    # before anything changes: over the limit, the draft stays as it was
+    exchange.limit_third_party_requests(
+        actor=actor, count=_about_others(draft, accepted_sources, {**draft.entries, **values})
+    )
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         consent = exchange.record_consent(
@@ -305,6 +327,7 @@ def retry_pull(*, actor: ApplicantActor, public_id: str, component_ids: Sequence
     ]
     if not sources:
         raise MotcuaError(_("Nothing is waiting to be fetched again."))
+    exchange.limit_third_party_requests(actor=actor, count=_about_others(draft, sources, draft.entries))
     return _fetch(actor, draft, sources)
 
 
@@ -521,6 +544,8 @@ def _component_problem(component: Mapping[str, Any], entry: Mapping[str, Any], r
     state = entry.get("state")
     if state == ComponentState.FETCHED or (state == ComponentState.UPLOADED and not registry_only):
         return ""
+    if refused_for_relation(dict(entry)):
+        return ""  # the applicant's typed entry (or upload), which the official checks
     if state == ComponentState.WALLET:
         return _wallet_problem(entry)
     if state == ComponentState.AWAITING_CONSENT:
@@ -573,6 +598,8 @@ def _provenance(entry: Mapping[str, Any]) -> dict[str, Any]:
         return found
     if state == ComponentState.WALLET:
         return _wallet_provenance(entry)
+    if refused_for_relation(dict(entry)):
+        return {"provenance": Provenance.DECLARED, "refusal": entry.get("error", "")}
     return {"provenance": Provenance.NONE}
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog import selectors as catalog
 from motcua.core import ratelimit
-from motcua.core.errors import MotcuaError, NotFound
+from motcua.core.errors import MotcuaError, NotFound, RateLimited
 from motcua.core.middleware import too_many_requests
 from motcua.documents import selectors as documents_selectors
 from motcua.dossiers import bundles, processing, selectors, services
@@ -144,6 +144,7 @@ def consent(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
     draft = _or_404(lambda: selectors.get_draft(actor, public_id))
     error = ""
+    status = 200
     if request.method == "POST":
         try:
             updated = services.give_consent(
@@ -156,6 +157,7 @@ def consent(request: HttpRequest, public_id: str) -> HttpResponse:
             )
         except MotcuaError as exc:
             error = exc.message
+            status = 429 if isinstance(exc, RateLimited) else 400
         else:
             failed = [c for c in updated.components.values() if c.get("state") == ComponentState.FAILED]
             if failed:
@@ -166,7 +168,7 @@ def consent(request: HttpRequest, public_id: str) -> HttpResponse:
         request,
         "dossiers/consent.html",
         {"view": view, "draft": draft, "error": error, "posted": request.POST},
-        status=400 if error else 200,
+        status=status,
     )
 
 

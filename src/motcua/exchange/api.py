@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.api.pagination import MAX_ID
+from motcua.dossiers import selectors as dossiers
 from motcua.exchange import selectors
 from motcua.identity.actors import ApplicantActor, RequestActor
 from motcua.identity.permissions import applicant_auth
@@ -28,10 +29,15 @@ class DataAccessOut(Schema):
     purpose: str
     procedure_code: str
     procedure_name: str
-    dossier_ref: str
+    dossier_ref: str  # the draft's id (or the dossier's code) the registry logged
+    dossier_code: str  # the dossier's code once the application was submitted, "" before
+    own: bool  # the dossier (or draft) is the caller's own
     fields: list[str]
     outcome: str
+    outcome_label: str  # for a refusal, why (not_related: not recorded as a relative, ...)
     error_code: str
+    relation: str  # how the applicant who asked stood to the person: self, represented, child, household, ...
+    relation_label: str
 
 
 class DataAccessHistoryOut(Schema):
@@ -60,8 +66,21 @@ def data_access(
                 "The national databases cannot be asked right now. Please try again in a few minutes."
             ),
         }
+    references = dossiers.data_use_references(actor, {access.dossier_ref for access in history.accesses})
+    accesses = []
+    for access in history.accesses:
+        reference = references.get(access.dossier_ref)
+        accesses.append(
+            {
+                **vars(access),
+                "dossier_code": reference.code if reference else "",
+                "own": bool(reference and (reference.own_dossier or reference.own_draft)),
+                "outcome_label": access.outcome_label,
+                "relation_label": access.relation_label,
+            }
+        )
     return {
         "subject": str(history.subject.public_id),
-        "accesses": [vars(access) for access in history.accesses],
+        "accesses": accesses,
         "next_before": history.next_before,
     }

@@ -110,3 +110,40 @@ FIELD_LABELS: dict[str, Promise] = {
 def field_label(path: str) -> str:
     label = FIELD_LABELS.get(path) or FIELD_LABELS.get(path.rsplit(".", 1)[-1])
     return str(label) if label is not None else path
+
+
+# How the applicant who asked stood to the person whose data it was, as the registries found it
+# ("who used my data" tells the person this, never who it was).
+RELATION_LABELS: dict[str, Promise] = {
+    "self": _("You"),
+    "represented": _("Someone acting for you (a representation)"),
+    "spouse": _("Your spouse"),
+    "parent": _("Your parent"),
+    "child": _("Your child"),
+    "sibling": _("Your brother or sister"),
+    "grandparent": _("Your grandparent"),
+    "grandchild": _("Your grandchild"),
+    "household": _("A member of your household"),
+    "named_party": _("The other party of the procedure"),
+}
+
+# Why a registry refused, as the person whose data was asked for reads it.
+REFUSAL_LABELS: dict[str, Promise] = {
+    "not_related": _("Refused: the applicant is not recorded as your relative or household member"),
+    "representation_not_verified": _("Refused: the applicant could not be confirmed as acting for you"),
+    "fields_not_allowed": _("Refused: more data was asked for than is allowed"),
+    "missing_consent": _("Refused: no valid consent"),
+    "invalid_consent": _("Refused: no valid consent"),
+    "consent_expired": _("Refused: no valid consent"),
+    "consent_mismatch": _("Refused: no valid consent"),
+}
+
+
+def relation_label(code: str) -> str:
+    label = RELATION_LABELS.get(code)
+    return str(label) if label is not None else ""
+
+
+def refusal_label(code: str) -> str:
+    label = REFUSAL_LABELS.get(code)
+    return str(label) if label is not None else str(_("Refused by the registry"))

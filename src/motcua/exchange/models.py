@@ -6,7 +6,8 @@
   rotation creates the pending key, registers it, then activates it (docs/exchange.md).
 - ``Consent``: what an applicant agreed to have fetched for one draft — which components, from
   which registries, which fields, under which legal basis — and what they declined. Its
-  ``public_id`` travels in every request as the consent reference.
+  ``public_id`` travels in every request as the ``jti`` of the consent token the platform signs
+  for that request (``exchange.tokens``, ADR 0022).
 - ``Exchange``: one row per registry call, written once after the call: the platform's own
   log, linked to the draft or dossier by ``dossier_ref``, to the consent, and to the registry's
   log entry. It holds the subject's masked ID only; the fetched data is not here.

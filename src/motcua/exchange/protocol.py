@@ -17,7 +17,11 @@ request (``typ: motcua-exchange-request+jws``), signed by the requesting agency'
     legal_basis  code of the legal basis; the registry's policy says which fields it allows
     subject      the personal ID number or enterprise code the data is about
     fields       the requested fields (dotted paths); nothing beyond the legal basis is served
-    consent      reference of the applicant's consent on the platform
+    requester    the personal ID number of the person who consented, as the agency recorded it
+    consent      the consent token: a compact JWS the platform signed when that person consented
+                 (``consent_token``), naming who consented, for whom, about whom, for which
+                 procedure, purpose and fields, until when; the registries verify it and check
+                 it against this request
 
 response (``typ: motcua-exchange-response+jws``), signed by the registries' key:
     iss, aud, iat, registry, in_reply_to (the request's nonce), request_digest (SHA-256 of the
@@ -55,6 +59,7 @@ MAX_MESSAGE_BYTES = 32 * 1024  # a request: a few hundred bytes in practice
 MAX_RESPONSE_BYTES = 126 * 1024  # an answer; joserfc refuses payloads over ~126 KB
 ACCESS_LOG_PAGE = 100  # entries per access-log answer (~50 KB), newest first
 MAX_FIELDS = 64
+MAX_CONSENT_BYTES = 4096  # a consent token: about a kilobyte in practice
 
 
 class ExchangeErrorCode(StrEnum):
@@ -74,6 +79,11 @@ class ExchangeErrorCode(StrEnum):
     UNKNOWN_FIELD = "unknown_field"
     INVALID_SUBJECT = "invalid_subject"
     MISSING_CONSENT = "missing_consent"
+    INVALID_CONSENT = "invalid_consent"
+    CONSENT_EXPIRED = "consent_expired"
+    CONSENT_MISMATCH = "consent_mismatch"
+    NOT_RELATED = "not_related"
+    REPRESENTATION_NOT_VERIFIED = "representation_not_verified"
     INVALID_RESPONSE = "invalid_response"
 
 
@@ -91,6 +101,11 @@ HTTP_STATUS: dict[ExchangeErrorCode, int] = {
     ExchangeErrorCode.UNKNOWN_LEGAL_BASIS: 403,
     ExchangeErrorCode.NOT_COVERED_BY_LEGAL_BASIS: 403,
     ExchangeErrorCode.FIELDS_NOT_ALLOWED: 403,
+    ExchangeErrorCode.INVALID_CONSENT: 403,
+    ExchangeErrorCode.CONSENT_EXPIRED: 403,
+    ExchangeErrorCode.CONSENT_MISMATCH: 403,
+    ExchangeErrorCode.NOT_RELATED: 403,
+    ExchangeErrorCode.REPRESENTATION_NOT_VERIFIED: 403,
     ExchangeErrorCode.UNKNOWN_REGISTRY: 404,
     ExchangeErrorCode.REPLAY: 409,
     ExchangeErrorCode.INVALID_RESPONSE: 502,
@@ -194,6 +209,7 @@ class ExchangeRequest:
     legal_basis: str
     subject: str
     fields: tuple[str, ...]
+    requester: str
     consent: str
     request_id: str
     nonce: str = field(default_factory=new_nonce)
@@ -216,6 +232,7 @@ class ExchangeRequest:
             "legal_basis": self.legal_basis,
             "subject": self.subject,
             "fields": list(self.fields),
+            "requester": self.requester,
             "consent": self.consent,
         }
 
@@ -245,7 +262,8 @@ class ExchangeRequest:
             legal_basis=_text(claims, "legal_basis", max_length=64),
             subject=_text(claims, "subject", max_length=16),
             fields=tuple(dict.fromkeys(fields)),
-            consent=_text(claims, "consent", max_length=64, required=False),
+            requester=_text(claims, "requester", max_length=16),
+            consent=_text(claims, "consent", max_length=MAX_CONSENT_BYTES, required=False),
             request_id=_text(claims, "request_id", max_length=64),
             nonce=_text(claims, "nonce", max_length=64),
             issued_at=_time(claims, "iat"),
@@ -264,11 +282,12 @@ class AccessLogRequest:
     request_id: str
     audience: str = ACCESS_LOG_AUDIENCE
     before: int = 0  # page through older entries: only entries with a smaller id (0: the newest)
+    consent: str = ""  # ping only: a consent token whose signature the registries should check
     nonce: str = field(default_factory=new_nonce)
     issued_at: int = field(default_factory=lambda: int(time.time()))
 
     def claims(self) -> dict[str, Any]:
-        return {
+        claims: dict[str, Any] = {
             "iss": self.agency,
             "aud": self.audience,
             "iat": self.issued_at,
@@ -279,6 +298,9 @@ class AccessLogRequest:
             "purpose": self.purpose,
             "before": self.before,
         }
+        if self.consent:
+            claims["consent"] = self.consent
+        return claims
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any]) -> AccessLogRequest:
@@ -296,6 +318,7 @@ class AccessLogRequest:
             request_id=_text(claims, "request_id", max_length=64),
             audience=audience,
             before=max(0, _time(claims, "before")) if "before" in claims else 0,
+            consent=_text(claims, "consent", max_length=MAX_CONSENT_BYTES, required=False) if ping else "",
             nonce=_text(claims, "nonce", max_length=64),
             issued_at=_time(claims, "iat"),
         )

@@ -21,9 +21,10 @@ from motcua.catalog.labels import label_for
 from motcua.catalog.selectors import procedure_names
 from motcua.core.errors import NotFound
 from motcua.core.logging import get_logger
+from motcua.exchange import tokens
 from motcua.exchange.client import PullStatus, default_client
 from motcua.exchange.keys import NoSigningKey, signing_key
-from motcua.exchange.labels import field_label
+from motcua.exchange.labels import field_label, refusal_label, relation_label
 from motcua.exchange.models import AgencyKey, KeyStatus
 from motcua.exchange.protocol import AccessLogRequest
 from motcua.exchange.services import portal_agency_code
@@ -53,16 +54,22 @@ class DataAccess:
     fields: list[str]
     outcome: str
     error_code: str
+    relation: str = ""  # how the applicant who asked stood to the person (never who they were)
 
     @property
     def outcome_label(self) -> str:
+        if self.outcome == "refused":
+            return refusal_label(self.error_code)
         return str(
             {
                 "served": _("Data provided"),
                 "not_found": _("No record found"),
-                "refused": _("Refused by the registry"),
             }.get(self.outcome, self.outcome)
         )
+
+    @property
+    def relation_label(self) -> str:
+        return relation_label(self.relation)
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,7 @@ def data_access_history(
             fields=[field_label(str(name)) for name in entry.get("fields", []) if isinstance(name, str)],
             outcome=str(entry.get("outcome", "")),
             error_code=str(entry.get("error_code", "")),
+            relation=str(entry.get("relation", "")),
         )
         for entry in entries
     ]
@@ -172,7 +180,8 @@ def data_access_history(
 
 def registration_document() -> dict[str, Any]:
     """The registration file for the registries: every agency with a key, its current and pending
-    public keys, and the kids of retired keys the registries should revoke."""
+    public keys, and the kids of retired keys the registries should revoke; and the same for the
+    platform's consent-signing key, under ``consent_issuers`` (never as an agency)."""
     rows = list(
         AgencyKey.objects.order_by("agency_code", "created_at").values_list(
             "agency_code", "public_jwk", "status", "kid"
@@ -182,9 +191,23 @@ def registration_document() -> dict[str, Any]:
     agencies = {
         agency.code: agency for agency in Agency.objects.filter(code__in=codes).select_related("province")
     }
-    document: dict[str, Any] = {"format": "motcua-registration/1", "agencies": []}
+    document: dict[str, Any] = {"format": "motcua-registration/1", "agencies": [], "consent_issuers": []}
     by_code: dict[str, dict[str, Any]] = {}
+    issuers: dict[str, dict[str, Any]] = {}
     for code, jwk, status, kid in rows:
+        if code.startswith(tokens.CONSENT_KEY_PREFIX):
+            issuer = issuers.get(code)
+            if issuer is None:
+                issuer = issuers[code] = {
+                    "issuer": code.removeprefix(tokens.CONSENT_KEY_PREFIX),
+                    "keys": [],
+                    "retired_keys": [],
+                }
+                document["consent_issuers"].append(issuer)
+            issuer["retired_keys" if status == KeyStatus.RETIRED else "keys"].append(
+                kid if status == KeyStatus.RETIRED else jwk
+            )
+            continue
         entry = by_code.get(code)
         if entry is None:
             agency = agencies.get(code)

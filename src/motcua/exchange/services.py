@@ -7,7 +7,9 @@ exchange log in one short transaction, so a slow registry never holds a database
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,14 +18,18 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
+from motcua.core import ratelimit
 from motcua.core.actors import Actor
-from motcua.core.errors import MotcuaError
+from motcua.core.errors import MotcuaError, NotFound, RateLimited
 from motcua.core.ids import mask_personal_id
 from motcua.core.services import record_change
 from motcua.core.types import EventType
+from motcua.exchange import tokens
 from motcua.exchange.client import PullItem, PullOutcome, PullStatus, default_client
+from motcua.exchange.consent_token import CONSENT_TYPE
 from motcua.exchange.keys import (
     NoSigningKey,
     forget_cached_keys,
@@ -38,6 +44,7 @@ from motcua.exchange.protocol import (
     ExchangeRequest,
     generate_key,
     public_jwk,
+    sign,
 )
 from motcua.exchange.sources import DataSource
 from motcua.identity.actors import ApplicantActor
@@ -117,7 +124,16 @@ def rotate_agency_key(*, actor: Actor, agency_code: str) -> AgencyKey:
 
 
 def ping(agency_code: str, key_row: AgencyKey) -> bool:
-    """Do the registries accept this key for this agency? (A signed call, no data.)"""
+    """Do the registries accept this key for this agency? (A signed call, no data.)
+
+    For the consent-signing key, the portal pings with a token signed by that key, which the
+    registries verify: does the registry accept this consent issuer's key?"""
+    key = open_private_key(key_row.kid, key_row.sealed_private_key)
+    consent = ""
+    if agency_code == tokens.consent_key_owner():
+        consent = sign({"iss": tokens.consent_issuer(), "ping": True}, key, typ=CONSENT_TYPE)
+        agency_code = portal_agency_code()
+        key = signing_key(agency_code)
     request = AccessLogRequest(
         agency=agency_code,
         subject="",
@@ -125,11 +141,10 @@ def ping(agency_code: str, key_row: AgencyKey) -> bool:
         purpose="",
         request_id=str(uuid.uuid4()),
         audience=PING_AUDIENCE,
+        consent=consent,
     )
     client = default_client()
-    outcome = client.signed_call(
-        request, open_private_key(key_row.kid, key_row.sealed_private_key), url=client.endpoints.ping_url
-    )
+    outcome = client.signed_call(request, key, url=client.endpoints.ping_url)
     return outcome.status == PullStatus.OK
 
 
@@ -221,16 +236,28 @@ class PullResult:
     fetched_at: datetime.datetime
 
 
-def pull_data(
-    *, actor: ApplicantActor, consent: Consent, sources: Sequence[DataSource], subjects: Mapping[str, str]
-) -> list[PullResult]:
-    """Fetch each consented source for its subject, in parallel; log every call; return results.
+def limit_third_party_requests(*, actor: ApplicantActor, count: int) -> None:
+    """Count ``count`` requests about people other than the applicant against the applicant's
+    allowance (``RATE_LIMIT_THIRD_PARTY_APPLICANT``); over it, nothing is sent (``RateLimited``)."""
+    rate = ratelimit.configured_rate("third_party_applicant")
+    for _request in range(count):
+        verdict = ratelimit.hit("third_party_applicant", actor.applicant_public_id, rate)
+        if not verdict.allowed:
+            raise RateLimited(
+                _(
+                    "You have asked for other people's data too many times. Try again in %(minutes)d "
+                    "minutes, or type their details in the form and upload the documents instead."
+                )
+                % {"minutes": max(1, math.ceil(verdict.retry_after / 60))},
+                retry_after=verdict.retry_after,
+            )
 
-    ``subjects`` maps component id to the personal ID number or enterprise code the data is about.
-    A registry that fails gives a result with its status (unavailable, timeout, ...), never an
-    exception: the caller keeps the draft and tells the applicant what could not be fetched."""
-    now = timezone.now()
-    requests = [
+
+def _requests(
+    *, consent: Consent, sources: Sequence[DataSource], subjects: Mapping[str, str]
+) -> list[tuple[DataSource, ExchangeRequest]]:
+    """One request per source whose subject is known (its consent token still to be signed)."""
+    return [
         (
             source,
             ExchangeRequest(
@@ -242,18 +269,48 @@ def pull_data(
                 legal_basis=source.legal_basis_code,
                 subject=subjects[source.component_id],
                 fields=source.fields,
-                consent=str(consent.public_id),
+                requester=tokens.requester_id(consent),
+                consent="",
                 request_id=str(uuid.uuid4()),
             ),
         )
         for source in sources
         if source.component_id in subjects
     ]
+
+
+def pull_data(
+    *, actor: ApplicantActor, consent: Consent, sources: Sequence[DataSource], subjects: Mapping[str, str]
+) -> list[PullResult]:
+    """Fetch each consented source for its subject, in parallel; log every call; return results.
+
+    ``subjects`` maps component id to the personal ID number or enterprise code the data is about.
+    Only the person who consented makes the requests of their consent, and each carries a
+    consent token the platform signs for it now (ADR 0022). A registry that fails gives a result
+    with its status (unavailable, timeout, ...), never an exception: the caller keeps the draft
+    and tells the applicant what could not be fetched."""
+    if actor.applicant_id != consent.given_by_id:
+        raise NotFound("No such consent.")
+    now = timezone.now()
+    requests = _requests(consent=consent, sources=sources, subjects=subjects)
     if not requests:
         return []
     outcomes: list[PullOutcome | None]
     try:
         key = signing_key(consent.agency_code)
+        acting_for = tokens.on_behalf_of(consent)
+        requests = [
+            (
+                source,
+                dataclasses.replace(
+                    request,
+                    consent=tokens.issue(
+                        consent, request, assurance_level=actor.assurance_level, acting_for=acting_for
+                    ),
+                ),
+            )
+            for source, request in requests
+        ]
     except NoSigningKey:  # a deployment fault: every source fails, the draft is kept
         outcomes = [None] * len(requests)
     else:

@@ -27,9 +27,7 @@ def data_use(request: HttpRequest) -> HttpResponse:
         )
     except NotFound:
         raise Http404 from None
-    own_drafts = {
-        str(public_id) for public_id in dossiers.drafts_of(actor).values_list("public_id", flat=True)
-    }
+    references = dossiers.data_use_references(actor, {access.dossier_ref for access in history.accesses})
     represented = [
         representation.represented
         for representation in identity.active_representations()
@@ -42,6 +40,6 @@ def data_use(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exchange/data_use.html",
-        {"history": history, "own_drafts": own_drafts, "represented": represented},
+        {"history": history, "references": references, "represented": represented},
         status=200 if history.available else 503,
     )

@@ -5,6 +5,9 @@ The records themselves live in the ``registry_data`` app (``motcua.registries.da
 - ``Agency`` and ``AgencyKey``: the requesters registered by the registry operator (imported
   from the platform's registration file) and their Ed25519 public keys; a key is never deleted,
   only revoked, so old log entries still name a known key.
+- ``ConsentKey``: the public keys of the consent issuers (the platforms whose signed consent
+  tokens the registries accept, ADR 0022), imported from the same registration file and, like
+  agency keys, revoked rather than deleted.
 - ``LogEntry``: one row per request, served or refused, and per administrative change. Rows are
   written once and never edited, except ``seal`` which the sealer sets once. Each row carries the
   SHA-256 of its own content; ``LogSeal`` rows chain batches of entries per registry (the
@@ -61,6 +64,22 @@ class AgencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}:{self.kid[:12]}"
+
+
+class ConsentKey(models.Model):
+    kid = models.CharField(max_length=64, primary_key=True)  # RFC 7638 thumbprint
+    issuer = models.CharField(max_length=64)
+    public_jwk = models.JSONField()
+    added_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[ConsentKey]] = models.Manager()
+
+    class Meta:
+        ordering = ["issuer", "added_at"]
+
+    def __str__(self) -> str:
+        return f"consent {self.issuer}:{self.kid[:12]}"
 
 
 class Outcome(models.TextChoices):

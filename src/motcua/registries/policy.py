@@ -1,10 +1,18 @@
-"""The registries' data-sharing policy (``policy.yaml``): what each legal basis lets an agency receive.
+"""The registries' data-sharing policy (``policy.yaml``): what each legal basis lets an agency receive,
+and what an applicant may receive about someone else.
 
 A request names its legal basis and procedure; ``authorise`` finds the grant for that registry,
 legal basis and procedure, checks the requesting agency's type, and refuses any field the grant
 does not cover. A granted subtree covers the fields inside it (``permanent_residence`` covers
-``permanent_residence.address``), never the other way round. The file is read once per process
-and validated strictly: a policy that does not parse stops the service at start-up.
+``permanent_residence.address``), never the other way round.
+
+When the data is about a person other than the applicant (the person the consent token says
+the application is for), ``authorise_third_party`` also needs a ``third_party`` rule of this
+registry and procedure naming a relation the registries found between the two in their own
+records (``registries.relations``), and the fields must be within that rule's. ADR 0021.
+
+The file is read once per process and validated strictly: a policy that does not parse stops
+the service at start-up.
 """
 
 from __future__ import annotations
@@ -42,12 +50,65 @@ class Grant:
         return field in self.fields or any(field.startswith(granted + ".") for granted in self.fields)
 
 
+# The relations ``third_party`` rules may name: those the registries find in their records
+# (registries.relations), and ``named_party``, the other party a procedure names (a marriage),
+# which no record can show and which a rule therefore grants only the least data for.
+RELATIVES = ("spouse", "parent", "child", "sibling", "grandparent", "grandchild")
+RELATIONS = (*RELATIVES, "household", "named_party")
+
+
+@dataclass(frozen=True)
+class ThirdPartyRule:
+    """An applicant with one of ``relations`` to the subject may receive these ``fields``."""
+
+    registry: str
+    procedure: str
+    relations: frozenset[str]
+    fields: frozenset[str]
+
+    def covers(self, field: str) -> bool:
+        return field in self.fields or any(field.startswith(granted + ".") for granted in self.fields)
+
+
 @dataclass(frozen=True)
 class Policy:
     legal_bases: dict[str, LegalBasis]
     grants: dict[tuple[str, str, str], Grant]  # (registry, legal basis, procedure)
     access_log_basis: str
     access_log_agency_types: frozenset[str]
+    third_party: dict[tuple[str, str], tuple[ThirdPartyRule, ...]]  # (registry, procedure)
+
+    def third_party_relations(self, *, registry: str, procedure: str) -> frozenset[str]:
+        """Every relation some rule of this registry and procedure accepts (what to look for)."""
+        rules = self.third_party.get((registry, procedure), ())
+        return frozenset().union(*(rule.relations for rule in rules))
+
+    def authorise_third_party(
+        self, *, registry: str, procedure: str, relations: frozenset[str] | set[str], fields: Sequence[str]
+    ) -> str:
+        """The relation under which an applicant who holds ``relations`` to the subject may receive
+        ``fields`` of them, or the typed refusal (``not_related``, ``fields_not_allowed``)."""
+        rules = self.third_party.get((registry, procedure), ())
+        if not rules:
+            raise ProtocolError(
+                ExchangeErrorCode.NOT_RELATED,
+                f"{procedure} does not let an applicant receive another person's {registry} data.",
+            )
+        matching = [rule for rule in rules if rule.relations & relations]
+        if not matching:
+            wanted = sorted(set().union(*(rule.relations for rule in rules)))
+            raise ProtocolError(
+                ExchangeErrorCode.NOT_RELATED,
+                "The applicant is not recorded as related to this person (" + ", ".join(wanted) + ").",
+            )
+        for rule in matching:
+            if all(rule.covers(name) for name in fields):
+                return next(name for name in RELATIONS if name in rule.relations & relations)
+        allowed = sorted(set().union(*(rule.fields for rule in matching)))
+        raise ProtocolError(
+            ExchangeErrorCode.FIELDS_NOT_ALLOWED,
+            "As related to this person, the applicant may receive only: " + ", ".join(allowed),
+        )
 
     def authorise(
         self, *, registry: str, legal_basis: str, procedure: str, agency_type: str, fields: Sequence[str]
@@ -136,7 +197,41 @@ def parse_policy(data: Any, *, registries: frozenset[str]) -> Policy:
         access_log_agency_types=frozenset(
             _strings(access_log.get("agency_types"), "access_log.agency_types")
         ),
+        third_party=_third_party(data.get("third_party") or [], registries=registries),
     )
+
+
+def _third_party(
+    raw_rules: Any, *, registries: frozenset[str]
+) -> dict[tuple[str, str], tuple[ThirdPartyRule, ...]]:
+    if not isinstance(raw_rules, list):
+        raise ImproperlyConfigured(f"{POLICY_FILE.name}: third_party must be a list of rules.")
+    rules: dict[tuple[str, str], list[ThirdPartyRule]] = {}
+    for index, raw in enumerate(raw_rules):
+        where = f"third_party[{index}]"
+        if not isinstance(raw, dict) or set(raw) != {"registry", "procedure", "relations", "fields"}:
+            raise ImproperlyConfigured(
+                f"{POLICY_FILE.name}: {where} needs exactly registry, procedure, relations and fields."
+            )
+        if raw["registry"] not in registries:
+            raise ImproperlyConfigured(
+                f"{POLICY_FILE.name}: {where}.registry: no registry {raw['registry']!r}."
+            )
+        relations = frozenset(_strings(raw["relations"], f"{where}.relations"))
+        unknown = sorted(relations - set(RELATIONS))
+        if unknown:
+            raise ImproperlyConfigured(
+                f"{POLICY_FILE.name}: {where}.relations: unknown {', '.join(unknown)} "
+                f"(known: {', '.join(RELATIONS)})."
+            )
+        rule = ThirdPartyRule(
+            registry=str(raw["registry"]),
+            procedure=str(raw["procedure"]),
+            relations=relations,
+            fields=frozenset(_strings(raw["fields"], f"{where}.fields")),
+        )
+        rules.setdefault((rule.registry, rule.procedure), []).append(rule)
+    return {key: tuple(value) for key, value in rules.items()}
 
 
 @cache

@@ -1,4 +1,5 @@
-"""Reads of the registries' own tables: agency keys (cached briefly) and a subject's access log."""
+"""Reads of the registries' own tables: agency and consent-issuer keys (cached briefly) and a
+subject's access log."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from joserfc.jwk import OKPKey
 
 from motcua.exchange.protocol import ACCESS_LOG_PAGE, ProtocolError, key_from_jwk
 from motcua.registries import conf
-from motcua.registries.models import AgencyKey, LogEntry, Outcome
+from motcua.registries.models import AgencyKey, ConsentKey, LogEntry, Outcome
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,44 @@ def find_key(kid: str) -> KnownKey | None:
     return known
 
 
+@dataclass(frozen=True)
+class KnownConsentKey:
+    kid: str
+    issuer: str
+    revoked: bool
+    key: OKPKey
+
+
+_consent_cache: dict[str, tuple[float, KnownConsentKey | None]] = {}
+
+
+def find_consent_key(kid: str) -> KnownConsentKey | None:
+    """The registered consent-issuer key with this kid (cached like agency keys)."""
+    now = time.monotonic()
+    with _cache_lock:
+        cached = _consent_cache.get(kid)
+    if cached is not None and now - cached[0] < conf.key_cache_seconds():
+        return cached[1]
+    row = ConsentKey.objects.filter(kid=kid).values_list("kid", "issuer", "revoked_at", "public_jwk").first()
+    known: KnownConsentKey | None = None
+    if row is not None:
+        try:
+            known = KnownConsentKey(
+                kid=row[0], issuer=row[1], revoked=row[2] is not None, key=key_from_jwk(row[3])
+            )
+        except ProtocolError:
+            known = None
+    with _cache_lock:
+        if len(_consent_cache) > 1_000:
+            _consent_cache.clear()
+        _consent_cache[kid] = (now, known)
+    return known
+
+
 def forget_keys() -> None:
     with _cache_lock:
         _cache.clear()
+        _consent_cache.clear()
 
 
 SHOWN_OUTCOMES = (Outcome.SERVED, Outcome.NOT_FOUND, Outcome.REFUSED)

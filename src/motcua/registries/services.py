@@ -4,12 +4,16 @@ Answering a query (``answer_query``), in order, each step refusing with a typed 
 the message is a compact JWS naming a registered, unrevoked key (``unknown_key``) whose
 signature verifies (``bad_signature``) and whose agency is the issuer and is active
 (``unregistered_agency``); it is for this registry (``wrong_audience``), issued within the
-time window (``outside_time_window``) and carries a consent reference (``missing_consent``);
-the fields exist (``unknown_field``) and the legal basis grants them to this agency type for
-this procedure (``unknown_legal_basis``, ``not_covered_by_legal_basis``,
-``fields_not_allowed``); the subject is of a kind the registry holds (``invalid_subject``);
-and its nonce was never accepted before (``replay``). Every request, answered or refused, gets
-one access-log entry; every answer is signed.
+time window (``outside_time_window``) and carries a consent token (``missing_consent``) signed
+by a registered consent issuer's key (``invalid_consent``), still valid (``consent_expired``)
+and naming exactly this request (``consent_mismatch``); the fields exist (``unknown_field``)
+and the legal basis grants them to this agency type for this procedure
+(``unknown_legal_basis``, ``not_covered_by_legal_basis``, ``fields_not_allowed``); the subject
+is of a kind the registry holds (``invalid_subject``); the person who consented may act for
+the applicant they name (``representation_not_verified``) and, when the data is about someone
+else, the records show a relation the policy accepts for these fields (``not_related``,
+``fields_not_allowed``); and its nonce was never accepted before (``replay``). Every request,
+answered or refused, gets one access-log entry; every answer is signed.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.exchange.consent_token import CONSENT_TYPE, ConsentToken
 from motcua.exchange.protocol import (
     ACCESS_LOG_PAGE,
     HTTP_STATUS,
+    MAX_CONSENT_BYTES,
     PING_AUDIENCE,
     REQUEST_TYPE,
     RESPONSE_TYPE,
@@ -40,12 +46,12 @@ from motcua.exchange.protocol import (
     sign,
     verify,
 )
-from motcua.registries import conf, log, selectors
+from motcua.registries import conf, log, relations, selectors
 from motcua.registries.data.records import REGISTRIES, fetch, is_valid_field, select, subject_kind
 from motcua.registries.keys import current_key
-from motcua.registries.models import Agency, AgencyKey, LogEntry, Outcome
+from motcua.registries.models import Agency, AgencyKey, ConsentKey, LogEntry, Outcome
 from motcua.registries.policy import policy
-from motcua.registries.selectors import KnownKey
+from motcua.registries.selectors import KnownConsentKey, KnownKey
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,80 @@ def _describe(entry: LogEntry, request: ExchangeRequest | AccessLogRequest) -> N
         entry.procedure_code = request.procedure
         entry.dossier_ref = request.dossier
         entry.fields = list(request.fields)
-        entry.consent_ref = request.consent
+
+
+def _consent_claims(token: str) -> tuple[dict[str, Any], KnownConsentKey]:
+    """The claims of a consent token signed by a registered, unrevoked consent-issuer key that
+    names that key's issuer."""
+    try:
+        compact = parse(token, max_bytes=MAX_CONSENT_BYTES)
+    except ProtocolError as exc:
+        raise ProtocolError(ExchangeErrorCode.INVALID_CONSENT, f"The consent: {exc.message}") from None
+    known = selectors.find_consent_key(str(compact.header["kid"]))
+    if known is None or known.revoked:
+        raise ProtocolError(
+            ExchangeErrorCode.INVALID_CONSENT, "The consent is not signed by a registered consent issuer."
+        )
+    try:
+        claims = verify(compact, known.key, typ=CONSENT_TYPE)
+    except ProtocolError as exc:
+        raise ProtocolError(ExchangeErrorCode.INVALID_CONSENT, f"The consent: {exc.message}") from None
+    if claims.get("iss") != known.issuer:
+        raise ProtocolError(
+            ExchangeErrorCode.INVALID_CONSENT, "The consent names another issuer than its key's."
+        )
+    return claims, known
+
+
+def _checked_consent(entry: LogEntry, request: ExchangeRequest) -> ConsentToken:
+    """The request's consent token, verified and matching the request; the entry records who
+    consented (and for whom), which is what the access log keeps as evidence."""
+    if not request.consent.strip():
+        raise ProtocolError(ExchangeErrorCode.MISSING_CONSENT, "The request carries no consent token.")
+    entry.detail = {"consent_digest": digest(request.consent)}
+    claims, known = _consent_claims(request.consent)
+    consent = ConsentToken.from_claims(claims)
+    entry.consent_ref = consent.consent_id
+    entry.detail.update(
+        consent_issuer=consent.issuer,
+        consent_kid=known.kid,
+        requester=consent.consented_by,
+        assurance_level=consent.assurance_level,
+    )
+    if consent.on_behalf_of is not None:
+        entry.detail["on_behalf_of"] = consent.on_behalf_of.claims()
+    consent.check_time(skew_seconds=conf.request_window_seconds())
+    mismatched = consent.mismatches(request)
+    if mismatched:
+        raise ProtocolError(
+            ExchangeErrorCode.CONSENT_MISMATCH,
+            "The consent does not cover this request: " + ", ".join(mismatched) + " differ.",
+        )
+    return consent
+
+
+def _relation(entry: LogEntry, consent: ConsentToken, request: ExchangeRequest) -> str:
+    """How the applicant stands to the subject: ``self``, ``represented`` or a relation the
+    policy accepts for these fields; otherwise the typed refusal. The entry keeps every relation
+    the records showed (evidence of the decision)."""
+    if consent.on_behalf_of is not None:
+        relations.check_representation(
+            consent.consented_by,
+            consent.on_behalf_of,
+            procedure=request.procedure,
+            today=timezone.localdate(),
+        )
+    if request.subject == consent.consented_by:
+        return "self"
+    if consent.on_behalf_of is not None and request.subject == consent.on_behalf_of.subject:
+        return "represented"
+    rules = policy()
+    wanted = rules.third_party_relations(registry=request.registry, procedure=request.procedure)
+    held = relations.relations_between(consent.applicant, request.subject, wanted) if wanted else set()
+    entry.detail["relations_found"] = sorted(held)
+    return rules.authorise_third_party(
+        registry=request.registry, procedure=request.procedure, relations=held, fields=request.fields
+    )
 
 
 def _record_accepted(entry: LogEntry, nonce: str) -> None:
@@ -161,10 +240,7 @@ def answer_query(registry: str, token: str) -> Answer:
         if request.registry != registry:
             raise ProtocolError(ExchangeErrorCode.WRONG_AUDIENCE, f"The request is for {request.audience}.")
         check_time(request.issued_at, window_seconds=conf.request_window_seconds())
-        if not request.consent.strip():
-            raise ProtocolError(
-                ExchangeErrorCode.MISSING_CONSENT, "The request carries no consent reference."
-            )
+        consent = _checked_consent(entry, request)
         unknown = [name for name in request.fields if not is_valid_field(registry, name)]
         if unknown:
             raise ProtocolError(
@@ -181,6 +257,7 @@ def answer_query(registry: str, token: str) -> Answer:
             raise ProtocolError(
                 ExchangeErrorCode.INVALID_SUBJECT, f"{registry} holds no subject of this kind."
             )
+        entry.detail["relation"] = _relation(entry, consent, request)
         delay(registry)
         record = fetch(registry, request.subject)
         if record is None:
@@ -206,6 +283,8 @@ def _access_log_view(entries: list[LogEntry]) -> list[dict[str, Any]]:
             "fields": entry.fields,
             "outcome": entry.outcome,
             "error_code": entry.error_code,
+            # how the applicant stood to the person (self, represented, child, ...): never who
+            "relation": str(entry.detail.get("relation", "")) if isinstance(entry.detail, dict) else "",
             "occurred_at": entry.occurred_at.isoformat(),
         }
         for entry in entries
@@ -224,7 +303,12 @@ def answer_signed_call(token: str, *, audience: str) -> Answer:
         if audience == PING_AUDIENCE:
             entry.outcome = Outcome.ADMIN
             entry.detail = {"ping": True}
-            return "ok", {"agency": known.agency_code, "kid": known.kid}
+            answer = {"agency": known.agency_code, "kid": known.kid}
+            if request.consent:  # does the registry accept this consent issuer's key?
+                _claims, consent_key = _consent_claims(request.consent)
+                entry.detail["consent_kid"] = answer["consent_kid"] = consent_key.kid
+                answer["consent_issuer"] = consent_key.issuer
+            return "ok", answer
         policy().authorise_access_log(legal_basis=request.legal_basis, agency_type=known.agency_type)
         if subject_kind(request.subject) is None:
             raise ProtocolError(
@@ -249,6 +333,8 @@ class ImportReport:
     agencies_updated: int = 0
     keys_added: int = 0
     keys_revoked: int = 0
+    consent_keys_added: int = 0
+    consent_keys_revoked: int = 0
 
 
 def _admin_entry(*, actor: str, action: str, detail: Mapping[str, Any]) -> None:
@@ -265,13 +351,64 @@ def _admin_entry(*, actor: str, action: str, detail: Mapping[str, Any]) -> None:
     selectors.forget_keys()
 
 
+def _public_keys(raw: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
+    keys = []
+    for key_index, jwk in enumerate(raw.get("keys", [])):
+        try:
+            key = key_from_jwk(jwk)
+        except ProtocolError as exc:
+            raise ValueError(f"{where}.keys[{key_index}]: {exc.message}") from None
+        if key.is_private:
+            raise ValueError(f"{where}.keys[{key_index}]: a private key; send public keys only.")
+        keys.append({**dict(key.as_dict(private=False)), "kid": key.kid})
+    return keys
+
+
+def _consent_issuers(document: Mapping[str, Any]) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
+    issuers = document.get("consent_issuers", [])
+    if not isinstance(issuers, list):
+        raise ValueError("The registration file's 'consent_issuers' must be a list.")
+    parsed = []
+    for index, raw in enumerate(issuers):
+        if not isinstance(raw, dict) or not isinstance(raw.get("issuer"), str) or not raw["issuer"]:
+            raise ValueError(f"consent_issuers[{index}]: needs issuer and keys.")
+        where = f"consent_issuers[{index}]"
+        parsed.append(
+            (raw["issuer"][:64], _public_keys(raw, where), [str(k) for k in raw.get("retired_keys", [])])
+        )
+    return parsed
+
+
+def _import_consent_keys(
+    issuers: list[tuple[str, list[dict[str, Any]], list[str]]], report: ImportReport
+) -> tuple[list[str], list[str]]:
+    """Add the consent issuers' new keys and revoke their retired ones; the kids of both."""
+    now = timezone.now()
+    known = set(ConsentKey.objects.values_list("kid", flat=True))
+    added = [
+        ConsentKey(kid=jwk["kid"], issuer=issuer, public_jwk=jwk, added_at=now)
+        for issuer, keys, _retired in issuers
+        for jwk in keys
+        if jwk["kid"] not in known
+    ]
+    ConsentKey.objects.bulk_create(added)
+    retired = [kid for _issuer, _keys, kids in issuers for kid in kids]
+    revoked = sorted(
+        ConsentKey.objects.filter(kid__in=retired, revoked_at__isnull=True).values_list("kid", flat=True)
+    )
+    ConsentKey.objects.filter(kid__in=revoked).update(revoked_at=now)
+    report.consent_keys_added, report.consent_keys_revoked = len(added), len(revoked)
+    return sorted(key.kid for key in added), revoked
+
+
 @transaction.atomic
 def import_registrations(document: Mapping[str, Any], *, actor: str) -> ImportReport:
     """Register the agencies and keys of a registration file from the platform (idempotent).
 
     New agencies and keys are added, names and types updated, agencies missing from the file
-    left as they are, and keys the file lists under ``retired_keys`` revoked. Nothing is
-    written unless the whole file is valid."""
+    left as they are, and keys the file lists under ``retired_keys`` revoked; the same for the
+    consent issuers' keys (``consent_issuers``). Nothing is written unless the whole file is
+    valid."""
     agencies = document.get("agencies")
     if not isinstance(agencies, list):
         raise ValueError("The registration file has no 'agencies' list.")
@@ -279,18 +416,9 @@ def import_registrations(document: Mapping[str, Any], *, actor: str) -> ImportRe
     for index, raw in enumerate(agencies):
         if not isinstance(raw, dict) or not raw.get("code") or not raw.get("agency_type"):
             raise ValueError(f"agencies[{index}]: needs code, name and agency_type.")
-        keys = []
-        for key_index, jwk in enumerate(raw.get("keys", [])):
-            try:
-                key = key_from_jwk(jwk)
-            except ProtocolError as exc:
-                raise ValueError(f"agencies[{index}].keys[{key_index}]: {exc.message}") from None
-            if key.is_private:
-                raise ValueError(
-                    f"agencies[{index}].keys[{key_index}]: a private key; send public keys only."
-                )
-            keys.append({**dict(key.as_dict(private=False)), "kid": key.kid})
+        keys = _public_keys(raw, f"agencies[{index}]")
         parsed.append((raw, keys, [str(kid) for kid in raw.get("retired_keys", [])]))
+    issuers = _consent_issuers(document)
     report = ImportReport()
     now = timezone.now()
     existing = {agency.code: agency for agency in Agency.objects.all()}
@@ -324,6 +452,7 @@ def import_registrations(document: Mapping[str, Any], *, actor: str) -> ImportRe
     for start in range(0, len(revoked_kids), 500):
         AgencyKey.objects.filter(kid__in=revoked_kids[start : start + 500]).update(revoked_at=now)
     report.keys_revoked = len(revoked_kids)
+    consent_added, consent_revoked = _import_consent_keys(issuers, report)
     _admin_entry(
         actor=actor,
         action="registrations imported",
@@ -332,18 +461,23 @@ def import_registrations(document: Mapping[str, Any], *, actor: str) -> ImportRe
             "agencies_updated": report.agencies_updated,
             "keys_added": sorted(key.kid for key in new_keys),
             "keys_revoked": revoked_kids,
+            "consent_keys_added": consent_added,
+            "consent_keys_revoked": consent_revoked,
         },
     )
     return report
 
 
 @transaction.atomic
-def revoke_key(*, kid: str, reason: str, actor: str) -> AgencyKey:
-    key = AgencyKey.objects.select_for_update().filter(kid=kid).first()
+def revoke_key(*, kid: str, reason: str, actor: str) -> AgencyKey | ConsentKey:
+    """Stop accepting one key, an agency's or a consent issuer's."""
+    key: AgencyKey | ConsentKey | None = AgencyKey.objects.select_for_update().filter(kid=kid).first()
+    if key is None:
+        key = ConsentKey.objects.select_for_update().filter(kid=kid).first()
     if key is None:
         raise ValueError(f"No registered key {kid}.")
     if key.revoked_at is None:
-        AgencyKey.objects.filter(kid=kid).update(revoked_at=timezone.now())
+        type(key).objects.filter(kid=kid).update(revoked_at=timezone.now())
         _admin_entry(actor=actor, action="key revoked", detail={"kid": kid, "reason": reason})
     key.refresh_from_db()
     return key

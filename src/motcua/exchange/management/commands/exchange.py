@@ -1,11 +1,14 @@
 """``motcua exchange keys ...``: the agencies' exchange keys and their registration file.
 
 - ``keys ensure [--agency CODE ...]``: give agencies without a key an active one (default: every
-  active agency of a type that handles a published procedure, and the portal itself);
+  active agency of a type that handles a published procedure, the portal itself, and the
+  platform's consent-signing key, ADR 0022);
 - ``keys export FILE``: write the registration file the registries import
   (``motcua registries agencies import FILE``);
-- ``keys rotate --agency CODE``: create the agency's next key (pending);
-- ``keys activate --agency CODE``: switch to the pending key once the registries accept it;
+- ``keys rotate --agency CODE`` / ``--consent``: create the agency's (or the platform's
+  consent-signing) next key, pending;
+- ``keys activate --agency CODE`` / ``--consent``: switch to the pending key once the registries
+  accept it;
 - ``keys list [--agency CODE]``.
 """
 
@@ -22,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from motcua.catalog.models import Procedure
 from motcua.core.actors import command_actor
 from motcua.core.errors import MotcuaError
-from motcua.exchange import selectors, services
+from motcua.exchange import selectors, services, tokens
 from motcua.exchange.models import AgencyKey
 from motcua.units.models import Agency
 
@@ -40,7 +43,11 @@ class Command(BaseCommand):
         export.add_argument("file", type=Path)
         for name in ("rotate", "activate"):
             action = actions.add_parser(name)
-            action.add_argument("--agency", required=True)
+            which = action.add_mutually_exclusive_group(required=True)
+            which.add_argument("--agency")
+            which.add_argument(
+                "--consent", action="store_true", help="the platform's consent-signing key instead"
+            )
             if name == "activate":
                 action.add_argument(
                     "--skip-registry-check",
@@ -53,6 +60,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = command_actor("exchange")
         action = options["action"]
+        if options.get("consent"):
+            options["agency"] = tokens.consent_key_owner()
         try:
             if action == "ensure":
                 codes = options["agency"] or self._default_agencies()
@@ -65,7 +74,10 @@ class Command(BaseCommand):
                 temporary = path.with_suffix(".tmp")
                 temporary.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
                 os.replace(temporary, path)
-                self.stdout.write(f"{len(document['agencies'])} agencies written to {path}.")
+                self.stdout.write(
+                    f"{len(document['agencies'])} agencies and {len(document['consent_issuers'])} "
+                    f"consent issuer written to {path}."
+                )
             elif action == "rotate":
                 key = services.rotate_agency_key(actor=actor, agency_code=options["agency"])
                 self.stdout.write(
@@ -98,4 +110,4 @@ class Command(BaseCommand):
         codes = list(
             Agency.objects.filter(is_active=True, agency_type__in=types).values_list("code", flat=True)
         )
-        return [*codes, services.portal_agency_code()]
+        return [*codes, services.portal_agency_code(), tokens.consent_key_owner()]

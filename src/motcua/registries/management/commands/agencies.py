@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.registries import services
-from motcua.registries.models import Agency, AgencyKey
+from motcua.registries.models import Agency, AgencyKey, ConsentKey
 
 
 class Command(BaseCommand):
@@ -41,7 +41,9 @@ class Command(BaseCommand):
                 report = services.import_registrations(document, actor=options["operator"])
                 self.stdout.write(
                     f"{report.agencies_created} agencies registered, {report.agencies_updated} updated, "
-                    f"{report.keys_added} keys added, {report.keys_revoked} revoked."
+                    f"{report.keys_added} keys added, {report.keys_revoked} revoked; "
+                    f"{report.consent_keys_added} consent-issuer keys added, "
+                    f"{report.consent_keys_revoked} revoked."
                 )
             elif action == "list":
                 for agency in Agency.objects.order_by("code"):
@@ -49,6 +51,11 @@ class Command(BaseCommand):
                     listed = ", ".join(f"{k.kid[:12]}{' (revoked)' if k.revoked_at else ''}" for k in keys)
                     state = "" if agency.is_active else " SUSPENDED"
                     self.stdout.write(f"{agency.code:<16} {agency.agency_type:<36}{state} {listed}")
+                for consent_key in ConsentKey.objects.order_by("issuer", "added_at"):
+                    revoked = " (revoked)" if consent_key.revoked_at else ""
+                    self.stdout.write(
+                        f"{consent_key.issuer:<16} {'consent issuer':<36} {consent_key.kid[:12]}{revoked}"
+                    )
             elif action == "revoke-key":
                 services.revoke_key(kid=options["kid"], reason=options["reason"], actor=options["operator"])
                 self.stdout.write(f"Key {options['kid']} revoked.")
