@@ -25,6 +25,8 @@ class ErrorCode(StrEnum):
     DOCUMENT_REVOKED = "document_revoked"
     DOCUMENT_EXPIRED = "document_expired"
     RESULT_NOT_REMOVABLE = "result_not_removable"
+    INVALID_TOKEN = "invalid_token"  # noqa: S105 (an error code, not a credential)
+    RATE_LIMITED = "rate_limited"
 
 
 class MotcuaError(Exception):
@@ -63,3 +65,20 @@ class Unavailable(MotcuaError):
     reached; nothing was changed and the same request can be retried (API: 503)."""
 
     code = ErrorCode.UNAVAILABLE
+
+
+class InvalidToken(MotcuaError):
+    """A bearer token that is unknown, expired, or whose client was revoked (API: 401 with
+    ``WWW-Authenticate: Bearer error="invalid_token"``, RFC 6750)."""
+
+    code = ErrorCode.INVALID_TOKEN
+
+
+class RateLimited(MotcuaError):
+    """Over a rate limit; ``retry_after`` seconds until the next request may pass (API: 429)."""
+
+    code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
