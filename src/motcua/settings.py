@@ -316,7 +316,7 @@ MOTCUA_RATE_LIMITS = {
     "login_address_failures": env_str("RATE_LIMIT_LOGIN_ADDRESS_FAILURES", "50/h"),
     # integrator clients (agency systems with bearer tokens): API requests and tokens issued, per
     # client; a client may be given its own API rate (`motcua integrators create --rate`)
-    "api_client": env_str("RATE_LIMIT_API_CLIENT", "600/m"),
+    "api_client": env_str("RATE_LIMIT_API_CLIENT", "240/m"),
     "token_client": env_str("RATE_LIMIT_TOKEN_CLIENT", "60/h"),
 }
 # Lifetime of an integrator client's access token (docs/api.md); a client asks for a new one.
