@@ -401,8 +401,8 @@ def _issue(
     at: datetime.datetime,
 ) -> IssuedToken:
     # lock the client's row: a revocation committed meanwhile wins, and no token outlives it
-    locked = IntegratorClient.objects.select_for_update().filter(pk=client.pk, revoked_at__isnull=True)
-    if not locked.exists():
+    active = IntegratorClient.objects.select_for_update().filter(pk=client.pk, revoked_at__isnull=True)
+    if active.values_list("pk", flat=True).first() is None:
         raise _invalid_client()
     if jti:
         try:
