@@ -218,11 +218,3 @@ def official_of(request: HttpRequest) -> OfficialActor:
     if not isinstance(actor, OfficialActor):
         raise PermissionDenied
     return actor
-
-
-def agency_actor_of(request: HttpRequest) -> OfficialActor | IntegratorActor:
-    """The request's official or agency system, behind ``agency_auth``."""
-    actor = actor_for(request)
-    if not isinstance(actor, OfficialActor | IntegratorActor):
-        raise PermissionDenied
-    return actor
