@@ -325,7 +325,13 @@ MOTCUA_RATE_LIMITS = {
     "login_address_failures": env_str("RATE_LIMIT_LOGIN_ADDRESS_FAILURES", "50/h"),
     # requests to the registries about someone other than the applicant, per applicant (ADR 0021)
     "third_party_applicant": env_str("RATE_LIMIT_THIRD_PARTY_APPLICANT", "20/d"),
+    # integrator clients (agency systems with bearer tokens): API requests and tokens issued, per
+    # client; a client may be given its own API rate (`motcua integrators create --rate`)
+    "api_client": env_str("RATE_LIMIT_API_CLIENT", "240/m"),
+    "token_client": env_str("RATE_LIMIT_TOKEN_CLIENT", "60/h"),
 }
+# Lifetime of an integrator client's access token (docs/api.md); a client asks for a new one.
+MOTCUA_INTEGRATOR_TOKEN_SECONDS = env_int("MOTCUA_INTEGRATOR_TOKEN_SECONDS", 600)
 # How many reverse proxies sit in front of the platform (0: ignore X-Forwarded-For).
 MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0)
 

@@ -1,6 +1,7 @@
 """The API fuzzed from its own OpenAPI schema (schemathesis): no operation may answer with a
-server error, whatever the input, for an anonymous caller, an applicant and two officials (a
-reception officer, who may receive at the counter and decide at reception, and a handler).
+server error, whatever the input, for an anonymous caller, an applicant, two officials (a
+reception officer, who may receive at the counter and decide at reception, and a handler) and an
+agency system with a bearer token (an integrator client with the reception role).
 
 Bounded for CI: a few generated cases per operation, each sent by every caller
 (``MOTCUA_FUZZ_EXAMPLES``, default 3; raise it for a deeper run). The cases are reproducible
@@ -14,20 +15,17 @@ module, and the registries are the real test server, so operations that pull dat
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from tests.identity.world import World
+from tests.inprocess import keep_the_test_connection
 
 from motcua.api.api import api
 from motcua.wsgi import application
@@ -42,7 +40,8 @@ CALLERS = [
     "applicant_a",
     "reception_a",
     "handler_a",
-]  # reception: the counter, reception decisions
+    "client_reception_a",
+]  # reception: the counter, reception decisions; the client: the token endpoint and the inbox
 
 
 def _load_schema() -> Any:
@@ -56,21 +55,6 @@ def _load_schema() -> Any:
 schema = _load_schema()
 
 
-@contextmanager
-def _keep_the_test_connection() -> Iterator[None]:
-    """Calls go through Django's real WSGI handler, whose request signals close a database
-    connection that is inside a transaction — the test's own, on PostgreSQL. Django's test
-    client unhooks them the same way around each of its requests (and hooks them back after,
-    which is why this is done in the test, after the fixtures' sign-ins)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
 @pytest.fixture
 def world(world_copy: World, settings: Any) -> World:
     settings.MOTCUA_RATE_LIMITS = {
@@ -78,11 +62,19 @@ def world(world_copy: World, settings: Any) -> World:
         "api_address": "1000000/m",
         "api_user": "1000000/m",
         "lookup_failures_address": "1000000/h",
+        "api_client": "1000000/m",
+        "token_client": "1000000/h",
     }
     return world_copy
 
 
-def _session(client: Client) -> tuple[dict[str, str], dict[str, str]]:
+def _session(world: World, name: str) -> tuple[dict[str, str], dict[str, str]]:
+    if name in world.tokens:  # an agency system: no cookies, its bearer token
+        return {}, {"Authorization": f"Bearer {world.tokens[name]}"}
+    return _browser(world.client(name))
+
+
+def _browser(client: Client) -> tuple[dict[str, str], dict[str, str]]:
     """The cookies and the CSRF header a browser with this client's session would send."""
     client.get("/")  # sets the CSRF cookie
     cookies = {name: morsel.value for name, morsel in client.cookies.items()}
@@ -92,7 +84,7 @@ def _session(client: Client) -> tuple[dict[str, str], dict[str, str]]:
 @pytest.fixture
 def callers(world: World) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
     """Signed-in sessions, made once per operation (the officials' through password + TOTP)."""
-    return {name: _session(world.client(name)) for name in CALLERS if name != "anonymous"}
+    return {name: _session(world, name) for name in CALLERS if name != "anonymous"}
 
 
 @schema.parametrize()  # type: ignore[untyped-decorator]
@@ -104,7 +96,7 @@ def callers(world: World) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
     suppress_health_check=list(HealthCheck),
 )
 def test_no_operation_answers_with_a_server_error(case: Any, callers: Any) -> None:
-    with _keep_the_test_connection():
+    with keep_the_test_connection():
         for caller in CALLERS:
             if caller == "anonymous":
                 case.call_and_validate(checks=[not_a_server_error])

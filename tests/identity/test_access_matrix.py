@@ -3,6 +3,12 @@ content (and, for a change, the change with its audit row) or is refused — 302
 page or 401 when anonymous, 403 for the wrong kind of account or a visible object it may not
 change, 404 for an object outside its scope — and a refusal changes nothing at all.
 
+Agency systems (integrator clients, with a bearer token) are actors too: on the operations open
+to them (``agency_auth``) they get what an official of the same role at the same agency gets, and
+every change they make is audited as the client; every other API operation answers them 403;
+pages ignore the token (302 to the login page); a revoked client's or an expired token gets 401
+everywhere on the API.
+
 ``test_url_access.py`` checks that this table covers every protected URL.
 
 The world is built once for the module, inside an outer transaction that every test nests in and
@@ -27,9 +33,10 @@ from motcua.documents import storage
 from motcua.documents.models import ResultDocument, ShareLink, StoredFile, WalletItem
 from motcua.dossiers.models import Dossier, Draft
 from motcua.exchange.models import Consent, Exchange
+from motcua.identity.actors import IntegratorActor
 from motcua.identity.models import Representation, RoleAssignment
 from motcua.notify.models import Notification
-from tests.identity.world import AGENCY_A, APPLICANTS, BIRTH_ENTRIES, OFFICIALS, PDF, World
+from tests.identity.world import AGENCY_A, APPLICANTS, BIRTH_ENTRIES, CLIENTS, OFFICIALS, PDF, World
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +48,13 @@ def world(world_copy: World) -> World:
 
 APPLICANT_NAMES = ["applicant_a", "applicant_b", "representative"]
 OFFICIAL_NAMES = list(OFFICIALS)
-ACTORS = ["anonymous", *APPLICANT_NAMES, *OFFICIAL_NAMES]
+CLIENT_NAMES = list(CLIENTS)
+ACTORS = ["anonymous", *APPLICANT_NAMES, *OFFICIAL_NAMES, *CLIENT_NAMES]
 SEES_AGENCY_A = {"reception_a", "handler_a", "approver_a", "admin_a", "supervisor_province", "platform_admin"}
+# agency systems whose token works (the revoked client's and the expired token do not)
+REFUSED_TOKENS = {"client_revoked", "client_expired"}
+WORKING_CLIENTS = set(CLIENT_NAMES) - REFUSED_TOKENS
+CLIENTS_SEEING_A = {"client_reception_a", "client_handler_a", "client_supervisor_province"}
 MANAGES_AGENCY_A = {"admin_a", "platform_admin"}
 RECEIVES = {"reception_a", "reception_b"}  # the reception role, at commune A and at commune B
 # officials with a role at commune A, which issued the world's result (a province supervisor
@@ -66,12 +78,15 @@ class Endpoint:
     # of the allowed, those whose request changes something (None: all); the others get an answer
     # that says why nothing was done (a bulk claim of dossiers not theirs to take)
     changes_for: set[str] | None = None
+    for_clients: bool = False  # open to agency systems' bearer tokens (``agency_auth``)
 
     @property
     def is_api(self) -> bool:
         return self.url_name.startswith("api:")
 
     def expected(self, actor: str) -> int | str:
+        if actor in CLIENT_NAMES:
+            return self._expected_for_client(actor)
         if actor in self.allowed:
             return "ok"
         if actor == "anonymous":
@@ -82,6 +97,17 @@ class Endpoint:
             return 404
         kind = "applicant" if actor in APPLICANT_NAMES else "official"
         return 403 if kind != self.audience else 404
+
+    def _expected_for_client(self, actor: str) -> int | str:
+        if not self.is_api:
+            return "login"  # pages never read the Authorization header
+        if actor in REFUSED_TOKENS:
+            return 401
+        if actor in self.allowed:
+            return "ok"
+        if not self.for_clients or actor in self.forbidden:
+            return 403
+        return 404
 
     def call(self, client: Client, world: World) -> Any:
         url = self.url(world)
@@ -232,11 +258,18 @@ def _supplemented(world: World, response: Any) -> None:
     assert AuditEntry.objects.filter(type=EventType.DOSSIER_SUPPLEMENTED, subject_id=dossier.code).exists()
 
 
-def _sees_agency_a(world: World, response: Any) -> bool:
-    """Whether the official who made the request is one who sees commune A."""
+def _actor_name(world: World, response: Any) -> str:
+    """Who made the request: the world's name of the user, or of the agency system."""
+    actor = getattr(response.wsgi_request, "actor", None)
+    if isinstance(actor, IntegratorActor):
+        return next(name for name, client in world.clients.items() if client.client_id == actor.client_id)
     user_pk = response.wsgi_request.user.pk
-    name = next(name for name, user in world.users.items() if user.pk == user_pk)
-    return name in SEES_AGENCY_A
+    return next(name for name, user in world.users.items() if user.pk == user_pk)
+
+
+def _sees_agency_a(world: World, response: Any) -> bool:
+    """Whether the official or agency system who made the request is one who sees commune A."""
+    return _actor_name(world, response) in SEES_AGENCY_A | CLIENTS_SEEING_A
 
 
 def _inbox_page(world: World, response: Any) -> None:
@@ -1037,27 +1070,30 @@ ENDPOINTS = [
         "api:get /inbox",
         "get",
         lambda w: "/api/v1/inbox",
-        set(OFFICIAL_NAMES),
+        set(OFFICIAL_NAMES) | WORKING_CLIENTS,
         audience="official",
         check=_inbox_api,
+        for_clients=True,
     ),
     Endpoint(
         "api:get /inbox/{code}",
         "get",
         lambda w: f"/api/v1/inbox/{_dossier(w)}",
-        SEES_AGENCY_A,
+        SEES_AGENCY_A | CLIENTS_SEEING_A,
         audience="official",
         check=lambda w, r: _contains(_dossier(w), "history")(w, r),
+        for_clients=True,
     ),
     Endpoint(
         "api:post /inbox/{code}/decision",
         "post",
         lambda w: f"/api/v1/inbox/{_dossier(w)}/decision",
-        {"reception_a"},
-        forbidden=SEES_AGENCY_A - {"reception_a"},
+        {"reception_a", "client_reception_a"},
+        forbidden=SEES_AGENCY_A - {"reception_a"} | CLIENTS_SEEING_A - {"client_reception_a"},
         audience="official",
         json=lambda w: {"decision": "refuse", "reason": "Không thuộc thẩm quyền."},
         check=_after(_dossier, EventType.DOSSIER_REFUSED, status="refused", step="done"),
+        for_clients=True,
     ),
     Endpoint(
         "api:post /inbox/{code}/claim",
@@ -1093,11 +1129,12 @@ ENDPOINTS = [
         "api:post /inbox/{code}/apology",
         "post",
         lambda w: f"/api/v1/inbox/{_dossier(w)}/apology",
-        {"handler_a", "approver_a"},
-        forbidden=SEES_AGENCY_A - {"handler_a", "approver_a"},
+        {"handler_a", "approver_a", "client_handler_a"},
+        forbidden=SEES_AGENCY_A - {"handler_a", "approver_a"} | CLIENTS_SEEING_A - {"client_handler_a"},
         audience="official",
         json=lambda w: {"reason": "Chờ xác minh.", "new_due_on": _apology_date()},
         check=_after(_dossier, EventType.DOSSIER_APOLOGY_ISSUED),
+        for_clients=True,
     ),
     Endpoint(
         "api:post /bundle-drafts",
@@ -1144,9 +1181,10 @@ ENDPOINTS = [
         "api:get /inbox/{code}/files/{file_id}",
         "get",
         lambda w: f"/api/v1/inbox/{_dossier(w)}/files/{_dossier_file(w)}",
-        SEES_AGENCY_A,
+        SEES_AGENCY_A | CLIENTS_SEEING_A,
         audience="official",
         check=_is_the_pdf,
+        for_clients=True,
     ),
     Endpoint(
         "api:post /counter/dossiers",
@@ -1348,6 +1386,12 @@ def test_access(world: World, endpoint: Endpoint, actor: str) -> None:
             assert _state() == before, "a request answered with nothing done changed something"
         else:
             assert _state() != before, "an allowed change changed nothing"
+            if actor in CLIENT_NAMES:  # audited as the agency system, never as a person
+                newest = AuditEntry.objects.order_by("-id").first()
+                assert newest is not None
+                client_id = world.clients[actor].client_id
+                assert (newest.actor_kind, newest.actor_id) == ("integrator", f"client:{client_id}")
+                assert newest.actor_agency_code == world.clients[actor].agency.code
         return
     if expected == "login":
         assert response.status_code == 302
@@ -1355,5 +1399,8 @@ def test_access(world: World, endpoint: Endpoint, actor: str) -> None:
     else:
         assert response.status_code == expected, (response.status_code, response.content[:300])
         if endpoint.is_api:
-            assert response.json()["code"] in {"not_found", "forbidden", "unauthenticated"}
+            assert response.json()["code"] in {"not_found", "forbidden", "unauthenticated", "invalid_token"}
+            if expected == 401 and actor in CLIENT_NAMES:
+                assert response.json()["code"] == "invalid_token"
+                assert response["WWW-Authenticate"] == 'Bearer error="invalid_token"'
     assert _state() == before, "a refused request changed something"

@@ -95,3 +95,40 @@ def test_every_protected_url_is_in_the_access_matrix():
         f"API operations missing from the matrix: {protected_api - in_matrix}"
     )
     assert not in_matrix - protected_pages - protected_api, "the matrix names URLs that no longer exist"
+
+
+# the operations an agency system's bearer token opens: the agencies' work on dossiers, nothing
+# of an applicant's, no staff or role management, no claiming or assigning work, no counter
+OPEN_TO_INTEGRATORS = {
+    "api:get /inbox",
+    "api:get /inbox/{code}",
+    "api:get /inbox/{code}/files/{file_id}",
+    "api:post /inbox/{code}/decision",
+    "api:post /inbox/{code}/apology",
+}
+
+
+def test_only_the_agencies_work_is_open_to_integrator_clients():
+    open_to_clients = set()
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                kinds = {type(callback).__name__ for callback in operation.auth_callbacks or []}
+                if "IntegratorAuth" in kinds:
+                    assert kinds == {"IntegratorAuth", "OfficialAuth"}, (path, kinds)
+                    for method in operation.methods:
+                        full = (prefix.rstrip("/") + "/" + path.lstrip("/")).rstrip("/").replace("//", "/")
+                        open_to_clients.add(f"api:{method.lower()} {full}")
+    assert open_to_clients == OPEN_TO_INTEGRATORS
+
+
+def test_the_openapi_schema_declares_the_bearer_scheme_where_clients_are_accepted():
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["IntegratorAuth"] == {"type": "http", "scheme": "bearer"}
+    inbox = schema["paths"]["/api/v1/inbox"]["get"]
+    assert {"IntegratorAuth": []} in inbox["security"]
+    drafts = schema["paths"]["/api/v1/drafts"]["get"]
+    assert {"IntegratorAuth": []} not in drafts["security"]
+    token = schema["paths"]["/api/v1/oauth/token"]["post"]
+    assert set(token["responses"]) == {200, 400, 401, 429}

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.util import random_hex
@@ -26,9 +26,9 @@ from motcua.documents.models import ShareLink, StoredFile, WalletItem
 from motcua.dossiers import bundles, processing
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import Dossier, Draft
-from motcua.identity import services
+from motcua.identity import integrators, services
 from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for_user
-from motcua.identity.models import Applicant, Representation, Role, RoleAssignment, User
+from motcua.identity.models import Applicant, IntegratorClient, Representation, Role, RoleAssignment, User
 from motcua.notify import services as notify
 from motcua.notify.models import Notification, NotificationKind
 from motcua.units.dataset import DEFAULT_SOURCE
@@ -58,6 +58,16 @@ OFFICIALS: dict[str, list[tuple[str, str]]] = {
     "supervisor_b": [(Role.SUPERVISOR, AGENCY_B)],
     "supervisor_other_province": [(Role.SUPERVISOR, OTHER_PROVINCE_AGENCY)],
     "platform_admin": [(Role.PLATFORM_ADMIN, "")],
+}
+# agency systems (integrator clients) with bearer tokens: one role each, like the officials above;
+# the last two hold a token of commune A's reception that no longer works (client revoked, expired)
+CLIENTS: dict[str, tuple[str, str]] = {
+    "client_reception_a": (Role.RECEPTION, AGENCY_A),
+    "client_handler_a": (Role.HANDLER, AGENCY_A),
+    "client_reception_b": (Role.RECEPTION, AGENCY_B),
+    "client_supervisor_province": (Role.SUPERVISOR, PROVINCE_AGENCY),
+    "client_revoked": (Role.RECEPTION, AGENCY_A),
+    "client_expired": (Role.RECEPTION, AGENCY_A),
 }
 
 
@@ -146,6 +156,8 @@ class World:
     share_token: str = ""
     card_draft: Draft | None = None
     notification: Notification | None = None  # applicant_a's, unread: the world's dossier received
+    clients: dict[str, IntegratorClient] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # an access token of each client
 
     def applicant(self, name: str) -> Applicant:
         return Applicant.objects.get(user=self.users[name])
@@ -153,6 +165,8 @@ class World:
     def client(self, name: str) -> Client:
         if name == "anonymous":
             return Client()
+        if name in self.tokens:
+            return Client(headers={"Authorization": f"Bearer {self.tokens[name]}"})
         if name in self.keys:
             return official_client(self.users[name].username, self.keys[name])
         return applicant_client(self.users[name])
@@ -288,7 +302,34 @@ def build_world(directory: Path, *, with_wallet: bool = False) -> World:
     world.notification = Notification.objects.get(dossier=world.dossier, kind=NotificationKind.RECEIVED)
     if with_wallet:
         add_wallet(world)
+    add_clients(world)
     return world
+
+
+def make_client(name: str, role: str, agency_code: str) -> tuple[IntegratorClient, str]:
+    """A client_secret_basic client and its secret, registered as the operators' command does."""
+    registered = integrators.create_client(
+        actor=SYSTEM, name=f"Hệ thống {name}", agency_code=agency_code, roles=[role]
+    )
+    return registered.client, registered.secret
+
+
+def client_token(client: IntegratorClient, secret: str, *, now: datetime.datetime | None = None) -> str:
+    asked = integrators.TokenRequest(grant_type="client_credentials", basic=(client.client_id, secret))
+    return integrators.issue_token(asked, now=now).access_token
+
+
+def add_clients(world: World) -> None:
+    # the tokens outlive a long test module (a real token lives MOTCUA_INTEGRATOR_TOKEN_SECONDS)
+    with override_settings(MOTCUA_INTEGRATOR_TOKEN_SECONDS=2 * 86400):
+        for name, (role, agency_code) in CLIENTS.items():
+            client, secret = make_client(name, role, agency_code)
+            long_ago = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=3)
+            world.tokens[name] = client_token(
+                client, secret, now=long_ago if name == "client_expired" else None
+            )
+            world.clients[name] = client
+    integrators.revoke_client(actor=SYSTEM, client_id=world.clients["client_revoked"].client_id)
 
 
 def official_actor(user: User) -> OfficialActor:

@@ -8,12 +8,21 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError
 
 from motcua.catalog.api import router as catalog_router
-from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound, RateLimited, Unavailable
+from motcua.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    MotcuaError,
+    NotFound,
+    RateLimited,
+    Unavailable,
+)
 from motcua.documents.api import router as documents_router
 from motcua.documents.wallet_api import router as wallet_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.exchange.api import router as exchange_router
 from motcua.identity.api import router as identity_router
+from motcua.identity.oauth_api import router as oauth_router
 from motcua.notify.api import router as notify_router
 from motcua.units.api import router as units_router
 
@@ -66,6 +75,13 @@ def unauthorised(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
     return api.create_response(request, {"code": "forbidden", "message": message}, status=403)
 
 
+@api.exception_handler(InvalidToken)
+def invalid_token(request: HttpRequest, exc: InvalidToken) -> HttpResponse:
+    response = api.create_response(request, {"code": exc.code, "message": exc.message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"'  # RFC 6750 §3
+    return response
+
+
 @api.exception_handler(MotcuaError)
 def domain_error(request: HttpRequest, exc: MotcuaError) -> HttpResponse:
     return api.create_response(request, {"code": exc.code, "message": exc.message}, status=400)
@@ -74,6 +90,7 @@ def domain_error(request: HttpRequest, exc: MotcuaError) -> HttpResponse:
 api.add_router("/", catalog_router)
 api.add_router("/units", units_router)
 api.add_router("/", identity_router)
+api.add_router("/oauth", oauth_router)
 api.add_router("/", documents_router)
 api.add_router("/", wallet_router)
 api.add_router("/", dossiers_router)

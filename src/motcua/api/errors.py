@@ -10,5 +10,7 @@ class ErrorOut(Schema):
     message: str
 
 
-# The refusals every authenticated operation can answer with (declared so the OpenAPI schema lists them).
-DENIALS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+# The refusals every authenticated operation can answer with (declared so the OpenAPI schema lists
+# them): no or an invalid credential, the wrong kind of account, outside the caller's scope, and
+# over a rate limit (per address, per signed-in user, per integrator client).
+DENIALS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}

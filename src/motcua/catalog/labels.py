@@ -40,7 +40,12 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "refused": _("Refused"),
         "withdrawn": _("Withdrawn by the applicant"),
     },
-    "actor_kind": {"applicant": _("applicant"), "official": _("official"), "system": _("system")},
+    "actor_kind": {
+        "applicant": _("applicant"),
+        "official": _("official"),
+        "integrator": _("agency system"),
+        "system": _("system"),
+    },
     "event_type": {
         "dossiers.submitted": _("Submitted and received"),
         "dossiers.accepted": _("Checked and accepted for handling"),

@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     DOCUMENT_EXPIRED = "document_expired"
     RESULT_NOT_REMOVABLE = "result_not_removable"
     DRAFT_SUBMITTED = "draft_submitted"
+    INVALID_TOKEN = "invalid_token"  # noqa: S105 (an error code, not a credential)
     RATE_LIMITED = "rate_limited"
 
 
@@ -67,9 +68,15 @@ class Unavailable(MotcuaError):
     code = ErrorCode.UNAVAILABLE
 
 
+class InvalidToken(MotcuaError):
+    """A bearer token that is unknown, expired, or whose client was revoked (API: 401 with
+    ``WWW-Authenticate: Bearer error="invalid_token"``, RFC 6750)."""
+
+    code = ErrorCode.INVALID_TOKEN
+
+
 class RateLimited(MotcuaError):
-    """Too many of these requests from this actor lately; nothing was changed, and the same
-    request succeeds after ``retry_after`` seconds (API: 429 with Retry-After)."""
+    """Over a rate limit; ``retry_after`` seconds until the next request may pass (API: 429)."""
 
     code = ErrorCode.RATE_LIMITED
 

@@ -35,6 +35,9 @@ class EventType(models.TextChoices):
     TOTP_DEVICE_CONFIRMED = "identity.totp_device_confirmed", "Second factor enrolled"
     ROLE_GRANTED = "identity.role_granted", "Role granted"
     ROLE_REVOKED = "identity.role_revoked", "Role revoked"
+    INTEGRATOR_CLIENT_CREATED = "identity.integrator_client_created", "Integrator client registered"
+    INTEGRATOR_CLIENT_REVOKED = "identity.integrator_client_revoked", "Integrator client revoked"
+    INTEGRATOR_TOKEN_ISSUED = "identity.integrator_token_issued", "Access token issued to an agency system"
     # documents
     FILE_UPLOADED = "documents.file_uploaded", "File uploaded"
     FILE_SCANNED = "documents.file_scanned", "Paper document scanned at the counter"

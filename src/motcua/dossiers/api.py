@@ -5,6 +5,10 @@ as the back-office pages: 403 when the official's role does not act on the step,
 dossier's state forbids it (``code`` says why: wrong_step, supplement_limit, apology_required,
 claimed_by_other).
 
+The inbox, a dossier, its files, decisions and the apology letter are open to agency systems too
+(``agency_auth``: an integrator client's bearer token, docs/api.md), with the roles of their token
+at their agency; claiming and assigning work and the counter are for officials only.
+
 A draft's representation carries its components (with the consent preview for data components:
 what, from where, why, under which legal basis), the data fetched for it marked with its source,
 and the form fields with their values and whether a registry filled them.
@@ -31,7 +35,14 @@ from motcua.documents.views import file_response
 from motcua.dossiers import bundles, counter, processing, selectors, services
 from motcua.dossiers.models import BundleApplication, Dossier, Draft
 from motcua.identity.actors import RequestActor
-from motcua.identity.permissions import applicant_auth, applicant_of, official_auth, official_of, public
+from motcua.identity.permissions import (
+    agency_auth,
+    applicant_auth,
+    applicant_of,
+    official_auth,
+    official_of,
+    public,
+)
 
 router = Router(tags=["dossiers"])
 
@@ -682,7 +693,7 @@ class OfficialDossierOut(DossierOut):
 
 @router.get(
     "/inbox",
-    auth=official_auth,
+    auth=agency_auth,
     response={200: InboxOut, **DENIALS},
     summary="The dossiers of the agencies in my scope, filtered, most urgent first, with counts",
     description=(
@@ -726,7 +737,7 @@ def official_inbox(
 
 @router.get(
     "/inbox/{code}",
-    auth=official_auth,
+    auth=agency_auth,
     response={200: OfficialDossierOut, **DENIALS},
     summary="A dossier of my scope: components with provenance, form values, history",
 )
@@ -762,7 +773,7 @@ class DecisionIn(Schema):
 
 @router.post(
     "/inbox/{code}/decision",
-    auth=official_auth,
+    auth=agency_auth,
     response={200: OfficialDossierOut, 422: ResultIncompleteOut, 503: ErrorOut, **ACTION_ERRORS},
     summary="Take a decision on the step the dossier waits on (reception, handling, approval, result return)",
     description=(
@@ -849,7 +860,7 @@ class ApologyIn(Schema):
 
 @router.post(
     "/inbox/{code}/apology",
-    auth=official_auth,
+    auth=agency_auth,
     response={200: OfficialDossierOut, **ACTION_ERRORS},
     summary="Issue the apology letter with a new appointment date (form 04) for a late dossier",
 )
@@ -865,7 +876,7 @@ def apology(request: HttpRequest, code: str, body: ApologyIn) -> dict[str, Any]:
 
 @router.get(
     "/inbox/{code}/files/{file_id}",
-    auth=official_auth,
+    auth=agency_auth,
     response={200: None, **DENIALS},
     summary="A scan or upload of a dossier of my scope (always as an attachment)",
 )

@@ -49,7 +49,7 @@ from motcua.dossiers.models import (
     Provenance,
     Step,
 )
-from motcua.identity.actors import ApplicantActor, OfficialActor
+from motcua.identity.actors import AgencyActor, ApplicantActor, IntegratorActor, OfficialActor
 from motcua.identity.models import Role, RoleAssignment
 from motcua.units.models import Agency
 from motcua.workflow import engine
@@ -191,15 +191,23 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _require_lane(actor: OfficialActor, dossier: Dossier, lane: str) -> None:
+def _require_lane(actor: AgencyActor, dossier: Dossier, lane: str) -> None:
     role = LANE_ROLES.get(lane)
     if role is None or not actor.has_role(role, agency_code=dossier.agency_code):
         raise Forbidden(_("Your role at this agency does not act on this step of the dossier."))
 
 
-def _require_free_or_mine(actor: OfficialActor, dossier: Dossier) -> None:
-    if dossier.assignee_id and dossier.assignee_id != actor.user_id:
+def _require_free_or_mine(actor: OfficialActor | IntegratorActor, dossier: Dossier) -> None:
+    """A dossier an official has taken is theirs to decide (an agency system takes none)."""
+    mine = isinstance(actor, OfficialActor) and dossier.assignee_id == actor.user_id
+    if dossier.assignee_id and not mine:
         raise Conflict(_("Another official has taken this dossier."), code=ErrorCode.CLAIMED_BY_OTHER)
+
+
+def _person_of(actor: OfficialActor | IntegratorActor) -> int | None:
+    """The official who issues a notice; None for an agency system (the notice is the agency's,
+    and the audit row names the system)."""
+    return actor.user_id if isinstance(actor, OfficialActor) else None
 
 
 def _current_step(dossier: Dossier) -> engine.Step:
@@ -258,7 +266,7 @@ def _has_electronic_result(dossier: Dossier) -> bool:
 
 def decide(
     *,
-    actor: OfficialActor,
+    actor: OfficialActor | IntegratorActor,
     code: str,
     decision: str,
     reason: str = "",
@@ -302,7 +310,7 @@ def decide(
 
 def _decide(
     *,
-    actor: OfficialActor,
+    actor: OfficialActor | IntegratorActor,
     code: str,
     decision: str,
     effect: Effect,
@@ -364,7 +372,7 @@ def _decide(
                 effect.notice,
                 step=old_step,
                 reason=reason,
-                issued_by=actor.user_id,
+                issued_by=_person_of(actor),
                 items=checked_items,
             )
         if target is not None:
@@ -386,7 +394,10 @@ def _decide(
         if notice is not None:
             extra["notice"] = notice.number
         if decision == "approve" and _has_electronic_result(dossier):
-            # signed by the agency's key at the approval step, naming the approving official
+            # signed by the agency's key at the approval step, naming the approving official (an
+            # agency system never holds the approver's role: INTEGRATOR_ROLES)
+            if not isinstance(actor, OfficialActor):
+                raise Forbidden(_("Your role at this agency does not act on this step of the dossier."))
             issued = results.issue_result(actor=actor, dossier=dossier, on_written=written.append)
             extra["result"] = issued.number
         if decision == "return":
@@ -630,7 +641,7 @@ def assign_dossier(*, actor: OfficialActor, code: str, user_id: int | None) -> D
 
 def issue_apology(
     *,
-    actor: OfficialActor,
+    actor: OfficialActor | IntegratorActor,
     code: str,
     reason: str,
     new_due_on: datetime.date,
@@ -661,7 +672,7 @@ def issue_apology(
             NoticeForm.APOLOGY,
             step=dossier.step,
             reason=reason,
-            issued_by=actor.user_id,
+            issued_by=_person_of(actor),
             new_due_on=new_due_on,
         )
         dossier.due_on = new_due_on

@@ -51,7 +51,7 @@ from motcua.dossiers.models import (
 from motcua.exchange.labels import field_label
 from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
 from motcua.identity import selectors as identity
-from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
+from motcua.identity.actors import AgencyActor, ApplicantActor, OfficialActor, RequestActor
 from motcua.identity.models import Role, User
 from motcua.units.models import Agency, Commune
 
@@ -464,13 +464,13 @@ def _later_forms(draft: Draft, errors: Mapping[str, str] | None) -> list[LaterMe
 
 
 def dossiers_of(actor: RequestActor | None) -> QuerySet[Dossier]:
-    """An applicant sees the dossiers they submitted and those submitted for them; an official,
-    the dossiers of the agencies in their scope (``identity.selectors.agency_scope``)."""
+    """An applicant sees the dossiers they submitted and those submitted for them; an official or
+    an agency system, the dossiers of the agencies in their scope (``identity.selectors.agency_scope``)."""
     base = Dossier.objects.select_related("procedure", "applicant", "submitted_by", "received_by")
     if isinstance(actor, ApplicantActor):
         mine = Q(submitted_by_id=actor.applicant_id) | Q(applicant_id=actor.applicant_id)
         return base.filter(mine).order_by("-submitted_at", "-id")
-    if isinstance(actor, OfficialActor):
+    if isinstance(actor, AgencyActor):
         codes = identity.visible_agencies(actor).values("code")
         return base.filter(agency_code__in=codes).order_by("-submitted_at", "-id")
     return Dossier.objects.none()
@@ -882,8 +882,8 @@ STEP_ROLES: dict[str, str] = {
 }
 
 
-def my_queue(actor: OfficialActor) -> Q:
-    """The dossiers waiting on a step one of the official's roles acts on, at that role's agency."""
+def my_queue(actor: AgencyActor) -> Q:
+    """The dossiers waiting on a step one of the actor's roles acts on, at that role's agency."""
     queue = Q(pk__in=[])
     for grant in actor.grants:
         steps = [step for step, role in STEP_ROLES.items() if role == grant.role]
@@ -944,10 +944,12 @@ def inbox(
         filtered = filtered.filter(agency_code=agency)
     if step:
         filtered = filtered.filter(step=step)
-    if queue == "mine" and isinstance(actor, OfficialActor):
+    if queue == "mine" and isinstance(actor, AgencyActor):
         filtered = filtered.filter(my_queue(actor))
     elif queue == "taken" and isinstance(actor, OfficialActor):
         filtered = filtered.filter(assignee_id=actor.user_id)
+    elif queue == "taken":  # an agency system takes no dossier as its own work
+        filtered = filtered.none()
     if deadline == Deadline.OVERDUE:
         filtered = filtered.filter(is_overdue, status__in=OPEN_STATUSES)
     elif deadline == Deadline.DUE_SOON:
@@ -1026,11 +1028,14 @@ def available_actions(
             may_supplement=dossier.step in (Step.SUPPLEMENT_AT_RECEPTION, Step.SUPPLEMENT_AT_HANDLING),
             may_withdraw=dossier.status in (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED),
         )
-    if not isinstance(actor, OfficialActor) or not is_open:
+    if not isinstance(actor, AgencyActor) or not is_open:
         return Actions(role, (), False, False, False, False, False)
     agency = dossier.agency_code
     acts = bool(role) and actor.has_role(role, agency_code=agency)
-    free_or_mine = dossier.assignee_id in (None, actor.user_id)
+    is_person = isinstance(actor, OfficialActor)
+    free_or_mine = dossier.assignee_id is None or (
+        isinstance(actor, OfficialActor) and dossier.assignee_id == actor.user_id
+    )
     decisions: tuple[str, ...] = ()
     if acts and free_or_mine and dossier.process is not None:
         from motcua.workflow import engine
@@ -1040,8 +1045,11 @@ def available_actions(
                 decisions = ready.decisions
         if dossier.supplement_requests >= 1:
             decisions = tuple(d for d in decisions if d != "supplement")
-    may_assign = bool(role) and any(
-        actor.has_role(r, agency_code=agency) for r in (Role.APPROVER, Role.AGENCY_ADMIN)
+    # work is taken by and given to people: an agency system neither claims nor assigns
+    may_assign = (
+        is_person
+        and bool(role)
+        and any(actor.has_role(r, agency_code=agency) for r in (Role.APPROVER, Role.AGENCY_ADMIN))
     )
     assignable: tuple[tuple[int, str], ...] = ()
     if may_assign:
@@ -1058,7 +1066,7 @@ def available_actions(
     return Actions(
         step_role=role,
         decisions=decisions,
-        may_claim=acts and dossier.assignee_id is None,
+        may_claim=is_person and acts and dossier.assignee_id is None,
         may_assign=may_assign,
         may_apologise=late_or_soon
         and any(actor.has_role(r, agency_code=agency) for r in (Role.HANDLER, Role.APPROVER)),

@@ -1,8 +1,11 @@
-"""The actor behind a request: an applicant, an official (with roles at agencies), or nobody.
+"""The actor behind a request: an applicant, an official (with roles at agencies), an agency's
+system (an integrator client, with roles at its one agency), or nobody.
 
 ``actor_for(request)`` is the only place that turns a session into an actor. An official
 counts only once the second factor is verified (django-otp); until then the request is
-anonymous as far as every selector and service is concerned.
+anonymous as far as every selector and service is concerned. An integrator client's actor comes
+from its bearer token (``identity.integrators.actor_for_token``, called by the API's bearer
+authentication), never from a session.
 """
 
 from __future__ import annotations
@@ -49,8 +52,30 @@ class ApplicantActor:
         return ""
 
 
+class AgencyActor:
+    """Whoever acts for agencies through role grants: an official, or an agency's system. The
+    agency scope (``identity.selectors.agency_scope``) and the role checks of the services read
+    only the grants, so both get the same answers for the same roles."""
+
+    grants: tuple[Grant, ...]
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return any(grant.role == Role.PLATFORM_ADMIN for grant in self.grants)
+
+    def has_role(self, *roles: str, agency_code: str | None = None) -> bool:
+        return any(
+            grant.role in roles and (agency_code is None or grant.agency_code == agency_code)
+            for grant in self.grants
+        )
+
+    def agency_codes(self, *roles: str) -> set[str]:
+        wanted = set(roles) or set(Role.values)
+        return {grant.agency_code for grant in self.grants if grant.role in wanted and grant.agency_code}
+
+
 @dataclass(frozen=True)
-class OfficialActor:
+class OfficialActor(AgencyActor):
     user_id: int
     username: str
     grants: tuple[Grant, ...] = field(default_factory=tuple)
@@ -68,22 +93,33 @@ class OfficialActor:
         agencies = sorted({grant.agency_code for grant in self.grants if grant.agency_code})
         return agencies[0] if len(agencies) == 1 else ""
 
+
+@dataclass(frozen=True)
+class IntegratorActor(AgencyActor):
+    """An agency's system calling the API with a bearer token: audited as itself
+    (``integrator`` / ``client:<client_id>``), never as a person. Its grants are the token's
+    roles at the client's one agency."""
+
+    client_pk: int
+    client_id: str
+    agency_code: str
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+    rate_limit: str = ""  # the client's own request rate ("" = the default for clients)
+
     @property
-    def is_platform_admin(self) -> bool:
-        return any(grant.role == Role.PLATFORM_ADMIN for grant in self.grants)
+    def actor_kind(self) -> str:
+        return "integrator"
 
-    def has_role(self, *roles: str, agency_code: str | None = None) -> bool:
-        return any(
-            grant.role in roles and (agency_code is None or grant.agency_code == agency_code)
-            for grant in self.grants
-        )
+    @property
+    def actor_id(self) -> str:
+        return f"client:{self.client_id}"
 
-    def agency_codes(self, *roles: str) -> set[str]:
-        wanted = set(roles) or set(Role.values)
-        return {grant.agency_code for grant in self.grants if grant.role in wanted and grant.agency_code}
+    @property
+    def actor_agency_code(self) -> str:
+        return self.agency_code
 
 
-RequestActor = ApplicantActor | OfficialActor
+RequestActor = ApplicantActor | OfficialActor | IntegratorActor
 
 
 def grants_of(user: User) -> tuple[Grant, ...]:

@@ -202,3 +202,82 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}@{self.agency_id}"
+
+
+# --- integrator clients: agency systems calling the API without a browser (docs/api.md) -------
+
+# The roles an agency system may act in: the officials' own roles, minus those that belong to a
+# person — approving (which signs the result in the approver's name) and administering people.
+INTEGRATOR_ROLES = (Role.RECEPTION, Role.HANDLER, Role.SUPERVISOR)
+
+
+class ClientAuthMethod(models.TextChoices):
+    """How a client proves itself at the token endpoint (RFC 7591 names)."""
+
+    PRIVATE_KEY_JWT = "private_key_jwt", "Signed client assertion (RFC 7523)"
+    CLIENT_SECRET = "client_secret_basic", "Client secret"
+
+
+class IntegratorClient(models.Model):
+    """An agency system allowed to call the API: bound to one agency and to some of the roles
+    officials hold there, so that the officials' scoped selectors and checks apply to it too.
+
+    Nothing it could sign in with is stored readable: a secret only as its SHA-256 (the secret
+    is 256 random bits, shown once), a key client's public key only. Revoking it
+    (``revoked_at``) ends every token it holds on the next request."""
+
+    client_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="integrator_clients")
+    roles = models.JSONField(default=list)  # a subset of INTEGRATOR_ROLES
+    auth_method = models.CharField(max_length=32, choices=ClientAuthMethod.choices)
+    secret_hash = models.CharField(max_length=64, blank=True)
+    public_jwk = models.JSONField(default=dict, blank=True)
+    rate_limit = models.CharField(max_length=32, blank=True)  # "" = the default for clients
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(auth_method="client_secret_basic") & ~Q(secret_hash="")
+                    | Q(auth_method="private_key_jwt", secret_hash="")
+                ),
+                name="integrator_client_one_credential",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.client_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IntegratorToken(models.Model):
+    """A short-lived bearer token, stored only as the SHA-256 of its value."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    client = models.ForeignKey(IntegratorClient, on_delete=models.CASCADE, related_name="tokens")
+    roles = models.JSONField(default=list)  # the roles this token carries (the scope asked for)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class ClientAssertionUse(models.Model):
+    """A client assertion's ``jti``, kept until the assertion expires so it cannot be replayed."""
+
+    client = models.ForeignKey(IntegratorClient, on_delete=models.CASCADE, related_name="+")
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "jti"], name="client_assertion_used_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.jti}"

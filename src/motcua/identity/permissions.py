@@ -8,6 +8,13 @@ URL or an API operation has no declared access level.
 
 Pages: an anonymous visitor to an applicant or official page is sent to the right login; a
 signed-in actor of the other kind gets 403. API: no session → 401, wrong kind → 403.
+
+Integrator clients (agency systems) call the API with ``Authorization: Bearer <token>``
+(``identity.integrators``): only the operations whose auth is ``agency_auth`` accept them — the
+officials' inbox, a dossier, its files, decisions and the apology letter; any other operation
+answers a valid token with 403, and every operation answers an invalid, expired or revoked one
+with 401 (``invalid_token``). Pages never read the header. CSRF applies to the cookie session
+only: a bearer token is not sent by a browser on its own, so it cannot be ridden.
 """
 
 from __future__ import annotations
@@ -21,11 +28,18 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja.errors import AuthorizationError
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 
-from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for
+from motcua.core import ratelimit
+from motcua.core.errors import InvalidToken, RateLimited
+from motcua.core.logging import get_logger
+from motcua.identity import integrators
+from motcua.identity.actors import ApplicantActor, IntegratorActor, OfficialActor, actor_for
 from motcua.identity.models import User, UserKind
+
+log = get_logger(__name__)
 
 ACCESS_ATTRIBUTE = "motcua_access"
 View = TypeVar("View", bound=Callable[..., Any])
@@ -90,10 +104,62 @@ def signed_in_official(request: HttpRequest) -> User | None:
     return None
 
 
+_BEARER_ATTRIBUTE = "_motcua_bearer_actor"
+
+
+def bearer_actor(request: HttpRequest) -> IntegratorActor | None:
+    """The integrator client behind the request's ``Authorization: Bearer`` header, or None when
+    there is no such header. Raises ``InvalidToken`` for a token that is unknown, expired or whose
+    client was revoked, and ``RateLimited`` once the client is over its request rate. Worked out
+    once per request (and then the request's actor, for the log line)."""
+    if hasattr(request, _BEARER_ATTRIBUTE):
+        cached: IntegratorActor | None = getattr(request, _BEARER_ATTRIBUTE)
+        return cached
+    scheme, _space, token = str(request.headers.get("Authorization", "")).partition(" ")
+    if scheme.lower() != "bearer":
+        setattr(request, _BEARER_ATTRIBUTE, None)
+        return None
+    actor = integrators.actor_for_token(token)
+    if actor is None:
+        log.info("bearer_token_refused")
+        raise InvalidToken(_("The access token is invalid, expired or revoked: ask for a new one."))
+    verdict = ratelimit.hit("api_client", actor.client_id, integrators.client_rate(actor))
+    if not verdict.allowed:
+        log.warning("rate_limited", scope="api_client")
+        raise RateLimited(
+            _("Too many requests. Please wait %(seconds)d seconds and try again.")
+            % {"seconds": verdict.retry_after},
+            retry_after=verdict.retry_after,
+        )
+    setattr(request, _BEARER_ATTRIBUTE, actor)
+    request.actor = actor  # type: ignore[attr-defined]
+    return actor
+
+
+class IntegratorAuth(HttpBearer):
+    """Bearer-token authentication for agency systems (no session, no CSRF token)."""
+
+    def __call__(self, request: HttpRequest) -> IntegratorActor | None:
+        return bearer_actor(request)
+
+    def authenticate(self, request: HttpRequest, token: str) -> IntegratorActor | None:
+        return bearer_actor(request)
+
+
+def _refuse_bearer(request: HttpRequest) -> None:
+    """An operation that is not for agency systems: a valid token gets 403, an invalid one 401."""
+    if bearer_actor(request) is not None:
+        raise AuthorizationError(message="This operation is not available to your account.")
+
+
 class _ActorAuth(SessionAuth):
     """Session-cookie authentication for the API (CSRF-checked on unsafe methods)."""
 
     actor_type: type[ApplicantActor] | type[OfficialActor]
+
+    def __call__(self, request: HttpRequest) -> Any:
+        _refuse_bearer(request)
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         actor = actor_for(request)
@@ -116,6 +182,10 @@ class SignedInAuth(SessionAuth):
     """Either kind of signed-in actor (an operation whose selectors scope applicants and
     officials differently, like the signed results)."""
 
+    def __call__(self, request: HttpRequest) -> Any:
+        _refuse_bearer(request)
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         actor = actor_for(request)
         if isinstance(actor, ApplicantActor | OfficialActor):
@@ -128,6 +198,10 @@ class SignedInAuth(SessionAuth):
 applicant_auth = ApplicantAuth()
 official_auth = OfficialAuth()
 signed_in_auth = SignedInAuth()
+integrator_auth = IntegratorAuth()
+# the agencies' work (inbox, dossiers, decisions): an agency system's bearer token, or else an
+# official's session; the OpenAPI schema lists both schemes
+agency_auth = [integrator_auth, official_auth]
 
 
 def applicant_of(request: HttpRequest) -> ApplicantActor:

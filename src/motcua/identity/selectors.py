@@ -18,13 +18,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.errors import NotFound
-from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
+from motcua.identity.actors import AgencyActor, ApplicantActor, OfficialActor, RequestActor
 from motcua.identity.models import Applicant, Representation, RepresentationBasis, Role, RoleAssignment
 from motcua.units.models import Agency, Level
 
 
-def agency_scope(actor: OfficialActor, *, prefix: str = "") -> Q:
-    """A filter over ``Agency`` (or, with ``prefix="agency__"``, over objects owned by an agency)."""
+def agency_scope(actor: AgencyActor, *, prefix: str = "") -> Q:
+    """A filter over ``Agency`` (or, with ``prefix="agency__"``, over objects owned by an agency),
+    for an official or an agency system alike: it reads only the actor's grants."""
     if actor.is_platform_admin:
         return Q()
     scope = Q(pk__in=[])
@@ -40,7 +41,7 @@ def agency_scope(actor: OfficialActor, *, prefix: str = "") -> Q:
     return scope
 
 
-def visible_agencies(actor: OfficialActor) -> QuerySet[Agency]:
+def visible_agencies(actor: AgencyActor) -> QuerySet[Agency]:
     return Agency.objects.filter(agency_scope(actor), is_active=True).select_related("province", "commune")
 
 
