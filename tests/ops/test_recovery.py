@@ -21,8 +21,8 @@ from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.core.models import CalendarExceptionKind, Event, EventDelivery
 from motcua.core.services import set_calendar_exception
-from motcua.core.types import EventType
 from motcua.core.tasks import dispatch_events_task, run_pending_tasks, with_fresh_connections
+from motcua.core.types import EventType
 from motcua.dossiers import services as dossiers
 from motcua.notify.models import Notification
 from motcua.ops.models import WorkerHeartbeat
@@ -134,7 +134,8 @@ def test_the_worker_process_delivers_events_after_its_connections_are_killed(tmp
         assert list(EventDelivery.objects.filter(event=submitted).values_list("handler", flat=True)) == [
             "notify.applicants"
         ]
-        assert worker.process is not None and worker.process.poll() is None
+        assert worker.process is not None
+        assert worker.process.poll() is None  # the same process, still up
 
 
 def test_a_web_request_after_the_server_ended_its_connection_succeeds(tmp_path: Path):

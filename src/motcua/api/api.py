@@ -15,6 +15,7 @@ from motcua.dossiers.api import router as dossiers_router
 from motcua.exchange.api import router as exchange_router
 from motcua.identity.api import router as identity_router
 from motcua.notify.api import router as notify_router
+from motcua.ops.api import router as ops_router
 from motcua.units.api import router as units_router
 
 api = NinjaAPI(
@@ -72,3 +73,4 @@ api.add_router("/", wallet_router)
 api.add_router("/", dossiers_router)
 api.add_router("/", exchange_router)
 api.add_router("/", notify_router)
+api.add_router("/", ops_router)
