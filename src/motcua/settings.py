@@ -136,9 +136,7 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}"
 # restart, a failover, pg_terminate_backend) is replaced instead of failing the request with a
 # 500 (ADR 0025). On PostgreSQL the check is one "SELECT 1" per request that reuses a connection.
 _db: dict[str, Any] = dict(
-    dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
-    )
+    dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
 )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
