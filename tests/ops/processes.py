@@ -78,7 +78,11 @@ def terminate_backends(*, application_name: str = "", pid: int | None = None) ->
 def platform_env(var_dir: Path, **overrides: str) -> dict[str, str]:
     """The environment of a platform process working on the test database: this process's
     secrets (so that it opens the same sealed keys), its own var directory."""
-    environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name != "DJANGO_SETTINGS_MODULE" and not name.startswith(("MOTCUA_REGISTRIES_", "MOTCUA_EID_"))
+    }
     environment.update(
         {
             "MOTCUA_ENV": "test",
