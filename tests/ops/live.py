@@ -47,7 +47,7 @@ def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
         with sqlite3.connect(f"file:{database.path}?mode=ro", uri=True) as handle:
             return list(handle.execute(sql))
     with database.connect(autocommit=True) as handle:
-        return [tuple(row) for row in handle.execute(sql)]  # type: ignore[arg-type]
+        return [tuple(row) for row in handle.execute(sql)]
 
 
 def count(url: str, table: str) -> int:

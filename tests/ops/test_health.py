@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -140,3 +141,29 @@ def test_the_command_reports_json_for_a_monitoring_agent(capsys):
     assert report["healthy"] is True
     assert [check["name"] for check in report["checks"]] == ["database", "cache", "worker", "outbox"]
     assert report["checks"][3]["details"]["pending"] == 0
+
+
+def test_probes_are_not_redirected_to_https(settings):
+    """A load balancer probes over plain HTTP behind the TLS it terminates."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert Client().get("/healthz").status_code == 200
+    assert Client().get("/readyz").status_code == 200
+    assert Client().get("/thu-tuc/").status_code == 301
+
+
+def test_probes_are_logged_only_when_they_fail(caplog, settings):
+    with caplog.at_level(logging.INFO, logger="motcua.request"):
+        Client().get("/healthz")
+        Client().get("/readyz")
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "motcua.core.cache.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            },
+        }
+        Client().get("/readyz")
+    lines = [r.msg for r in caplog.records if r.name == "motcua.request"]
+    assert len(lines) == 1
+    assert isinstance(lines[0], dict)
+    assert (lines[0]["route"], lines[0]["status"]) == ("readyz", 503)

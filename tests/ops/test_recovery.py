@@ -119,6 +119,9 @@ def test_the_worker_process_delivers_events_after_its_connections_are_killed(tmp
         return not Event.objects.filter(dispatched_at__isnull=True).exists()
 
     with WorkerProcess(tmp_path / "worker", env=env) as worker:
+        wait_until(
+            WorkerHeartbeat.objects.exists, what="the worker's first heartbeat: " + worker.output()[-3000:]
+        )
         worker.dispatch()
         wait_until(all_delivered, what="the first dossier's events: " + worker.output()[-3000:])
         assert Notification.objects.filter(dossier__code=first).count() == 1

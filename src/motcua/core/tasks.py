@@ -91,6 +91,12 @@ def periodic_task(*, minute: str = "*", hour: str = "*") -> Callable[[Callable[[
     return decorator
 
 
+def on_worker_start(func: Callable[[], None]) -> Callable[[], None]:
+    """Run ``func`` in each worker thread as the consumer starts (between connection check-ups)."""
+    HUEY.on_startup(name=f"{func.__module__}.{func.__qualname__}")(with_fresh_connections(func))
+    return func
+
+
 def enqueue_on_commit(task_: Task[P, R], *args: P.args, **kwargs: P.kwargs) -> None:
     """Enqueue after the current transaction commits; nothing is sent if it rolls back."""
     transaction.on_commit(lambda: task_.enqueue(*args, **kwargs), robust=True)

@@ -89,7 +89,7 @@ def registries_companion(var_dir: Path, database: Database | None = None) -> Com
         "registries",
         database,
         (
-            Secret("signing-keys.json", signing),
+            Secret("signing-keys.json", signing, required=False),  # made when they first serve
             Secret("secret_key", own / "secret_key", env="MOTCUA_REGISTRIES_SECRET_KEY", required=False),
         ),
         log_verify=("registries", "log", "verify"),
@@ -107,7 +107,7 @@ def eid_companion(var_dir: Path, database: Database | None = None) -> Companion 
         "eid",
         database,
         (
-            Secret("oidc-signing-key.pem", oidc_key),
+            Secret("oidc-signing-key.pem", oidc_key, required=False),  # made when it first serves
             Secret("secret_key", own / "secret_key", env="MOTCUA_EID_SECRET_KEY", required=False),
         ),
     )
