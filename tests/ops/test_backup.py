@@ -48,16 +48,19 @@ def targets(tmp_path: Path):
 
 def _in_process(live: Installation, monkeypatch: pytest.MonkeyPatch) -> installation.Installation:
     """The live installation as `motcua backup create` would see it in its own environment."""
-    for name in ("MOTCUA_REGISTRIES_DATABASE_URL", "MOTCUA_REGISTRIES_SIGNING_KEY_FILE"):
-        monkeypatch.setenv(name, live.env[name])
-    here = installation.current()
+    monkeypatch.setenv("MOTCUA_REGISTRIES_SIGNING_KEY_FILE", live.env["MOTCUA_REGISTRIES_SIGNING_KEY_FILE"])
+    var_dir = Path(live.env["MOTCUA_VAR_DIR"])
+    registries = installation.registries_companion(
+        var_dir, Database.from_url("registries", live.env["MOTCUA_REGISTRIES_DATABASE_URL"])
+    )
+    assert registries is not None
     return installation.Installation(
         database=Database.from_url("platform", live.url),
         upload_dir=Path(live.env["MOTCUA_UPLOAD_DIR"]),
         pki_dir=Path(live.env["MOTCUA_PKI_DIR"]),
-        var_dir=here.var_dir,
-        secrets=here.secrets,
-        companions=here.companions,
+        var_dir=var_dir,
+        secrets=installation.current(registries=False, eid=False).secrets,  # this process's: the live's
+        companions=(registries,),
     )
 
 
