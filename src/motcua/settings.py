@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "motcua.notify",
     "motcua.portal",
     "motcua.backoffice",
+    "motcua.ops",
     "motcua.api",
 ]
 
@@ -137,7 +138,13 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}")
-_db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
+# Persistent connections are checked before their first use in each request and each task
+# (CONN_HEALTH_CHECKS; tasks: core.tasks.with_fresh_connections): one the database dropped (a
+# restart, a failover, pg_terminate_backend) is replaced instead of failing the request with a
+# 500 (ADR 0025). On PostgreSQL the check is one "SELECT 1" per request that reuses a connection.
+_db: dict[str, Any] = dict(
+    dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
+)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets readers proceed during a write; IMMEDIATE takes the write lock at BEGIN so two
@@ -289,6 +296,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", IS_PRODUCTION)
+# A load balancer probes the processes behind it over plain HTTP: its probes are not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if IS_PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
 SECURE_HSTS_PRELOAD = IS_PRODUCTION
@@ -308,9 +317,11 @@ configure_structlog()
 # package are policy: they are rows in core.CalendarException, edited through a service.
 MOTCUA_OUTBOX_BATCH_SIZE = env_int("MOTCUA_OUTBOX_BATCH_SIZE", 200)
 MOTCUA_OUTBOX_MAX_ATTEMPTS = env_int("MOTCUA_OUTBOX_MAX_ATTEMPTS", 10)
-# Where applicants reach the platform: the base of the links it hands out (a result's QR code,
-# a wallet share link). Required in production; in development PORT's address.
-MOTCUA_PUBLIC_URL = _addresses.public_url
+# Health (ops.health, docs/operations.md): the outbox is unhealthy once its oldest undelivered
+# event is older than this; the worker once its last heartbeat (every minute) is older than this.
+MOTCUA_HEALTH_MAX_BACKLOG_SECONDS = env_int("MOTCUA_HEALTH_MAX_BACKLOG_SECONDS", 300)
+MOTCUA_HEALTH_WORKER_MAX_AGE_SECONDS = env_int("MOTCUA_HEALTH_WORKER_MAX_AGE_SECONDS", 180)
+MOTCUA_HEALTH_TIMEOUT_SECONDS = env_int("MOTCUA_HEALTH_TIMEOUT_SECONDS", 3)  # each registries probe
 
 # Rate limits ("<count>/<window>", windows in s, m, h, d, e.g. "5/15m"); see core/ratelimit.py.
 MOTCUA_RATE_LIMITS = {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include("motcua.api.urls")),
     path("oidc/", include(oidc_urlpatterns)),
+    path("", include("motcua.ops.urls")),
     path("", include("motcua.identity.urls")),
     path("", include("motcua.documents.urls")),
     path("", include("motcua.dossiers.urls")),

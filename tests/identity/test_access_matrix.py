@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from motcua.core.models import AuditEntry, Event
@@ -531,6 +532,19 @@ def _own_name(world: World, response: Any) -> None:
     body = _text(response)
     shown = [name for _pid, name, _born in APPLICANTS.values() if name in body]
     assert shown, body[:300]
+
+
+def _health_report(world: World, response: Any) -> None:
+    report = response.json()
+    names = [check["name"] for check in report["checks"]]
+    assert names == ["database", "cache", "registries", "worker", "outbox"]
+    assert report["checks"][0] == {
+        "name": "database",
+        "ok": True,
+        "summary": f"reachable ({connection.vendor})",
+        "details": {"engine": connection.vendor},
+    }
+    assert report["checks"][2]["ok"] is True  # the world talks to the session's registries
 
 
 ENDPOINTS = [
@@ -1332,6 +1346,16 @@ ENDPOINTS = [
         forbidden=SEES_AGENCY_A - MANAGES_AGENCY_A,
         audience="official",
         check=_role_revoked,
+    ),
+    # --- operations (API): the platform's health, for the platform administrator only
+    Endpoint(
+        "api:get /health",
+        "get",
+        lambda w: "/api/v1/health",
+        {"platform_admin"},
+        forbidden=set(OFFICIAL_NAMES) - {"platform_admin"},
+        audience="official",
+        check=_health_report,
     ),
 ]
 

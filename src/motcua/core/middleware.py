@@ -40,6 +40,8 @@ API_PREFIX = "/api/"
 PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/", "/tra-cuu-ho-so/", "/xac-minh/", "/chia-se/")
 # public API operations that are lookups too (the verifier): both budgets apply
 PUBLIC_API_LOOKUPS = ("/api/v1/verify",)
+# a load balancer's probes (ops.views), every few seconds: logged only when they fail
+PROBE_PATHS = ("/healthz", "/readyz")
 _request_log = get_logger("motcua.request")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -118,6 +120,9 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         response.headers["X-Request-ID"] = request_id
+        if request.path in PROBE_PATHS and response.status_code < 400:
+            structlog.contextvars.clear_contextvars()
+            return response
         match = request.resolver_match
         actor = getattr(request, "actor", None)
         _request_log.info(

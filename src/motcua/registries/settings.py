@@ -92,7 +92,11 @@ TEMPLATES: list[dict[str, Any]] = []
 # --- Database (its own; never the platform's) -----------------------------------------------
 DATABASE_URL = env_str("MOTCUA_REGISTRIES_DATABASE_URL", f"sqlite:///{VAR_DIR / 'registries.sqlite3'}")
 _db: dict[str, Any] = dict(
-    dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("MOTCUA_REGISTRIES_CONN_MAX_AGE", 60))
+    dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("MOTCUA_REGISTRIES_CONN_MAX_AGE", 60),
+        conn_health_checks=True,  # a connection the database dropped is replaced, not a 500
+    )
 )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
