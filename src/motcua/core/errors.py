@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     DOCUMENT_REVOKED = "document_revoked"
     DOCUMENT_EXPIRED = "document_expired"
     RESULT_NOT_REMOVABLE = "result_not_removable"
+    PDF_REFUSED = "pdf_refused"
 
 
 class MotcuaError(Exception):

@@ -61,6 +61,10 @@ class ComponentOut(Schema):
     result_type: str = ""  # the result type a wallet document must have to be taken for it
     wallet_item: str = ""  # the wallet document taken for it (state "wallet")
     wallet_only: bool = False  # no upload can replace it (``fallback: none``)
+    # active content the platform took out of the uploaded PDF (``javascript``, ``open_action``,
+    # ``additional_actions``, ``data_actions``), and the sentence saying so in your language
+    removed_content: list[str] = []
+    notice: str = ""
 
 
 class FieldOut(Schema):
@@ -284,6 +288,11 @@ def save_entries(request: HttpRequest, draft_id: str, body: EntriesIn) -> dict[s
     auth=applicant_auth,
     response={200: DraftOut, 400: ErrorOut, **DENIALS},
     summary="Upload the document for a component (multipart, field 'file')",
+    description=(
+        "A refused file (type, size, or a PDF's content: 400 `pdf_refused` names what it holds) leaves "
+        "the draft as it was. Active content removed from a PDF is listed in the component's "
+        "`removed_content` and `notice` (ADR 0024)."
+    ),
 )
 def upload_component(
     request: HttpRequest, draft_id: str, component_id: str, file: File[UploadedFile]
@@ -325,6 +334,8 @@ class DossierComponentOut(Schema):
     wallet_issued_on: datetime.date | None = None
     wallet_number: str = ""
     wallet_validity: str = ""  # valid | expired | revoked
+    removed_content: list[str] = []  # active content taken out of the file before it was kept
+    notice: str = ""
 
 
 class DossierSummaryOut(Schema):

