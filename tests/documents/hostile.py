@@ -119,19 +119,19 @@ def link_to_website() -> bytes:
 
 
 @functools.cache
-def zeros_deflated(mebibytes: int) -> bytes:
-    """A zlib stream of ``mebibytes`` MiB of zeros (~1 KB each), made from two compressed
-    blocks: after a full flush the compressor starts afresh, so every further MiB compresses to
-    the same bytes and is repeated rather than compressed (nothing near that size is allocated)."""
+def zeros_deflated(mebibytes: int, prefix: bytes = b"") -> bytes:
+    """A zlib stream of ``prefix`` then ``mebibytes`` MiB of zeros (~1 KB a MiB). After a full
+    flush the compressor starts afresh, so every MiB of zeros compresses to the same block: it
+    is compressed once and repeated (nothing near the inflated size is ever allocated)."""
     zero = bytes(MiB)
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    first = compressor.compress(zero) + compressor.flush(zlib.Z_FULL_FLUSH)
+    head = compressor.compress(prefix) + compressor.flush(zlib.Z_FULL_FLUSH) if prefix else b""
     block = compressor.compress(zero) + compressor.flush(zlib.Z_FULL_FLUSH)
     end = compressor.flush(zlib.Z_FINISH)
-    checksum = 1
+    checksum = zlib.adler32(prefix)
     for _ in range(mebibytes):
         checksum = zlib.adler32(zero, checksum)
-    return b"\x78\xda" + first + block * (mebibytes - 1) + end + checksum.to_bytes(4, "big")
+    return b"\x78\xda" + head + block * mebibytes + end + checksum.to_bytes(4, "big")
 
 
 def decompression_bomb(mebibytes: int = 512) -> bytes:
@@ -143,6 +143,51 @@ def decompression_bomb(mebibytes: int = 512) -> bytes:
     out = io.BytesIO()
     pdf.save(out, compress_streams=False, deterministic_id=True)
     return out.getvalue()
+
+
+def object_stream_bomb(mebibytes: int = 512, *, tree_inside: bool = True) -> bytes:
+    """A PDF 1.5 file whose page (and catalog and page tree, ``tree_inside``) sit in an object
+    stream followed by ``mebibytes`` MiB of zeros (whitespace to a PDF parser): to read them, a
+    reader inflates the whole stream. Written by hand, with its cross-reference stream."""
+    tree = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>"
+    packed_objects = [(1, tree[0]), (2, tree[1]), (3, page)] if tree_inside else [(3, page)]
+    body = b""
+    offsets = []
+    for _number, item in packed_objects:
+        offsets.append(len(body))
+        body += item + b"\n"
+    header = (
+        b" ".join(b"%d %d" % (n, o) for (n, _item), o in zip(packed_objects, offsets, strict=True)) + b"\n"
+    )
+    packed = zeros_deflated(mebibytes, prefix=header + body)
+    out = b"%PDF-1.5\n"
+    rows: dict[int, tuple[int, int, int]] = {0: (0, 0, 0xFFFF)}
+    rows[4] = (1, len(out), 0)
+    out += (
+        b"4 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (len(packed_objects), len(header), len(packed))
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
+    for index, (number, _item) in enumerate(packed_objects):
+        rows[number] = (2, 4, index)
+    if not tree_inside:
+        for number, item in ((1, tree[0]), (2, tree[1])):
+            rows[number] = (1, len(out), 0)
+            out += b"%d 0 obj\n" % number + item + b"\nendobj\n"
+    rows[5] = (1, len(out), 0)
+    table = b"".join(
+        kind.to_bytes(1, "big") + a.to_bytes(4, "big") + b.to_bytes(2, "big")
+        for kind, a, b in (rows[number] for number in range(6))
+    )
+    xref_at = rows[5][1]
+    out += (
+        b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(table)
+        + table
+        + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    )
+    return out
 
 
 HOSTILE: dict[str, Callable[[], bytes]] = {

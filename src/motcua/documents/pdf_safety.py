@@ -10,11 +10,11 @@ never inflate a stream into memory to measure it.
 
 1. the size, before anything is parsed (``storage``: ``MOTCUA_UPLOAD_MAX_MB`` while streaming);
 2. the number of objects in the cross-reference table, before any is resolved;
-3. the object streams' decoded size, counted by our own bounded decoders *before* qpdf inflates
-   them to resolve the objects inside (qpdf's own Flate and RunLength decoding is capped too, at
-   ``QPDF_STREAM_LIMIT``, for what it decodes on opening: cross-reference streams);
-4. the pages, counted by a bounded walk of the page tree (never qpdf's page list, which copies a
-   page referenced twice and so can be made to multiply);
+3. the object streams' decoded size, counted by our own bounded decoders before qpdf inflates
+   them to resolve the objects inside. What qpdf must decode to open the file at all (the
+   cross-reference streams, and the object streams holding the catalog and page tree) is bounded
+   by its own cap, ``QPDF_STREAM_LIMIT``, set process-wide for Flate, RunLength and predictors;
+4. the pages (qpdf lists them on opening, and refuses a page tree that loops or revisits a node);
 5. every stream's decoded size, added up against one budget for the document. Flate, LZW and
    RunLength are decoded in chunks and only counted; a filter feeding another (Flate inside
    Flate) keeps at most ``MAX_INTERMEDIATE`` bytes; image codecs (JPEG, JPEG 2000, JBIG2, CCITT)
@@ -65,7 +65,6 @@ MAX_IMAGE_PIXELS = 250_000_000
 # what qpdf itself may decode in one stream (it inflates cross-reference and object streams to
 # read the file); process-wide, set once when the documents app starts
 QPDF_STREAM_LIMIT = 64 * MiB
-MAX_WALK_DEPTH = 64  # page-tree depth (qpdf's parser already bounds nesting of direct objects)
 
 
 class Finding(StrEnum):
@@ -183,14 +182,14 @@ def install_qpdf_limits() -> None:
     )
 
 
-def _too_much_data(limits: Limits) -> PdfRefused:
+def _too_much_data(limit: int) -> PdfRefused:
     return PdfRefused(
         _(
             "The PDF holds more than %(mb)d MB of data once decompressed, which the platform does "
             "not accept. Save it again with ordinary compression (for example with “Print to PDF”) "
             "and upload it again."
         )
-        % {"mb": limits.max_decoded // MiB},
+        % {"mb": limit // MiB},
         reason="decompressed_size",
     )
 
@@ -289,38 +288,13 @@ def _check_image(item: pikepdf.Object) -> None:
         )
 
 
-def _count_pages(pdf: pikepdf.Pdf, limits: Limits) -> int:
-    """Leaves of the page tree, each visit counted (a page referenced twice counts twice), with
-    the walk itself bounded: never more than max_pages leaves or max_objects nodes."""
-    too_many = PdfRefused(
-        _("The PDF has more than %(pages)d pages; split it into several files.")
-        % {"pages": limits.max_pages},
-        reason="pages",
-    )
-    root = pdf.Root.get("/Pages")
-    if not isinstance(root, pikepdf.Dictionary):
-        raise _damaged()
-    pages = 0
-    visits = 0
-    stack: list[tuple[Any, int]] = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        visits += 1
-        if visits > limits.max_objects or depth > MAX_WALK_DEPTH:
-            raise too_many
-        kids = node.get("/Kids") if isinstance(node, pikepdf.Dictionary) else None
-        if isinstance(kids, pikepdf.Array) and node.get("/Type") != pikepdf.Name.Page:
-            stack.extend((kid, depth + 1) for kid in kids if isinstance(kid, pikepdf.Dictionary))
-        else:
-            pages += 1
-            if pages > limits.max_pages:
-                raise too_many
-    return pages
-
-
 def _damaged() -> PdfRefused:
     return PdfRefused(
-        _("The PDF is damaged and cannot be read. Save it again and upload it again."), reason="damaged"
+        _(
+            "The PDF is damaged, or cannot be read within the platform's limits. Save it again (for "
+            "example with “Print to PDF”) and upload it again."
+        ),
+        reason="damaged",
     )
 
 
@@ -334,7 +308,7 @@ def open_pdf(source: Path | bytes) -> pikepdf.Pdf:
         ) from None
     except (pikepdf.PdfError, RuntimeError, ValueError) as exc:
         logger.info("PDF could not be opened", extra={"error": type(exc).__name__})
-        raise _damaged() from None
+        raise _qpdf_refusal(exc) from None
 
 
 def inspect(pdf: pikepdf.Pdf, limits: Limits | None = None) -> Inspection:
@@ -345,13 +319,19 @@ def inspect(pdf: pikepdf.Pdf, limits: Limits | None = None) -> Inspection:
     except PdfRefused:
         raise
     except TooMuchData:
-        raise _too_much_data(limits) from None
+        raise _too_much_data(limits.max_decoded) from None
     except (pikepdf.PdfError, RuntimeError, ValueError, RecursionError) as exc:
-        # qpdf gave up: a limit of its own (its decoding cap) or damage it could not repair
         logger.info("PDF could not be inspected", extra={"error": type(exc).__name__})
-        if "limit" in str(exc).lower():
-            raise _too_much_data(limits) from None
-        raise _damaged() from None
+        raise _qpdf_refusal(exc) from None
+
+
+def _qpdf_refusal(exc: Exception) -> PdfRefused:
+    """qpdf gave up: past its own decoding cap, or on damage it could not repair. (Past its cap
+    on opening, e.g. in the object stream that holds the catalog, it reports a damaged file:
+    the message to the applicant covers both.)"""
+    if "limit exceeded" in str(exc):
+        return _too_much_data(QPDF_STREAM_LIMIT)
+    return _damaged()
 
 
 def _inspect(pdf: pikepdf.Pdf, limits: Limits) -> Inspection:
@@ -374,7 +354,13 @@ def _inspect(pdf: pikepdf.Pdf, limits: Limits) -> Inspection:
         if isinstance(container, pikepdf.Stream):
             decoded_size(container, budget)
             counted.add((number, 0))
-    pages = _count_pages(pdf, limits)
+    pages = len(pdf.pages)  # listed by qpdf on opening: a tree that loops or revisits a node fails there
+    if pages > limits.max_pages:
+        raise PdfRefused(
+            _("The PDF has more than %(pages)d pages; split it into several files.")
+            % {"pages": limits.max_pages},
+            reason="pages",
+        )
     findings: set[Finding] = set()
     signed = False
     objects = 0
