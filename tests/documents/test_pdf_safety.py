@@ -129,7 +129,11 @@ def test_a_rendered_page_and_a_signed_one_pass_unchanged(tmp_path, db):
     path = _written(tmp_path, rendered)
     assert not pdf_safety.make_safe(path).rewritten
     signed = signing.sign_pdf(
-        rendered, agency_code="DN.0101234567", agency_name="Công ty", reason="ký", location="HN"
+        rendered,
+        agency_code="DN.0100000024",
+        agency_name="Công ty TNHH Kiểm Thử PDF",
+        reason="ký",
+        location="HN",
     )
     path = _written(tmp_path, signed.data)
     assert pdf_safety.make_safe(path) == pdf_safety.Outcome(rewritten=False, removed=(), signed=True)
@@ -139,7 +143,11 @@ def test_a_rendered_page_and_a_signed_one_pass_unchanged(tmp_path, db):
 def test_a_signed_pdf_with_javascript_is_refused_not_rewritten(tmp_path, db):
     with_script = hostile.javascript_open_action()
     signed = signing.sign_pdf(
-        with_script, agency_code="DN.0101234567", agency_name="Công ty", reason="ký", location="HN"
+        with_script,
+        agency_code="DN.0100000024",
+        agency_name="Công ty TNHH Kiểm Thử PDF",
+        reason="ký",
+        location="HN",
     ).data
     refused = _refusal(tmp_path, signed)
     assert refused.findings == {Finding.JAVASCRIPT, Finding.OPEN_ACTION}
@@ -198,9 +206,9 @@ def test_a_bomb_in_an_object_stream_is_refused_before_qpdf_inflates_it(tmp_path)
     assert refused.value.reason == "decompressed_size"
     assert peak < 8 * MiB
     # with the page tree inside, qpdf must inflate it to open the file at all: its own cap stops it
-    refused = _refusal(tmp_path, hostile.object_stream_bomb(512))
-    assert refused.reason == "damaged"
-    assert "within the platform's limits" in refused.message
+    opened = _refusal(tmp_path, hostile.object_stream_bomb(512))
+    assert opened.reason == "damaged"
+    assert "within the platform's limits" in opened.message
     # the same files with a little padding are ordinary PDFs
     for tree_inside in (True, False):
         path = _written(tmp_path, hostile.object_stream_bomb(1, tree_inside=tree_inside))
@@ -321,7 +329,7 @@ def _lzw_encode(data: bytes) -> bytes:
 )
 def test_the_bounded_decoders_agree_with_qpdf(content):
     pdf = pikepdf.new()
-    cases = [
+    cases: list[tuple[Name | Array, bytes]] = [
         (Name.FlateDecode, zlib.compress(content)),
         (Name.RunLengthDecode, _run_length_encode(content)),
         (Name.ASCIIHexDecode, content.hex().encode() + b">"),

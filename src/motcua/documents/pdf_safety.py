@@ -349,7 +349,8 @@ def _inspect(pdf: pikepdf.Pdf, limits: Limits) -> Inspection:
     budget = Budget(limits.max_decoded)
     counted: set[tuple[int, int]] = set()
     # object streams, before qpdf inflates one to read an object inside it
-    for number in sorted({entry.obj_stream_number for entry in xref.values() if entry.type == 2}):
+    containers = {entry.obj_stream_number for entry in xref.values() if entry.type == 2}
+    for number in sorted(n for n in containers if n is not None):
         container = pdf.get_object((number, 0))
         if isinstance(container, pikepdf.Stream):
             decoded_size(container, budget)
