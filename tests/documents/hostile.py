@@ -190,6 +190,33 @@ def object_stream_bomb(mebibytes: int = 512, *, tree_inside: bool = True) -> byt
     return out
 
 
+def hand_written(objects: list[bytes]) -> bytes:
+    """A classic PDF 1.4 file of the given objects (numbered from 1, object 1 the catalog)."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, item in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + item + b"\nendobj\n"
+    xref_at = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref_at)
+    return out
+
+
+def escaped_names() -> bytes:
+    """A JavaScript OpenAction spelled with escaped names (``/Open#41ction``, ``/J#61vaScript``,
+    ``/J#53``), as a checker that greps the raw bytes would miss it."""
+    return hand_written(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /Open#41ction 4 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
+            b"<< /S /J#61vaScript /J#53 (app.alert\\(1\\)) >>",
+        ]
+    )
+
+
 HOSTILE: dict[str, Callable[[], bytes]] = {
     "javascript_open_action": javascript_open_action,
     "page_additional_action": page_additional_action,

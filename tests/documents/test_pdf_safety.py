@@ -94,6 +94,17 @@ def test_page_actions_links_and_the_javascript_name_tree_are_removed(tmp_path):
         assert pdf_safety.inspect(pdf).findings == frozenset()
 
 
+def test_escaped_names_do_not_hide_a_script(tmp_path):
+    data = hostile.escaped_names()
+    assert b"/JavaScript" not in data
+    assert b"/OpenAction" not in data
+    path = _written(tmp_path, data)
+    assert pdf_safety.make_safe(path).removed == ("javascript", "open_action")
+    with pikepdf.open(path) as pdf:
+        assert "/OpenAction" not in pdf.Root
+    assert b"app.alert" not in path.read_bytes()
+
+
 def test_a_javascript_url_and_a_form_submission_are_removed_but_a_web_link_stays(tmp_path):
     pdf = pikepdf.new()
     pdf.add_blank_page()

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -197,25 +198,64 @@ def _too_much_data(limit: int) -> PdfRefused:
 # --- Walking the file ------------------------------------------------------------------------------
 
 
-def _is_container(value: Any) -> bool:
-    return isinstance(value, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream)
+_DICTIONARY = pikepdf.ObjectType.dictionary
+_STREAM = pikepdf.ObjectType.stream
+_ARRAY = pikepdf.ObjectType.array
+# Names and words that may make an object active content (or a signature, an image): an object
+# whose serialisation by qpdf holds none of them is not walked key by key. qpdf writes names in
+# their canonical form (``/J#61vaScript`` comes out as ``/JavaScript``); a ``javascript:`` link is
+# found through its ``/URI`` key, whatever the string's encoding.
+_WORTH_A_LOOK = re.compile(
+    rb"/(JS|AA|OpenAction|JavaScript|Launch|SubmitForm|ImportData|GoToR|GoToE|Rendition|Movie|Sound"
+    rb"|RichMedia|RichMediaExecute|XFA|EmbeddedFiles?|EF|FileAttachment|Screen|3D|URI|ByteRange|Image)\b"
+)
+
+
+def _kind(value: Any) -> pikepdf.ObjectType | None:
+    """The object type of a container (dictionary, stream, array); None for anything else."""
+    if type(value) is not pikepdf.Object:  # Python scalars (int, bool, Decimal) come out as such
+        return None
+    kind = value._type_code
+    return kind if kind in (_DICTIONARY, _STREAM, _ARRAY) else None
+
+
+def _containers(pdf: pikepdf.Pdf) -> Iterator[tuple[pikepdf.Object, pikepdf.ObjectType]]:
+    for top in pdf.objects:
+        kind = _kind(top)
+        if kind is not None:
+            yield top, kind
+
+
+def _within(top: pikepdf.Object) -> Iterator[pikepdf.Object]:
+    """``top`` (a dictionary or stream) and the direct dictionaries inside it. A caller may
+    change a dictionary before its children are read."""
+    stack = [top]
+    while stack:
+        current = stack.pop()
+        if current._type_code == _ARRAY:
+            children = list(current)
+        else:
+            yield current
+            children = list(current.values())
+        stack.extend(c for c in children if _kind(c) is not None and not c.is_indirect)
 
 
 def _dictionaries(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
     """Every dictionary and stream of the file: each indirect object once, and the direct
-    dictionaries inside it. A caller may change a dictionary before its children are read."""
-    for top in pdf.objects:
-        if not _is_container(top):
-            continue
-        stack = [top]
-        while stack:
-            current = stack.pop()
-            if isinstance(current, pikepdf.Array):
-                children = list(current)
-            else:
-                yield current
-                children = list(current.values())
-            stack.extend(child for child in children if _is_container(child) and not child.is_indirect)
+    dictionaries inside it."""
+    for top, kind in _containers(pdf):
+        if kind == _ARRAY:
+            for child in top:
+                if _kind(child) is not None and not child.is_indirect:
+                    yield from _within(child)
+        else:
+            yield from _within(top)
+
+
+def _serialised(top: pikepdf.Object, kind: pikepdf.ObjectType) -> bytes:
+    """qpdf's serialisation of an object (a stream's dictionary, not its data)."""
+    target = top.stream_dict if kind == _STREAM else top
+    return bytes(target.unparse(resolved=True))
 
 
 def _string(value: Any) -> str:
@@ -365,16 +405,25 @@ def _inspect(pdf: pikepdf.Pdf, limits: Limits) -> Inspection:
     findings: set[Finding] = set()
     signed = False
     objects = 0
-    for item in _dictionaries(pdf):
-        if item.is_indirect:
-            objects += 1
-            if objects > limits.max_objects:
-                raise too_complex
-        if isinstance(item, pikepdf.Stream) and item.objgen not in counted:
-            decoded_size(item, budget)
-            _check_image(item)
-        findings |= _findings_in(item)
-        signed = signed or _is_signature(item)
+    for top, kind in _containers(pdf):
+        objects += 1
+        if objects > limits.max_objects:
+            raise too_complex
+        if kind == _STREAM and top.objgen not in counted:
+            decoded_size(top, budget)
+        serialised = _serialised(top, kind)
+        if not _WORTH_A_LOOK.search(serialised):
+            continue
+        items = (
+            _within(top)
+            if kind != _ARRAY
+            else (d for c in top if _kind(c) is not None and not c.is_indirect for d in _within(c))
+        )
+        for item in items:
+            if item._type_code == _STREAM:
+                _check_image(item)
+            findings |= _findings_in(item)
+            signed = signed or _is_signature(item)
     return Inspection(
         pages=pages,
         objects=objects,
