@@ -349,6 +349,11 @@ MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0)
 # Uploads: outside the web root, size-limited, type checked by content (documents/storage.py).
 MOTCUA_UPLOAD_DIR = Path(env_str("MOTCUA_UPLOAD_DIR", str(VAR_DIR / "uploads")))
 MOTCUA_UPLOAD_MAX_BYTES = env_int("MOTCUA_UPLOAD_MAX_MB", 10) * 1024 * 1024
+# PDFs that enter from outside (documents/pdf_safety.py, ADR 0024): bounds on what checking or
+# opening one may cost; active content is refused or removed.
+MOTCUA_PDF_MAX_PAGES = env_int("MOTCUA_PDF_MAX_PAGES", 500)
+MOTCUA_PDF_MAX_OBJECTS = env_int("MOTCUA_PDF_MAX_OBJECTS", 100_000)
+MOTCUA_PDF_MAX_DECODED_BYTES = env_int("MOTCUA_PDF_MAX_DECODED_MB", 256) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to a temporary file
 FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_NUMBER_FILES = 10

@@ -5,6 +5,7 @@ API, signing in through the real password + TOTP pages."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import uuid
 from pathlib import Path
@@ -22,6 +23,7 @@ from motcua.documents.storage import path_of
 from motcua.dossiers import counter
 from motcua.dossiers.models import Dossier, DossierCounter, Provenance
 from motcua.identity.models import Applicant, Role, User
+from tests.documents import hostile
 from tests.dossiers.conftest import MINH
 from tests.identity.world import PDF, applicant_client, make_applicant, make_official, official_client
 
@@ -365,3 +367,48 @@ def test_registry_only_data_cannot_be_replaced_by_a_scan(officials):
     assert problems["person"]["commune_code"] == "Hãy chọn xã, phường nơi người đó nộp hồ sơ."
     assert problems["components"]["judicial-record"].startswith("Dữ liệu này chỉ có thể lấy từ cơ sở dữ liệu")
     assert state() == before
+
+
+def test_a_scan_with_active_content_is_refused_or_cleaned_page_and_api(officials, settings):
+    """A PDF handed in at the counter (from a USB stick, an e-mail) gets the same check as an
+    upload: a Launch action is refused and named next to its document, nothing kept; a script
+    is taken out and both hashes stay in the scan's audit record."""
+    _officer, client = officials["tiepnhan.badinh"]
+    form = page_form(client)
+    form["scan-birth-certificate"] = pdf("giay-chung-sinh.pdf", hostile.launch_action())
+    before = state()
+    response = client.post(COUNTER_URL, form)
+    assert response.status_code == 400
+    assert re.search(
+        r'id="component-error-birth-certificate"[^>]*>Tệp PDF bị từ chối vì chứa lệnh khởi chạy chương trình '
+        r"hoặc mở tệp khác \(Launch\)",
+        text(response),
+    )
+    assert state() == before
+    assert stored_bytes(settings.MOTCUA_UPLOAD_DIR) == []
+    # through the API, a decompression bomb
+    refused = client.post(
+        API_URL,
+        api_form(str(uuid.uuid4()), scans=[pdf(f"{c}.pdf", hostile.decompression_bomb()) for c in SCANNED]),
+    )
+    assert refused.status_code == 422
+    assert all(m.startswith("Tệp PDF chứa hơn 256 MB") for m in refused.json()["components"].values())
+    assert state() == before
+    # a script: received without it
+    original = hostile.javascript_open_action()
+    form = page_form(client)
+    form["scan-birth-certificate"] = pdf("giay-chung-sinh.pdf", original)
+    response = client.post(COUNTER_URL, form, follow=True)
+    assert "gỡ bỏ mã JavaScript, hành động tự chạy khi mở tệp (OpenAction)" in text(response)
+    dossier = Dossier.objects.latest("pk")
+    entry = dossier.components["birth-certificate"]
+    assert entry["removed_content"] == ["javascript", "open_action"]
+    scan = StoredFile.objects.get(public_id=entry["file"])
+    audit = AuditEntry.objects.get(type=EventType.FILE_SCANNED, subject_id=str(scan.public_id))
+    assert audit.changes["original_sha256"] == [None, hashlib.sha256(original).hexdigest()]
+    assert audit.changes["sha256"] == [
+        None,
+        hashlib.sha256(path_of(scan.storage_name).read_bytes()).hexdigest(),
+    ]
+    assert audit.changes["sha256"] != audit.changes["original_sha256"]
+    assert b"app.alert" not in path_of(scan.storage_name).read_bytes()

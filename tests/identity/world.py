@@ -40,7 +40,14 @@ AGENCY_A_POLICE = "CAX.00004"
 AGENCY_B = "UBND.00008"  # Ngọc Hà ward, Hà Nội
 PROVINCE_AGENCY = "UBNDT.01"  # Hà Nội People's Committee
 OTHER_PROVINCE_AGENCY = "UBNDT.04"  # Cao Bằng
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# a one-page, well-formed PDF (the platform refuses one it cannot read)
+PDF = (
+    b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+    b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>\nendobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
+    b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n203\n%%EOF\n"
+)
 
 APPLICANTS = {
     "applicant_a": ("001085012345", "Nguyễn Văn An", datetime.date(1985, 3, 2)),

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
-from motcua.documents import results
+from motcua.documents import pdf_safety, results
 from motcua.documents import selectors as documents_selectors
 from motcua.documents.views import file_response
 from motcua.dossiers import counter as counter_service
@@ -360,6 +360,9 @@ def counter(request: HttpRequest) -> HttpResponse:
             context["error"] = exc.message
         else:
             messages.success(request, _("The dossier is received. Print the receipt and hand it over."))
+            removed = {r for entry in received.components.values() for r in entry.get("removed_content", [])}
+            if removed:
+                messages.warning(request, pdf_safety.removal_notice(removed))
             return redirect("backoffice:receipt", code=received.code)
     context.update(
         fields=form_fields(spec, entries, prefilled={}, errors=field_errors),

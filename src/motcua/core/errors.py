@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     DRAFT_SUBMITTED = "draft_submitted"
     INVALID_TOKEN = "invalid_token"  # noqa: S105 (an error code, not a credential)
     RATE_LIMITED = "rate_limited"
+    PDF_REFUSED = "pdf_refused"
 
 
 class MotcuaError(Exception):

@@ -16,7 +16,7 @@ from motcua.api.errors import DENIALS, ErrorOut
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
 from motcua.core.middleware import too_many_requests
-from motcua.documents import results, selectors, services, storage, verification
+from motcua.documents import pdf_safety, results, selectors, services, storage, verification
 from motcua.documents.models import ResultDocument, StoredFile
 from motcua.documents.views import file_response
 from motcua.identity.actors import OfficialActor
@@ -31,7 +31,12 @@ class FileOut(Schema):
     name: str
     content_type: str
     size: int
-    sha256: str
+    sha256: str  # of the stored file
+    original_sha256: str  # of the file as uploaded: differs when a PDF was rewritten
+    # active content taken out of a PDF before it was kept (``javascript``, ``open_action``,
+    # ``additional_actions``, ``data_actions``), and the sentence saying so in your language
+    removed_content: list[str]
+    notice: str
     created_at: datetime.datetime
 
     @staticmethod
@@ -46,6 +51,10 @@ class FileOut(Schema):
     def resolve_name(obj: StoredFile) -> str:
         return obj.original_name
 
+    @staticmethod
+    def resolve_notice(obj: StoredFile) -> str:
+        return pdf_safety.removal_notice(obj.removed_content)
+
 
 @router.get("/files", auth=applicant_auth, response={200: list[FileOut], **DENIALS}, summary="Your files")
 def list_files(request: HttpRequest) -> list[StoredFile]:
@@ -57,6 +66,14 @@ def list_files(request: HttpRequest) -> list[StoredFile]:
     auth=applicant_auth,
     response={201: FileOut, 400: ErrorOut, **DENIALS},
     summary="Upload a PDF, PNG or JPEG file (checked by content, size-limited)",
+    description=(
+        "A PDF is checked before it is kept (ADR 0024): one past the bounds (pages, objects, "
+        "decompressed size), protected by a password, damaged, or holding a Launch action, embedded "
+        "files, an XFA form or multimedia is refused with 400 `pdf_refused` and a message naming what "
+        "it holds. JavaScript, an OpenAction, additional actions and form-submission actions are "
+        "removed from an unsigned PDF (`removed_content`, `notice`; `original_sha256` is then the "
+        "upload's hash); a signed PDF is never rewritten and is refused if it holds them."
+    ),
 )
 def upload_file(request: HttpRequest, file: File[UploadedFile], owner: Form[str] = "") -> Status[StoredFile]:
     stored = services.upload_file(
@@ -244,7 +261,8 @@ def _report_out(report: verification.PublicReport) -> dict[str, Any]:
         "signing, or a broken signature), `untrusted` (not signed under a trusted root), `revoked` (the "
         "issuing agency revoked the result, or the signer's certificate is revoked), `unsigned` or "
         "`unreadable`. For a result the platform issued, `result` gives its number, issuer, date and the "
-        "holder's initials."
+        "holder's initials. A PDF past the bounds (pages, objects, decompressed size) is refused with "
+        "400 `pdf_refused` before its signatures are read."
     ),
 )
 @public

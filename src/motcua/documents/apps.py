@@ -7,6 +7,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self) -> None:
-        from motcua.documents import pdf_speedups
+        from motcua.documents import pdf_safety, pdf_speedups
 
         pdf_speedups.install()
+        pdf_safety.install_qpdf_limits()

@@ -31,7 +31,11 @@ class StoredFile(models.Model):
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)  # of the stored bytes
+    # of the bytes received: differs from ``sha256`` when a PDF was rewritten without its active
+    # content (``removed_content``) or its damaged structure (ADR 0024); "" on files kept before
+    original_sha256 = models.CharField(max_length=64, blank=True)
+    removed_content = models.JSONField(default=list, blank=True)  # pdf_safety.Finding values
     storage_name = models.CharField(max_length=80, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     # what the platform found when it checked the PDF's own signatures (``verification``):

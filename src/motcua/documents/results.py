@@ -209,7 +209,7 @@ def issue_result(
         reason=f"Phê duyệt và ký số kết quả hồ sơ {dossier.code}; người duyệt: {approver.full_name}",
         location=place or agency.name,
     )
-    stored = storage.store([signed.data])
+    stored = storage.store([signed.data], from_outside=False)  # our own signed PDF
     on_written(stored.storage_name)
     file = StoredFile.objects.create(
         owner=dossier.applicant,
@@ -217,6 +217,7 @@ def issue_result(
         content_type=stored.content_type,
         size=stored.size,
         sha256=stored.sha256,
+        original_sha256=stored.original_sha256,
         storage_name=stored.storage_name,
         issued_by_agency=agency.code,
         signature={

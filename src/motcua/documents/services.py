@@ -70,6 +70,8 @@ def _keep(
         content_type=stored.content_type,
         size=stored.size,
         sha256=stored.sha256,
+        original_sha256=stored.original_sha256,
+        removed_content=list(stored.removed),
         storage_name=stored.storage_name,
         **made_by,
     )
@@ -78,8 +80,19 @@ def _keep(
         type=type,
         subject_type="file",
         subject_id=str(record.public_id),
-        changes={"content_type": [None, stored.content_type], "size": [None, stored.size]},
-        payload={"owner": str(owner.public_id), "signature": record.signature.get("status", "")},
+        changes={
+            "content_type": [None, stored.content_type],
+            "size": [None, stored.size],
+            # what was received and what is kept: the same unless a PDF was rewritten (ADR 0024)
+            "original_sha256": [None, stored.original_sha256],
+            "sha256": [None, stored.sha256],
+            "removed_content": [None, list(stored.removed)],
+        },
+        payload={
+            "owner": str(owner.public_id),
+            "signature": record.signature.get("status", ""),
+            "removed_content": list(stored.removed),
+        },
     )
     return record
 

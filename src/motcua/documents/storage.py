@@ -4,11 +4,16 @@ The type is decided by the file's first bytes (its "magic number"), never by its
 Content-Type the browser sent: a script renamed ``scan.pdf`` is refused. Files are written
 to a temporary name and renamed into place, so a half-written file is never visible; mode
 0600 in directories of mode 0700.
+
+A PDF from outside is checked by ``pdf_safety.make_safe`` on its temporary name, before it is
+renamed into place: refused (nothing kept), kept as it came, or rewritten without its active
+content. ``StoredBytes`` then carries both hashes: the upload's and the stored file's.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import secrets
@@ -21,6 +26,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import MotcuaError
+from motcua.documents import pdf_safety
+
+logger = logging.getLogger(__name__)
 
 # (content type, extension, signature at offset 0)
 ALLOWED_TYPES: tuple[tuple[str, str, bytes], ...] = (
@@ -41,7 +49,9 @@ class StoredBytes:
     storage_name: str
     content_type: str
     size: int
-    sha256: str
+    sha256: str  # of the stored bytes
+    original_sha256: str = ""  # of the bytes received (the same unless a PDF was rewritten)
+    removed: tuple[str, ...] = ()  # active content taken out of a PDF (pdf_safety.Finding values)
 
 
 def detect_type(head: bytes) -> tuple[str, str] | None:
@@ -92,8 +102,23 @@ def read_limited(chunks: Iterable[bytes], *, declared_size: int | None = None) -
     return b"".join(parts)
 
 
-def store(chunks: Iterable[bytes], *, declared_size: int | None = None) -> StoredBytes:
-    """Check and write the bytes; raise ``UploadRejected`` (nothing kept) when they fail a check."""
+def _digest_of(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            size += len(chunk)
+            digest.update(chunk)
+    return size, digest.hexdigest()
+
+
+def store(
+    chunks: Iterable[bytes], *, declared_size: int | None = None, from_outside: bool = True
+) -> StoredBytes:
+    """Check and write the bytes; raise ``UploadRejected`` (nothing kept) when they fail a check.
+
+    ``from_outside`` (every upload and scan): a PDF is made safe (``pdf_safety.make_safe``)
+    before it is kept. Only the platform's own signed results pass ``False``."""
     limit: int = settings.MOTCUA_UPLOAD_MAX_BYTES
     if declared_size is not None and declared_size > limit:
         raise _too_large()
@@ -120,13 +145,33 @@ def store(chunks: Iterable[bytes], *, declared_size: int | None = None) -> Store
         if detected is None:
             raise UploadRejected(_("Only PDF, PNG and JPEG files are accepted; this file is none of them."))
         content_type, extension = detected
+        original_sha256 = digest.hexdigest()
+        sha256 = original_sha256
+        removed: tuple[str, ...] = ()
+        if from_outside and content_type == "application/pdf":
+            try:
+                outcome = pdf_safety.make_safe(temporary)
+            except pdf_safety.PdfRefused as exc:
+                logger.warning(
+                    "PDF refused",
+                    extra={"sha256": original_sha256, "reason": exc.reason, "findings": sorted(exc.findings)},
+                )
+                raise UploadRejected(exc.message, code=exc.code) from exc
+            if outcome.rewritten:
+                size, sha256 = _digest_of(temporary)
+                removed = outcome.removed
         storage_name = f"{token[:2]}/{token}.{extension}"
         os.replace(temporary, upload_root() / storage_name)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return StoredBytes(
-        storage_name=storage_name, content_type=content_type, size=size, sha256=digest.hexdigest()
+        storage_name=storage_name,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        original_sha256=original_sha256,
+        removed=removed,
     )
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from pyhanko.pdf_utils.decode_limits import DecodeLimits, DocumentDecodeBudget, StreamDecodeLimits
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
@@ -37,7 +38,7 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator import ValidationContext
 
-from motcua.documents import pki, signing
+from motcua.documents import pdf_safety, pki, signing
 from motcua.documents.models import ResultDocument
 
 logger = logging.getLogger(__name__)
@@ -180,6 +181,17 @@ def _check(signature: EmbeddedPdfSignature, *, known_revision: bool) -> Signatur
     )
 
 
+def _decode_limits() -> DecodeLimits:
+    """pyHanko's own bounds on decoding, which also cover the earlier revisions of a signed
+    file (qpdf reads only the last): no stream past ``MOTCUA_PDF_MAX_DECODED_MB``, and in all
+    that or 100 times the file's size, whichever is more (pyHanko's default ratio)."""
+    cap: int = settings.MOTCUA_PDF_MAX_DECODED_BYTES
+    return DecodeLimits(
+        per_stream=StreamDecodeLimits(max_output_size=cap),
+        document_budget=DocumentDecodeBudget(base_allowance=cap),
+    )
+
+
 def check_pdf(data: bytes, *, issued_copy: bool = False) -> FileCheck:
     """The verdict on every signature of ``data``. ``issued_copy``: the bytes are exactly a file
     the platform issued (same SHA-256), so the revision after its one signature is known to be
@@ -187,7 +199,7 @@ def check_pdf(data: bytes, *, issued_copy: bool = False) -> FileCheck:
     if not data.startswith(b"%PDF-"):
         return FileCheck(Verdict.UNREADABLE)
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        reader = PdfFileReader(io.BytesIO(data), strict=False, decode_limits=_decode_limits())
         signatures = list(reader.embedded_signatures)[: MAX_SIGNATURES + 1]
     except Exception as exc:  # any parser error: the file is not a readable PDF
         logger.info("PDF could not be read", extra={"error": type(exc).__name__})
@@ -251,10 +263,16 @@ class PublicReport:
 def verify_upload(data: bytes) -> PublicReport:
     """The public verifier on an uploaded PDF: its signatures against the configured roots and,
     when a valid signature is one the platform made, the result's record (a revoked result makes
-    the verdict ``revoked`` even though its signature is intact)."""
+    the verdict ``revoked`` even though its signature is intact).
+
+    A PDF past one of the bounds (pages, objects, decompressed size) raises
+    ``pdf_safety.PdfRefused`` before pyHanko reads it (ADR 0024); a byte-identical copy of a
+    file the platform issued is its own output and needs no such check."""
     from motcua.documents import selectors
 
     issued_copy = selectors.is_issued_file(hashlib.sha256(data).hexdigest())
+    if not issued_copy:
+        pdf_safety.check_limits(data)
     check = check_pdf(data, issued_copy=issued_copy)
     result = None
     for signature in check.signatures:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.middleware import too_many_requests
-from motcua.documents import selectors, services, storage, verification
+from motcua.documents import pdf_safety, selectors, services, storage, verification
 from motcua.documents.models import ResultDocument
 from motcua.identity.actors import ApplicantActor, actor_for
 from motcua.identity.permissions import applicant_required, public
@@ -32,7 +32,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose a file to upload."))
         return redirect("identity:my-space")
     try:
-        services.upload_file(
+        stored = services.upload_file(
             actor=actor,
             chunks=uploaded.chunks(),
             file_name=uploaded.name or "",
@@ -45,6 +45,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The file is uploaded."))
+        if stored.removed_content:
+            messages.warning(request, pdf_safety.removal_notice(stored.removed_content))
     return redirect("identity:my-space")
 
 
@@ -94,11 +96,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             error = _("Choose the PDF file to verify.")
         else:
             try:
-                data = storage.read_limited(uploaded.chunks(), declared_size=uploaded.size)
-            except storage.UploadRejected as exc:
+                report = verification.verify_upload(
+                    storage.read_limited(uploaded.chunks(), declared_size=uploaded.size)
+                )
+            except (storage.UploadRejected, pdf_safety.PdfRefused) as exc:
                 error = exc.message
-            else:
-                report = verification.verify_upload(data)
     elif request.GET.get("so") or request.GET.get("ma"):
         try:
             report = verification.lookup_throttled(

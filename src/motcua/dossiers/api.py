@@ -74,6 +74,10 @@ class ComponentOut(Schema):
     # state "refused": the registry's code; "not_related" or "representation_not_verified" leave
     # the component to what the applicant types (the official checks it) or uploads
     refusal: str = ""
+    # active content the platform took out of the uploaded PDF (``javascript``, ``open_action``,
+    # ``additional_actions``, ``data_actions``), and the sentence saying so in your language
+    removed_content: list[str] = []
+    notice: str = ""
 
 
 class FieldOut(Schema):
@@ -316,6 +320,11 @@ def save_entries(request: HttpRequest, draft_id: str, body: EntriesIn) -> dict[s
     auth=applicant_auth,
     response={200: DraftOut, 400: ErrorOut, **DENIALS},
     summary="Upload the document for a component (multipart, field 'file')",
+    description=(
+        "A refused file (type, size, or a PDF's content: 400 `pdf_refused` names what it holds) leaves "
+        "the draft as it was. Active content removed from a PDF is listed in the component's "
+        "`removed_content` and `notice` (ADR 0024)."
+    ),
 )
 def upload_component(
     request: HttpRequest, draft_id: str, component_id: str, file: File[UploadedFile]
@@ -357,6 +366,8 @@ class DossierComponentOut(Schema):
     wallet_issued_on: datetime.date | None = None
     wallet_number: str = ""
     wallet_validity: str = ""  # valid | expired | revoked
+    removed_content: list[str] = []  # active content taken out of the file before it was kept
+    notice: str = ""
 
 
 class DossierSummaryOut(Schema):

@@ -336,6 +336,7 @@ def receive_at_counter(
                     "file": str(record.public_id),
                     "scanned_by": actor.user_id,
                     "scanned_at": now,
+                    **({"removed_content": list(record.removed_content)} if record.removed_content else {}),
                 }
             dossier = receive_dossier(
                 actor=actor,

@@ -24,7 +24,14 @@ from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.demo import refuse_in_production
 from motcua.identity.models import User
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# a blank one-page scan (well-formed: the platform refuses a PDF it cannot read)
+PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+    b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>\nendobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
+    b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n203\n%%EOF\n"
+)
 LATE_KEY = "6f1b4d0e-2a7c-4c1e-9b7a-0d3c5e8f9a01"
 FRESH_KEY = "6f1b4d0e-2a7c-4c1e-9b7a-0d3c5e8f9a02"
 PEOPLE = {

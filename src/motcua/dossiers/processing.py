@@ -480,16 +480,21 @@ def supplement_dossier(
     if field_errors or component_errors:
         raise IncompleteSupplement(field_errors, component_errors)
     owner = "" if dossier.applicant_id == actor.applicant_id else str(dossier.applicant.public_id)
-    stored = {
-        cid: documents.upload_file(
-            actor=actor,
-            chunks=files[cid].chunks,
-            file_name=files[cid].file_name,
-            declared_size=files[cid].size,
-            owner_public_id=owner,
-        )
-        for cid in wanted_components
-    }
+    stored = {}
+    refused: dict[str, str] = {}
+    for cid in wanted_components:
+        try:
+            stored[cid] = documents.upload_file(
+                actor=actor,
+                chunks=files[cid].chunks,
+                file_name=files[cid].file_name,
+                declared_size=files[cid].size,
+                owner_public_id=owner,
+            )
+        except storage.UploadRejected as exc:  # a file refused (type, size, a PDF's content)
+            refused[cid] = exc.message
+    if refused:
+        raise IncompleteSupplement({}, refused)
     with transaction.atomic():
         dossier = selectors.get_dossier(actor, code, for_update=True)
         if dossier.step not in SUPPLEMENT_STEPS:  # answered meanwhile (a double submit)
@@ -506,6 +511,7 @@ def supplement_dossier(
                 "file": str(record.public_id),
                 "supplemented_at": now.isoformat(),
                 "replaced": previous.get("file", ""),
+                **({"removed_content": list(record.removed_content)} if record.removed_content else {}),
             }
         ready = engine.complete(dossier.process, step=dossier.step, decision="supplemented")  # type: ignore[arg-type]
         dossier.step = ready[0].name if ready else Step.DONE

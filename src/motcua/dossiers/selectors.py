@@ -35,6 +35,7 @@ from motcua.core.selectors import audit_trail_for_subject
 from motcua.core.text import format_vnd
 from motcua.core.types import EventType
 from motcua.documents.models import ResultDocument, StoredFile
+from motcua.documents.pdf_safety import removal_notice
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
 from motcua.dossiers.models import OPEN_STATUSES as OPEN_STATUSES  # re-exported: processing reads it here
 from motcua.dossiers.models import (
@@ -231,6 +232,9 @@ class ComponentView:
     wallet_only: bool = False  # a wallet component with ``fallback: none``: no upload can replace it
     wallet_choices: list[WalletChoice] = field(default_factory=list)  # the matching wallet documents
     refusal: str = ""  # the registry's refusal code (state "refused"), e.g. "not_related"
+    # active content the platform took out of the uploaded PDF, and the sentence saying so
+    removed_content: list[str] = field(default_factory=list)
+    notice: str = ""
 
     @property
     def may_upload(self) -> bool:
@@ -392,6 +396,9 @@ def draft_view(
             wallet_item=str(entry.get("wallet_item", "")),
             wallet_only=raw["kind"] == "wallet" and raw.get("fallback") == "none",
         )
+        if state == ComponentState.UPLOADED and entry.get("removed_content"):
+            view.removed_content = list(entry["removed_content"])
+            view.notice = removal_notice(view.removed_content)
         if view.result_type and actor is not None:
             view.wallet_choices = wallet_choices(actor, draft, view.result_type, view.wallet_item)
         source = by_id.get(component_id)
@@ -602,6 +609,9 @@ class DossierComponentView:
     wallet_number: str = ""
     wallet_validity: str = ""
     wallet_validity_label: str = ""
+    # active content the platform took out of the file before keeping it (ADR 0024)
+    removed_content: list[str] = field(default_factory=list)
+    notice: str = ""
 
 
 @dataclass(frozen=True)
@@ -680,6 +690,8 @@ def dossier_view(dossier: Dossier) -> DossierView:
                 values=values,
                 scanned_by=scanners.get(entry.get("scanned_by"), ""),
                 scanned_at=_when(str(entry.get("scanned_at", ""))),
+                removed_content=list(entry.get("removed_content", [])),
+                notice=removal_notice(entry.get("removed_content", [])),
                 **_wallet_facts(entry),
             )
         )

@@ -402,6 +402,8 @@ def upload_component(
             # the verdict on the PDF's own signatures (e.g. a declaration the company signed)
             "signature": stored.signature.get("status", ""),
             "signer": stored.signature.get("signer_organisation", ""),
+            # active content the platform took out of the PDF before keeping it (ADR 0024)
+            "removed_content": list(stored.removed_content),
         }
         _save(
             locked,
@@ -595,6 +597,8 @@ def _provenance(entry: Mapping[str, Any]) -> dict[str, Any]:
         found = {"provenance": Provenance.UPLOAD, "file": entry.get("file", "")}
         if entry.get("signature"):
             found.update(signature=entry["signature"], signer=entry.get("signer", ""))
+        if entry.get("removed_content"):
+            found.update(removed_content=list(entry["removed_content"]))
         return found
     if state == ComponentState.WALLET:
         return _wallet_provenance(entry)

@@ -22,6 +22,7 @@ from motcua.catalog import selectors as catalog
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, NotFound, RateLimited
 from motcua.core.middleware import too_many_requests
+from motcua.documents import pdf_safety
 from motcua.documents import selectors as documents_selectors
 from motcua.dossiers import bundles, processing, selectors, services
 from motcua.dossiers.models import ComponentState, Draft
@@ -313,7 +314,9 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
             )
     entries = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
     try:
-        processing.supplement_dossier(actor=applicant_of(request), code=code, entries=entries, files=files)
+        answered = processing.supplement_dossier(
+            actor=applicant_of(request), code=code, entries=entries, files=files
+        )
     except NotFound:
         raise Http404 from None
     except processing.IncompleteSupplement as exc:
@@ -328,6 +331,9 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
     except MotcuaError as exc:
         return _dossier_page(request, code, error=exc.message, status=409)
     messages.success(request, _("Thank you: the dossier is complete again and its processing continues."))
+    removed = {r for cid in files for r in answered.components.get(cid, {}).get("removed_content", [])}
+    if removed:
+        messages.warning(request, pdf_safety.removal_notice(removed))
     return HttpResponseRedirect(reverse("dossiers:dossier", args=[code]))
 
 
@@ -408,7 +414,7 @@ def component_upload(request: HttpRequest, public_id: str, component_id: str) ->
         messages.error(request, _("Choose a file to upload."))
         return redirect("dossiers:draft", public_id=public_id)
     try:
-        services.upload_component(
+        draft = services.upload_component(
             actor=actor,
             public_id=public_id,
             component_id=component_id,
@@ -422,6 +428,9 @@ def component_upload(request: HttpRequest, public_id: str, component_id: str) ->
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The file is attached."))
+        removed = draft.components[component_id].get("removed_content")
+        if removed:
+            messages.warning(request, pdf_safety.removal_notice(removed))
     return redirect("dossiers:draft", public_id=public_id)
 
 
