@@ -322,6 +322,9 @@ MOTCUA_OUTBOX_MAX_ATTEMPTS = env_int("MOTCUA_OUTBOX_MAX_ATTEMPTS", 10)
 MOTCUA_HEALTH_MAX_BACKLOG_SECONDS = env_int("MOTCUA_HEALTH_MAX_BACKLOG_SECONDS", 300)
 MOTCUA_HEALTH_WORKER_MAX_AGE_SECONDS = env_int("MOTCUA_HEALTH_WORKER_MAX_AGE_SECONDS", 180)
 MOTCUA_HEALTH_TIMEOUT_SECONDS = env_int("MOTCUA_HEALTH_TIMEOUT_SECONDS", 3)  # each registries probe
+# Where applicants reach the platform: the base of the links it hands out (a result's QR code,
+# a wallet share link). Required in production; in development PORT's address.
+MOTCUA_PUBLIC_URL = _addresses.public_url
 
 # Rate limits ("<count>/<window>", windows in s, m, h, d, e.g. "5/15m"); see core/ratelimit.py.
 MOTCUA_RATE_LIMITS = {
