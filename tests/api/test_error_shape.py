@@ -19,8 +19,8 @@ from motcua.api.api import api
 
 pytestmark = pytest.mark.django_db
 
-VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+VI: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "vi"}
+EN: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def shaped(response: Any, status: int, code: str) -> str:
     return str(body["message"])
 
 
-def csrf_client(world: World, name: str) -> tuple[Client, dict[str, str]]:
+def csrf_client(world: World, name: str) -> tuple[Client, dict[str, Any]]:
     signed_in = world.client(name)
     client = Client(enforce_csrf_checks=True)
     client.cookies = signed_in.cookies

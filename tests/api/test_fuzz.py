@@ -303,7 +303,7 @@ def _path_values(world: World) -> dict[str, str]:
         "component_id": "birth-certificate",
         "agency_code": "UBND.00004",
         "item_id": str(world.kept_item.public_id) if world.kept_item else "x",
-        "result_id": str(world.result_item.result.public_id)  # type: ignore[union-attr]
+        "result_id": str(world.result_item.result.public_id)
         if world.result_item and world.result_item.result
         else "x",
     }

@@ -36,7 +36,7 @@ def world(world_copy: World) -> World:
     return world_copy
 
 
-def strict(world: World, name: str) -> tuple[Client, dict[str, str]]:
+def strict(world: World, name: str) -> tuple[Client, dict[str, Any]]:
     """A client that is checked for CSRF like a browser (or the fuzz run), with the header."""
     signed_in = world.client(name)
     client = Client(enforce_csrf_checks=True)
@@ -55,7 +55,7 @@ def refusal(response: Any, status: int, code: str) -> dict[str, Any]:
     return body
 
 
-def put_entries(client: Client, headers: dict[str, str], draft: Draft, values: dict[str, Any]) -> Any:
+def put_entries(client: Client, headers: dict[str, Any], draft: Draft, values: dict[str, Any]) -> Any:
     # json.dumps writes a lone surrogate as the escape "\ud800", as any JSON client would
     return client.put(
         f"/api/v1/drafts/{draft.public_id}/entries",

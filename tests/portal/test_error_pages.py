@@ -4,6 +4,8 @@ same errors are JSON (tests/api/test_error_shape.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -11,7 +13,7 @@ from tests.identity.world import World
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def in_the_layout(response, status: int, language: str = "vi") -> str:
