@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from tests.identity.world import World
 
@@ -105,6 +106,16 @@ def test_a_body_too_large_is_shaped(world, settings):
     body = json.dumps({"procedure": "birth-registration", "commune_code": "00004", "pad": "x" * 2000})
     response = client.post("/api/v1/drafts", body, content_type="application/json", **headers, **EN)
     assert "too large" in shaped(response, 413, "too_large")
+
+
+def test_a_large_form_sent_to_an_operation_that_reads_json_is_the_wrong_media_type(world, settings):
+    """A form past the in-memory size is streamed to files as Django does, so its raw bytes are
+    gone when an operation wants to read JSON."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client, headers = csrf_client(world, "applicant_a")
+    upload = SimpleUploadedFile("scan.pdf", b"%PDF-" + b"x" * 4096, content_type="application/pdf")
+    response = client.post("/api/v1/drafts", {"file": upload}, **headers, **EN)
+    assert shaped(response, 415, "unsupported_media_type") == "This operation reads a JSON body, not a form."
 
 
 def test_a_rate_limit_is_shaped_and_translated(settings):

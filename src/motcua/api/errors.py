@@ -136,7 +136,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # a large multipart form sent to an operation that reads a JSON body: the form was
         # streamed (to files) and its raw bytes are gone
         message = _("This operation reads a JSON body, not a form.")
-        return api.create_response(request, {"code": "unsupported_media_type", "message": message}, status=415)
+        body = {"code": "unsupported_media_type", "message": message}
+        return api.create_response(request, body, status=415)
 
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         raise exc  # Django logs it and answers through handler500: {code: server_error, ...}

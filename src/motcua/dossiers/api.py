@@ -27,6 +27,7 @@ from motcua.catalog import selectors as catalog
 from motcua.catalog.labels import label_for
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
+from motcua.core.inputs import MAX_TEXT
 from motcua.core.middleware import too_many_requests
 from motcua.documents.views import file_response
 from motcua.dossiers import bundles, counter, processing, selectors, services
@@ -586,7 +587,7 @@ SUPPLEMENT_BODY = {
                     "entries": {
                         "type": "string",
                         "default": "{}",
-                        "maxLength": 10000,
+                        "maxLength": MAX_TEXT,
                         "description": "A JSON object of the corrected fields (those form 02 asks for)",
                     }
                 },
@@ -917,7 +918,7 @@ class CounterDossierIn(Schema):
     birth_date: str = Field(max_length=32, description="YYYY-MM-DD or DD/MM/YYYY, as on the ID card")
     identity_check: str = Field(max_length=32, description="chip_card | paper_id (counter), post_copy (post)")
     entries: str = Field(
-        "{}", max_length=20_000, description="The form values, a JSON object as in PUT /drafts/{id}/entries"
+        "{}", max_length=MAX_TEXT, description="The form values, a JSON object as in PUT /drafts/{id}/entries"
     )
     scan_components: list[Annotated[str, Field(max_length=64)]] = Field(
         [], max_length=10, description="The component of each file in `scans`, in order (at most 10 files)"
