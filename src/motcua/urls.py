@@ -18,3 +18,9 @@ urlpatterns = [
     path("", include("motcua.catalog.urls")),
     path("", include("motcua.portal.urls")),
 ]
+
+# The site's error pages (the API's JSON shape under /api/v1): motcua.portal.errors.
+handler400 = "motcua.portal.errors.bad_request"
+handler403 = "motcua.portal.errors.permission_denied"
+handler404 = "motcua.portal.errors.page_not_found"
+handler500 = "motcua.portal.errors.server_error"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.openapi.schema import OpenAPISchema
 
+from motcua.api.errors import Utf8JSONRenderer, declare_common_errors, install_error_handlers
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import (
     Conflict,
@@ -27,12 +31,32 @@ from motcua.notify.api import router as notify_router
 from motcua.ops.api import router as ops_router
 from motcua.units.api import router as units_router
 
-api = NinjaAPI(
+
+class MotcuaAPI(NinjaAPI):
+    """The API whose OpenAPI document declares, for every operation, the errors any operation
+    can answer (api/errors.py)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_common_errors(schema)
+        return schema
+
+
+api = MotcuaAPI(
     title="motcua API",
     version="1.0.0",
     urls_namespace="api-v1",
-    description="Full-process online public services. Errors use the shape {code, message}.",
+    renderer=Utf8JSONRenderer(),
+    description=(
+        "Full-process online public services. Every error answer, whatever its status (a refused or "
+        "unreadable request, a failed CSRF check, an unknown address or method, too large, rate "
+        "limited, a server error), is JSON `{code, message}` with `message` in the caller's language "
+        "(Accept-Language: vi or en); a refused value adds `fields`, naming each one and why. Text "
+        "is refused when it holds a control character or an invalid Unicode character, or exceeds "
+        "its bound (docs/api.md)."
+    ),
 )
+install_error_handlers(api)
 
 
 @api.exception_handler(NotFound)

@@ -8,17 +8,23 @@ needs inline styles and data: images, and gets exactly that exception.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 
 import structlog
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from motcua.core import ratelimit
-from motcua.core.logging import get_logger, request_id_from
+from motcua.core.http import API_PREFIX, is_api_request, json_error
+from motcua.core.inputs import printable, problems_in, text_problem
+from motcua.core.logging import current_request_id, get_logger, request_id_from
 
 BASE_POLICY = {
     "default-src": "'self'",
@@ -34,7 +40,6 @@ BASE_POLICY = {
 }
 API_DOCS_POLICY = {**BASE_POLICY, "style-src": "'self' 'unsafe-inline'"}
 API_DOCS_PATH = "/api/v1/docs"
-API_PREFIX = "/api/"
 # Public pages that search or read the database: catalog search, procedure pages, bundles,
 # the dossier status lookup, the verifier, documents shared from a data wallet.
 PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/", "/tra-cuu-ho-so/", "/xac-minh/", "/chia-se/")
@@ -143,8 +148,8 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
         "seconds": retry_after
     }
     response: HttpResponse
-    if request.path.startswith(API_PREFIX):
-        response = JsonResponse({"code": "rate_limited", "message": message}, status=429)
+    if is_api_request(request):
+        response = json_error(429, "rate_limited", message)
     else:
         response = render(request, "portal/429.html", {"message": message}, status=429)
     response.headers["Retry-After"] = str(retry_after)
@@ -182,3 +187,174 @@ class RateLimitMiddleware:
         if any(path.startswith(prefix) for prefix in PUBLIC_LOOKUP_PREFIXES):
             return [("lookup_address", address)]
         return []
+
+
+def error_page(
+    request: HttpRequest, status: int, title: str, message: str, *, show_back: bool = False
+) -> HttpResponse:
+    """The site's error page (``portal/error.html``, in the shared layout) with this status."""
+    context = {
+        "status": status,
+        "title": title,
+        "message": message,
+        "show_back": show_back,
+        "request_id": current_request_id(),
+    }
+    return render(request, "portal/error.html", context, status=status)
+
+
+FORM_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class InputGuardMiddleware:
+    """Input hygiene at the door, for pages and the API alike (ADR 0023).
+
+    Before any view runs: a path with a control character is a 404; query parameters and form
+    fields (names and values) and, under ``/api/``, every string of a JSON body are checked
+    with ``core.inputs`` (no lone surrogates, no control characters but tab and line breaks, at
+    most ``MAX_TEXT`` characters); a body that cannot be read (a multipart form without a
+    boundary or with over-long part headers, too many fields or files, too large) is refused
+    with 400 or 413 instead of failing later. The API answers ``{code, message, fields}``
+    (422 for refused values), pages the site's error page. Sits after the rate limiter, so
+    refused floods are counted too, and before the views' own CSRF checks read the form."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if text_problem(request.path):
+            raise Http404
+        try:
+            problems = _query_problems(request)
+            problems.update(_body_problems(request))
+        except RequestDataTooBig:
+            limit = max(settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024), 1)
+            message = _("The request is too large: its fields may take at most %(mb)d MB (files apart).") % {
+                "mb": limit
+            }
+            return _refuse(request, 413, "too_large", message)
+        except TooManyFilesSent:
+            message = _("Too many files in one request: at most %(count)d.") % {
+                "count": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+            }
+            return _refuse(request, 413, "too_many_files", message)
+        except TooManyFieldsSent:
+            message = _("Too many fields in one request: at most %(count)d.") % {
+                "count": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+            }
+            return _refuse(request, 413, "too_many_fields", message)
+        except MultiPartParserError as exc:
+            return _refuse(request, 400, "unreadable_body", _unreadable_multipart(exc))
+        except UnreadablePostError:
+            return _refuse(request, 400, "unreadable_body", _("The request body could not be read."))
+        if problems:
+            _request_log.info("input_refused", fields=sorted(problems)[:5])
+            if is_api_request(request):
+                message = _("Some values in the request cannot be accepted: %(names)s.") % {
+                    "names": ", ".join(sorted(problems)[:5])
+                }
+                return json_error(422, "invalid_input", message, fields=problems)
+            return error_page(
+                request, 400, _("The form cannot be accepted"), _refused_form_message(), show_back=True
+            )
+        return self.get_response(request)
+
+
+def _refused_form_message() -> str:
+    return _(
+        "What you sent contains an invisible control character or a value that is far too long. "
+        "Go back, retype the text (rather than pasting it) and send it again."
+    )
+
+
+def _unreadable_multipart(exc: MultiPartParserError) -> str:
+    if "header size" in str(exc):
+        return _(
+            "The form could not be read: a part's headers are too long (a file name may have at most "
+            "about 200 characters)."
+        )
+    return _("The form could not be read: it is not well-formed multipart (is its boundary missing?).")
+
+
+def _refuse(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    _request_log.info("request_refused", code=code)
+    if is_api_request(request):
+        return json_error(status, code, message)
+    return error_page(request, status, _("The request cannot be accepted"), message, show_back=True)
+
+
+def _field_problems(items: list[tuple[str, list[str]]]) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    for name, values in items:
+        if problem := text_problem(name, max_length=200):
+            problems[printable(name)] = problem
+            continue
+        for value in values:
+            if isinstance(value, str) and (problem := text_problem(value)):
+                problems[name] = problem
+                break
+    return problems
+
+
+def _query_problems(request: HttpRequest) -> dict[str, str]:
+    return _field_problems(list(request.GET.lists()))
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _body_problems(request: HttpRequest) -> dict[str, str]:
+    if request.method not in BODY_METHODS:
+        return {}
+    if request.content_type in FORM_CONTENT_TYPES:
+        if request.method != "POST":  # Django reads forms from POST requests only
+            return {}
+        if 0 < _content_length(request) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            # keep a small body readable after the form is parsed (an operation that reads JSON
+            # may be sent a form); a larger one is an upload, streamed to files as Django does
+            request.body  # noqa: B018
+        problems = _field_problems(list(request.POST.lists()))
+        request.FILES  # noqa: B018 (parsed with the fields: a broken multipart fails here, not in a view)
+        return problems
+    if not is_api_request(request):
+        return {}
+    body = request.body
+    if not body:
+        return {}
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return {}  # not JSON: the operation answers that it cannot parse the body
+    return problems_in(document)
+
+
+# Headers a refusal keeps when its body is replaced by the error shape.
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "X-Request-ID")
+
+
+class ApiErrorShapeMiddleware:
+    """The last word on ``/api/v1`` errors: any error answer that is not JSON yet (a 405 from
+    the router, a debug page, a handler outside the API) is given the ``{code, message}``
+    shape for its status, in the caller's language, keeping ``Allow`` and ``Retry-After``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or not is_api_request(request):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            shaped = json_error(response.status_code)
+        for header in KEPT_HEADERS:
+            if header in response:
+                shaped[header] = response[header]
+        return shaped

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import Forbidden, MotcuaError
+from motcua.core.inputs import clean_text
 from motcua.core.services import record_change
 from motcua.core.types import EventType
 from motcua.documents import rendering, signing, storage
@@ -267,7 +268,7 @@ def revoke_result(*, actor: OfficialActor, public_id: str, reason: str) -> Resul
     the verifier will show. Revoking again changes nothing."""
     from motcua.documents import selectors
 
-    reason = reason.strip()
+    reason = clean_text(reason.strip(), field="reason", max_length=1000)
     if not reason:
         raise MotcuaError(_("Give the reason for revoking: anyone verifying the document will read it."))
     with transaction.atomic():

@@ -49,10 +49,10 @@ def get_file(actor: RequestActor | None, public_id: uuid.UUID | str) -> StoredFi
     try:
         key = uuid.UUID(str(public_id))
     except ValueError:
-        raise NotFound("No such file.") from None
+        raise NotFound(_("No such file.")) from None
     stored = files_of(actor).filter(public_id=key).first()
     if stored is None:
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     return stored
 
 

@@ -30,6 +30,7 @@ from motcua.api.pagination import MAX_LIMIT, MAX_OFFSET
 from motcua.catalog.labels import label_for
 from motcua.core import ratelimit
 from motcua.core.errors import NotFound
+from motcua.core.inputs import MAX_TEXT
 from motcua.core.middleware import too_many_requests
 from motcua.documents.views import file_response
 from motcua.dossiers import bundles, counter, processing, selectors, services
@@ -80,16 +81,23 @@ class ComponentOut(Schema):
     notice: str = ""
 
 
+class ChoiceOut(Schema):
+    value: str  # what to send
+    label: str  # what to show, in the caller's language
+
+
 class FieldOut(Schema):
     name: str
     label: str
-    kind: str
+    kind: str  # text | choice | list | integer | date | boolean
     required: bool
     value: Any
     error: str
     source: str  # the registry that filled it ("" when the applicant types it)
     read_only: bool
     candidates: list[str]
+    choices: list[ChoiceOut]  # kind "choice": the values the field takes
+    max_length: int | None  # kind "text" (and each line of a list): longer values are refused
 
 
 class DraftSummaryOut(Schema):
@@ -155,22 +163,25 @@ class BundleApplicationOut(Schema):
 
 
 class DraftIn(Schema):
-    procedure: str
-    commune_code: str
-    applicant: str = ""  # public id of someone the caller acts for; empty: the caller
+    procedure: str = Field(..., max_length=64)
+    commune_code: str = Field(..., max_length=16)
+    applicant: str = Field("", max_length=64)  # public id of someone the caller acts for; empty: the caller
 
 
 class ConsentIn(Schema):
-    accept: list[str]  # data component ids to fetch; every other data component is declined
-    subjects: dict[str, str] = {}  # ID numbers for data about someone else, by form field
+    # data component ids to fetch; every other data component is declined
+    accept: list[Annotated[str, Field(max_length=64)]] = Field(..., max_length=100)
+    # ID numbers for data about someone else, by form field
+    subjects: dict[str, Annotated[str, Field(max_length=32)]] = Field(default_factory=dict, max_length=100)
 
 
 class RetryIn(Schema):
-    components: list[str] = []
+    components: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=100)
 
 
 class EntriesIn(Schema):
-    values: dict[str, Any]
+    # by field name; each text at most the field's `max_length` (see the draft's `fields`)
+    values: dict[str, Any] = Field(..., max_length=500)
 
 
 def _summary(draft: Draft) -> dict[str, Any]:
@@ -197,6 +208,8 @@ def _field_out(field: Any) -> dict[str, Any]:
         "source": field.source.registry_label if field.source else "",
         "read_only": field.is_read_only,
         "candidates": field.candidates,
+        "choices": [{"value": value, "label": label} for value, label in field.choices],
+        "max_length": field.max_length,
     }
 
 
@@ -297,10 +310,12 @@ def give_consent(request: HttpRequest, draft_id: str, body: ConsentIn) -> dict[s
     auth=applicant_auth,
     response={200: DraftOut, 400: ErrorOut, 429: ErrorOut, **DENIALS},
     summary="Fetch again the consented components that could not be fetched",
+    description="The body is optional: without it (or with no `components`), every one that failed.",
 )
-def retry_pull(request: HttpRequest, draft_id: str, body: RetryIn) -> dict[str, Any]:
+def retry_pull(request: HttpRequest, draft_id: str, body: RetryIn | None = None) -> dict[str, Any]:
+    components = body.components if body is not None else []
     return _draft_out(
-        services.retry_pull(actor=applicant_of(request), public_id=draft_id, component_ids=body.components)
+        services.retry_pull(actor=applicant_of(request), public_id=draft_id, component_ids=components)
     )
 
 
@@ -425,8 +440,9 @@ class DossierOut(DossierSummaryOut):
 
 
 class LookupIn(Schema):
-    code: str
-    factor: str  # the receipt PIN, or the applicant's personal ID number (or enterprise code)
+    code: str = Field(..., max_length=64)
+    # the receipt PIN, or the applicant's personal ID number (or enterprise code)
+    factor: str = Field(..., max_length=64)
 
 
 class PublicStatusOut(Schema):
@@ -602,6 +618,33 @@ class SupplementIncompleteOut(ErrorOut):
     components: dict[str, str]
 
 
+# The answer's parts are named after the components asked for, so the body is declared by hand:
+# `entries` and any number of named file parts.
+SUPPLEMENT_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "entries": {
+                        "type": "string",
+                        "default": "{}",
+                        "maxLength": MAX_TEXT,
+                        "description": "A JSON object of the corrected fields (those form 02 asks for)",
+                    }
+                },
+                "additionalProperties": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "A file for a component asked for; the part is named after its id",
+                },
+            }
+        }
+    },
+}
+
+
 @router.post(
     "/dossiers/{code}/supplement",
     auth=applicant_auth,
@@ -609,16 +652,16 @@ class SupplementIncompleteOut(ErrorOut):
     summary="Answer the supplement request (form 02): corrected fields, one file per component asked for",
     description=(
         "Multipart: `entries` is a JSON object of the corrected fields; each file part is named after "
-        "the component it answers. 422 lists what is still missing; nothing is changed then. The clock "
-        "runs again and the paused working days are added to the appointment date."
+        "the component it answers (the ids in the dossier's supplement notice, `requested`). 422 lists "
+        "what is still missing; nothing is changed then. The clock runs again and the paused working "
+        "days are added to the appointment date."
     ),
+    openapi_extra={"requestBody": SUPPLEMENT_BODY},
 )
-def supplement_dossier(
-    request: HttpRequest, code: str, entries: Annotated[str, Form()] = "{}"
-) -> Status[dict[str, Any]]:
+def supplement_dossier(request: HttpRequest, code: str) -> Status[dict[str, Any]]:
     try:
-        values = json.loads(entries)
-    except ValueError:
+        values = json.loads(request.POST.get("entries") or "{}")
+    except (ValueError, RecursionError):  # not JSON, or nested beyond what the parser follows
         values = None
     if not isinstance(values, dict):
         return Status(400, {"code": "invalid_input", "message": _("`entries` must be a JSON object.")})
@@ -900,17 +943,29 @@ def official_dossier_file(request: HttpRequest, code: str, file_id: str) -> File
 
 
 class CounterDossierIn(Schema):
-    key: str = Field(description="A UUID the client chooses; sent again, it returns the same dossier")
-    procedure: str = Field(description="The procedure's code")
-    channel: str = Field(description="counter | post")
-    agency: str = Field("", description="The agency received for (may be left out by an officer of one)")
-    commune_code: str = Field("", description="For a province agency: the commune where the person applies")
-    personal_id: str = Field(description="The person's 12-digit personal ID number, as on their ID card")
-    full_name: str = Field(description="As on the ID card")
-    birth_date: str = Field(description="YYYY-MM-DD or DD/MM/YYYY, as on the ID card")
-    identity_check: str = Field(description="chip_card | paper_id (counter), post_copy (post)")
-    entries: str = Field("{}", description="The form values, a JSON object as in PUT /drafts/{id}/entries")
-    scan_components: list[str] = Field([], description="The component of each file in `scans`, in order")
+    key: str = Field(
+        max_length=64, description="A UUID the client chooses; sent again, it returns the same dossier"
+    )
+    procedure: str = Field(max_length=64, description="The procedure's code")
+    channel: str = Field(max_length=16, description="counter | post")
+    agency: str = Field(
+        "", max_length=64, description="The agency received for (may be left out by an officer of one)"
+    )
+    commune_code: str = Field(
+        "", max_length=16, description="For a province agency: the commune where the person applies"
+    )
+    personal_id: str = Field(
+        max_length=32, description="The person's 12-digit personal ID number, as on their ID card"
+    )
+    full_name: str = Field(max_length=200, description="As on the ID card")
+    birth_date: str = Field(max_length=32, description="YYYY-MM-DD or DD/MM/YYYY, as on the ID card")
+    identity_check: str = Field(max_length=32, description="chip_card | paper_id (counter), post_copy (post)")
+    entries: str = Field(
+        "{}", max_length=MAX_TEXT, description="The form values, a JSON object as in PUT /drafts/{id}/entries"
+    )
+    scan_components: list[Annotated[str, Field(max_length=64)]] = Field(
+        [], max_length=10, description="The component of each file in `scans`, in order (at most 10 files)"
+    )
 
 
 class CounterIncompleteOut(IncompleteOut):
@@ -943,7 +998,7 @@ def receive_at_counter(
         )
     try:
         entries = json.loads(data.entries or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested beyond what the parser follows
         entries = None
     if not isinstance(entries, dict):
         return Status(400, {"code": "invalid_input", "message": _("The entries must be a JSON object.")})
@@ -1003,7 +1058,7 @@ def _component_result_type(draft: Draft, component_id: str) -> str:
     for component in draft.procedure.spec.get("components", []):
         if str(component["id"]) == component_id:
             return str(component.get("result_type", ""))
-    raise NotFound("No such component.")
+    raise NotFound(_("No such component."))
 
 
 @router.get(

@@ -129,7 +129,7 @@ def get_reception_agency(actor: RequestActor | None, code: str = "") -> Agency:
         raise MotcuaError(_("Choose the agency you receive for."))
     agency = agencies.filter(code=code).first()
     if agency is None:
-        raise NotFound("No such agency.")
+        raise NotFound(_("No such agency."))
     return agency
 
 

@@ -4,6 +4,11 @@ Values arrive as text from a page or as JSON from the API; ``clean_entries`` con
 the schema's types and checks every filled field, returning the values *and* the errors: a
 draft keeps what was typed even when it is not valid yet, so a mistake never loses input.
 Required fields are checked only at submission. Error messages are in the applicant's language.
+
+Text that input hygiene refuses (``core.inputs``: a control character, an invalid Unicode
+character, or more than the field's ``maxLength`` — ``DEFAULT_FIELD_MAX_LENGTH`` when the
+schema sets none) is the exception: it is never stored, the field keeps its previous value, and
+the error says why (ADR 0023). Whole numbers are bounded to what JSON readers hold exactly.
 """
 
 from __future__ import annotations
@@ -18,8 +23,32 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.labels import label_for, localised
 from motcua.core.ids import InvalidPersonalId, parse_personal_id
+from motcua.core.inputs import DEFAULT_FIELD_MAX_LENGTH, text_problem
 
 _DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+MAX_LIST_ITEMS = 100  # a list field whose schema sets no maxItems
+MAX_INTEGER = 2**53 - 1  # the largest whole number every JSON reader holds exactly
+
+
+def max_length(prop: Mapping[str, Any]) -> int:
+    """The bound of a text field (or of each line of a list field)."""
+    return int(prop.get("maxLength", DEFAULT_FIELD_MAX_LENGTH))
+
+
+def refused(prop: Mapping[str, Any], raw: Any) -> str:
+    """Why input hygiene refuses this raw value outright ("" when it does not): it is then
+    not stored at all, unlike a value of the wrong format."""
+    if field_kind(prop) == "list":
+        items = raw if isinstance(raw, list) else str(raw).splitlines()
+        limit = int(prop.get("maxItems", MAX_LIST_ITEMS))
+        if len(items) > max(limit, MAX_LIST_ITEMS):
+            return _("At most %(count)d entries.") % {"count": limit}
+        item_schema = prop.get("items", {})
+        return next((problem for item in items if (problem := refused(item_schema, item))), "")
+    if isinstance(raw, bool | int | float):
+        return ""
+    text = raw if isinstance(raw, str) else str(raw)
+    return text_problem(text.strip(), max_length=max_length(prop))
 
 
 def field_title(prop: Mapping[str, Any]) -> str:
@@ -74,6 +103,8 @@ def _parse(name: str, prop: Mapping[str, Any], raw: Any) -> tuple[Any, str]:
             value: Any = int(text)
         except ValueError:
             return text, _("Enter a whole number.")
+        if abs(value) > MAX_INTEGER:
+            return text, _("The number is too large.")
         if "enum" in prop and value not in prop["enum"]:
             return value, _("Choose one of the listed values.")
         return value, ""
@@ -98,8 +129,6 @@ def _parse(name: str, prop: Mapping[str, Any], raw: Any) -> tuple[Any, str]:
         return text, ""
     if "minLength" in prop and len(text) < int(prop["minLength"]):
         return text, _("Enter at least %(count)d characters.") % {"count": int(prop["minLength"])}
-    if "maxLength" in prop and len(text) > int(prop["maxLength"]):
-        return text, _("Enter at most %(count)d characters.") % {"count": int(prop["maxLength"])}
     if "pattern" in prop and not re.search(str(prop["pattern"]), text):
         return text, _("This value is not in the expected format.")
     return text, ""
@@ -118,6 +147,10 @@ def clean_entries(
         value = raw[name]
         if value is None or (isinstance(value, str) and not value.strip()) or value == []:
             values[name] = [] if field_kind(prop) == "list" else ""
+            continue
+        problem = refused(prop, value)
+        if problem:  # never stored: the field keeps what it had
+            errors[name] = problem
             continue
         values[name], error = _parse(name, prop, value)
         if error:
@@ -145,10 +178,19 @@ class FormField:
     error: str = ""
     source: SourceMark | None = None
     candidates: list[str] = field(default_factory=list)  # several registry records disagree: pick one
+    max_length: int | None = None  # text fields (each line of a list field): the longest value kept
 
     @property
     def is_read_only(self) -> bool:
         return self.source is not None and not self.candidates
+
+
+def _field_bound(kind: str, prop: Mapping[str, Any]) -> int | None:
+    if kind == "text":
+        return max_length(prop)
+    if kind == "list":
+        return max_length(prop.get("items", {}))
+    return None
 
 
 def _display(kind: str, prop: Mapping[str, Any], value: Any) -> str:
@@ -199,6 +241,7 @@ def form_fields(
                 error=errors.get(name, ""),
                 source=source,
                 candidates=candidates,
+                max_length=_field_bound(kind, prop),
             )
         )
     return fields

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError
+from motcua.core.inputs import clean_text
 from motcua.core.services import record_change
 from motcua.core.types import EventType
 from motcua.documents import results, storage, wallet
@@ -62,6 +63,9 @@ APOLOGY_ROLES = (Role.HANDLER, Role.APPROVER)
 # the roles that hand out work at an agency
 ASSIGNING_ROLES = (Role.APPROVER, Role.AGENCY_ADMIN)
 WITHDRAWABLE = (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED)
+
+MAX_REASON_LENGTH = 4000  # a notice's reason (refusal, supplement, stop, apology...)
+MAX_WITHDRAWAL_REASON_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -284,7 +288,7 @@ def decide(
     effect = EFFECTS.get(decision)
     if effect is None:
         raise MotcuaError(_("Unknown decision."))
-    reason = reason.strip()
+    reason = clean_text(reason.strip(), field="reason", max_length=MAX_REASON_LENGTH)
     if effect.needs_reason and not reason:
         raise MotcuaError(_("Give the reason: the applicant will read it."))
     day = today or _today()
@@ -537,6 +541,7 @@ def supplement_dossier(
 
 def withdraw_dossier(*, actor: ApplicantActor, code: str, reason: str = "") -> Dossier:
     """The applicant takes the dossier back (before its result is approved); the process ends."""
+    reason = clean_text(reason.strip(), field="reason", max_length=MAX_WITHDRAWAL_REASON_LENGTH)
     with transaction.atomic():
         dossier = selectors.get_dossier(actor, code, for_update=True)
         if dossier.status == DossierStatus.WITHDRAWN:
@@ -552,7 +557,7 @@ def withdraw_dossier(*, actor: ApplicantActor, code: str, reason: str = "") -> D
             dossier,
             NoticeForm.WITHDRAWAL,
             step=old_step,
-            reason=reason.strip() or _("Withdrawn at the applicant's request."),
+            reason=reason or _("Withdrawn at the applicant's request."),
             issued_by=None,
         )
         dossier.status = DossierStatus.WITHDRAWN
@@ -655,7 +660,7 @@ def issue_apology(
 ) -> Dossier:
     """The apology letter with a new appointment date (form 04), for a dossier that is late or
     will be: due today or on the next working day, or already past its date."""
-    reason = reason.strip()
+    reason = clean_text(reason.strip(), field="reason", max_length=MAX_REASON_LENGTH)
     if not reason:
         raise MotcuaError(_("Give the reason for the delay: the applicant will read it."))
     day = today or _today()

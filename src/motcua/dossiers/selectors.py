@@ -96,13 +96,13 @@ def get_draft(actor: RequestActor | None, public_id: uuid.UUID | str, *, for_upd
     try:
         key = uuid.UUID(str(public_id))
     except ValueError:
-        raise NotFound("No such draft.") from None
+        raise NotFound(_("No such draft.")) from None
     queryset = drafts_of(actor)
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     draft = queryset.filter(public_id=key).first()
     if draft is None:
-        raise NotFound("No such draft.")
+        raise NotFound(_("No such draft."))
     return draft
 
 
@@ -491,7 +491,7 @@ def get_dossier(actor: RequestActor | None, code: str, *, for_update: bool = Fal
         found = found.select_for_update(of=("self",))
     dossier = found.first()
     if dossier is None:
-        raise NotFound("No such dossier.")
+        raise NotFound(_("No such dossier."))
     return dossier
 
 
@@ -505,10 +505,10 @@ def get_dossier_file(actor: RequestActor | None, code: str, file_public_id: uuid
     if issued is not None:
         attached.add(str(issued))
     if str(file_public_id) not in attached:
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     stored = StoredFile.objects.filter(public_id=str(file_public_id), owner_id=dossier.applicant_id).first()
     if stored is None:
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     return stored
 
 
@@ -1196,10 +1196,10 @@ def get_bundle_application(actor: RequestActor | None, public_id: uuid.UUID | st
     try:
         key = uuid.UUID(str(public_id))
     except ValueError:
-        raise NotFound("No such application.") from None
+        raise NotFound(_("No such application.")) from None
     found = bundle_applications_of(actor).filter(public_id=key).first()
     if found is None:
-        raise NotFound("No such application.")
+        raise NotFound(_("No such application."))
     return found
 
 

@@ -380,7 +380,7 @@ def upload_component(
     """Attach an upload to a document component, or to a data component instead of its data."""
     draft = selectors.get_draft(actor, public_id)
     if component_id not in draft.components:
-        raise NotFound("No such component.")
+        raise NotFound(_("No such component."))
     if draft.components[component_id].get("state") == ComponentState.FETCHED:
         raise MotcuaError(_("This component was received from a registry; there is nothing to upload."))
     if _wallet_only(draft, component_id):
@@ -420,7 +420,7 @@ def _component_spec(draft: Draft, component_id: str) -> Mapping[str, Any]:
     for component in draft.procedure.spec.get("components", []):
         if str(component["id"]) == component_id:
             return dict(component)
-    raise NotFound("No such component.")
+    raise NotFound(_("No such component."))
 
 
 def _wallet_only(draft: Draft, component_id: str) -> bool:
@@ -446,7 +446,7 @@ def use_wallet_item(
     with transaction.atomic():
         draft = selectors.get_draft(actor, public_id, for_update=True)
         if component_id not in draft.components:
-            raise NotFound("No such component.")
+            raise NotFound(_("No such component."))
         component = _component_spec(draft, component_id)
         document_type = str(component.get("result_type", ""))
         if not document_type:

@@ -86,7 +86,7 @@ def _represented(actor: ApplicantActor, public_id: str) -> Applicant:
     try:
         key = uuid.UUID(public_id)
     except ValueError:
-        raise NotFound("No such applicant.") from None
+        raise NotFound(_("No such applicant.")) from None
     representation = (
         identity.active_representations()
         .filter(
@@ -98,7 +98,7 @@ def _represented(actor: ApplicantActor, public_id: str) -> Applicant:
         .first()
     )
     if representation is None:
-        raise NotFound("No such applicant.")
+        raise NotFound(_("No such applicant."))
     return representation.represented
 
 
@@ -113,7 +113,7 @@ def data_access_history(
     organisation they represent), newest first. ``available`` is false when the registries could
     not be asked now."""
     if not isinstance(actor, ApplicantActor):
-        raise NotFound("No such applicant.")
+        raise NotFound(_("No such applicant."))
     subject = identity.own_applicant(actor)
     if applicant_public_id and applicant_public_id != str(subject.public_id):
         subject = _represented(actor, applicant_public_id)

@@ -6,9 +6,10 @@ no session → 401, the other kind of account → 403, an object outside the cal
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.identity import selectors, services
@@ -64,11 +65,11 @@ class RepresentationOut(Schema):
 
 
 class AuthorisationIn(Schema):
-    representative_personal_id: str
-    representative_name: str
+    representative_personal_id: str = Field(..., max_length=32)
+    representative_name: str = Field(..., max_length=200)
     valid_until: datetime.date
-    scope: list[str] = []
-    on_behalf_of: str = ""
+    scope: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=200)
+    on_behalf_of: str = Field("", max_length=64)
 
 
 class GrantOut(Schema):
@@ -90,8 +91,8 @@ class StaffOut(Schema):
 
 
 class RoleIn(Schema):
-    username: str
-    role: str
+    username: str = Field(..., max_length=150)
+    role: str = Field(..., max_length=32)
 
 
 @router.get("/me", auth=applicant_auth, response={200: MeOut, **DENIALS}, summary="The signed-in applicant")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
 from motcua.identity.actors import AgencyActor, ApplicantActor, OfficialActor, RequestActor
@@ -47,10 +48,10 @@ def visible_agencies(actor: AgencyActor) -> QuerySet[Agency]:
 
 def get_visible_agency(actor: RequestActor | None, code: str) -> Agency:
     if not isinstance(actor, OfficialActor):
-        raise NotFound("No such agency.")
+        raise NotFound(_("No such agency."))
     agency = visible_agencies(actor).filter(code=code).first()
     if agency is None:
-        raise NotFound("No such agency.")
+        raise NotFound(_("No such agency."))
     return agency
 
 
@@ -92,7 +93,7 @@ def staff_of_agency(actor: RequestActor | None, agency_code: str) -> list[StaffR
 
 def get_role_assignment(actor: RequestActor | None, assignment_id: int) -> RoleAssignment:
     if not isinstance(actor, OfficialActor):
-        raise NotFound("No such role assignment.")
+        raise NotFound(_("No such role assignment."))
     assignment = (
         RoleAssignment.objects.filter(
             agency_scope(actor, prefix="agency__") if not actor.is_platform_admin else Q(),
@@ -103,7 +104,7 @@ def get_role_assignment(actor: RequestActor | None, assignment_id: int) -> RoleA
         .first()
     )
     if assignment is None:
-        raise NotFound("No such role assignment.")
+        raise NotFound(_("No such role assignment."))
     return assignment
 
 
@@ -142,10 +143,10 @@ def get_representation(actor: RequestActor | None, public_id: uuid.UUID | str) -
     try:
         key = uuid.UUID(str(public_id))
     except ValueError:
-        raise NotFound("No such representation.") from None
+        raise NotFound(_("No such representation.")) from None
     representation = representations_of(actor).filter(public_id=key).first()
     if representation is None:
-        raise NotFound("No such representation.")
+        raise NotFound(_("No such representation."))
     return representation
 
 
@@ -190,4 +191,4 @@ def get_actable_applicant(
     for applicant in applicants_actor_may_act_for(actor, procedure_code=procedure_code):
         if str(applicant.public_id) == str(public_id):
             return applicant
-    raise NotFound("No such applicant.")
+    raise NotFound(_("No such applicant."))

@@ -23,6 +23,7 @@ from motcua.catalog.models import Procedure
 from motcua.core.actors import Actor, ActorRef
 from motcua.core.errors import Forbidden, MotcuaError, NotFound
 from motcua.core.ids import parse_personal_id
+from motcua.core.inputs import clean_text
 from motcua.core.services import record_change
 from motcua.core.types import EventType
 from motcua.identity import selectors
@@ -237,11 +238,11 @@ def authorise(
         else selectors.own_applicant(actor)
     )
     if not selectors.may_grant_for(actor, grantor):
-        raise NotFound("No such applicant.")
+        raise NotFound(_("No such applicant."))
     personal_id = parse_personal_id(representative_personal_id).number
     if personal_id == grantor.personal_id:
         raise MotcuaError(_("You cannot authorise yourself."))
-    name = representative_name.strip()
+    name = clean_text(representative_name.strip(), field="representative_name", max_length=200)
     if len(name) < 2:
         raise MotcuaError(_("Enter the full name of the person you authorise."))
     today = timezone.localdate()
@@ -437,9 +438,9 @@ def grant_role(*, actor: Actor, username: str, role: str, agency_code: str = "")
         elif actor.actor_kind == "system":
             agency = Agency.objects.filter(code=agency_code, is_active=True).first()
             if agency is None:
-                raise NotFound("No such agency.")
+                raise NotFound(_("No such agency."))
         else:
-            raise NotFound("No such agency.")
+            raise NotFound(_("No such agency."))
     user = User.objects.filter(username=username.strip().lower(), kind=UserKind.OFFICIAL).first()
     if user is None:
         raise MotcuaError(_("No official has the username %(username)s.") % {"username": username})
