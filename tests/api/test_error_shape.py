@@ -152,7 +152,15 @@ def test_the_api_answers_utf8_json(client):
 
 # --- The OpenAPI document ---------------------------------------------------------------------------
 
-ERROR_SCHEMAS = {"#/components/schemas/ErrorOut", "#/components/schemas/InvalidInputOut"}
+
+def _has_the_shape(document: dict, ref: str) -> bool:
+    """The schema ``ref`` names requires a string ``code`` and ``message`` (ErrorOut, or a schema
+    extending it: InvalidInputOut's ``fields``, the token endpoint's OAuth ``error``)."""
+    schema = document["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    properties = schema.get("properties", {})
+    return {"code", "message"} <= set(schema.get("required", [])) and all(
+        properties.get(name, {}).get("type") == "string" for name in ("code", "message")
+    )
 
 
 def _refs(schema: dict[str, Any]) -> set[str]:
@@ -178,7 +186,9 @@ def test_every_operation_declares_the_errors_any_operation_can_give():
         for status, response in responses.items():
             if int(status) >= 400:
                 schema = response["content"]["application/json"]["schema"]
-                assert _refs(schema) & ERROR_SCHEMAS, (method, path, status)
+                refs = _refs(schema)
+                assert refs, (method, path, status)
+                assert all(_has_the_shape(document, ref) for ref in refs), (method, path, status, refs)
     assert document["components"]["schemas"]["InvalidInputOut"]["required"] == ["code", "message", "fields"]
 
 
