@@ -100,7 +100,7 @@ def test_a_backup_taken_while_applicants_write_restores_whole(live, targets, mon
     # the check ran in a new process, on the restored installation
     assert f"stored files: {uploads['referenced']}" in restored.stdout
     assert "signed results: 1" in restored.stdout
-    assert "sealed exchange keys: 7" in restored.stdout
+    assert f"sealed exchange keys: {count(target.url, 'exchange_agencykey')}" in restored.stdout
     assert "registries: Access log intact" in restored.stdout
     assert "intact: every stored file matches its row" in restored.stdout
     assert count(target.url, "documents_storedfile") == uploads["referenced"]
