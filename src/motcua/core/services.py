@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from motcua.core.actors import Actor
-from motcua.core.audit import append_entry
+from motcua.core.audit import write_entry
 from motcua.core.errors import ErrorCode, MotcuaError
 from motcua.core.logging import current_request_id
 from motcua.core.models import AuditEntry, CalendarException, CalendarExceptionKind, Event
@@ -38,7 +38,7 @@ def record_change(
         raise MotcuaError(
             "record_change must run inside the service's transaction.", code=ErrorCode.NOT_IN_TRANSACTION
         )
-    append_entry(
+    write_entry(
         AuditEntry(
             type=type,
             actor_kind=actor.actor_kind,

@@ -134,6 +134,14 @@ def dispatch_events_periodically() -> int:
     return len(dispatch_pending_events().dispatched)
 
 
+@periodic_task(minute="*")
+def seal_audit_log_periodically() -> int:
+    """Chain the audit entries committed since the last run (``core.audit.seal_pending``)."""
+    from motcua.core.audit import seal_pending
+
+    return seal_pending()
+
+
 @periodic_task(minute="17")
 def purge_rate_counters() -> int:
     from motcua.core.ratelimit import purge_expired
