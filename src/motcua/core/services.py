@@ -13,6 +13,7 @@ from motcua.core.audit import write_entry
 from motcua.core.errors import ErrorCode, MotcuaError
 from motcua.core.logging import current_request_id
 from motcua.core.models import AuditEntry, CalendarException, CalendarExceptionKind, Event
+from motcua.core.outbox import wake_outbox_on_commit
 from motcua.core.types import EventType
 
 
@@ -61,9 +62,7 @@ def record_change(
         actor_id=actor.actor_id,
         payload=dict(payload or {}),
     )
-    from motcua.core.outbox import schedule_dispatch_on_commit
-
-    schedule_dispatch_on_commit()
+    wake_outbox_on_commit()
     return event
 
 
