@@ -20,7 +20,7 @@ from motcua.core.audit import seal_pending, verify_audit_log
 from motcua.core.hashchain import GENESIS
 from motcua.core.models import AuditChainHead, AuditEntry, CalendarExceptionKind
 from motcua.core.services import record_change, set_calendar_exception
-from motcua.core.types import EventType
+from motcua.units.events import UnitEvent, UnitSubject
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,8 @@ def _write_entries() -> list[AuditEntry]:
     with transaction.atomic():
         record_change(
             actor=OFFICIAL_A,
-            type=EventType.AGENCY_UPDATED,
-            subject_type="units.agency",
+            type=UnitEvent.AGENCY_UPDATED,
+            subject_type=UnitSubject.AGENCY,
             subject_id="UBND.00004",
             agency_code="UBND.00004",
             changes={"name": ["Old", "New"]},
@@ -118,8 +118,8 @@ def _change(agency_code: str = "", subject_id: str = "s") -> None:
     with transaction.atomic():
         record_change(
             actor=OFFICIAL_A,
-            type=EventType.AGENCY_UPDATED,
-            subject_type="units.agency",
+            type=UnitEvent.AGENCY_UPDATED,
+            subject_type=UnitSubject.AGENCY,
             subject_id=subject_id,
             agency_code=agency_code,
             changes={"name": ["Old", subject_id]},
@@ -225,8 +225,8 @@ def test_on_postgresql_an_entry_committing_after_a_higher_id_is_sealed_after_it(
             with transaction.atomic():
                 record_change(
                     actor=OFFICIAL_A,
-                    type=EventType.AGENCY_UPDATED,
-                    subject_type="units.agency",
+                    type=UnitEvent.AGENCY_UPDATED,
+                    subject_type=UnitSubject.AGENCY,
                     subject_id="slow",
                     agency_code="UBND.00004",
                 )

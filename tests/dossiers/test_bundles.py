@@ -14,8 +14,8 @@ from motcua.core.actors import SYSTEM
 from motcua.core.errors import MotcuaError
 from motcua.core.models import Event
 from motcua.core.outbox import dispatch_pending_events
-from motcua.core.types import EventType
 from motcua.dossiers import bundles, processing, selectors, services
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import BundleApplication, Dossier, DossierStatus, Draft, Provenance, Step
 from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.models import Role
@@ -163,7 +163,7 @@ def test_the_birth_bundle_makes_three_linked_dossiers_from_one_application(town)
     assert card.linked_from == birth
     assert {c["provenance"] for c in residence.components.values()} == {Provenance.LINKED}
     assert residence.components["registered-person"]["from"] == birth.code
-    submitted = Event.objects.get(type=EventType.DOSSIER_SUBMITTED, subject_id=residence.code)
+    submitted = Event.objects.get(type=DossierEvent.DOSSIER_SUBMITTED, subject_id=residence.code)
     assert submitted.payload["bundle"] == "birth-bundle"
     assert submitted.payload["linked_from"] == birth.code
     # the applicant sees one application with each member's status

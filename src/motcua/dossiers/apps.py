@@ -7,4 +7,8 @@ class DossiersConfig(AppConfig):
     verbose_name = "Dossiers: drafts, submission, one-stop processing"
 
     def ready(self) -> None:
+        from motcua.core.vocabulary import register_vocabulary
+        from motcua.dossiers.events import DossierEvent, DossierSubject
+
+        register_vocabulary(self.label, event_types=DossierEvent, subject_types=DossierSubject)
         from motcua.dossiers import handlers  # noqa: F401 (registers the event handlers)

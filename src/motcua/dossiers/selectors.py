@@ -33,9 +33,9 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.selectors import audit_trail_for_subject
 from motcua.core.text import format_vnd
-from motcua.core.types import EventType
 from motcua.documents.models import ResultDocument, StoredFile
 from motcua.documents.pdf_safety import removal_notice
+from motcua.dossiers.events import DossierEvent, DossierSubject
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
 from motcua.dossiers.models import OPEN_STATUSES as OPEN_STATUSES  # re-exported: processing reads it here
 from motcua.dossiers.models import (
@@ -531,8 +531,8 @@ def draft_discarded_by(actor: RequestActor | None, draft_public_id: uuid.UUID | 
     except ValueError:
         return False
     return (
-        audit_trail_for_subject(subject_type="dossiers.draft", subject_id=str(key))
-        .filter(type=EventType.DRAFT_DISCARDED, actor_id=actor.actor_id)
+        audit_trail_for_subject(subject_type=DossierSubject.DRAFT, subject_id=str(key))
+        .filter(type=DossierEvent.DRAFT_DISCARDED, actor_id=actor.actor_id)
         .exists()
     )
 
@@ -1000,7 +1000,7 @@ def dossier_history(dossier: Dossier) -> list[HistoryEntry]:
     checked that the actor may see the dossier)."""
     return [
         HistoryEntry(entry.occurred_at, label_for("event_type", entry.type), entry.actor_kind)
-        for entry in audit_trail_for_subject(subject_type="dossiers.dossier", subject_id=dossier.code)
+        for entry in audit_trail_for_subject(subject_type=DossierSubject.DOSSIER, subject_id=dossier.code)
     ]
 
 

@@ -28,11 +28,12 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import Conflict, ErrorCode, MotcuaError, NotFound
 from motcua.core.ids import InvalidPersonalId, parse_personal_id
 from motcua.core.services import record_change
-from motcua.core.types import EventType
+from motcua.core.types import EventKind
 from motcua.documents import services as documents
 from motcua.documents import wallet as documents_wallet
 from motcua.documents.models import WalletItem
 from motcua.dossiers import bundles, selectors
+from motcua.dossiers.events import DossierEvent, DossierSubject
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
     BundleApplication,
@@ -71,7 +72,7 @@ def _save(
     fields: Sequence[str],
     *,
     actor: ApplicantActor,
-    type: EventType | None = None,
+    type: EventKind | None = None,
     changes: Mapping[str, Any] | None = None,
     payload: Mapping[str, Any] | None = None,
 ) -> Draft:
@@ -84,7 +85,7 @@ def _save(
         record_change(
             actor=actor,
             type=type,
-            subject_type="dossiers.draft",
+            subject_type=DossierSubject.DRAFT,
             subject_id=str(draft.public_id),
             agency_code=draft.agency_code,
             changes=changes,
@@ -169,8 +170,8 @@ def start_draft(
         changes["bundle"] = [None, bundle_code]
     record_change(
         actor=actor,
-        type=EventType.DRAFT_STARTED,
-        subject_type="dossiers.draft",
+        type=DossierEvent.DRAFT_STARTED,
+        subject_type=DossierSubject.DRAFT,
         subject_id=str(draft.public_id),
         agency_code=agency.code,
         unit_code=commune_code,
@@ -257,7 +258,7 @@ def _fetch(actor: ApplicantActor, draft: Draft, sources: Sequence[DataSource]) -
             locked,
             ["components", "fetched"],
             actor=actor,
-            type=EventType.DRAFT_DATA_RECEIVED,
+            type=DossierEvent.DRAFT_DATA_RECEIVED,
             changes=changes,
             payload={"reused_from_registries": reused},
         )
@@ -361,7 +362,7 @@ def save_entries(
         draft,
         fields,
         actor=actor,
-        type=EventType.DRAFT_SAVED,
+        type=DossierEvent.DRAFT_SAVED,
         changes={"fields": [None, changed]},
         payload={"invalid_fields": sorted(errors)},
     )
@@ -409,7 +410,7 @@ def upload_component(
             locked,
             ["components"],
             actor=actor,
-            type=EventType.DRAFT_COMPONENT_UPLOADED,
+            type=DossierEvent.DRAFT_COMPONENT_UPLOADED,
             changes={component_id: [old, ComponentState.UPLOADED]},
             payload={"file": str(stored.public_id)},
         )
@@ -468,7 +469,7 @@ def use_wallet_item(
             draft,
             ["components"],
             actor=actor,
-            type=EventType.DRAFT_COMPONENT_FROM_WALLET,
+            type=DossierEvent.DRAFT_COMPONENT_FROM_WALLET,
             changes={component_id: [old, ComponentState.WALLET]},
             payload={"wallet_item": str(item.public_id), "file": str(item.file.public_id)},
         )
@@ -499,8 +500,8 @@ def discard_draft(*, actor: ApplicantActor, public_id: str) -> None:
         draft.delete()
         record_change(
             actor=actor,
-            type=EventType.DRAFT_DISCARDED,
-            subject_type="dossiers.draft",
+            type=DossierEvent.DRAFT_DISCARDED,
+            subject_type=DossierSubject.DRAFT,
             subject_id=str(draft.public_id),
             agency_code=draft.agency_code,
             unit_code=draft.commune_code,
@@ -519,8 +520,8 @@ def purge_expired_drafts(*, actor: Actor = SYSTEM, now: datetime.datetime | None
     expired.delete()
     record_change(
         actor=actor,
-        type=EventType.DRAFTS_PURGED,
-        subject_type="dossiers.draft",
+        type=DossierEvent.DRAFTS_PURGED,
+        subject_type=DossierSubject.DRAFT,
         subject_id="expired",
         changes={"drafts": [len(ids), 0]},
         payload={"drafts": ids[:1000]},
@@ -794,8 +795,8 @@ def receive_dossier(
     provenances = [c["provenance"] for c in components.values()]
     record_change(
         actor=actor,
-        type=EventType.DOSSIER_SUBMITTED,
-        subject_type="dossiers.dossier",
+        type=DossierEvent.DOSSIER_SUBMITTED,
+        subject_type=DossierSubject.DOSSIER,
         subject_id=dossier.code,
         agency_code=dossier.agency_code,
         unit_code=dossier.commune_code,
