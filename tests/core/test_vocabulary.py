@@ -8,10 +8,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from motcua.core.actors import SYSTEM
+from motcua.core.errors import ErrorCode
 from motcua.core.models import AuditEntry, Event
 from motcua.core.services import record_change
 from motcua.core.types import CoreEvent, CoreSubject, EventKind, SubjectKind
-from motcua.core.vocabulary import EVENT_TYPES, SUBJECT_TYPES, Vocabulary
+from motcua.core.vocabulary import ERROR_CODES, EVENT_TYPES, SUBJECT_TYPES, Vocabulary
+from motcua.documents.errors import DocumentErrorCode
+from motcua.dossiers.errors import DossierErrorCode
 from motcua.dossiers.events import DossierEvent
 from motcua.identity.events import IdentityEvent, IdentitySubject
 
@@ -39,6 +42,11 @@ def test_every_app_registered_its_event_and_subject_types():
     assert EVENT_TYPES.label(CoreEvent.CALENDAR_EXCEPTION_SET) == "Calendar exception set"
     assert all(value.split(".")[0] == EVENT_TYPES.owner(value) for value in EVENT_TYPES)
     assert all(value.split(".")[0] == SUBJECT_TYPES.owner(value) for value in SUBJECT_TYPES)
+    # error codes keep their API values, each owned by one app
+    assert ERROR_CODES.owner(DossierErrorCode.WRONG_STEP) == "dossiers"
+    assert ERROR_CODES.owner(DocumentErrorCode.PDF_REFUSED) == "documents"
+    assert ERROR_CODES.owner(ErrorCode.NOT_FOUND) == "core"
+    assert DossierErrorCode.WRONG_STEP == "wrong_step"
 
 
 def test_registering_refuses_values_outside_the_app_or_claimed_by_another():

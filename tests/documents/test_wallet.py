@@ -17,9 +17,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError, NotFound
+from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
 from motcua.core.models import AuditEntry, Event
 from motcua.documents import results, selectors, wallet
+from motcua.documents.errors import DocumentErrorCode
 from motcua.documents.events import DocumentEvent
 from motcua.documents.models import ShareLink, ShareOpening, WalletItem
 from motcua.dossiers import processing
@@ -184,7 +185,7 @@ def test_a_kept_file_can_be_removed_and_its_links_stop_a_result_cannot(world):
     before = AuditEntry.objects.count()
     refused = client.delete(f"/api/v1/wallet/{result_id}")
     assert refused.status_code == 403
-    assert refused.json()["code"] == ErrorCode.RESULT_NOT_REMOVABLE
+    assert refused.json()["code"] == DocumentErrorCode.RESULT_NOT_REMOVABLE
     assert "không thể xóa" in refused.json()["message"]
     page = client.post(f"/ca-nhan/kho-du-lieu/{result_id}/xoa/")
     assert page.status_code == 403
@@ -502,7 +503,7 @@ def test_removing_a_result_is_forbidden_by_the_service(world):
     result_id, _kept = _ids(world)
     with pytest.raises(Forbidden) as refused:
         wallet.remove_item(actor=applicant_actor(world.users["applicant_a"]), public_id=result_id)
-    assert refused.value.code == ErrorCode.RESULT_NOT_REMOVABLE
+    assert refused.value.code == DocumentErrorCode.RESULT_NOT_REMOVABLE
 
 
 # --- what an opening keeps of the visitor --------------------------------------------------------------

@@ -12,9 +12,10 @@ from django.utils import timezone
 from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.core.calendar import WorkingCalendar
-from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError, NotFound
+from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
 from motcua.core.models import AuditEntry, Event
 from motcua.dossiers import processing, selectors, services
+from motcua.dossiers.errors import DossierErrorCode
 from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import (
     ClockPause,
@@ -146,7 +147,7 @@ def test_only_the_role_of_the_step_at_the_dossiers_agency_may_decide(people):
         processing.decide(actor=people.official("reception_b"), code=code, decision="accept")
     with pytest.raises(Conflict) as wrong:  # a decision of another step
         processing.decide(actor=people.official("reception"), code=code, decision="approve")
-    assert wrong.value.code == ErrorCode.WRONG_STEP
+    assert wrong.value.code == DossierErrorCode.WRONG_STEP
     with pytest.raises(MotcuaError):
         processing.decide(actor=people.official("reception"), code=code, decision="launch")
     assert Dossier.objects.get(code=code).step == Step.RECEPTION
@@ -228,7 +229,7 @@ def test_a_supplement_is_requested_once_the_clock_pauses_and_the_paused_days_are
         processing.decide(
             actor=handler, code=code, decision="supplement", reason="Lần hai", items=[{"field": "child_sex"}]
         )
-    assert second.value.code == ErrorCode.SUPPLEMENT_LIMIT
+    assert second.value.code == DossierErrorCode.SUPPLEMENT_LIMIT
     assert "supplement" not in selectors.available_actions(handler, dossier).decisions
     assert Dossier.objects.get(code=code).supplement_requests == 1
 
@@ -339,7 +340,7 @@ def test_claiming_assigning_and_the_queue_of_each_role(people):
     processing.claim_dossier(actor=handler, code=first.code)
     with pytest.raises(Conflict) as taken:
         processing.claim_dossier(actor=handler2, code=first.code)
-    assert taken.value.code == ErrorCode.CLAIMED_BY_OTHER
+    assert taken.value.code == DossierErrorCode.CLAIMED_BY_OTHER
     with pytest.raises(Conflict):
         processing.decide(actor=handler2, code=first.code, decision="propose")
     with pytest.raises(Forbidden):  # handing out work is the leader's
@@ -361,7 +362,7 @@ def test_a_late_dossier_needs_the_apology_letter_with_a_new_date_first(people):
     reception, handler = people.official("reception"), people.official("handler")
     with pytest.raises(Conflict) as refused:
         processing.decide(actor=reception, code=dossier.code, decision="accept", today=late)
-    assert refused.value.code == ErrorCode.APOLOGY_REQUIRED
+    assert refused.value.code == DossierErrorCode.APOLOGY_REQUIRED
     # the periodic check flags it, once
     assert processing.flag_deadlines(today=late) >= 1
     assert Dossier.objects.get(code=dossier.code).deadline_flag == DeadlineFlag.OVERDUE

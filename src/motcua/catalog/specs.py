@@ -21,7 +21,8 @@ import jsonschema
 import yaml
 from jsonschema.exceptions import ValidationError
 
-from motcua.core.errors import ErrorCode, MotcuaError
+from motcua.catalog.errors import CatalogErrorCode
+from motcua.core.errors import MotcuaError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SPECS_DIR = PACKAGE_DIR / "specs"
@@ -29,7 +30,7 @@ SCHEMA_DIR = PACKAGE_DIR / "schema"
 
 
 class SpecError(MotcuaError):
-    code = ErrorCode.INVALID_PROCEDURE_SPEC
+    code = CatalogErrorCode.INVALID_PROCEDURE_SPEC
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems

@@ -28,9 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.actors import Actor, ActorRef
-from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError
+from motcua.core.errors import Conflict, Forbidden, MotcuaError
 from motcua.core.services import record_change
 from motcua.documents import selectors
+from motcua.documents.errors import DocumentErrorCode
 from motcua.documents.events import DocumentEvent, DocumentSubject
 from motcua.documents.models import (
     ResultDocument,
@@ -132,7 +133,7 @@ def remove_item(*, actor: ApplicantActor, public_id: str) -> WalletItem:
                     "electronic original the agency issued to you. Only documents you kept yourself "
                     "can be removed."
                 ),
-                code=ErrorCode.RESULT_NOT_REMOVABLE,
+                code=DocumentErrorCode.RESULT_NOT_REMOVABLE,
             )
         now = timezone.now()
         item.removed_at = now
@@ -188,11 +189,11 @@ def check_usable(item: WalletItem) -> None:
                 "The issuing agency has revoked this document: it can no longer be used. "
                 "Upload another document or ask the agency for a new one."
             ),
-            code=ErrorCode.DOCUMENT_REVOKED,
+            code=DocumentErrorCode.DOCUMENT_REVOKED,
         )
     if validity == selectors.Validity.EXPIRED:
         raise Conflict(
-            _("This document has expired: it can no longer be used."), code=ErrorCode.DOCUMENT_EXPIRED
+            _("This document has expired: it can no longer be used."), code=DocumentErrorCode.DOCUMENT_EXPIRED
         )
 
 
@@ -221,7 +222,7 @@ def create_share(
         if selectors.validity_of(item) == selectors.Validity.REVOKED:
             raise Conflict(
                 _("The issuing agency has revoked this document: it cannot be shared."),
-                code=ErrorCode.DOCUMENT_REVOKED,
+                code=DocumentErrorCode.DOCUMENT_REVOKED,
             )
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = timezone.now()

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.calendar import WorkingCalendar
-from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError
+from motcua.core.errors import Conflict, Forbidden, MotcuaError
 from motcua.core.inputs import clean_text
 from motcua.core.services import record_change
 from motcua.core.types import EventKind
@@ -39,6 +39,7 @@ from motcua.documents import results, storage, wallet
 from motcua.documents import services as documents
 from motcua.documents.models import ResultDocument
 from motcua.dossiers import selectors
+from motcua.dossiers.errors import DossierErrorCode
 from motcua.dossiers.events import Decision, DossierEvent, DossierSubject
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
@@ -216,7 +217,7 @@ def _require_free_or_mine(actor: OfficialActor | IntegratorActor, dossier: Dossi
     """A dossier an official has taken is theirs to decide (an agency system takes none)."""
     mine = isinstance(actor, OfficialActor) and dossier.assignee_id == actor.user_id
     if dossier.assignee_id and not mine:
-        raise Conflict(_("Another official has taken this dossier."), code=ErrorCode.CLAIMED_BY_OTHER)
+        raise Conflict(_("Another official has taken this dossier."), code=DossierErrorCode.CLAIMED_BY_OTHER)
 
 
 def _person_of(actor: OfficialActor | IntegratorActor) -> int | None:
@@ -227,11 +228,11 @@ def _person_of(actor: OfficialActor | IntegratorActor) -> int | None:
 
 def _current_step(dossier: Dossier) -> engine.Step:
     if dossier.process is None:
-        raise Conflict(_("This dossier has no process."), code=ErrorCode.WRONG_STEP)
+        raise Conflict(_("This dossier has no process."), code=DossierErrorCode.WRONG_STEP)
     for step in engine.steps(dossier.process):
         if step.name == dossier.step:
             return step
-    raise Conflict(_("This step of the dossier has already been decided."), code=ErrorCode.WRONG_STEP)
+    raise Conflict(_("This step of the dossier has already been decided."), code=DossierErrorCode.WRONG_STEP)
 
 
 def _supplement_items(dossier: Dossier, items: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
@@ -343,19 +344,19 @@ def _decide(
         step = _current_step(dossier)
         _require_lane(actor, dossier, step.lane)
         if decision not in step.decisions:
-            raise Conflict(_("This decision cannot be taken at this step."), code=ErrorCode.WRONG_STEP)
+            raise Conflict(_("This decision cannot be taken at this step."), code=DossierErrorCode.WRONG_STEP)
         _require_free_or_mine(actor, dossier)
         if effect.on_time_rule and dossier.due_on and day > dossier.due_on:
             raise Conflict(
                 _("The dossier is past its appointment date: first issue the apology with a new date."),
-                code=ErrorCode.APOLOGY_REQUIRED,
+                code=DossierErrorCode.APOLOGY_REQUIRED,
             )
         checked_items: list[dict[str, str]] = []
         if decision == Decision.SUPPLEMENT:
             if dossier.supplement_requests >= 1:
                 raise Conflict(
                     _("A supplement was already requested for this dossier: the law allows only one."),
-                    code=ErrorCode.SUPPLEMENT_LIMIT,
+                    code=DossierErrorCode.SUPPLEMENT_LIMIT,
                 )
             checked_items = _supplement_items(dossier, items)
         result_data: dict[str, Any] = {}
@@ -481,7 +482,7 @@ def supplement_dossier(
     goes back to the step that asked, and the clock runs again with the paused days added."""
     dossier = selectors.get_dossier(actor, code)
     if dossier.step not in SUPPLEMENT_STEPS:
-        raise Conflict(_("No supplement is requested for this dossier."), code=ErrorCode.WRONG_STEP)
+        raise Conflict(_("No supplement is requested for this dossier."), code=DossierErrorCode.WRONG_STEP)
     request = dossier.notices.filter(form=NoticeForm.SUPPLEMENT).order_by("-issued_at").first()
     wanted_fields = [i["field"] for i in (request.items if request else []) if "field" in i]
     wanted_components = [i["component"] for i in (request.items if request else []) if "component" in i]
@@ -560,7 +561,7 @@ def withdraw_dossier(*, actor: ApplicantActor, code: str, reason: str = "") -> D
         if dossier.status == DossierStatus.WITHDRAWN:
             return dossier  # a repeated request
         if dossier.status not in WITHDRAWABLE:
-            raise Conflict(_("This dossier can no longer be withdrawn."), code=ErrorCode.WRONG_STEP)
+            raise Conflict(_("This dossier can no longer be withdrawn."), code=DossierErrorCode.WRONG_STEP)
         now = timezone.now()
         old_status, old_step = dossier.status, dossier.step
         if dossier.process is not None:
@@ -685,9 +686,11 @@ def issue_apology(
                 _("Only the handling officer or the leader of the agency issues the apology letter.")
             )
         if dossier.step == Step.DONE or dossier.step in SUPPLEMENT_STEPS or dossier.due_on is None:
-            raise Conflict(_("This dossier has no running deadline."), code=ErrorCode.WRONG_STEP)
+            raise Conflict(_("This dossier has no running deadline."), code=DossierErrorCode.WRONG_STEP)
         if dossier.due_on > calendar.add_working_days(day, 1):
-            raise Conflict(_("The dossier is not late: no apology is due yet."), code=ErrorCode.WRONG_STEP)
+            raise Conflict(
+                _("The dossier is not late: no apology is due yet."), code=DossierErrorCode.WRONG_STEP
+            )
         if new_due_on <= max(day, dossier.due_on) or not calendar.is_working_day(new_due_on):
             raise MotcuaError(_("The new date must be a working day after today and after the current date."))
         old_due = dossier.due_on

@@ -25,7 +25,7 @@ from motcua.catalog.decisions import Fee
 from motcua.catalog.models import Procedure
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.calendar import WorkingCalendar
-from motcua.core.errors import Conflict, ErrorCode, MotcuaError, NotFound
+from motcua.core.errors import Conflict, MotcuaError, NotFound
 from motcua.core.ids import InvalidPersonalId, parse_personal_id
 from motcua.core.services import record_change
 from motcua.core.types import EventKind
@@ -33,6 +33,7 @@ from motcua.documents import services as documents
 from motcua.documents import wallet as documents_wallet
 from motcua.documents.models import WalletItem
 from motcua.dossiers import bundles, selectors
+from motcua.dossiers.errors import DossierErrorCode
 from motcua.dossiers.events import DossierEvent, DossierSubject
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
@@ -491,7 +492,7 @@ def discard_draft(*, actor: ApplicantActor, public_id: str) -> None:
             if selectors.dossier_from_draft(actor, public_id) is not None:
                 raise Conflict(
                     _("This application was submitted: it is a dossier now. Withdraw the dossier instead."),
-                    code=ErrorCode.DRAFT_SUBMITTED,
+                    code=DossierErrorCode.DRAFT_SUBMITTED,
                 ) from None
             if selectors.draft_discarded_by(actor, public_id):
                 return
