@@ -46,7 +46,7 @@ def test_every_app_registered_its_event_and_subject_types():
     assert ERROR_CODES.owner(DossierErrorCode.WRONG_STEP) == "dossiers"
     assert ERROR_CODES.owner(DocumentErrorCode.PDF_REFUSED) == "documents"
     assert ERROR_CODES.owner(ErrorCode.NOT_FOUND) == "core"
-    assert DossierErrorCode.WRONG_STEP == "wrong_step"
+    assert str(DossierErrorCode.WRONG_STEP) == "wrong_step"
 
 
 def test_registering_refuses_values_outside_the_app_or_claimed_by_another():
