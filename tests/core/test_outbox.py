@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from motcua.core.actors import SYSTEM
@@ -196,3 +197,10 @@ def test_audit_log_is_append_only():
     with pytest.raises(AppendOnlyError):
         AuditEntry.objects.all().delete()
     assert AuditEntry.objects.get().actor_id == SYSTEM.id
+
+
+def test_the_outbox_command_dispatches_once(recorder, capsys):
+    _set_day_off()
+    call_command("outbox", "dispatch")
+    assert "dispatched 1 event(s), 0 failed" in capsys.readouterr().out
+    assert recorder.seen == [Event.objects.get().pk]
