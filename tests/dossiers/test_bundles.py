@@ -15,8 +15,10 @@ from motcua.core.errors import MotcuaError
 from motcua.core.models import Event
 from motcua.core.outbox import dispatch_pending_events
 from motcua.core.types import EventType
-from motcua.dossiers import bundles, processing, selectors, services
+from motcua.dossiers import bundles, processing, services
 from motcua.dossiers.models import BundleApplication, Dossier, DossierStatus, Draft, Provenance, Step
+from motcua.dossiers.presenters import bundles as bundle_presenters
+from motcua.dossiers.selectors import bundles as bundle_selectors
 from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.models import Role
 from motcua.units.models import Agency
@@ -167,7 +169,9 @@ def test_the_birth_bundle_makes_three_linked_dossiers_from_one_application(town)
     assert submitted.payload["bundle"] == "birth-bundle"
     assert submitted.payload["linked_from"] == birth.code
     # the applicant sees one application with each member's status
-    view = selectors.bundle_view(selectors.get_bundle_application(actor, str(application.public_id)))
+    view = bundle_presenters.bundle_view(
+        bundle_selectors.get_bundle_application(actor, str(application.public_id))
+    )
     assert [(m.procedure_code, m.dossier_code) for m in view.members] == [
         ("birth-registration", birth.code),
         ("permanent-residence-registration", residence.code),
@@ -178,7 +182,9 @@ def test_the_birth_bundle_makes_three_linked_dossiers_from_one_application(town)
     complete(residence.code, officials_of(AGENCY_A_POLICE))
     complete(card.code, officials_of(card.agency_code))
     dispatch_pending_events()
-    view = selectors.bundle_view(selectors.get_bundle_application(actor, str(application.public_id)))
+    view = bundle_presenters.bundle_view(
+        bundle_selectors.get_bundle_application(actor, str(application.public_id))
+    )
     assert [m.status for m in view.members] == ["processed", "processed", "processed"]
     assert view.complete
     assert Dossier.objects.count() == 3
@@ -256,8 +262,8 @@ def test_the_death_bundle_follows_the_chosen_members_in_order(minh, exchange):
     )
     dispatch_pending_events()
     assert not Dossier.objects.filter(procedure__code="funeral-allowance").exists()
-    view = selectors.bundle_view(
-        selectors.get_bundle_application(actor, str(death.bundle_application.public_id))
+    view = bundle_presenters.bundle_view(
+        bundle_selectors.get_bundle_application(actor, str(death.bundle_application.public_id))
     )
     assert [m.status for m in view.members] == ["processed", DossierStatus.REFUSED, ""]
     assert not view.complete

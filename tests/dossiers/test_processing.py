@@ -15,7 +15,7 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError, NotFound
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
-from motcua.dossiers import processing, selectors, services
+from motcua.dossiers import processing, services
 from motcua.dossiers.models import (
     ClockPause,
     DeadlineFlag,
@@ -25,6 +25,10 @@ from motcua.dossiers.models import (
     Provenance,
     Step,
 )
+from motcua.dossiers.presenters import dossiers as dossier_presenters
+from motcua.dossiers.selectors import actions as action_selectors
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import inbox as inbox_selectors
 from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.models import Role
 from motcua.workflow import engine
@@ -132,7 +136,8 @@ def test_a_dossier_goes_through_reception_handling_approval_and_result_return(pe
     assert audit.changes == {"status": ["received", "processed"], "step": ["approval", "result_return"]}
     # the public lookup and the applicant's list see the new status
     assert (
-        selectors.get_dossier(applicant_actor(people.applicant), code).status == DossierStatus.RESULT_RETURNED
+        dossier_selectors.get_dossier(applicant_actor(people.applicant), code).status
+        == DossierStatus.RESULT_RETURNED
     )
 
 
@@ -179,7 +184,7 @@ def test_a_supplement_is_requested_once_the_clock_pauses_and_the_paused_days_are
     assert notice.form == NoticeForm.SUPPLEMENT
     assert notice.number == f"{code}/02-1"
     assert notice.items == [{"component": "birth-certificate"}, {"field": "child_full_name"}]
-    [shown] = selectors.notices_of(dossier)
+    [shown] = dossier_presenters.notices_of(dossier)
     assert shown.items == ["Giấy chứng sinh", "Họ, chữ đệm và tên của trẻ"]
     # while it waits nobody can decide on it, and the applicant's answer must be complete
     with pytest.raises(Forbidden):
@@ -229,7 +234,7 @@ def test_a_supplement_is_requested_once_the_clock_pauses_and_the_paused_days_are
             actor=handler, code=code, decision="supplement", reason="Lần hai", items=[{"field": "child_sex"}]
         )
     assert second.value.code == ErrorCode.SUPPLEMENT_LIMIT
-    assert "supplement" not in selectors.available_actions(handler, dossier).decisions
+    assert "supplement" not in action_selectors.available_actions(handler, dossier).decisions
     assert Dossier.objects.get(code=code).supplement_requests == 1
 
 
@@ -318,24 +323,24 @@ def test_claiming_assigning_and_the_queue_of_each_role(people):
     first, second = people.submit(), people.submit()
     handler, handler2 = people.official("handler"), people.official("handler2")
     reception = people.official("reception")
-    assert {row.dossier.code for row in selectors.inbox(reception, queue="mine").rows} == {
+    assert {row.dossier.code for row in inbox_selectors.inbox(reception, queue="mine").rows} == {
         first.code,
         second.code,
     }
-    assert selectors.inbox(handler, queue="mine").rows == []  # nothing at handling yet
+    assert inbox_selectors.inbox(handler, queue="mine").rows == []  # nothing at handling yet
     results = processing.claim_dossiers(actor=reception, codes=[first.code, second.code, "NO-SUCH"])
     assert [(r.code, r.claimed) for r in results] == [
         (first.code, True),
         (second.code, True),
         ("NO-SUCH", False),
     ]
-    assert {row.dossier.code for row in selectors.inbox(reception, queue="taken").rows} == {
+    assert {row.dossier.code for row in inbox_selectors.inbox(reception, queue="taken").rows} == {
         first.code,
         second.code,
     }
     processing.decide(actor=reception, code=first.code, decision="accept")
     assert Dossier.objects.get(code=first.code).assignee is None  # the next step is anyone's
-    assert [row.dossier.code for row in selectors.inbox(handler, queue="mine").rows] == [first.code]
+    assert [row.dossier.code for row in inbox_selectors.inbox(handler, queue="mine").rows] == [first.code]
     processing.claim_dossier(actor=handler, code=first.code)
     with pytest.raises(Conflict) as taken:
         processing.claim_dossier(actor=handler2, code=first.code)
@@ -368,9 +373,9 @@ def test_a_late_dossier_needs_the_apology_letter_with_a_new_date_first(people):
     assert processing.flag_deadlines(today=late) == 0
     flagged = Event.objects.get(subject_id=dossier.code, type=EventType.DOSSIER_DEADLINE_FLAGGED)
     assert flagged.payload["due_on"] == due.isoformat()
-    assert [row.dossier.code for row in selectors.inbox(handler, deadline="overdue", today=late).rows] == [
-        dossier.code
-    ]
+    assert [
+        row.dossier.code for row in inbox_selectors.inbox(handler, deadline="overdue", today=late).rows
+    ] == [dossier.code]
     with pytest.raises(Forbidden):  # the reception officer does not write it
         processing.issue_apology(actor=reception, code=dossier.code, reason="x", new_due_on=late, today=late)
     with pytest.raises(MotcuaError):  # a date in the past, or no reason
@@ -390,8 +395,8 @@ def test_a_late_dossier_needs_the_apology_letter_with_a_new_date_first(people):
     assert apology.new_due_on == new_date
     assert apology.number == f"{dossier.code}/04-1"
     # the applicant is told: the notice is on their dossier
-    mine = selectors.get_dossier(applicant_actor(people.applicant), dossier.code)
-    assert [n.notice.form for n in selectors.notices_of(mine)] == [NoticeForm.APOLOGY]
+    mine = dossier_selectors.get_dossier(applicant_actor(people.applicant), dossier.code)
+    assert [n.notice.form for n in dossier_presenters.notices_of(mine)] == [NoticeForm.APOLOGY]
     dossier = processing.decide(actor=reception, code=dossier.code, decision="accept", today=late)
     assert dossier.step == Step.HANDLING
     with pytest.raises(Conflict):  # not late (any more): no apology due
@@ -405,11 +410,11 @@ def test_a_late_dossier_needs_the_apology_letter_with_a_new_date_first(people):
 
 
 def test_the_role_lanes_of_the_shipped_process_match_the_inbox_queues():
-    """selectors.STEP_ROLES repeats the lanes of onestop.bpmn for the inbox; they must agree."""
+    """inbox_selectors.STEP_ROLES repeats the lanes of onestop.bpmn for the inbox; they must agree."""
     from motcua.workflow.engine import lanes_of
 
     lanes = lanes_of("onestop")
-    for step, role in selectors.STEP_ROLES.items():
+    for step, role in inbox_selectors.STEP_ROLES.items():
         assert processing.LANE_ROLES[lanes[step]] == role
     assert lanes[Step.SUPPLEMENT_AT_RECEPTION] == lanes[Step.SUPPLEMENT_AT_HANDLING] == "applicant"
     assert set(lanes) == {s for s in Step.values if s != Step.DONE}

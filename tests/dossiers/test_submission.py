@@ -17,8 +17,10 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
-from motcua.dossiers import selectors, services
+from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierCounter, Draft, Provenance
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import lookup as lookup_selectors
 from motcua.identity import services as identity
 from motcua.identity.actors import actor_for_user
 from motcua.identity.models import Role
@@ -115,7 +117,7 @@ def test_a_complete_application_is_received_with_its_code_receipt_and_appointmen
         "Ủy ban nhân dân phường Ba Đình",
         "Đăng ký khai sinh",
         f"{dossier.due_on:%d/%m/%Y}",
-        selectors.lookup_pin(code),
+        lookup_selectors.lookup_pin(code),
         "Hình thức trả kết quả",
     ):
         assert expected in receipt, expected
@@ -262,10 +264,10 @@ def test_officials_see_the_dossiers_of_their_agencies_only(minh, exchange):
 
     ba_dinh = actor_for_user(User.objects.get(username="tiepnhan.badinh"), verified=True)
     ngoc_ha = actor_for_user(User.objects.get(username="tiepnhan.ngocha"), verified=True)
-    assert [d.code for d in selectors.dossiers_of(ba_dinh)] == [code]
-    assert not selectors.dossiers_of(ngoc_ha).exists()
+    assert [d.code for d in dossier_selectors.dossiers_of(ba_dinh)] == [code]
+    assert not dossier_selectors.dossiers_of(ngoc_ha).exists()
     with pytest.raises(NotFound):
-        selectors.get_dossier(ngoc_ha, code)
+        dossier_selectors.get_dossier(ngoc_ha, code)
     # another applicant does not see it either
     stranger = make_applicant("079190067890", "Trần Thị Bình", datetime.date(1990, 7, 9))
     assert applicant_client(stranger).get(f"/ho-so/{code}/").status_code == 404
@@ -276,7 +278,7 @@ def test_the_public_lookup_shows_the_status_and_no_personal_data(minh, exchange,
     applicant = applicant_client(minh)
     response = applicant.post(f"/ho-so-nhap/{prepared_draft(applicant)}/", {**BIRTH_FORM, "submit": "1"})
     code = response["Location"].split("/")[-2]
-    pin = selectors.lookup_pin(code)
+    pin = lookup_selectors.lookup_pin(code)
     assert re.fullmatch(r"\d{8}", pin)
     for factor in (pin, MINH[0], f"{MINH[0][:4]} {MINH[0][4:8]} {MINH[0][8:]}"):
         page = text(client.post("/tra-cuu-ho-so/", {"code": code, "factor": factor}))
@@ -319,12 +321,12 @@ def test_guessing_the_second_factor_is_cut_off(minh, exchange, client, settings)
     for guess in ("00000001", "00000002", "00000003"):
         assert client.post("/tra-cuu-ho-so/", {"code": code, "factor": guess}).status_code == 404
     # now even the right PIN is refused from this address until the window ends, pages and API alike
-    blocked = client.post("/tra-cuu-ho-so/", {"code": code, "factor": selectors.lookup_pin(code)})
+    blocked = client.post("/tra-cuu-ho-so/", {"code": code, "factor": lookup_selectors.lookup_pin(code)})
     assert blocked.status_code == 429
     assert int(blocked["Retry-After"]) > 0
     api = client.post(
         "/api/v1/dossier-status",
-        {"code": code, "factor": selectors.lookup_pin(code)},
+        {"code": code, "factor": lookup_selectors.lookup_pin(code)},
         content_type="application/json",
     )
     assert api.status_code == 429
@@ -350,7 +352,7 @@ def test_the_api_submits_and_lists_like_the_pages(minh, exchange):
     assert CODE.match(body["code"])
     assert body["status"] == "received"
     assert body["channel"] == "online"
-    assert body["lookup_pin"] == selectors.lookup_pin(body["code"])
+    assert body["lookup_pin"] == lookup_selectors.lookup_pin(body["code"])
     components = {c["id"]: c for c in body["components"]}
     assert components["requester-identity"]["provenance"] == "registry"
     assert components["requester-identity"]["registry_label"] == "Cơ sở dữ liệu quốc gia về dân cư"

@@ -2,11 +2,11 @@
 receipt, and the counter: receiving a dossier for a person at the counter or by post.
 
 Every page is ``@official_required``; which dossiers an official sees is decided by
-``dossiers.selectors.dossiers_of`` (the agencies in their roles' scope), who may receive at the
-counter by ``dossiers.counter.reception_agencies`` (the reception role). The dossier page shows
-only the actions ``selectors.available_actions`` allows; each form posts to one view that calls
-one service of ``dossiers.processing``, which checks everything again. A refused action shows
-the page again with the reason, nothing changed.
+``dossiers.selectors.dossiers.dossiers_of`` (the agencies in their roles' scope), who may receive
+at the counter by ``dossiers.counter.reception_agencies`` (the reception role). The dossier page
+shows only the actions ``dossiers.selectors.actions.available_actions`` allows; each form posts to
+one view that calls one service of ``dossiers.processing``, which checks everything again. A
+refused action shows the page again with the reason, nothing changed.
 """
 
 from __future__ import annotations
@@ -31,9 +31,13 @@ from motcua.documents import pdf_safety, results
 from motcua.documents import selectors as documents_selectors
 from motcua.documents.views import file_response
 from motcua.dossiers import counter as counter_service
-from motcua.dossiers import processing, selectors
+from motcua.dossiers import processing
 from motcua.dossiers.forms import field_title, form_fields
 from motcua.dossiers.models import Channel, DossierStatus, Step
+from motcua.dossiers.presenters import dossiers as dossier_presenters
+from motcua.dossiers.selectors import actions as action_selectors
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import inbox as inbox_selectors
 from motcua.identity.actors import OfficialActor, actor_for
 from motcua.identity.permissions import official_of, official_required
 from motcua.units import selectors as units
@@ -53,7 +57,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page_number = 1
-    found = selectors.inbox(
+    found = inbox_selectors.inbox(
         actor,
         status=filters["status"],
         procedure=filters["procedure"],
@@ -84,7 +88,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def _visible_dossier(request: HttpRequest, code: str) -> Any:
     try:
-        return selectors.get_dossier(actor_for(request), code)
+        return dossier_selectors.get_dossier(actor_for(request), code)
     except NotFound:
         raise Http404 from None
 
@@ -98,7 +102,7 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
         request,
         "backoffice/dossier.html",
         {
-            "view": selectors.dossier_view(found),
+            "view": dossier_presenters.dossier_view(found),
             "result_doc": result_doc,
             "result_download": (
                 reverse("backoffice:dossier-file", args=[code, result_doc.file.public_id])
@@ -110,9 +114,9 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
                 and not result_doc.is_revoked
                 and actor.has_role(*results.REVOKING_ROLES, agency_code=result_doc.agency_code)
             ),
-            "history": selectors.dossier_history(found),
-            "notices": selectors.notices_of(found),
-            "actions": selectors.available_actions(actor, found),
+            "history": dossier_presenters.dossier_history(found),
+            "notices": dossier_presenters.notices_of(found),
+            "actions": action_selectors.available_actions(actor, found),
             "step_label": found.get_step_display(),
             "supplement_components": [(str(c["id"]), c.get("name", {})) for c in spec.get("components", [])],
             "result_fields": [
@@ -240,7 +244,7 @@ def bulk_claim(request: HttpRequest) -> HttpResponse:
 def dossier_file(request: HttpRequest, code: str, public_id: str) -> FileResponse:
     """A scan or upload of a dossier in the official's scope, as an attachment."""
     try:
-        stored = selectors.get_dossier_file(actor_for(request), code, public_id)
+        stored = dossier_selectors.get_dossier_file(actor_for(request), code, public_id)
     except NotFound:
         raise Http404 from None
     return file_response(stored.storage_name, stored.content_type, stored.original_name)
@@ -270,7 +274,7 @@ def revoke_result(request: HttpRequest, code: str) -> HttpResponse:
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """Form 01 of a dossier in the official's scope, to print and hand over at the counter."""
     found = _visible_dossier(request, code)
-    return render(request, "dossiers/receipt.html", {"view": selectors.dossier_view(found)})
+    return render(request, "dossiers/receipt.html", {"view": dossier_presenters.dossier_view(found)})
 
 
 def _scans(request: HttpRequest) -> dict[str, counter_service.Scan]:

@@ -152,7 +152,7 @@ def wallet_of(actor: RequestActor | None) -> QuerySet[WalletItem]:
 
 def result_for_dossier(dossier: Dossier) -> ResultDocument | None:
     """The signed result of a dossier the caller already obtained through a scoped selector
-    (``dossiers.selectors.get_dossier``): whoever may see the dossier may see its result."""
+    (``dossiers.selectors.dossiers.get_dossier``): whoever may see the dossier may see its result."""
     return ResultDocument.objects.filter(dossier=dossier).select_related("file", "approved_by").first()
 
 

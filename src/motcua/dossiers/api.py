@@ -33,8 +33,17 @@ from motcua.core.errors import NotFound
 from motcua.core.inputs import MAX_TEXT
 from motcua.core.middleware import too_many_requests
 from motcua.documents.views import file_response
-from motcua.dossiers import bundles, counter, processing, selectors, services
+from motcua.dossiers import bundles, counter, processing, services
 from motcua.dossiers.models import BundleApplication, Dossier, Draft
+from motcua.dossiers.presenters import bundles as bundle_presenters
+from motcua.dossiers.presenters import dossiers as dossier_presenters
+from motcua.dossiers.presenters import drafts as draft_presenters
+from motcua.dossiers.selectors import actions as action_selectors
+from motcua.dossiers.selectors import bundles as bundle_selectors
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import drafts as draft_selectors
+from motcua.dossiers.selectors import inbox as inbox_selectors
+from motcua.dossiers.selectors import lookup as lookup_selectors
 from motcua.identity.actors import RequestActor
 from motcua.identity.permissions import (
     agency_auth,
@@ -214,7 +223,7 @@ def _field_out(field: Any) -> dict[str, Any]:
 
 
 def _draft_out(draft: Draft, errors: dict[str, str] | None = None) -> dict[str, Any]:
-    view = selectors.draft_view(draft, errors=errors)
+    view = draft_presenters.draft_view(draft, errors=errors)
     return {
         **_summary(draft),
         "bundle_members": draft.bundle_members,
@@ -244,7 +253,7 @@ def _draft_out(draft: Draft, errors: dict[str, str] | None = None) -> dict[str, 
     "/drafts", auth=applicant_auth, response={200: list[DraftSummaryOut], **DENIALS}, summary="My drafts"
 )
 def list_drafts(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_summary(draft) for draft in selectors.drafts_of(applicant_of(request))]
+    return [_summary(draft) for draft in draft_selectors.drafts_of(applicant_of(request))]
 
 
 @router.post(
@@ -270,7 +279,7 @@ def start_draft(request: HttpRequest, body: DraftIn) -> Status[dict[str, Any]]:
     summary="A draft: components with the consent preview and sources, fetched data, form",
 )
 def get_draft(request: HttpRequest, draft_id: str) -> dict[str, Any]:
-    return _draft_out(selectors.get_draft(applicant_of(request), draft_id))
+    return _draft_out(draft_selectors.get_draft(applicant_of(request), draft_id))
 
 
 @router.delete(
@@ -490,12 +499,12 @@ def _notices_out(dossier: Dossier) -> list[dict[str, Any]]:
             "issued_by": v.issued_by,
             "issued_at": v.notice.issued_at,
         }
-        for v in selectors.notices_of(dossier)
+        for v in dossier_presenters.notices_of(dossier)
     ]
 
 
 def _actions_out(actor: RequestActor | None, dossier: Dossier) -> dict[str, Any]:
-    actions = selectors.available_actions(actor, dossier)
+    actions = action_selectors.available_actions(actor, dossier)
     return {
         **{k: v for k, v in vars(actions).items() if k != "assignable"},
         "decisions": list(actions.decisions),
@@ -503,7 +512,7 @@ def _actions_out(actor: RequestActor | None, dossier: Dossier) -> dict[str, Any]
 
 
 def _dossier_out(dossier: Dossier, actor: RequestActor | None) -> dict[str, Any]:
-    view = selectors.dossier_view(dossier)
+    view = dossier_presenters.dossier_view(dossier)
     return {
         "notices": _notices_out(dossier),
         "actions": _actions_out(actor, dossier),
@@ -561,7 +570,7 @@ def start_bundle_draft(request: HttpRequest, body: BundleDraftIn) -> Status[dict
 
 
 def _bundle_out(application: BundleApplication) -> dict[str, Any]:
-    view = selectors.bundle_view(application)
+    view = bundle_presenters.bundle_view(application)
     return {
         "id": str(application.public_id),
         "bundle": application.bundle_code,
@@ -579,7 +588,7 @@ def _bundle_out(application: BundleApplication) -> dict[str, Any]:
     summary="My interconnected applications, each with its members' dossiers and statuses",
 )
 def list_bundle_applications(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_bundle_out(a) for a in selectors.bundle_applications_of(applicant_of(request))]
+    return [_bundle_out(a) for a in bundle_selectors.bundle_applications_of(applicant_of(request))]
 
 
 @router.get(
@@ -589,7 +598,7 @@ def list_bundle_applications(request: HttpRequest) -> list[dict[str, Any]]:
     summary="One interconnected application: each member's dossier, agency, appointment date and status",
 )
 def get_bundle_application(request: HttpRequest, application_id: str) -> dict[str, Any]:
-    return _bundle_out(selectors.get_bundle_application(applicant_of(request), application_id))
+    return _bundle_out(bundle_selectors.get_bundle_application(applicant_of(request), application_id))
 
 
 @router.get(
@@ -599,7 +608,7 @@ def get_bundle_application(request: HttpRequest, application_id: str) -> dict[st
     summary="My dossiers (submitted by me or for me)",
 )
 def list_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_dossier_summary(dossier) for dossier in selectors.dossiers_of(applicant_of(request))]
+    return [_dossier_summary(dossier) for dossier in dossier_selectors.dossiers_of(applicant_of(request))]
 
 
 @router.get(
@@ -610,7 +619,7 @@ def list_dossiers(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def get_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
     actor = applicant_of(request)
-    return _dossier_out(selectors.get_dossier(actor, code), actor)
+    return _dossier_out(dossier_selectors.get_dossier(actor, code), actor)
 
 
 class SupplementIncompleteOut(ErrorOut):
@@ -710,8 +719,10 @@ def withdraw_dossier(request: HttpRequest, code: str, body: WithdrawIn) -> dict[
 @public
 def lookup_dossier(request: HttpRequest, body: LookupIn) -> Status[Any] | HttpResponse:
     try:
-        status = selectors.throttled_public_status(ratelimit.client_address(request), body.code, body.factor)
-    except selectors.LookupBlocked as exc:
+        status = lookup_selectors.throttled_public_status(
+            ratelimit.client_address(request), body.code, body.factor
+        )
+    except lookup_selectors.LookupBlocked as exc:
         response = too_many_requests(request, exc.retry_after)  # with Retry-After
         return response
     except NotFound as exc:
@@ -766,7 +777,7 @@ def official_inbox(
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50,
     offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
-    found = selectors.inbox(
+    found = inbox_selectors.inbox(
         request.auth,  # type: ignore[attr-defined]
         status=status,
         procedure=procedure,
@@ -796,11 +807,14 @@ def official_inbox(
     summary="A dossier of my scope: components with provenance, form values, history",
 )
 def official_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
-    return _official_out(selectors.get_dossier(request.auth, code), request.auth)  # type: ignore[attr-defined]
+    return _official_out(dossier_selectors.get_dossier(request.auth, code), request.auth)  # type: ignore[attr-defined]
 
 
 def _official_out(dossier: Dossier, actor: RequestActor | None) -> dict[str, Any]:
-    return {**_dossier_out(dossier, actor), "history": [vars(h) for h in selectors.dossier_history(dossier)]}
+    return {
+        **_dossier_out(dossier, actor),
+        "history": [vars(h) for h in dossier_presenters.dossier_history(dossier)],
+    }
 
 
 ACTION_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 409: ErrorOut, **DENIALS}
@@ -935,7 +949,7 @@ def apology(request: HttpRequest, code: str, body: ApologyIn) -> dict[str, Any]:
     summary="A scan or upload of a dossier of my scope (always as an attachment)",
 )
 def official_dossier_file(request: HttpRequest, code: str, file_id: str) -> FileResponse:
-    stored = selectors.get_dossier_file(request.auth, code, file_id)  # type: ignore[attr-defined]
+    stored = dossier_selectors.get_dossier_file(request.auth, code, file_id)  # type: ignore[attr-defined]
     return file_response(stored.storage_name, stored.content_type, stored.original_name)
 
 
@@ -1069,10 +1083,10 @@ def _component_result_type(draft: Draft, component_id: str) -> str:
 )
 def wallet_choices(request: HttpRequest, draft_id: str, component_id: str) -> list[dict[str, Any]]:
     actor = applicant_of(request)
-    draft = selectors.get_draft(actor, draft_id)
+    draft = draft_selectors.get_draft(actor, draft_id)
     result_type = _component_result_type(draft, component_id)
     chosen = str(draft.components.get(component_id, {}).get("wallet_item", ""))
-    return [vars(choice) for choice in selectors.wallet_choices(actor, draft, result_type, chosen)]
+    return [vars(choice) for choice in draft_presenters.wallet_choices(actor, draft, result_type, chosen)]
 
 
 @router.post(

@@ -38,9 +38,9 @@ from motcua.core.types import EventType
 from motcua.documents import results, storage, wallet
 from motcua.documents import services as documents
 from motcua.documents.models import ResultDocument
-from motcua.dossiers import selectors
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
+    OPEN_STATUSES,
     ClockPause,
     DeadlineFlag,
     Dossier,
@@ -50,6 +50,8 @@ from motcua.dossiers.models import (
     Provenance,
     Step,
 )
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import inbox as inbox_selectors
 from motcua.identity.actors import AgencyActor, ApplicantActor, IntegratorActor, OfficialActor
 from motcua.identity.models import Role, RoleAssignment
 from motcua.units.models import Agency
@@ -326,7 +328,7 @@ def _decide(
     written: list[str],
 ) -> Dossier:
     with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
+        dossier = dossier_selectors.get_dossier(actor, code, for_update=True)
         step = _current_step(dossier)
         _require_lane(actor, dossier, step.lane)
         if decision not in step.decisions:
@@ -466,7 +468,7 @@ def supplement_dossier(
     """Answer the supplement request (form 02): new values for the listed fields and a new file
     for each listed component. Everything is checked before anything is stored; the dossier then
     goes back to the step that asked, and the clock runs again with the paused days added."""
-    dossier = selectors.get_dossier(actor, code)
+    dossier = dossier_selectors.get_dossier(actor, code)
     if dossier.step not in SUPPLEMENT_STEPS:
         raise Conflict(_("No supplement is requested for this dossier."), code=ErrorCode.WRONG_STEP)
     request = dossier.notices.filter(form=NoticeForm.SUPPLEMENT).order_by("-issued_at").first()
@@ -500,7 +502,7 @@ def supplement_dossier(
     if refused:
         raise IncompleteSupplement({}, refused)
     with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
+        dossier = dossier_selectors.get_dossier(actor, code, for_update=True)
         if dossier.step not in SUPPLEMENT_STEPS:  # answered meanwhile (a double submit)
             return dossier
         now = timezone.now()
@@ -543,7 +545,7 @@ def withdraw_dossier(*, actor: ApplicantActor, code: str, reason: str = "") -> D
     """The applicant takes the dossier back (before its result is approved); the process ends."""
     reason = clean_text(reason.strip(), field="reason", max_length=MAX_WITHDRAWAL_REASON_LENGTH)
     with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
+        dossier = dossier_selectors.get_dossier(actor, code, for_update=True)
         if dossier.status == DossierStatus.WITHDRAWN:
             return dossier  # a repeated request
         if dossier.status not in WITHDRAWABLE:
@@ -583,7 +585,7 @@ def withdraw_dossier(*, actor: ApplicantActor, code: str, reason: str = "") -> D
 def claim_dossier(*, actor: OfficialActor, code: str) -> Dossier:
     """Take the dossier's current step as one's own work (it shows as taken to colleagues)."""
     with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
+        dossier = dossier_selectors.get_dossier(actor, code, for_update=True)
         step = _current_step(dossier)
         _require_lane(actor, dossier, step.lane)
         if dossier.assignee_id == actor.user_id:
@@ -624,7 +626,7 @@ def assign_dossier(*, actor: OfficialActor, code: str, user_id: int | None) -> D
     """A leader or the agency's administrator gives the current step to one official holding
     the step's role at the agency (or, with ``None``, frees it)."""
     with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
+        dossier = dossier_selectors.get_dossier(actor, code, for_update=True)
         if not any(actor.has_role(role, agency_code=dossier.agency_code) for role in ASSIGNING_ROLES):
             raise Forbidden(_("Only the agency's leader or administrator assigns dossiers."))
         step = _current_step(dossier)
@@ -666,7 +668,7 @@ def issue_apology(
     day = today or _today()
     calendar = WorkingCalendar.current()
     with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
+        dossier = dossier_selectors.get_dossier(actor, code, for_update=True)
         if not any(actor.has_role(role, agency_code=dossier.agency_code) for role in APOLOGY_ROLES):
             raise Forbidden(
                 _("Only the handling officer or the leader of the agency issues the apology letter.")
@@ -702,7 +704,7 @@ def issue_apology(
 
 def flag_for(dossier: Dossier, day: datetime.date, calendar: WorkingCalendar) -> DeadlineFlag:
     """The deadline flag of the dossier on ``day`` (the inbox colours use the same rule)."""
-    deadline = selectors.deadline_of(dossier, day, calendar.add_working_days(day, 1))
+    deadline = inbox_selectors.deadline_of(dossier, day, calendar.add_working_days(day, 1))
     return DeadlineFlag(deadline.value)
 
 
@@ -712,7 +714,7 @@ def flag_deadlines(*, actor: Actor = SYSTEM, today: datetime.date | None = None,
     day = today or _today()
     calendar = WorkingCalendar.current()
     soon = calendar.add_working_days(day, 1)
-    running = Dossier.objects.filter(status__in=selectors.OPEN_STATUSES, paused_since__isnull=True)
+    running = Dossier.objects.filter(status__in=OPEN_STATUSES, paused_since__isnull=True)
     candidates = running.filter(due_on__lt=day).exclude(deadline_flag=DeadlineFlag.OVERDUE) | running.filter(
         due_on__gte=day, due_on__lte=soon
     ).exclude(deadline_flag=DeadlineFlag.DUE_SOON)

@@ -32,7 +32,7 @@ from motcua.core.types import EventType
 from motcua.documents import services as documents
 from motcua.documents import wallet as documents_wallet
 from motcua.documents.models import WalletItem
-from motcua.dossiers import bundles, selectors
+from motcua.dossiers import bundles
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
     BundleApplication,
@@ -44,6 +44,8 @@ from motcua.dossiers.models import (
     Provenance,
     refused_for_relation,
 )
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import drafts as draft_selectors
 from motcua.exchange import services as exchange
 from motcua.exchange.client import PullStatus
 from motcua.exchange.models import Consent
@@ -143,7 +145,7 @@ def start_draft(
     )
     agency = _competent_agency(procedure.level, procedure.agency_type, commune_code)
     existing = (
-        selectors.drafts_of(actor)
+        draft_selectors.drafts_of(actor)
         .filter(procedure=procedure, applicant=applicant, commune_code=commune_code, bundle_code=bundle_code)
         .order_by("-updated_at")
         .first()
@@ -276,7 +278,7 @@ def give_consent(
     ``accepted`` lists the data components they agree to have fetched; every other data
     component is declined and will be uploaded instead. ``subject_values`` are ID numbers asked
     on the consent screen for data about someone else (the deceased, ...)."""
-    draft = selectors.get_draft(actor, public_id)
+    draft = draft_selectors.get_draft(actor, public_id)
     sources = data_sources(draft.procedure)
     known = {source.component_id for source in sources}
     chosen = set(accepted)
@@ -314,7 +316,7 @@ def give_consent(
 
 def retry_pull(*, actor: ApplicantActor, public_id: str, component_ids: Sequence[str] = ()) -> Draft:
     """Fetch again the consented components that failed or waited for an ID number."""
-    draft = selectors.get_draft(actor, public_id)
+    draft = draft_selectors.get_draft(actor, public_id)
     if draft.consent is None:
         raise MotcuaError(_("Give or decline consent first."))
     consented = {item["component"] for item in draft.consent.components}
@@ -339,8 +341,8 @@ def save_entries(
 
     Fields filled from a registry are not the applicant's to change: a value sent for one of
     them is ignored, and the registry's value stays."""
-    draft = selectors.get_draft(actor, public_id, for_update=True)
-    from_registry = selectors.prefilled_field_names(draft)
+    draft = draft_selectors.get_draft(actor, public_id, for_update=True)
+    from_registry = draft_selectors.prefilled_field_names(draft)
     editable = {name: value for name, value in values.items() if name not in from_registry}
     cleaned, errors = clean_entries(draft.procedure.spec, editable)
     changed = sorted(name for name, value in cleaned.items() if draft.entries.get(name) != value)
@@ -378,7 +380,7 @@ def upload_component(
     size: int | None,
 ) -> Draft:
     """Attach an upload to a document component, or to a data component instead of its data."""
-    draft = selectors.get_draft(actor, public_id)
+    draft = draft_selectors.get_draft(actor, public_id)
     if component_id not in draft.components:
         raise NotFound(_("No such component."))
     if draft.components[component_id].get("state") == ComponentState.FETCHED:
@@ -444,7 +446,7 @@ def use_wallet_item(
     Everything is checked before the draft changes; a refusal leaves it as it was. Submission
     checks the document again."""
     with transaction.atomic():
-        draft = selectors.get_draft(actor, public_id, for_update=True)
+        draft = draft_selectors.get_draft(actor, public_id, for_update=True)
         if component_id not in draft.components:
             raise NotFound(_("No such component."))
         component = _component_spec(draft, component_id)
@@ -485,14 +487,14 @@ def discard_draft(*, actor: ApplicantActor, public_id: str) -> None:
     evidence of who fetched what; uploaded files stay in the applicant's files."""
     with transaction.atomic():
         try:
-            draft = selectors.get_draft(actor, public_id, for_update=True)
+            draft = draft_selectors.get_draft(actor, public_id, for_update=True)
         except NotFound:
-            if selectors.dossier_from_draft(actor, public_id) is not None:
+            if dossier_selectors.dossier_from_draft(actor, public_id) is not None:
                 raise Conflict(
                     _("This application was submitted: it is a dossier now. Withdraw the dossier instead."),
                     code=ErrorCode.DRAFT_SUBMITTED,
                 ) from None
-            if selectors.draft_discarded_by(actor, public_id):
+            if draft_selectors.draft_discarded_by(actor, public_id):
                 return
             raise
         fetched = sorted(draft.fetched)
@@ -652,7 +654,7 @@ def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[st
     spec = draft.procedure.spec
     today = timezone.localdate()
     cleaned, fee, field_errors = checked_case(
-        spec, {**draft.entries, **selectors.prefilled_values(draft)}, on=today
+        spec, {**draft.entries, **draft_selectors.prefilled_values(draft)}, on=today
     )
     registry_only = {
         source.component_id for source in data_sources(draft.procedure) if source.fallback == "none"
@@ -833,9 +835,9 @@ def submit_draft(*, actor: ApplicantActor, public_id: str) -> Dossier:
     Submitting a draft again (a double click, a retried request) returns the dossier it became."""
     with transaction.atomic():
         try:
-            draft = selectors.get_draft(actor, public_id, for_update=True)
+            draft = draft_selectors.get_draft(actor, public_id, for_update=True)
         except NotFound:
-            already = selectors.dossier_from_draft(actor, public_id)
+            already = dossier_selectors.dossier_from_draft(actor, public_id)
             if already is None:
                 raise
             return already

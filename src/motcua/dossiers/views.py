@@ -24,8 +24,16 @@ from motcua.core.errors import MotcuaError, NotFound, RateLimited
 from motcua.core.middleware import too_many_requests
 from motcua.documents import pdf_safety
 from motcua.documents import selectors as documents_selectors
-from motcua.dossiers import bundles, processing, selectors, services
+from motcua.dossiers import bundles, processing, services
 from motcua.dossiers.models import ComponentState, Draft
+from motcua.dossiers.presenters import bundles as bundle_presenters
+from motcua.dossiers.presenters import dossiers as dossier_presenters
+from motcua.dossiers.presenters import drafts as draft_presenters
+from motcua.dossiers.selectors import actions as action_selectors
+from motcua.dossiers.selectors import bundles as bundle_selectors
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import drafts as draft_selectors
+from motcua.dossiers.selectors import lookup as lookup_selectors
 from motcua.identity import selectors as identity
 from motcua.identity.actors import actor_for
 from motcua.identity.permissions import applicant_of, applicant_required, public
@@ -130,20 +138,20 @@ def start_bundle(request: HttpRequest, code: str) -> HttpResponse:
 @applicant_required
 def bundle_application(request: HttpRequest, public_id: str) -> HttpResponse:
     """One interconnected application: each member's dossier and status."""
-    found = _or_404(lambda: selectors.get_bundle_application(actor_for(request), public_id))
-    return render(request, "dossiers/bundle_application.html", {"view": selectors.bundle_view(found)})
+    found = _or_404(lambda: bundle_selectors.get_bundle_application(actor_for(request), public_id))
+    return render(request, "dossiers/bundle_application.html", {"view": bundle_presenters.bundle_view(found)})
 
 
 @applicant_required
 def drafts(request: HttpRequest) -> HttpResponse:
-    return render(request, "dossiers/drafts.html", {"rows": selectors.draft_rows(actor_for(request))})
+    return render(request, "dossiers/drafts.html", {"rows": draft_presenters.draft_rows(actor_for(request))})
 
 
 @applicant_required
 @require_http_methods(["GET", "POST"])
 def consent(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    draft = _or_404(lambda: selectors.get_draft(actor, public_id))
+    draft = _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     error = ""
     status = 200
     if request.method == "POST":
@@ -164,7 +172,7 @@ def consent(request: HttpRequest, public_id: str) -> HttpResponse:
             if failed:
                 messages.error(request, _("Some data could not be fetched. Your draft is saved; see below."))
             return redirect("dossiers:draft", public_id=updated.public_id)
-    view = selectors.draft_view(draft)
+    view = draft_presenters.draft_view(draft)
     return render(
         request,
         "dossiers/consent.html",
@@ -184,11 +192,11 @@ def _draft_page(
         request,
         "dossiers/draft.html",
         {
-            "view": selectors.draft_view(
+            "view": draft_presenters.draft_view(
                 current, errors=errors, component_errors=component_errors, actor=actor_for(request)
             ),
             "draft": current,
-            "row": selectors.draft_row(current),
+            "row": draft_presenters.draft_row(current),
         },
         status=400 if failed else 200,
     )
@@ -201,9 +209,9 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     A draft already submitted (a second click, an old link) leads to its dossier."""
     actor = applicant_of(request)
     try:
-        current = selectors.get_draft(actor, public_id)
+        current = draft_selectors.get_draft(actor, public_id)
     except NotFound:
-        already = selectors.dossier_from_draft(actor, public_id)
+        already = dossier_selectors.dossier_from_draft(actor, public_id)
         if already is None:
             raise Http404 from None
         return redirect("dossiers:dossier", code=already.code)
@@ -243,25 +251,29 @@ def discard(request: HttpRequest, public_id: str) -> HttpResponse:
             raise Http404 from None
         except MotcuaError as exc:
             messages.error(request, exc.message)
-            already = selectors.dossier_from_draft(actor, public_id)
+            already = dossier_selectors.dossier_from_draft(actor, public_id)
             if already is not None:
                 return redirect("dossiers:dossier", code=already.code)
             return redirect("dossiers:drafts")
         messages.success(request, _("The draft and the data fetched for it were deleted."))
         return redirect("dossiers:drafts")
     try:
-        current = selectors.get_draft(actor, public_id)
+        current = draft_selectors.get_draft(actor, public_id)
     except NotFound:
-        already = selectors.dossier_from_draft(actor, public_id)
+        already = dossier_selectors.dossier_from_draft(actor, public_id)
         if already is None:
             raise Http404 from None
         return redirect("dossiers:dossier", code=already.code)
-    return render(request, "dossiers/discard.html", {"draft": current, "row": selectors.draft_row(current)})
+    return render(
+        request, "dossiers/discard.html", {"draft": current, "row": draft_presenters.draft_row(current)}
+    )
 
 
 @applicant_required
 def dossiers(request: HttpRequest) -> HttpResponse:
-    return render(request, "dossiers/dossiers.html", {"dossiers": selectors.dossiers_of(actor_for(request))})
+    return render(
+        request, "dossiers/dossiers.html", {"dossiers": dossier_selectors.dossiers_of(actor_for(request))}
+    )
 
 
 def _dossier_page(
@@ -274,20 +286,20 @@ def _dossier_page(
     status: int = 200,
 ) -> HttpResponse:
     actor = actor_for(request)
-    found = _or_404(lambda: selectors.get_dossier(actor, code))
+    found = _or_404(lambda: dossier_selectors.get_dossier(actor, code))
     result_doc = documents_selectors.result_for_dossier(found)
     return render(
         request,
         "dossiers/dossier.html",
         {
-            "view": selectors.dossier_view(found),
+            "view": dossier_presenters.dossier_view(found),
             "result_doc": result_doc,
             "result_download": reverse("documents:result-file", args=[result_doc.public_id])
             if result_doc
             else "",
-            "notices": selectors.notices_of(found),
-            "actions": selectors.available_actions(actor, found),
-            "supplement": selectors.supplement_request(
+            "notices": dossier_presenters.notices_of(found),
+            "actions": action_selectors.available_actions(actor, found),
+            "supplement": dossier_presenters.supplement_request(
                 found, values=request.POST, field_errors=field_errors, component_errors=component_errors
             ),
             "error": error,
@@ -355,8 +367,8 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
 @applicant_required
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """Form 01: the receipt and appointment slip, printable."""
-    found = _or_404(lambda: selectors.get_dossier(actor_for(request), code))
-    return render(request, "dossiers/receipt.html", {"view": selectors.dossier_view(found)})
+    found = _or_404(lambda: dossier_selectors.get_dossier(actor_for(request), code))
+    return render(request, "dossiers/receipt.html", {"view": dossier_presenters.dossier_view(found)})
 
 
 @public
@@ -368,10 +380,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("code", "").strip()
     if request.method == "POST":
         try:
-            status = selectors.throttled_public_status(
+            status = lookup_selectors.throttled_public_status(
                 ratelimit.client_address(request), code, request.POST.get("factor", "")
             )
-        except selectors.LookupBlocked as exc:
+        except lookup_selectors.LookupBlocked as exc:
             return too_many_requests(request, exc.retry_after)
         except NotFound as exc:
             error = exc.message
@@ -387,7 +399,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    _or_404(lambda: selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     try:
         updated = services.retry_pull(
             actor=actor, public_id=public_id, component_ids=request.POST.getlist("component")
@@ -408,7 +420,7 @@ def retry(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def component_upload(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    _or_404(lambda: selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
@@ -439,7 +451,7 @@ def component_upload(request: HttpRequest, public_id: str, component_id: str) ->
 def component_wallet(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
     """Take a document from the data wallet for a component (one click instead of an upload)."""
     actor = applicant_of(request)
-    _or_404(lambda: selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     try:
         services.use_wallet_item(
             actor=actor,
