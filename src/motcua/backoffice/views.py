@@ -3,9 +3,9 @@ receipt, and the counter: receiving a dossier for a person at the counter or by 
 
 Every page is ``@official_required``; which dossiers an official sees is decided by
 ``dossiers.selectors.dossiers.dossiers_of`` (the agencies in their roles' scope), who may receive
-at the counter by ``dossiers.counter.reception_agencies`` (the reception role). The dossier page
+at the counter by ``dossiers.services.counter.reception_agencies`` (the reception role). The dossier page
 shows only the actions ``dossiers.selectors.actions.available_actions`` allows; each form posts to
-one view that calls one service of ``dossiers.processing``, which checks everything again. A
+one view that calls one service of ``dossiers.services``, which checks everything again. A
 refused action shows the page again with the reason, nothing changed.
 """
 
@@ -30,14 +30,16 @@ from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
 from motcua.documents import pdf_safety, results
 from motcua.documents import selectors as documents_selectors
 from motcua.documents.views import file_response
-from motcua.dossiers import counter as counter_service
-from motcua.dossiers import processing
 from motcua.dossiers.forms import field_title, form_fields
 from motcua.dossiers.models import Channel, DossierStatus, Step
 from motcua.dossiers.presenters import dossiers as dossier_presenters
 from motcua.dossiers.selectors import actions as action_selectors
 from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.dossiers.selectors import inbox as inbox_selectors
+from motcua.dossiers.services import assignment as assignment_services
+from motcua.dossiers.services import counter as counter_services
+from motcua.dossiers.services import deadlines as deadline_services
+from motcua.dossiers.services import processing as processing_services
 from motcua.identity.actors import OfficialActor, actor_for
 from motcua.identity.permissions import official_of, official_required
 from motcua.units import selectors as units
@@ -143,7 +145,7 @@ def _acted(request: HttpRequest, code: str, act: Callable[[], object], done: str
         act()
     except NotFound:
         raise Http404 from None
-    except processing.IncompleteResult as exc:
+    except processing_services.IncompleteResult as exc:
         problems = "; ".join(exc.fields.values())
         return _dossier_page(request, code, error=f"{exc.message} {problems}", status=400)
     except MotcuaError as exc:
@@ -164,7 +166,7 @@ def decide(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         code,
-        lambda: processing.decide(
+        lambda: processing_services.decide(
             actor=official_of(request),
             code=code,
             decision=request.POST.get("decision", ""),
@@ -183,7 +185,7 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         code,
-        lambda: processing.claim_dossier(actor=official_of(request), code=code),
+        lambda: assignment_services.claim_dossier(actor=official_of(request), code=code),
         _("You have taken this dossier."),
     )
 
@@ -196,7 +198,7 @@ def assign(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         code,
-        lambda: processing.assign_dossier(actor=official_of(request), code=code, user_id=user_id),
+        lambda: assignment_services.assign_dossier(actor=official_of(request), code=code, user_id=user_id),
         _("The dossier's assignment was saved."),
     )
 
@@ -219,7 +221,7 @@ def apology(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         code,
-        lambda: processing.issue_apology(
+        lambda: deadline_services.issue_apology(
             actor=official_of(request), code=code, reason=request.POST.get("reason", ""), new_due_on=new_date
         ),
         _("The apology letter with the new date was issued; the applicant is told."),
@@ -230,7 +232,9 @@ def apology(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def bulk_claim(request: HttpRequest) -> HttpResponse:
     """Take several dossiers from the inbox at once; say which were not taken, and why."""
-    results = processing.claim_dossiers(actor=official_of(request), codes=request.POST.getlist("codes")[:200])
+    results = assignment_services.claim_dossiers(
+        actor=official_of(request), codes=request.POST.getlist("codes")[:200]
+    )
     claimed = [r.code for r in results if r.claimed]
     if claimed:
         messages.success(request, _("Taken: %(codes)s") % {"codes": ", ".join(claimed)})
@@ -277,13 +281,13 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "dossiers/receipt.html", {"view": dossier_presenters.dossier_view(found)})
 
 
-def _scans(request: HttpRequest) -> dict[str, counter_service.Scan]:
+def _scans(request: HttpRequest) -> dict[str, counter_services.Scan]:
     """The scans posted with the counter form, by component (file fields ``scan-<component>``)."""
     scans = {}
     for name in request.FILES:
         upload = request.FILES.get(name)
         if name.startswith("scan-") and upload is not None:
-            scans[name.removeprefix("scan-")] = counter_service.Scan(
+            scans[name.removeprefix("scan-")] = counter_services.Scan(
                 upload.chunks(), upload.name or "ban-quet", upload.size
             )
     return scans
@@ -301,18 +305,18 @@ def counter(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     assert isinstance(actor, OfficialActor)
     try:
-        agencies = list(counter_service.reception_agencies(actor))
+        agencies = list(counter_services.reception_agencies(actor))
     except Forbidden:
         raise PermissionDenied from None
     choice = {name: request.GET.get(name, "") for name in ("agency", "procedure", "channel")}
-    channel = choice["channel"] if choice["channel"] in counter_service.COUNTER_CHANNELS else Channel.COUNTER
+    channel = choice["channel"] if choice["channel"] in counter_services.COUNTER_CHANNELS else Channel.COUNTER
     if choice["agency"]:
         agency = next((a for a in agencies if a.code == choice["agency"]), None)
         if agency is None:  # not an agency they receive for
             raise Http404
     else:
         agency = agencies[0] if len(agencies) == 1 else None
-    procedures = counter_service.counter_procedures(agency, channel) if agency is not None else []
+    procedures = counter_services.counter_procedures(agency, channel) if agency is not None else []
     procedure = next((p for p in procedures if p.code == choice["procedure"]), None)
     context: dict[str, Any] = {
         "agencies": agencies,
@@ -320,8 +324,8 @@ def counter(request: HttpRequest) -> HttpResponse:
         "procedures": procedures,
         "procedure": procedure,
         "channel": channel,
-        "channels": counter_service.COUNTER_CHANNELS,
-        "identity_checks": counter_service.CHECKS_FOR_CHANNEL[channel],
+        "channels": counter_services.COUNTER_CHANNELS,
+        "identity_checks": counter_services.CHECKS_FOR_CHANNEL[channel],
         "key": request.POST.get("counter-key") or str(uuid.uuid4()),
         "person": {name: request.POST.get(f"applicant-{name}", "") for name in PERSON_FIELDS},
         "person_errors": {},
@@ -338,13 +342,13 @@ def counter(request: HttpRequest) -> HttpResponse:
     component_errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            received = counter_service.receive_at_counter(
+            received = counter_services.receive_at_counter(
                 actor=actor,
                 procedure_code=procedure.code,
                 channel=channel,
                 agency_code=agency.code,
                 commune_code=context["person"]["commune_code"],
-                person=counter_service.Person(
+                person=counter_services.Person(
                     personal_id=context["person"]["personal_id"],
                     full_name=context["person"]["full_name"],
                     birth_date=context["person"]["birth_date"],
@@ -356,7 +360,7 @@ def counter(request: HttpRequest) -> HttpResponse:
             )
         except NotFound:
             raise Http404 from None
-        except counter_service.IncompleteReception as exc:
+        except counter_services.IncompleteReception as exc:
             field_errors, component_errors = exc.fields, exc.components
             context["person_errors"] = exc.person
             context["error"] = exc.message
@@ -372,7 +376,7 @@ def counter(request: HttpRequest) -> HttpResponse:
         fields=form_fields(spec, entries, prefilled={}, errors=field_errors),
         components=[
             {**component, "error": component_errors.get(component["id"], "")}
-            for component in counter_service.scannable_components(procedure)
+            for component in counter_services.scannable_components(procedure)
         ],
         communes=(
             units.communes_of_province(agency.province.code)

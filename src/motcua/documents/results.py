@@ -1,6 +1,6 @@
 """Issuing and revoking signed results.
 
-``issue_result`` runs inside the approval's transaction (``dossiers.processing.decide``): it
+``issue_result`` runs inside the approval's transaction (``dossiers.services.processing.decide``): it
 renders the dossier's result from its type's template (``result_types.yaml``) as PDF/A, signs it
 with the agency's key (``signing``: PAdES B-LT, the approving official named in the signature's
 reason), stores the file and writes the result's record, audit entry and event. If signing

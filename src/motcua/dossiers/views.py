@@ -24,7 +24,6 @@ from motcua.core.errors import MotcuaError, NotFound, RateLimited
 from motcua.core.middleware import too_many_requests
 from motcua.documents import pdf_safety
 from motcua.documents import selectors as documents_selectors
-from motcua.dossiers import bundles, processing, services
 from motcua.dossiers.models import ComponentState, Draft
 from motcua.dossiers.presenters import bundles as bundle_presenters
 from motcua.dossiers.presenters import dossiers as dossier_presenters
@@ -34,6 +33,10 @@ from motcua.dossiers.selectors import bundles as bundle_selectors
 from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.dossiers.selectors import drafts as draft_selectors
 from motcua.dossiers.selectors import lookup as lookup_selectors
+from motcua.dossiers.services import bundles as bundle_services
+from motcua.dossiers.services import drafts as draft_services
+from motcua.dossiers.services import submission as submission_services
+from motcua.dossiers.services import supplement as supplement_services
 from motcua.identity import selectors as identity
 from motcua.identity.actors import actor_for
 from motcua.identity.permissions import applicant_of, applicant_required, public
@@ -60,7 +63,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            draft = services.start_draft(
+            draft = draft_services.start_draft(
                 actor=actor,
                 procedure_code=procedure.code,
                 commune_code=commune_code,
@@ -107,7 +110,7 @@ def start_bundle(request: HttpRequest, code: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            draft = bundles.start_bundle_draft(
+            draft = bundle_services.start_bundle_draft(
                 actor=actor, bundle_code=bundle.code, commune_code=commune_code, members=chosen
             )
         except NotFound:
@@ -156,7 +159,7 @@ def consent(request: HttpRequest, public_id: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            updated = services.give_consent(
+            updated = draft_services.give_consent(
                 actor=actor,
                 public_id=public_id,
                 accepted=request.POST.getlist("accept"),
@@ -219,8 +222,10 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in current.procedure.spec["form"]["properties"]}
         if current.bundle_code:  # the later members' fields of an interconnected application
-            values.update({k: request.POST.get(k, "") for k in request.POST if bundles.SEPARATOR in k})
-        current, errors = services.save_entries(actor=actor, public_id=public_id, values=values)
+            values.update(
+                {k: request.POST.get(k, "") for k in request.POST if bundle_services.SEPARATOR in k}
+            )
+        current, errors = draft_services.save_entries(actor=actor, public_id=public_id, values=values)
         if errors:
             messages.error(request, _("Your draft is saved, but some fields need correcting."))
             return _draft_page(request, current, errors)
@@ -228,8 +233,8 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("Your draft is saved."))
             return redirect("dossiers:draft", public_id=current.public_id)
         try:
-            dossier = services.submit_draft(actor=actor, public_id=public_id)
-        except services.IncompleteDossier as exc:
+            dossier = submission_services.submit_draft(actor=actor, public_id=public_id)
+        except submission_services.IncompleteDossier as exc:
             messages.error(request, exc.message)
             return _draft_page(request, current, exc.fields, exc.components)
         messages.success(request, _("Your dossier has been received."))
@@ -246,7 +251,7 @@ def discard(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
     if request.method == "POST":
         try:
-            services.discard_draft(actor=actor, public_id=public_id)
+            draft_services.discard_draft(actor=actor, public_id=public_id)
         except NotFound:
             raise Http404 from None
         except MotcuaError as exc:
@@ -321,17 +326,17 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
     for name in request.FILES:
         upload = request.FILES.get(name)
         if name.startswith("file-") and upload is not None:
-            files[name.removeprefix("file-")] = processing.SupplementFile(
+            files[name.removeprefix("file-")] = supplement_services.SupplementFile(
                 chunks=upload.chunks(), file_name=upload.name or "", size=upload.size
             )
     entries = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
     try:
-        answered = processing.supplement_dossier(
+        answered = supplement_services.supplement_dossier(
             actor=applicant_of(request), code=code, entries=entries, files=files
         )
     except NotFound:
         raise Http404 from None
-    except processing.IncompleteSupplement as exc:
+    except supplement_services.IncompleteSupplement as exc:
         return _dossier_page(
             request,
             code,
@@ -353,7 +358,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        processing.withdraw_dossier(
+        supplement_services.withdraw_dossier(
             actor=applicant_of(request), code=code, reason=request.POST.get("reason", "")
         )
     except NotFound:
@@ -401,7 +406,7 @@ def retry(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
     _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     try:
-        updated = services.retry_pull(
+        updated = draft_services.retry_pull(
             actor=actor, public_id=public_id, component_ids=request.POST.getlist("component")
         )
     except MotcuaError as exc:
@@ -426,7 +431,7 @@ def component_upload(request: HttpRequest, public_id: str, component_id: str) ->
         messages.error(request, _("Choose a file to upload."))
         return redirect("dossiers:draft", public_id=public_id)
     try:
-        draft = services.upload_component(
+        draft = draft_services.upload_component(
             actor=actor,
             public_id=public_id,
             component_id=component_id,
@@ -453,7 +458,7 @@ def component_wallet(request: HttpRequest, public_id: str, component_id: str) ->
     actor = applicant_of(request)
     _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     try:
-        services.use_wallet_item(
+        draft_services.use_wallet_item(
             actor=actor,
             public_id=public_id,
             component_id=component_id,

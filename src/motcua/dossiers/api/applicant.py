@@ -19,7 +19,6 @@ from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.core.errors import NotFound
-from motcua.dossiers import bundles, processing, services
 from motcua.dossiers.api.applicant_schemas import (
     SUPPLEMENT_BODY,
     BundleApplicationOut,
@@ -48,6 +47,10 @@ from motcua.dossiers.presenters import drafts as draft_presenters
 from motcua.dossiers.selectors import bundles as bundle_selectors
 from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.dossiers.selectors import drafts as draft_selectors
+from motcua.dossiers.services import bundles as bundle_services
+from motcua.dossiers.services import drafts as draft_services
+from motcua.dossiers.services import submission as submission_services
+from motcua.dossiers.services import supplement as supplement_services
 from motcua.identity.permissions import (
     applicant_auth,
     applicant_of,
@@ -126,7 +129,7 @@ def list_drafts(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Start (or resume) a draft for a procedure at a commune",
 )
 def start_draft(request: HttpRequest, body: DraftIn) -> Status[dict[str, Any]]:
-    draft = services.start_draft(
+    draft = draft_services.start_draft(
         actor=applicant_of(request),
         procedure_code=body.procedure,
         commune_code=body.commune_code,
@@ -157,7 +160,7 @@ def get_draft(request: HttpRequest, draft_id: str) -> dict[str, Any]:
     ),
 )
 def discard_draft(request: HttpRequest, draft_id: str) -> Status[None]:
-    services.discard_draft(actor=applicant_of(request), public_id=draft_id)
+    draft_services.discard_draft(actor=applicant_of(request), public_id=draft_id)
     return Status(204, None)
 
 
@@ -171,7 +174,7 @@ def discard_draft(request: HttpRequest, draft_id: str) -> Status[None]:
     "`not_related`, and no data); such requests are limited per applicant (429, Retry-After).",
 )
 def give_consent(request: HttpRequest, draft_id: str, body: ConsentIn) -> dict[str, Any]:
-    draft = services.give_consent(
+    draft = draft_services.give_consent(
         actor=applicant_of(request), public_id=draft_id, accepted=body.accept, subject_values=body.subjects
     )
     return _draft_out(draft)
@@ -187,7 +190,7 @@ def give_consent(request: HttpRequest, draft_id: str, body: ConsentIn) -> dict[s
 def retry_pull(request: HttpRequest, draft_id: str, body: RetryIn | None = None) -> dict[str, Any]:
     components = body.components if body is not None else []
     return _draft_out(
-        services.retry_pull(actor=applicant_of(request), public_id=draft_id, component_ids=components)
+        draft_services.retry_pull(actor=applicant_of(request), public_id=draft_id, component_ids=components)
     )
 
 
@@ -198,7 +201,9 @@ def retry_pull(request: HttpRequest, draft_id: str, body: RetryIn | None = None)
     summary="Save form values (kept even when invalid; each field's error is in the answer)",
 )
 def save_entries(request: HttpRequest, draft_id: str, body: EntriesIn) -> dict[str, Any]:
-    draft, errors = services.save_entries(actor=applicant_of(request), public_id=draft_id, values=body.values)
+    draft, errors = draft_services.save_entries(
+        actor=applicant_of(request), public_id=draft_id, values=body.values
+    )
     return _draft_out(draft, errors)
 
 
@@ -216,7 +221,7 @@ def save_entries(request: HttpRequest, draft_id: str, body: EntriesIn) -> dict[s
 def upload_component(
     request: HttpRequest, draft_id: str, component_id: str, file: File[UploadedFile]
 ) -> dict[str, Any]:
-    draft = services.upload_component(
+    draft = draft_services.upload_component(
         actor=applicant_of(request),
         public_id=draft_id,
         component_id=component_id,
@@ -236,8 +241,8 @@ def upload_component(
 )
 def submit_draft(request: HttpRequest, draft_id: str) -> Status[dict[str, Any]]:
     try:
-        dossier = services.submit_draft(actor=applicant_of(request), public_id=draft_id)
-    except services.IncompleteDossier as exc:
+        dossier = submission_services.submit_draft(actor=applicant_of(request), public_id=draft_id)
+    except submission_services.IncompleteDossier as exc:
         body = {
             "code": "incomplete",
             "message": exc.message,
@@ -260,7 +265,7 @@ def submit_draft(request: HttpRequest, draft_id: str) -> Status[dict[str, Any]]:
     ),
 )
 def start_bundle_draft(request: HttpRequest, body: BundleDraftIn) -> Status[dict[str, Any]]:
-    draft = bundles.start_bundle_draft(
+    draft = bundle_services.start_bundle_draft(
         actor=applicant_of(request),
         bundle_code=body.bundle,
         commune_code=body.commune_code,
@@ -346,13 +351,13 @@ def supplement_dossier(request: HttpRequest, code: str) -> Status[dict[str, Any]
     for name in request.FILES:
         upload = request.FILES.get(name)
         if upload is not None:
-            files[name] = processing.SupplementFile(
+            files[name] = supplement_services.SupplementFile(
                 chunks=upload.chunks(), file_name=upload.name or "", size=upload.size
             )
     actor = applicant_of(request)
     try:
-        dossier = processing.supplement_dossier(actor=actor, code=code, entries=values, files=files)
-    except processing.IncompleteSupplement as exc:
+        dossier = supplement_services.supplement_dossier(actor=actor, code=code, entries=values, files=files)
+    except supplement_services.IncompleteSupplement as exc:
         body = {
             "code": "incomplete",
             "message": exc.message,
@@ -371,7 +376,9 @@ def supplement_dossier(request: HttpRequest, code: str) -> Status[dict[str, Any]
 )
 def withdraw_dossier(request: HttpRequest, code: str, body: WithdrawIn) -> dict[str, Any]:
     actor = applicant_of(request)
-    return dossier_out(processing.withdraw_dossier(actor=actor, code=code, reason=body.reason), actor)
+    return dossier_out(
+        supplement_services.withdraw_dossier(actor=actor, code=code, reason=body.reason), actor
+    )
 
 
 def _component_result_type(draft: Draft, component_id: str) -> str:
@@ -409,7 +416,7 @@ def wallet_choices(request: HttpRequest, draft_id: str, component_id: str) -> li
 def use_wallet_item(
     request: HttpRequest, draft_id: str, component_id: str, body: WalletUseIn
 ) -> dict[str, Any]:
-    draft = services.use_wallet_item(
+    draft = draft_services.use_wallet_item(
         actor=applicant_of(request), public_id=draft_id, component_id=component_id, item_public_id=body.item
     )
     return _draft_out(draft)

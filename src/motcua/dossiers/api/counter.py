@@ -13,9 +13,9 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
-from motcua.dossiers import counter
 from motcua.dossiers.api.counter_schemas import CounterDossierIn, CounterIncompleteOut
 from motcua.dossiers.api.schemas import OfficialDossierOut, official_out
+from motcua.dossiers.services import counter as counter_services
 from motcua.identity.permissions import (
     official_auth,
     official_of,
@@ -55,13 +55,13 @@ def receive_at_counter(
     if not isinstance(entries, dict):
         return Status(400, {"code": "invalid_input", "message": _("The entries must be a JSON object.")})
     try:
-        dossier = counter.receive_at_counter(
+        dossier = counter_services.receive_at_counter(
             actor=official_of(request),
             procedure_code=data.procedure,
             channel=data.channel,
             agency_code=data.agency,
             commune_code=data.commune_code,
-            person=counter.Person(
+            person=counter_services.Person(
                 personal_id=data.personal_id,
                 full_name=data.full_name,
                 birth_date=data.birth_date,
@@ -69,14 +69,14 @@ def receive_at_counter(
             ),
             entries=entries,
             scans={
-                component: counter.Scan(
+                component: counter_services.Scan(
                     chunks=upload.chunks(), file_name=upload.name or "ban-quet", size=upload.size
                 )
                 for component, upload in zip(data.scan_components, files, strict=True)
             },
             key=data.key,
         )
-    except counter.IncompleteReception as exc:
+    except counter_services.IncompleteReception as exc:
         body = {
             "code": "incomplete",
             "message": exc.message,

@@ -16,7 +16,6 @@ from ninja import Field, Router, Status
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.api.pagination import MAX_LIMIT, MAX_OFFSET
 from motcua.documents.views import file_response
-from motcua.dossiers import processing
 from motcua.dossiers.api.official_schemas import (
     ACTION_ERRORS,
     ApologyIn,
@@ -31,6 +30,9 @@ from motcua.dossiers.api.schemas import OfficialDossierOut, dossier_summary, off
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.dossiers.selectors import inbox as inbox_selectors
+from motcua.dossiers.services import assignment as assignment_services
+from motcua.dossiers.services import deadlines as deadline_services
+from motcua.dossiers.services import processing as processing_services
 from motcua.identity.permissions import (
     agency_auth,
     official_auth,
@@ -111,13 +113,13 @@ def decide(request: HttpRequest, code: str, body: DecisionIn) -> Status[dict[str
     items = [{k: v for k, v in item.dict().items() if v is not None} for item in body.items]
     try:
         dossier = _decide(request, code, body, items)
-    except processing.IncompleteResult as exc:
+    except processing_services.IncompleteResult as exc:
         return Status(422, {"code": "incomplete", "message": exc.message, "fields": exc.fields})
     return Status(200, official_out(dossier, request.auth))  # type: ignore[attr-defined]
 
 
 def _decide(request: HttpRequest, code: str, body: DecisionIn, items: list[dict[str, str]]) -> Dossier:
-    return processing.decide(
+    return processing_services.decide(
         actor=request.auth,  # type: ignore[attr-defined]
         code=code,
         decision=body.decision,
@@ -135,7 +137,7 @@ def _decide(request: HttpRequest, code: str, body: DecisionIn, items: list[dict[
     summary="Take the dossier's current step as my work",
 )
 def claim(request: HttpRequest, code: str) -> dict[str, Any]:
-    dossier = processing.claim_dossier(actor=request.auth, code=code)  # type: ignore[attr-defined]
+    dossier = assignment_services.claim_dossier(actor=request.auth, code=code)  # type: ignore[attr-defined]
     return official_out(dossier, request.auth)  # type: ignore[attr-defined]
 
 
@@ -146,7 +148,7 @@ def claim(request: HttpRequest, code: str) -> dict[str, Any]:
     summary="Take several dossiers at once; each answer says whether it was taken, and why not",
 )
 def claim_many(request: HttpRequest, body: ClaimManyIn) -> list[dict[str, Any]]:
-    results = processing.claim_dossiers(actor=request.auth, codes=body.codes)  # type: ignore[attr-defined]
+    results = assignment_services.claim_dossiers(actor=request.auth, codes=body.codes)  # type: ignore[attr-defined]
     return [vars(r) for r in results]
 
 
@@ -157,7 +159,7 @@ def claim_many(request: HttpRequest, body: ClaimManyIn) -> list[dict[str, Any]]:
     summary="Assign the current step to an official holding its role at the agency (leaders, admins)",
 )
 def assign(request: HttpRequest, code: str, body: AssignIn) -> dict[str, Any]:
-    dossier = processing.assign_dossier(actor=request.auth, code=code, user_id=body.user_id)  # type: ignore[attr-defined]
+    dossier = assignment_services.assign_dossier(actor=request.auth, code=code, user_id=body.user_id)  # type: ignore[attr-defined]
     return official_out(dossier, request.auth)  # type: ignore[attr-defined]
 
 
@@ -168,7 +170,7 @@ def assign(request: HttpRequest, code: str, body: AssignIn) -> dict[str, Any]:
     summary="Issue the apology letter with a new appointment date (form 04) for a late dossier",
 )
 def apology(request: HttpRequest, code: str, body: ApologyIn) -> dict[str, Any]:
-    dossier = processing.issue_apology(
+    dossier = deadline_services.issue_apology(
         actor=request.auth,  # type: ignore[attr-defined]
         code=code,
         reason=body.reason,

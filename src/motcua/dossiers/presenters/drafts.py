@@ -315,13 +315,13 @@ def draft_view(
 
 
 def _later_forms(draft: Draft, errors: Mapping[str, str] | None) -> list[LaterMemberForm]:
-    from motcua.dossiers import bundles
+    from motcua.dossiers.services import bundles as bundle_services
 
     forms = []
-    for member in bundles.later_members(draft):
+    for member in bundle_services.later_members(draft):
         code = member.procedure.code
-        prefix = f"{code}{bundles.SEPARATOR}"
-        later = bundles.later_fields(member)
+        prefix = f"{code}{bundle_services.SEPARATOR}"
+        later = bundle_services.later_fields(member)
         required = set(member.procedure.spec.get("form", {}).get("required", []))
         spec = {
             "form": {
