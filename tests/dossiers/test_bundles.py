@@ -12,7 +12,7 @@ from django.utils import timezone
 from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.core.errors import MotcuaError
-from motcua.core.models import Event
+from motcua.core.models import AuditEntry, Event
 from motcua.core.outbox import dispatch_pending_events
 from motcua.core.types import EventType
 from motcua.dossiers.models import BundleApplication, Dossier, DossierStatus, Draft, Provenance, Step
@@ -318,3 +318,39 @@ def test_the_birth_bundle_through_the_pages(town):
     api = client.get(f"/api/v1/bundle-applications/{application.public_id}").json()
     assert [m["dossier_code"] for m in api["members"]] == [birth.code, "", ""]
     assert api["complete"] is False
+
+
+def test_a_refused_bundle_start_leaves_no_draft_behind(town):
+    """Starting an interconnected application is one service in one transaction
+    (``start_bundle_draft``, used by the page and the API alike): a refusal leaves no draft and
+    no audit entry behind, where starting the draft and then attaching the bundle could refuse
+    after the draft was committed."""
+    from tests.identity.world import applicant_client
+
+    actor = applicant_actor(town)
+    with pytest.raises(MotcuaError):  # the survivor benefit needs the funeral allowance
+        bundle_services.start_bundle_draft(
+            actor=actor, bundle_code="death-bundle", commune_code="00004", members=["survivor-benefit"]
+        )
+    with pytest.raises(MotcuaError):  # no such commune
+        bundle_services.start_bundle_draft(
+            actor=actor, bundle_code="birth-bundle", commune_code="99999", members=[]
+        )
+    client = applicant_client(town)
+    refused_members = {"province": "01", "commune": "00004", "members": ["survivor-benefit"]}
+    assert client.post("/lien-thong/death-bundle/nop-ho-so/", refused_members).status_code == 400
+    api = client.post(
+        "/api/v1/bundle-drafts",
+        {"bundle": "death-bundle", "commune_code": "00004", "members": ["survivor-benefit"]},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert api.json()["code"] == "invalid_input"
+    assert not Draft.objects.exists()
+    assert not AuditEntry.objects.filter(type__in=[EventType.DRAFT_STARTED, EventType.DRAFT_SAVED]).exists()
+    # and the same start with members it allows makes the draft, with its audit entry
+    draft = bundle_services.start_bundle_draft(
+        actor=actor, bundle_code="death-bundle", commune_code="00004", members=["funeral-allowance"]
+    )
+    assert list(Draft.objects.values_list("pk", flat=True)) == [draft.pk]
+    assert AuditEntry.objects.filter(type=EventType.DRAFT_STARTED, subject_id=str(draft.public_id)).exists()
