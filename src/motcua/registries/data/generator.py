@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from motcua.core.ids import PROVINCE_CODES
-from motcua.eid.accounts import DEMO_ACCOUNTS, DemoAccount
-from motcua.registries.data import demo
+from motcua.demo import people as demo
+from motcua.demo.accounts import DEMO_ACCOUNTS, DemoAccount
 from motcua.registries.data import vocabulary as vocab
 
 REFERENCE_DATE: Final = date(2026, 11, 1)
