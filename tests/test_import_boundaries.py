@@ -35,6 +35,14 @@ FORBIDDEN = {
         ("motcua.dossiers.handlers", "motcua.identity.forms"),
         ("motcua.notify.handlers", "motcua.notify.context_processors"),
     ],
+    "domain-layers": [
+        ("motcua.identity.services", "motcua.documents.services"),
+        ("motcua.exchange.services", "motcua.documents.models"),
+        ("motcua.units.models", "motcua.catalog.models"),
+        ("motcua.workflow.engine", "motcua.units.models"),
+        ("motcua.notify.handlers", "motcua.ops.health"),
+        ("motcua.catalog.services", "motcua.identity.models"),
+    ],
     "platform-apart-from-registries-and-eid": [
         ("motcua.exchange.client", "motcua.registries.services"),
         ("motcua.identity.demo", "motcua.eid.accounts"),
@@ -70,6 +78,9 @@ ALLOWED = [
     ("motcua.eid.accounts", "motcua.core.ids"),
     ("motcua.identity.demo", "motcua.demo.accounts"),
     ("motcua.dossiers.services", "motcua.documents.storage"),
+    ("motcua.notify.services", "motcua.exchange.models"),  # a higher layer imports a lower one
+    ("motcua.identity.views", "motcua.dossiers.selectors"),  # pages may read any app
+    ("motcua.units.api", "motcua.identity.permissions"),
 ]
 
 
