@@ -33,7 +33,7 @@ from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
 
 if TYPE_CHECKING:
-    from motcua.dossiers.models import Dossier
+    from motcua.documents.results import ResultSubject
 
 
 def files_of(actor: RequestActor | None) -> QuerySet[StoredFile]:
@@ -150,10 +150,10 @@ def wallet_of(actor: RequestActor | None) -> QuerySet[WalletItem]:
     )
 
 
-def result_for_dossier(dossier: Dossier) -> ResultDocument | None:
+def result_for_dossier(dossier: ResultSubject) -> ResultDocument | None:
     """The signed result of a dossier the caller already obtained through a scoped selector
     (``dossiers.selectors.dossiers.get_dossier``): whoever may see the dossier may see its result."""
-    return ResultDocument.objects.filter(dossier=dossier).select_related("file", "approved_by").first()
+    return ResultDocument.objects.filter(dossier_id=dossier.pk).select_related("file", "approved_by").first()
 
 
 # --- The data wallet -----------------------------------------------------------------------------

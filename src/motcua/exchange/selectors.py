@@ -26,11 +26,11 @@ from motcua.exchange.client import PullStatus, default_client
 from motcua.exchange.keys import NoSigningKey, signing_key
 from motcua.exchange.labels import field_label, refusal_label, relation_label
 from motcua.exchange.models import AgencyKey, KeyStatus
-from motcua.exchange.protocol import AccessLogRequest
 from motcua.exchange.services import portal_agency_code
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, RequestActor
 from motcua.identity.models import Applicant, RepresentationBasis
+from motcua.protocol import AccessLogRequest
 from motcua.units.models import Agency
 
 logger = get_logger(__name__)
