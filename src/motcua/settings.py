@@ -320,6 +320,15 @@ configure_structlog()
 # package are policy: they are rows in core.CalendarException, edited through a service.
 MOTCUA_OUTBOX_BATCH_SIZE = env_int("MOTCUA_OUTBOX_BATCH_SIZE", 200)
 MOTCUA_OUTBOX_MAX_ATTEMPTS = env_int("MOTCUA_OUTBOX_MAX_ATTEMPTS", 10)
+# The worker's outbox loop (core.outbox_worker, ADR 0031): woken by PostgreSQL NOTIFY, or polling
+# on SQLite; it waits at most MOTCUA_OUTBOX_POLL_SECONDS, and seals the audit log every
+# MOTCUA_AUDIT_SEAL_SECONDS (0: only the periodic task and `motcua audit seal`).
+# MOTCUA_OUTBOX_LOOP=0: the huey consumer starts no loop (run `motcua outbox work` instead).
+MOTCUA_OUTBOX_LOOP = env_bool("MOTCUA_OUTBOX_LOOP", True)
+MOTCUA_OUTBOX_POLL_SECONDS = env_int(
+    "MOTCUA_OUTBOX_POLL_SECONDS", 15 if _db["ENGINE"].endswith("postgresql") else 1
+)
+MOTCUA_AUDIT_SEAL_SECONDS = env_int("MOTCUA_AUDIT_SEAL_SECONDS", 5)
 # Health (ops.health, docs/operations.md): the outbox is unhealthy once its oldest undelivered
 # event is older than this; the worker once its last heartbeat (every minute) is older than this.
 MOTCUA_HEALTH_MAX_BACKLOG_SECONDS = env_int("MOTCUA_HEALTH_MAX_BACKLOG_SECONDS", 300)

@@ -195,6 +195,10 @@ def test_a_kept_file_can_be_removed_and_its_links_stop_a_result_cannot(world):
     assert WalletItem.objects.get(public_id=kept_id).removed_at is not None
     assert ShareLink.objects.get(public_id=made["id"]).revoked_at is not None
     assert AuditEntry.objects.filter(type=EventType.WALLET_ITEM_REMOVED, subject_id=kept_id).count() == 1
+    # one entry for the step, naming the links it stopped, not one more per link
+    removal = AuditEntry.objects.get(type=EventType.WALLET_ITEM_REMOVED, subject_id=kept_id)
+    assert removal.changes["shares_revoked"] == [[], [made["id"]]]
+    assert not AuditEntry.objects.filter(type=EventType.SHARE_REVOKED, subject_id=made["id"]).exists()
     assert client.get(f"/chia-se/{made['token']}/").status_code == 404
     assert world.file is not None
     assert client.get(f"/tep-tin/{world.file.public_id}/").status_code == 200  # the file stays
