@@ -358,6 +358,10 @@ MOTCUA_RATE_LIMITS = {
 }
 # Lifetime of an integrator client's access token (docs/api.md); a client asks for a new one.
 MOTCUA_INTEGRATOR_TOKEN_SECONDS = env_int("MOTCUA_INTEGRATOR_TOKEN_SECONDS", 600)
+# Reference data (procedures, communes, agencies, the calendar, process definitions) is kept in
+# each process and dropped when a reload bumps its version in the shared cache; a process looks
+# at that version at most this often (core/refdata.py, ADR 0033).
+MOTCUA_REFDATA_CHECK_SECONDS = env_int("MOTCUA_REFDATA_CHECK_SECONDS", 1)
 # How many reverse proxies sit in front of the platform (0: ignore X-Forwarded-For).
 MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0)
 
