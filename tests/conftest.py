@@ -17,6 +17,9 @@ from motcua.exchange.models import AgencyKey, KeyStatus
 from tests.exchange.server import RegistriesServer
 from tests.identity.world import World, build_world
 
+# s3_server and object_storage: a real S3-protocol server for the object-storage tests
+pytest_plugins = ["tests.objectstore"]
+
 # Agencies of the test worlds that talk to the registries, with their type and province.
 REGISTERED_AGENCIES = {
     "UBND.00004": ("commune_peoples_committee", "01", "Ủy ban nhân dân phường Ba Đình"),

@@ -27,6 +27,7 @@ from motcua.core.env import (
     env_list,
     env_str,
     require_in_production,
+    s3_options_from_env,
 )
 from motcua.core.logging import configure_structlog, logging_config
 
@@ -262,8 +263,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
+# Stored files (uploads, counter scans, signed results) go through STORAGES["default"]
+# (core/files.py, ADR 0034): the local filesystem under MOTCUA_UPLOAD_DIR (embedded default), or
+# private objects in an S3-compatible bucket shared by every machine (MOTCUA_FILE_STORAGE=s3).
+MOTCUA_FILE_STORAGE = env_str("MOTCUA_FILE_STORAGE", "filesystem")
+if MOTCUA_FILE_STORAGE == "filesystem":
+    _file_storage: dict[str, Any] = {"BACKEND": "motcua.core.files.PrivateFileSystemStorage"}
+elif MOTCUA_FILE_STORAGE == "s3":
+    env_str("MOTCUA_S3_BUCKET")  # required: fail at start-up, not at the first upload
+    _file_storage = {"BACKEND": "motcua.core.s3.PrivateS3Storage", "OPTIONS": s3_options_from_env()}
+else:
+    raise ImproperlyConfigured(f"MOTCUA_FILE_STORAGE must be filesystem or s3, got {MOTCUA_FILE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or MOTCUA_ENV == "test"
