@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -54,3 +55,19 @@ def get_item(mapping: Any, key: str) -> Any:
     """``{{ values|get_item:name }}``: a mapping's value for a key held in a variable ("" if none)."""
     getter = getattr(mapping, "get", None)
     return getter(key, "") if callable(getter) else ""
+
+
+@register.simple_tag
+def field_aria(field: Any, hint: bool = False) -> str:
+    """The ARIA attributes of a form field (``dossiers.forms.FormField`` or any object with
+    ``name`` and ``error``): invalid and tied to its message when it has an error, tied to its
+    hint when ``hint``. The ids follow the shared pattern: ``error-<name>``, ``hint-<name>``."""
+    from django.utils.html import format_html
+
+    described = [f"error-{field.name}"] if getattr(field, "error", "") else []
+    if hint:
+        described.append(f"hint-{field.name}")
+    invalid = ' aria-invalid="true"' if getattr(field, "error", "") else ""
+    if not described:
+        return ""
+    return format_html('{} aria-describedby="{}"', mark_safe(invalid), " ".join(described))  # noqa: S308
