@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 register = template.Library()
 
@@ -71,3 +71,51 @@ def field_aria(field: Any, hint: bool = False) -> str:
     if not described:
         return ""
     return format_html('{} aria-describedby="{}"', mark_safe(invalid), " ".join(described))  # noqa: S308
+
+
+@register.simple_tag
+def error_items(*groups: Any) -> list[dict[str, str]]:
+    """The entries of an error summary (``portal/patterns/error_summary.html``): one link per
+    field or component in error, to the control that fixes it, in page order. Each group is a
+    list of form fields (``name``, ``error``: linked to ``#field-<name>``), of components
+    (``id``, ``error``: linked to their upload control, or their section), or of groups that
+    hold ``fields`` (an interconnected application's later members)."""
+    items: list[dict[str, str]] = []
+    for group in groups:
+        for entry in group or []:
+            if hasattr(entry, "fields") and not hasattr(entry, "error"):
+                items.extend(error_items(entry.fields))
+                continue
+            message = str(getattr(entry, "error", "") or "")
+            if not message:
+                continue
+            if hasattr(entry, "name") and not hasattr(entry, "id"):
+                items.append({"href": f"#field-{entry.name}", "message": f"{entry.label}: {message}"})
+            else:
+                target = (
+                    f"upload-{entry.id}" if getattr(entry, "may_upload", False) else f"component-{entry.id}"
+                )
+                items.append({"href": f"#{target}", "message": f"{entry.name}: {message}"})
+    return items
+
+
+APPLICATION_STEPS = (
+    gettext_lazy("Where to apply"),
+    gettext_lazy("Consent to data use"),
+    gettext_lazy("Documents and form"),
+    gettext_lazy("Check your answers"),
+    gettext_lazy("Submission"),
+)
+
+
+@register.inclusion_tag("portal/patterns/steps.html")
+def application_steps(current: int) -> dict[str, Any]:
+    """The progress of an online application ("Bước 2/5"): its five steps, those done, the current."""
+    return {
+        "current": current,
+        "total": len(APPLICATION_STEPS),
+        "steps": [
+            {"label": label, "state": "done" if n < current else "current" if n == current else "todo"}
+            for n, label in enumerate(APPLICATION_STEPS, start=1)
+        ],
+    }
