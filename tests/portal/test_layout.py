@@ -100,3 +100,15 @@ def test_print_styles_hide_the_site_chrome():
     assert ".site-header" in printed
     assert ".site-footer" in printed
     assert "display: none" in printed
+
+
+@pytest.mark.django_db
+def test_a_page_with_an_error_says_so_in_its_title_and_marks_the_fields(client):
+    response = client.post("/tra-cuu-ho-so/", {"code": "UBND.00004-261201-9999", "factor": "123456"})
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert re.search(r"<title>Lỗi: Tra cứu hồ sơ", page)
+    marked = r'<input id="lookup-code"[^>]* aria-invalid="true" aria-describedby="lookup-error">'
+    assert re.search(marked, page)
+    assert 'id="lookup-error">' in page
+    assert "<title>Lỗi:" not in _html(client, "/tra-cuu-ho-so/")
