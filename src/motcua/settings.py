@@ -134,10 +134,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "motcua.identity.context_processors.actor",
                 "motcua.notify.context_processors.unread_notifications",
+                "motcua.portal.context_processors.support",
             ],
         },
     },
 ]
+
+# The support hotline every page's footer shows (docs/ui.md).
+SUPPORT_HOTLINE = env_str("MOTCUA_SUPPORT_HOTLINE", "1800 0000")
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}")

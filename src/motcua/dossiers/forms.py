@@ -193,6 +193,11 @@ def _display(kind: str, prop: Mapping[str, Any], value: Any) -> str:
         return "\n".join(str(item) for item in value) if isinstance(value, list) else str(value)
     if kind == "choice":
         return enum_label(prop, value)
+    if kind == "date":  # shown day/month/year whatever the browser's language (ADR 0037)
+        try:
+            return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        except ValueError:
+            return str(value)  # what was typed, kept to be corrected
     return str(value)
 
 

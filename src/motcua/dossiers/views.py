@@ -24,6 +24,7 @@ from motcua.core.errors import MotcuaError, NotFound, RateLimited
 from motcua.core.middleware import too_many_requests
 from motcua.documents import pdf_safety
 from motcua.documents import selectors as documents_selectors
+from motcua.dossiers.presenters import timeline
 from motcua.dossiers.models import ComponentState, Draft
 from motcua.dossiers.presenters import bundles as bundle_presenters
 from motcua.dossiers.presenters import dossiers as dossier_presenters
@@ -154,7 +155,7 @@ def drafts(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    draft = _or_404(lambda: draft_selectors.get_draft(actor, public_id))
+    draft = _or_404(lambda: draft_draft_selectors.get_draft(actor, public_id))
     error = ""
     status = 200
     if request.method == "POST":
@@ -212,7 +213,7 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     A draft already submitted (a second click, an old link) leads to its dossier."""
     actor = applicant_of(request)
     try:
-        current = draft_selectors.get_draft(actor, public_id)
+        current = draft_draft_selectors.get_draft(actor, public_id)
     except NotFound:
         already = dossier_selectors.dossier_from_draft(actor, public_id)
         if already is None:
@@ -229,17 +230,57 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
         if errors:
             messages.error(request, _("Your draft is saved, but some fields need correcting."))
             return _draft_page(request, current, errors)
+        if "review" in request.POST:  # the guided path: check the answers, then submit
+            return redirect("dossiers:check", public_id=current.public_id)
         if "submit" not in request.POST:
             messages.success(request, _("Your draft is saved."))
             return redirect("dossiers:draft", public_id=current.public_id)
         try:
-            dossier = submission_services.submit_draft(actor=actor, public_id=public_id)
+            dossier = submission_submission_services.submit_draft(actor=actor, public_id=public_id)
         except submission_services.IncompleteDossier as exc:
             messages.error(request, exc.message)
             return _draft_page(request, current, exc.fields, exc.components)
         messages.success(request, _("Your dossier has been received."))
         return redirect("dossiers:dossier", code=dossier.code)
     return _draft_page(request, current, errors)
+
+
+SUBMITTED_SESSION_KEY = "dossiers.just_submitted"
+
+
+def _submit(request: HttpRequest, current: Draft) -> HttpResponse:
+    """Submit a saved draft: its dossier page with the confirmation panel, or the draft page
+    with what is missing marked."""
+    try:
+        dossier = submission_services.submit_draft(actor=applicant_of(request), public_id=str(current.public_id))
+    except submission_services.IncompleteDossier as exc:
+        messages.error(request, exc.message)
+        return _draft_page(request, current, exc.fields, exc.components)
+    messages.success(request, _("Your dossier has been received."))
+    request.session[SUBMITTED_SESSION_KEY] = dossier.code  # the next view of it shows the confirmation
+    return redirect("dossiers:dossier", code=dossier.code)
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Check your answers: everything the draft holds, each with a link to change it, and the
+    button that submits (step 4 of 5)."""
+    actor = applicant_of(request)
+    try:
+        current = draft_selectors.get_draft(actor, public_id)
+    except NotFound:
+        already = dossier_selectors.dossier_from_draft(actor, public_id)
+        if already is None:
+            raise Http404 from None
+        return redirect("dossiers:dossier", code=already.code)
+    if request.method == "POST":
+        return _submit(request, current)
+    return render(
+        request,
+        "dossiers/check.html",
+        {"view": draft_presenters.draft_view(current, actor=actor_for(request)), "draft": current},
+    )
 
 
 @applicant_required
@@ -263,7 +304,7 @@ def discard(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.success(request, _("The draft and the data fetched for it were deleted."))
         return redirect("dossiers:drafts")
     try:
-        current = draft_selectors.get_draft(actor, public_id)
+        current = draft_draft_selectors.get_draft(actor, public_id)
     except NotFound:
         already = dossier_selectors.dossier_from_draft(actor, public_id)
         if already is None:
@@ -289,6 +330,7 @@ def _dossier_page(
     field_errors: Mapping[str, str] | None = None,
     component_errors: Mapping[str, str] | None = None,
     status: int = 200,
+    confirmation: bool = False,
 ) -> HttpResponse:
     actor = actor_for(request)
     found = _or_404(lambda: dossier_selectors.get_dossier(actor, code))
@@ -308,6 +350,8 @@ def _dossier_page(
                 found, values=request.POST, field_errors=field_errors, component_errors=component_errors
             ),
             "error": error,
+            "confirmation": confirmation,
+            "timeline": timeline.applicant_timeline(found),
         },
         status=status,
     )
@@ -315,7 +359,11 @@ def _dossier_page(
 
 @applicant_required
 def dossier(request: HttpRequest, code: str) -> HttpResponse:
-    return _dossier_page(request, code)
+    # Just submitted: once, the confirmation panel (the code, the date, what happens next).
+    submitted = request.session.get(SUBMITTED_SESSION_KEY) == code
+    if submitted:
+        del request.session[SUBMITTED_SESSION_KEY]
+    return _dossier_page(request, code, confirmation=submitted)
 
 
 @applicant_required
@@ -404,7 +452,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_draft_selectors.get_draft(actor, public_id))
     try:
         updated = draft_services.retry_pull(
             actor=actor, public_id=public_id, component_ids=request.POST.getlist("component")
@@ -425,7 +473,7 @@ def retry(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def component_upload(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_draft_selectors.get_draft(actor, public_id))
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
@@ -456,7 +504,7 @@ def component_upload(request: HttpRequest, public_id: str, component_id: str) ->
 def component_wallet(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
     """Take a document from the data wallet for a component (one click instead of an upload)."""
     actor = applicant_of(request)
-    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_draft_selectors.get_draft(actor, public_id))
     try:
         draft_services.use_wallet_item(
             actor=actor,
