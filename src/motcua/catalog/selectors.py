@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
@@ -25,7 +25,11 @@ class Member:
     optional: bool
     after: list[str]
     receives: list[dict[str, str]]
-    deadline_note: str
+    deadline_note: str  # the integrators' note (API only); pages show public_note
+    public_note: dict[str, str] = field(default_factory=dict)  # {vi, en}, may be empty
+    # What the member receives without re-entry, as the titles of its form's fields ({vi, en}).
+    received_fields: list[dict[str, str]] = field(default_factory=list)
+    after_procedures: list[Procedure] = field(default_factory=list)
 
 
 def search_procedures(
@@ -86,6 +90,7 @@ def bundles_with_procedure(code: str) -> QuerySet[Bundle]:
 
 def bundle_members(bundle: Bundle) -> list[Member]:
     procedures = {m.position: m.procedure for m in bundle.members.select_related("procedure")}
+    by_code = {procedure.code: procedure for procedure in procedures.values()}
     members: list[dict[str, Any]] = bundle.spec["members"]
     return [
         Member(
@@ -94,9 +99,22 @@ def bundle_members(bundle: Bundle) -> list[Member]:
             after=list(raw.get("after", [])),
             receives=list(raw.get("receives", [])),
             deadline_note=str(raw.get("deadline_note", "")),
+            public_note=dict(raw.get("public_note", {})),
+            received_fields=[
+                _field_title(procedures[index], str(flow["target"]).partition(".")[2])
+                for flow in raw.get("receives", [])
+            ],
+            after_procedures=[by_code[code] for code in raw.get("after", []) if code in by_code],
         )
         for index, raw in enumerate(members)
     ]
+
+
+def _field_title(procedure: Procedure, name: str) -> dict[str, str]:
+    """A form field's title as ``{vi, en}`` (its name when the spec gives no title)."""
+    prop = procedure.spec.get("form", {}).get("properties", {}).get(name, {})
+    vi = str(prop.get("title") or name)
+    return {"vi": vi, "en": str(prop.get("x-title-en") or vi)}
 
 
 def procedure_names(codes: list[str]) -> dict[str, str]:
