@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from motcua.catalog.models import Bundle, Procedure
+from motcua.core.collation import order_vietnamese
 from motcua.core.errors import NotFound
 from motcua.core.text import fold_vietnamese
 
@@ -53,7 +55,12 @@ def search_procedures(
         queryset = queryset.filter(sector_code=sector)
     if agency_type:
         queryset = queryset.filter(agency_type=agency_type)
-    return queryset.order_by("name_vi")
+    return queryset.order_by(order_vietnamese(_name_field("name")), "code")
+
+
+def _name_field(prefix: str) -> str:
+    """``name_en`` for an English reader, else ``name_vi``: lists sort in the reader's language."""
+    return f"{prefix}_en" if (get_language() or "vi").startswith("en") else f"{prefix}_vi"
 
 
 def get_procedure(code: str) -> Procedure:
@@ -68,13 +75,13 @@ def list_sectors() -> list[Sector]:
         Procedure.objects.filter(is_active=True)
         .values_list("sector_code", "sector_vi", "sector_en")
         .distinct()
-        .order_by("sector_vi")
+        .order_by(order_vietnamese(_name_field("sector")), "sector_code")
     )
     return [Sector(code, vi, en) for code, vi, en in rows]
 
 
 def list_bundles() -> QuerySet[Bundle]:
-    return Bundle.objects.filter(is_active=True).order_by("name_vi")
+    return Bundle.objects.filter(is_active=True).order_by(order_vietnamese(_name_field("name")), "code")
 
 
 def get_bundle(code: str) -> Bundle:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from motcua.core.collation import order_vietnamese
 from motcua.core.errors import NotFound
 from motcua.units.models import Agency, Commune, Level, Province
 
@@ -21,7 +22,9 @@ def get_province(code: str) -> Province:
 
 
 def communes_of_province(province_code: str) -> QuerySet[Commune]:
-    return Commune.objects.filter(province__code=province_code, is_active=True).order_by("name")
+    return Commune.objects.filter(province__code=province_code, is_active=True).order_by(
+        order_vietnamese("name"), "code"
+    )
 
 
 def get_commune(code: str) -> Commune:
