@@ -127,3 +127,35 @@ def _field_title(procedure: Procedure, name: str) -> dict[str, str]:
 def procedure_names(codes: list[str]) -> dict[str, str]:
     """``{code: Vietnamese name}`` for the given codes (unknown codes are left out)."""
     return dict(Procedure.objects.filter(code__in=codes).values_list("code", "name_vi"))
+
+
+def procedure_titles(codes: list[str]) -> dict[str, str]:
+    """``{code: name}`` in the reader's language for the given codes (unknown codes left out)."""
+    rows = Procedure.objects.filter(code__in=codes).values_list("code", "name_vi", "name_en")
+    english = (get_language() or "vi").startswith("en")
+    return {code: (en if english and en else vi) for code, vi, en in rows}
+
+
+def result_name(result_type: str) -> dict[str, str]:
+    """The ``{vi, en}`` name the catalog gives a result type (``birth-extract``), from the first
+    published procedure that issues it; ``{}`` when none does."""
+    specs = Procedure.objects.filter(is_active=True, spec__result__type=result_type).values_list(
+        "spec__result__name", flat=True
+    )
+    for name in specs[:1]:
+        if isinstance(name, dict):
+            return {str(k): str(v) for k, v in name.items()}
+    return {}
+
+
+def purpose_translations(codes: list[str]) -> dict[str, str]:
+    """``{Vietnamese purpose: English purpose}`` of the data components of the given procedures:
+    a registry logs the purpose a request stated (in Vietnamese); an English reader reads the
+    catalog's English wording of it."""
+    translations: dict[str, str] = {}
+    for spec in Procedure.objects.filter(code__in=codes).values_list("spec", flat=True):
+        for component in spec.get("components", []) if isinstance(spec, dict) else []:
+            purpose = component.get("purpose") if isinstance(component, dict) else None
+            if isinstance(purpose, dict) and purpose.get("vi") and purpose.get("en"):
+                translations[str(purpose["vi"])] = str(purpose["en"])
+    return translations

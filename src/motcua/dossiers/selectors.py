@@ -54,7 +54,8 @@ from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
 from motcua.identity import selectors as identity
 from motcua.identity.actors import AgencyActor, ApplicantActor, OfficialActor, RequestActor
 from motcua.identity.models import Role, User
-from motcua.units.models import Agency, Commune
+from motcua.units import selectors as units
+from motcua.units.models import Commune
 
 
 def drafts_of(actor: RequestActor | None) -> QuerySet[Draft]:
@@ -196,8 +197,8 @@ def wallet_choices(
         choices.append(
             WalletChoice(
                 id=str(item.public_id),
-                title=item.title,
-                issuer=item.issuer,
+                title=documents.item_title(item),
+                issuer=documents.item_issuer(item),
                 issued_on=item.issued_on,
                 validity=str(validity),
                 validity_label=str(documents.VALIDITY_LABELS[validity]),
@@ -630,8 +631,8 @@ class DossierView:
 
 
 def _agency_name(code: str) -> str:
-    agency = Agency.objects.filter(code=code).only("name").first()
-    return agency.name if agency is not None else code
+    """The agency's name in the reader's language (its code when unknown)."""
+    return units.agency_name(code)
 
 
 def _wallet_facts(entry: Mapping[str, Any]) -> dict[str, Any]:
