@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "motcua.core.middleware.InputGuardMiddleware",  # input hygiene before any view (ADR 0023)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.core.error_pages.SiteErrorPagesMiddleware",  # the site's error pages with DEBUG on too
 ]
 
 ROOT_URLCONF = "motcua.urls"

@@ -102,6 +102,22 @@ def test_the_returned_result_is_in_the_holders_wallet_with_its_validity(world):
     assert 'href="/ca-nhan/kho-du-lieu/"' in page  # the navigation links to the wallet
 
 
+def test_the_wallet_in_english_names_the_result_and_its_issuer_in_english(world):
+    """The document itself is Vietnamese; its title and issuer on an English page come from the
+    catalog's and the reference data's English (ADR 0038)."""
+    result_id, _kept = _ids(world)
+    client = world.client("applicant_a")
+    for url in ("/ca-nhan/kho-du-lieu/", f"/ca-nhan/kho-du-lieu/{result_id}/"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode().replace("&#x27;", "'")
+        assert "Electronic birth extract" in page, url
+        assert "Trích lục khai sinh" not in page, url
+        assert "Ủy ban nhân dân phường Ba Đình" not in page, url
+        assert "People's Committee" in page, url
+    vietnamese = client.get("/ca-nhan/kho-du-lieu/").content.decode()
+    assert "Trích lục khai sinh" in vietnamese
+    assert "Ủy ban nhân dân phường Ba Đình" in vietnamese
+
+
 def test_another_applicants_wallet_is_never_visible(world):
     result_id, kept_id = _ids(world)
     other = world.client("applicant_b")
