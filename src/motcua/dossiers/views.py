@@ -155,7 +155,7 @@ def drafts(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    draft = _or_404(lambda: draft_draft_selectors.get_draft(actor, public_id))
+    draft = _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     error = ""
     status = 200
     if request.method == "POST":
@@ -213,7 +213,7 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     A draft already submitted (a second click, an old link) leads to its dossier."""
     actor = applicant_of(request)
     try:
-        current = draft_draft_selectors.get_draft(actor, public_id)
+        current = draft_selectors.get_draft(actor, public_id)
     except NotFound:
         already = dossier_selectors.dossier_from_draft(actor, public_id)
         if already is None:
@@ -236,7 +236,7 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("Your draft is saved."))
             return redirect("dossiers:draft", public_id=current.public_id)
         try:
-            dossier = submission_submission_services.submit_draft(actor=actor, public_id=public_id)
+            dossier = submission_services.submit_draft(actor=actor, public_id=public_id)
         except submission_services.IncompleteDossier as exc:
             messages.error(request, exc.message)
             return _draft_page(request, current, exc.fields, exc.components)
@@ -304,7 +304,7 @@ def discard(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.success(request, _("The draft and the data fetched for it were deleted."))
         return redirect("dossiers:drafts")
     try:
-        current = draft_draft_selectors.get_draft(actor, public_id)
+        current = draft_selectors.get_draft(actor, public_id)
     except NotFound:
         already = dossier_selectors.dossier_from_draft(actor, public_id)
         if already is None:
@@ -452,7 +452,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    _or_404(lambda: draft_draft_selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     try:
         updated = draft_services.retry_pull(
             actor=actor, public_id=public_id, component_ids=request.POST.getlist("component")
@@ -473,7 +473,7 @@ def retry(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def component_upload(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    _or_404(lambda: draft_draft_selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
@@ -504,7 +504,7 @@ def component_upload(request: HttpRequest, public_id: str, component_id: str) ->
 def component_wallet(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
     """Take a document from the data wallet for a component (one click instead of an upload)."""
     actor = applicant_of(request)
-    _or_404(lambda: draft_draft_selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     try:
         draft_services.use_wallet_item(
             actor=actor,
