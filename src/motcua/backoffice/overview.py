@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from motcua.catalog.labels import label_for
 from motcua.core.calendar import WorkingCalendar
+from motcua.dossiers.models import OPEN_STATUSES, DossierStatus
 from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.dossiers.selectors import inbox as inbox_selectors
-from motcua.dossiers.models import OPEN_STATUSES, DossierStatus
 from motcua.identity.actors import OfficialActor
 from motcua.identity.models import Role
 
@@ -99,5 +99,9 @@ def overview(actor: OfficialActor, *, today: datetime.date | None = None) -> Ove
                 ],
             )
         )
-    taken = dossier_selectors.dossiers_of(actor).filter(status__in=OPEN_STATUSES, assignee_id=actor.user_id).count()
+    taken = (
+        dossier_selectors.dossiers_of(actor)
+        .filter(status__in=OPEN_STATUSES, assignee_id=actor.user_id)
+        .count()
+    )
     return Overview(roles=roles, taken_by_me=taken)

@@ -137,7 +137,9 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
                 for name, prop in spec.get("form", {}).get("properties", {}).items()
             ],
             # each decision is its own form showing only its inputs (ADR 0037): which need a reason
-            "reason_decisions": [name for name, effect in processing.EFFECTS.items() if effect.needs_reason],
+            "reason_decisions": [
+                name for name, effect in processing_services.EFFECTS.items() if effect.needs_reason
+            ],
             "posted": request.POST if request.method == "POST" else {},
             "error": error,
         },

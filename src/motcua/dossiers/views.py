@@ -24,11 +24,11 @@ from motcua.core.errors import MotcuaError, NotFound, RateLimited
 from motcua.core.middleware import too_many_requests
 from motcua.documents import pdf_safety
 from motcua.documents import selectors as documents_selectors
-from motcua.dossiers.presenters import timeline
 from motcua.dossiers.models import ComponentState, Draft
 from motcua.dossiers.presenters import bundles as bundle_presenters
 from motcua.dossiers.presenters import dossiers as dossier_presenters
 from motcua.dossiers.presenters import drafts as draft_presenters
+from motcua.dossiers.presenters import timeline
 from motcua.dossiers.selectors import actions as action_selectors
 from motcua.dossiers.selectors import bundles as bundle_selectors
 from motcua.dossiers.selectors import dossiers as dossier_selectors
@@ -252,7 +252,9 @@ def _submit(request: HttpRequest, current: Draft) -> HttpResponse:
     """Submit a saved draft: its dossier page with the confirmation panel, or the draft page
     with what is missing marked."""
     try:
-        dossier = submission_services.submit_draft(actor=applicant_of(request), public_id=str(current.public_id))
+        dossier = submission_services.submit_draft(
+            actor=applicant_of(request), public_id=str(current.public_id)
+        )
     except submission_services.IncompleteDossier as exc:
         messages.error(request, exc.message)
         return _draft_page(request, current, exc.fields, exc.components)
