@@ -27,6 +27,7 @@ from motcua.core.env import (
     env_list,
     env_str,
     require_in_production,
+    s3_options_from_env,
 )
 from motcua.core.logging import configure_structlog, logging_config
 
@@ -115,6 +116,7 @@ MIDDLEWARE = [
     "motcua.core.middleware.InputGuardMiddleware",  # input hygiene before any view (ADR 0023)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.core.error_pages.SiteErrorPagesMiddleware",  # the site's error pages with DEBUG on too
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -133,10 +135,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "motcua.identity.context_processors.actor",
                 "motcua.notify.context_processors.unread_notifications",
+                "motcua.portal.context_processors.support",
             ],
         },
     },
 ]
+
+# The support hotline every page's footer shows (docs/ui.md).
+SUPPORT_HOTLINE = env_str("MOTCUA_SUPPORT_HOTLINE", "1800 0000")
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}")
@@ -262,8 +268,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
+# Stored files (uploads, counter scans, signed results) go through STORAGES["default"]
+# (core/files.py, ADR 0034): the local filesystem under MOTCUA_UPLOAD_DIR (embedded default), or
+# private objects in an S3-compatible bucket shared by every machine (MOTCUA_FILE_STORAGE=s3).
+MOTCUA_FILE_STORAGE = env_str("MOTCUA_FILE_STORAGE", "filesystem")
+if MOTCUA_FILE_STORAGE == "filesystem":
+    _file_storage: dict[str, Any] = {"BACKEND": "motcua.core.files.PrivateFileSystemStorage"}
+elif MOTCUA_FILE_STORAGE == "s3":
+    env_str("MOTCUA_S3_BUCKET")  # required: fail at start-up, not at the first upload
+    _file_storage = {"BACKEND": "motcua.core.s3.PrivateS3Storage", "OPTIONS": s3_options_from_env()}
+else:
+    raise ImproperlyConfigured(f"MOTCUA_FILE_STORAGE must be filesystem or s3, got {MOTCUA_FILE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or MOTCUA_ENV == "test"
@@ -358,6 +375,10 @@ MOTCUA_RATE_LIMITS = {
 }
 # Lifetime of an integrator client's access token (docs/api.md); a client asks for a new one.
 MOTCUA_INTEGRATOR_TOKEN_SECONDS = env_int("MOTCUA_INTEGRATOR_TOKEN_SECONDS", 600)
+# Reference data (procedures, communes, agencies, the calendar, process definitions) is kept in
+# each process and dropped when a reload bumps its version in the shared cache; a process looks
+# at that version at most this often (core/refdata.py, ADR 0033).
+MOTCUA_REFDATA_CHECK_SECONDS = env_int("MOTCUA_REFDATA_CHECK_SECONDS", 1)
 # How many reverse proxies sit in front of the platform (0: ignore X-Forwarded-For).
 MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0)
 

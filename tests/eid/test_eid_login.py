@@ -14,7 +14,7 @@ import requests
 from django.test import Client
 
 from motcua.core.models import AuditEntry
-from motcua.eid.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from motcua.identity.events import IdentityEvent
 from motcua.identity.models import Applicant, User
 from tests.eid.conftest import PLATFORM_CALLBACK

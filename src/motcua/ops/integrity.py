@@ -19,10 +19,11 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import Storage
 
+from motcua.core import files
 from motcua.core.audit import verify_audit_log
 from motcua.documents.models import ResultDocument, StoredFile
 from motcua.documents.verification import Verdict, check_pdf
@@ -46,16 +47,16 @@ class IntegrityReport:
         return not self.problems
 
 
-def check_stored_files(upload_dir: Path, report: IntegrityReport) -> set[int]:
+def check_stored_files(store: Storage, report: IntegrityReport) -> set[int]:
     """Every row's file; returns the ids of the rows whose file is intact."""
     intact: set[int] = set()
     rows = StoredFile.objects.order_by("id").values_list("id", "public_id", "storage_name", "size", "sha256")
     for pk, public_id, storage_name, size, sha256 in rows.iterator(chunk_size=2000):
-        path = upload_dir / storage_name
-        if not path.is_file():
+        try:
+            digest, length = archive.stream_digest(files.read_chunks(store, storage_name))
+        except FileNotFoundError:
             report.problems.append(f"stored file {public_id}: missing ({storage_name})")
             continue
-        digest, length = archive.file_digest(path)
         if digest != sha256 or length != size:
             report.problems.append(
                 f"stored file {public_id}: its bytes do not match its row ({storage_name})"
@@ -66,13 +67,13 @@ def check_stored_files(upload_dir: Path, report: IntegrityReport) -> set[int]:
     return intact
 
 
-def check_results(upload_dir: Path, intact: set[int], report: IntegrityReport) -> None:
+def check_results(store: Storage, intact: set[int], report: IntegrityReport) -> None:
     results = ResultDocument.objects.select_related("file").order_by("id")
     for result in results.iterator(chunk_size=200):
         if result.file_id not in intact:
             report.problems.append(f"result {result.number}: its file is missing or changed")
             continue
-        checked = check_pdf((upload_dir / result.file.storage_name).read_bytes(), issued_copy=True)
+        checked = check_pdf(b"".join(files.read_chunks(store, result.file.storage_name)), issued_copy=True)
         ours = [s for s in checked.signatures if s.digest == result.digest]
         if not ours:
             report.problems.append(
@@ -130,8 +131,9 @@ def check_companion_logs(where: Installation, report: IntegrityReport) -> None:
 def check_installation(*, where: Installation | None = None) -> IntegrityReport:
     where = where or installation.current()
     report = IntegrityReport()
-    intact = check_stored_files(where.upload_dir, report)
-    check_results(where.upload_dir, intact, report)
+    store = where.files
+    intact = check_stored_files(store, report)
+    check_results(store, intact, report)
     check_audit(report)
     check_exchange_keys(report)
     check_companion_logs(where, report)
