@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "motcua.core.middleware.InputGuardMiddleware",  # input hygiene before any view (ADR 0023)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, so the first to see a view's exception: NotFound and Forbidden are the 404 and 403 pages
+    "motcua.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"

@@ -40,7 +40,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             owner_public_id=request.POST.get("owner", ""),
         )
     except NotFound:
-        raise Http404 from None
+        raise  # the site's error page (core.middleware.DomainErrorMiddleware)
     except MotcuaError as exc:
         messages.error(request, exc.message)
     else:
@@ -52,10 +52,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @applicant_required
 def download(request: HttpRequest, public_id: str) -> FileResponse:
-    try:
-        stored = selectors.get_file(actor_for(request), public_id)
-    except NotFound:
-        raise Http404 from None
+    stored = selectors.get_file(actor_for(request), public_id)
     return file_response(stored.storage_name, stored.content_type, stored.original_name)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,10 +41,7 @@ DEFAULT_SHARE_HOURS = 168
 
 
 def _item_or_404(actor: ApplicantActor, public_id: str) -> WalletItem:
-    try:
-        return selectors.get_wallet_item(actor, public_id)
-    except NotFound:
-        raise Http404 from None
+    return selectors.get_wallet_item(actor, public_id)
 
 
 def share_url(request: HttpRequest, token: str) -> str:
@@ -79,7 +76,7 @@ def keep(request: HttpRequest) -> HttpResponse:
             actor=actor, file_public_id=request.POST.get("file", ""), title=request.POST.get("title", "")
         )
     except NotFound:
-        raise Http404 from None
+        raise  # the site's error page (core.middleware.DomainErrorMiddleware)
     except MotcuaError as exc:
         messages.error(request, exc.message)
         return redirect("documents:wallet")
@@ -156,10 +153,7 @@ def share_create(request: HttpRequest, public_id: str) -> HttpResponse:
 @applicant_required
 @require_POST
 def share_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
-    try:
-        link = wallet.revoke_share(actor=applicant_of(request), public_id=public_id)
-    except NotFound:
-        raise Http404 from None
+    link = wallet.revoke_share(actor=applicant_of(request), public_id=public_id)
     messages.success(request, _("The link no longer works."))
     return redirect("documents:wallet-item", public_id=link.item.public_id)
 
