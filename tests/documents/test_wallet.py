@@ -102,6 +102,22 @@ def test_the_returned_result_is_in_the_holders_wallet_with_its_validity(world):
     assert 'href="/ca-nhan/kho-du-lieu/"' in page  # the navigation links to the wallet
 
 
+def test_the_wallet_in_english_names_the_result_and_its_issuer_in_english(world):
+    """The document itself is Vietnamese; its title and issuer on an English page come from the
+    catalog's and the reference data's English (ADR 0038)."""
+    result_id, _kept = _ids(world)
+    client = world.client("applicant_a")
+    for url in ("/ca-nhan/kho-du-lieu/", f"/ca-nhan/kho-du-lieu/{result_id}/"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode().replace("&#x27;", "'")
+        assert "Electronic birth extract" in page, url
+        assert "Trích lục khai sinh" not in page, url
+        assert "Ủy ban nhân dân phường Ba Đình" not in page, url
+        assert "People's Committee" in page, url
+    vietnamese = client.get("/ca-nhan/kho-du-lieu/").content.decode()
+    assert "Trích lục khai sinh" in vietnamese
+    assert "Ủy ban nhân dân phường Ba Đình" in vietnamese
+
+
 def test_another_applicants_wallet_is_never_visible(world):
     result_id, kept_id = _ids(world)
     other = world.client("applicant_b")
@@ -195,6 +211,10 @@ def test_a_kept_file_can_be_removed_and_its_links_stop_a_result_cannot(world):
     assert WalletItem.objects.get(public_id=kept_id).removed_at is not None
     assert ShareLink.objects.get(public_id=made["id"]).revoked_at is not None
     assert AuditEntry.objects.filter(type=EventType.WALLET_ITEM_REMOVED, subject_id=kept_id).count() == 1
+    # one entry for the step, naming the links it stopped, not one more per link
+    removal = AuditEntry.objects.get(type=EventType.WALLET_ITEM_REMOVED, subject_id=kept_id)
+    assert removal.changes["shares_revoked"] == [[], [made["id"]]]
+    assert not AuditEntry.objects.filter(type=EventType.SHARE_REVOKED, subject_id=made["id"]).exists()
     assert client.get(f"/chia-se/{made['token']}/").status_code == 404
     assert world.file is not None
     assert client.get(f"/tep-tin/{world.file.public_id}/").status_code == 200  # the file stays

@@ -367,3 +367,17 @@ def test_data_no_document_can_replace_cannot_be_swapped_for_an_upload(minh, exch
     assert "Dữ liệu này chỉ lấy được từ cơ sở dữ liệu" in page
     assert f"/ho-so-nhap/{public_id}/thanh-phan/deceased-record/" not in page
     assert f"/ho-so-nhap/{public_id}/thanh-phan/deceased-residence/" in page  # an upload may replace that one
+
+
+def test_who_used_my_data_in_english_names_agencies_procedures_and_purposes_in_english(minh, exchange):
+    """The reference data and the catalog carry English; an English page uses it (ADR 0038)."""
+    client = applicant_client(minh)
+    public_id = start(client)
+    client.post(f"/ho-so-nhap/{public_id}/dong-y/", {"accept": ["requester-identity", "parents-residence"]})
+    page = text(client.get("/ca-nhan/du-lieu-cua-toi/", HTTP_ACCEPT_LANGUAGE="en")).replace("&#x27;", "'")
+    assert "Ủy ban nhân dân phường Ba Đình" not in page
+    assert page.count("People's Committee") >= 2
+    assert "Birth registration" in page
+    assert "Đăng ký khai sinh" not in page
+    assert "Identify the person requesting the registration" in page
+    assert "Xác định người yêu cầu đăng ký khai sinh" not in page

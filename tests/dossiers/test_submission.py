@@ -406,3 +406,20 @@ def test_province_level_procedures_go_to_the_province_from_any_of_its_communes(m
     with pytest.raises(MotcuaError) as unknown:
         draft_services.start_draft(actor=actor, procedure_code="birth-registration", commune_code="99999")
     assert unknown.value.message == "Hãy chọn xã, phường nơi nộp hồ sơ."
+
+
+def test_the_english_receipt_is_in_english_and_marked_so(minh, exchange):
+    """The receipt's text follows the reader's language, and so does its `lang`: only the national
+    motto stays Vietnamese, marked `lang="vi"` (ADR 0038)."""
+    client = applicant_client(minh)
+    public_id = prepared_draft(client)
+    code = client.post(f"/ho-so-nhap/{public_id}/", {**BIRTH_FORM, "submit": "1"})["Location"].split("/")[-2]
+    receipt = text(client.get(f"/ho-so/{code}/giay-tiep-nhan/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert '<html lang="en">' in receipt
+    assert 'class="official-form" lang="vi"' not in receipt
+    assert '<p lang="vi"><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong>' in receipt
+    assert "Birth registration" in receipt
+    assert "Ủy ban nhân dân phường Ba Đình" not in receipt  # the agency's English name instead
+    assert "People's Committee" in receipt.replace("&#x27;", "'")
+    status = text(client.get(f"/ho-so/{code}/", HTTP_ACCEPT_LANGUAGE="en")).replace("&#x27;", "'")
+    assert "People's Committee" in status

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.backoffice import overview as queues
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
 from motcua.documents import pdf_safety, results
@@ -45,6 +46,12 @@ from motcua.units import selectors as units
 from motcua.units.models import Level
 
 PAGE_SIZE = 50
+
+
+@official_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Per role: the dossiers waiting on it, overdue and due soon, each linked to the inbox."""
+    return render(request, "backoffice/overview.html", {"overview": queues.overview(official_of(request))})
 
 
 @official_required
@@ -125,6 +132,11 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
                 (name, field_title(prop) or name)
                 for name, prop in spec.get("form", {}).get("properties", {}).items()
             ],
+            # each decision is its own form showing only its inputs (ADR 0037): which need a reason
+            "reason_decisions": [
+                name for name, effect in processing_services.EFFECTS.items() if effect.needs_reason
+            ],
+            "posted": request.POST if request.method == "POST" else {},
             "error": error,
         },
         status=status,

@@ -19,6 +19,7 @@ from django.core.handlers.exception import response_for_exception
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.urls import get_resolver
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -167,11 +168,13 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        for scope, key in self._limits(request):
-            verdict = ratelimit.hit(scope, key, ratelimit.configured_rate(scope))
-            if not verdict.allowed:
-                _request_log.warning("rate_limited", scope=scope)
-                return too_many_requests(request, verdict.retry_after)
+        limits = self._limits(request)
+        if limits:  # every limit of the request counted in one round trip
+            rates = [(scope, key, ratelimit.configured_rate(scope)) for scope, key in limits]
+            for (scope, _key), verdict in zip(limits, ratelimit.hit_many(rates), strict=True):
+                if not verdict.allowed:
+                    _request_log.warning("rate_limited", scope=scope)
+                    return too_many_requests(request, verdict.retry_after)
         return self.get_response(request)
 
     @staticmethod
@@ -377,7 +380,11 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
+            if settings.DEBUG:  # the site's page there too, never Django's listing (core.error_pages)
+                resolver = get_resolver(getattr(request, "urlconf", None))
+                handler: Callable[..., HttpResponse] = resolver.resolve_error_handler(404)
+                return handler(request, Http404())
             return response_for_exception(request, Http404())
-        if isinstance(exception, Forbidden):
+        if isinstance(exception, Forbidden):  # handler403 in every mode
             return response_for_exception(request, PermissionDenied())
         return None

@@ -25,7 +25,6 @@ from motcua.core.middleware import too_many_requests
 from motcua.documents import selectors, wallet
 from motcua.documents.models import WalletItem
 from motcua.documents.views import file_response
-from motcua.identity.actors import ApplicantActor
 from motcua.identity.permissions import applicant_of, applicant_required, public
 
 # how long a link may stay valid, as the page offers it (the API takes any number of hours in bounds)
@@ -38,10 +37,6 @@ SHARE_DURATIONS: tuple[tuple[int, Any], ...] = (
     (720, gettext_lazy("30 days")),
 )
 DEFAULT_SHARE_HOURS = 168
-
-
-def _item_or_404(actor: ApplicantActor, public_id: str) -> WalletItem:
-    return selectors.get_wallet_item(actor, public_id)
 
 
 def share_url(request: HttpRequest, token: str) -> str:
@@ -113,14 +108,14 @@ def _item_page(
 @applicant_required
 @require_GET
 def wallet_item(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _item_page(request, _item_or_404(applicant_of(request), public_id))
+    return _item_page(request, selectors.get_wallet_item(applicant_of(request), public_id))
 
 
 @applicant_required
 @require_POST
 def remove(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    item = _item_or_404(actor, public_id)
+    item = selectors.get_wallet_item(actor, public_id)
     try:
         wallet.remove_item(actor=actor, public_id=public_id)
     except MotcuaError as exc:  # a result: it cannot be removed (403, said on the page)
@@ -133,7 +128,7 @@ def remove(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def share_create(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    item = _item_or_404(actor, public_id)
+    item = selectors.get_wallet_item(actor, public_id)
     try:
         hours = int(request.POST.get("hours", DEFAULT_SHARE_HOURS))
     except ValueError:

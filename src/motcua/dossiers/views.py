@@ -27,6 +27,7 @@ from motcua.dossiers.models import ComponentState, Draft
 from motcua.dossiers.presenters import bundles as bundle_presenters
 from motcua.dossiers.presenters import dossiers as dossier_presenters
 from motcua.dossiers.presenters import drafts as draft_presenters
+from motcua.dossiers.presenters import timeline
 from motcua.dossiers.selectors import actions as action_selectors
 from motcua.dossiers.selectors import bundles as bundle_selectors
 from motcua.dossiers.selectors import dossiers as dossier_selectors
@@ -221,6 +222,8 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
         if errors:
             messages.error(request, _("Your draft is saved, but some fields need correcting."))
             return _draft_page(request, current, errors)
+        if "review" in request.POST:  # the guided path: check the answers, then submit
+            return redirect("dossiers:check", public_id=current.public_id)
         if "submit" not in request.POST:
             messages.success(request, _("Your draft is saved."))
             return redirect("dossiers:draft", public_id=current.public_id)
@@ -232,6 +235,46 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.success(request, _("Your dossier has been received."))
         return redirect("dossiers:dossier", code=dossier.code)
     return _draft_page(request, current, errors)
+
+
+SUBMITTED_SESSION_KEY = "dossiers.just_submitted"
+
+
+def _submit(request: HttpRequest, current: Draft) -> HttpResponse:
+    """Submit a saved draft: its dossier page with the confirmation panel, or the draft page
+    with what is missing marked."""
+    try:
+        dossier = submission_services.submit_draft(
+            actor=applicant_of(request), public_id=str(current.public_id)
+        )
+    except submission_services.IncompleteDossier as exc:
+        messages.error(request, exc.message)
+        return _draft_page(request, current, exc.fields, exc.components)
+    messages.success(request, _("Your dossier has been received."))
+    request.session[SUBMITTED_SESSION_KEY] = dossier.code  # the next view of it shows the confirmation
+    return redirect("dossiers:dossier", code=dossier.code)
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Check your answers: everything the draft holds, each with a link to change it, and the
+    button that submits (step 4 of 5)."""
+    actor = applicant_of(request)
+    try:
+        current = draft_selectors.get_draft(actor, public_id)
+    except NotFound:
+        already = dossier_selectors.dossier_from_draft(actor, public_id)
+        if already is None:
+            raise Http404 from None
+        return redirect("dossiers:dossier", code=already.code)
+    if request.method == "POST":
+        return _submit(request, current)
+    return render(
+        request,
+        "dossiers/check.html",
+        {"view": draft_presenters.draft_view(current, actor=actor_for(request)), "draft": current},
+    )
 
 
 @applicant_required
@@ -281,6 +324,7 @@ def _dossier_page(
     field_errors: Mapping[str, str] | None = None,
     component_errors: Mapping[str, str] | None = None,
     status: int = 200,
+    confirmation: bool = False,
 ) -> HttpResponse:
     actor = actor_for(request)
     found = dossier_selectors.get_dossier(actor, code)
@@ -300,6 +344,8 @@ def _dossier_page(
                 found, values=request.POST, field_errors=field_errors, component_errors=component_errors
             ),
             "error": error,
+            "confirmation": confirmation,
+            "timeline": timeline.applicant_timeline(found),
         },
         status=status,
     )
@@ -307,7 +353,11 @@ def _dossier_page(
 
 @applicant_required
 def dossier(request: HttpRequest, code: str) -> HttpResponse:
-    return _dossier_page(request, code)
+    # Just submitted: once, the confirmation panel (the code, the date, what happens next).
+    submitted = request.session.get(SUBMITTED_SESSION_KEY) == code
+    if submitted:
+        del request.session[SUBMITTED_SESSION_KEY]
+    return _dossier_page(request, code, confirmation=submitted)
 
 
 @applicant_required

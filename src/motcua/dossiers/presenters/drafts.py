@@ -118,8 +118,8 @@ def wallet_choices(
         choices.append(
             WalletChoice(
                 id=str(item.public_id),
-                title=item.title,
-                issuer=item.issuer,
+                title=documents.item_title(item),
+                issuer=documents.item_issuer(item),
                 issued_on=item.issued_on,
                 validity=str(validity),
                 validity_label=str(documents.VALIDITY_LABELS[validity]),

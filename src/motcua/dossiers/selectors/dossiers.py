@@ -20,7 +20,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.selectors.drafts import drafts_of
 from motcua.identity import selectors as identity
 from motcua.identity.actors import AgencyActor, ApplicantActor, RequestActor
-from motcua.units.models import Agency
+from motcua.units import selectors as units
 
 # --- Submitted dossiers ------------------------------------------------------------------------
 
@@ -128,5 +128,5 @@ def data_use_references(actor: RequestActor | None, refs: Iterable[str]) -> dict
 
 
 def agency_name(code: str) -> str:
-    agency = Agency.objects.filter(code=code).only("name").first()
-    return agency.name if agency is not None else code
+    """The agency's name in the reader's language (its code when unknown)."""
+    return units.agency_name(code)

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Final
 
 from motcua.core.ids import PROVINCE_CODES
-from motcua.registries.data import demo
+from motcua.demo import people as demo
 from motcua.registries.data import vocabulary as vocab
 from motcua.registries.data.synthetic.tables import (
     _DEMO_IDS,

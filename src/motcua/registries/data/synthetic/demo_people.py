@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from motcua.eid.accounts import DemoAccount
-from motcua.registries.data import demo
+from motcua.demo import people as demo
+from motcua.demo.accounts import DemoAccount
 from motcua.registries.data.synthetic.base import _Person, _Plan
 from motcua.registries.data.synthetic.settling import _Settling
 from motcua.registries.data.synthetic.tables import REF, YEAR, _json

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from motcua.registries.data import demo
+from motcua.demo import people as demo
 from motcua.registries.data import vocabulary as vocab
 from motcua.registries.data.synthetic.base import _ADULT_DAYS, _BuilderBase, _Person, _Plan
 from motcua.registries.data.synthetic.tables import (

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from motcua.core.ids import PROVINCE_CODES
-from motcua.eid.accounts import DEMO_ACCOUNTS
+from motcua.demo.accounts import DEMO_ACCOUNTS
 
 REFERENCE_DATE: Final = date(2026, 11, 1)
 # Bump when the same seed and size start producing different rows, so that
