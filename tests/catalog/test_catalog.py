@@ -9,13 +9,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from motcua.catalog import selectors
+from motcua.catalog.events import CatalogEvent
 from motcua.catalog.lint import lint_catalog, lint_procedure
 from motcua.catalog.models import Bundle, Procedure
 from motcua.catalog.services import sync_catalog
 from motcua.catalog.specs import load_catalog
 from motcua.core.actors import SYSTEM
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
 from motcua.units.services import reload_units
 
 from .conftest import birth_spec
@@ -48,8 +48,8 @@ def test_sync_publishes_procedures_with_their_fields(spec_dir):
         "civil-status",
     )
     assert " dang ky khai sinh " in birth.search_text
-    assert AuditEntry.objects.filter(type=EventType.PROCEDURE_PUBLISHED).count() == 2
-    assert Event.objects.filter(type=EventType.BUNDLE_PUBLISHED, subject_id="test-bundle").count() == 1
+    assert AuditEntry.objects.filter(type=CatalogEvent.PROCEDURE_PUBLISHED).count() == 2
+    assert Event.objects.filter(type=CatalogEvent.BUNDLE_PUBLISHED, subject_id="test-bundle").count() == 1
     bundle = Bundle.objects.get(code="test-bundle")
     assert list(bundle.members.values_list("procedure__code", flat=True)) == [
         "birth-registration",
@@ -74,7 +74,7 @@ def test_a_changed_spec_is_updated_with_old_and_new_hash(spec_dir):
     assert report.updated == ["birth-registration"]
     birth = Procedure.objects.get(code="birth-registration")
     assert birth.processing_days == 3
-    entry = AuditEntry.objects.filter(type=EventType.PROCEDURE_UPDATED).get()
+    entry = AuditEntry.objects.filter(type=CatalogEvent.PROCEDURE_UPDATED).get()
     assert entry.changes["spec_sha256"] == [old_hash, birth.spec_sha256]
 
 
@@ -86,7 +86,7 @@ def test_a_removed_spec_is_withdrawn_not_deleted(spec_dir):
     assert sorted(report.withdrawn) == ["child-card", "test-bundle"]
     assert not Procedure.objects.get(code="child-card").is_active
     assert [p.code for p in selectors.search_procedures()] == ["birth-registration"]
-    assert AuditEntry.objects.filter(type=EventType.PROCEDURE_WITHDRAWN, subject_id="child-card").exists()
+    assert AuditEntry.objects.filter(type=CatalogEvent.PROCEDURE_WITHDRAWN, subject_id="child-card").exists()
 
 
 def test_lint_computes_shares_gaps_and_blockers():

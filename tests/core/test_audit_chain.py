@@ -20,7 +20,7 @@ from motcua.core.audit import seal_pending, verify_audit_log
 from motcua.core.hashchain import GENESIS
 from motcua.core.models import AuditChainHead, AuditEntry, CalendarExceptionKind
 from motcua.core.services import record_change, set_calendar_exception
-from motcua.core.types import EventType
+from motcua.units.events import UnitEvent, UnitSubject
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,8 @@ def _write_entries() -> list[AuditEntry]:
     with transaction.atomic():
         record_change(
             actor=OFFICIAL_A,
-            type=EventType.AGENCY_UPDATED,
-            subject_type="units.agency",
+            type=UnitEvent.AGENCY_UPDATED,
+            subject_type=UnitSubject.AGENCY,
             subject_id="UBND.00004",
             agency_code="UBND.00004",
             changes={"name": ["Old", "New"]},
@@ -118,8 +118,8 @@ def _change(agency_code: str = "", subject_id: str = "s") -> None:
     with transaction.atomic():
         record_change(
             actor=OFFICIAL_A,
-            type=EventType.AGENCY_UPDATED,
-            subject_type="units.agency",
+            type=UnitEvent.AGENCY_UPDATED,
+            subject_type=UnitSubject.AGENCY,
             subject_id=subject_id,
             agency_code=agency_code,
             changes={"name": ["Old", subject_id]},
@@ -129,13 +129,12 @@ def _change(agency_code: str = "", subject_id: str = "s") -> None:
 def test_writing_an_entry_takes_no_chain_head_and_leaves_it_unsealed():
     with CaptureQueriesContext(connection) as queries:
         _change("UBND.00004")
-    sql = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
-    # on PostgreSQL the transaction also wakes the outbox loops, once (ADR 0031)
-    wake_ups = [s for s in sql if s.startswith("NOTIFY")]
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
+    wake_ups = [s for s in statements if s.startswith("NOTIFY")]  # the outbox's, on PostgreSQL (ADR 0031)
     assert len(wake_ups) == (1 if connection.vendor == "postgresql" else 0)
-    statements = [s for s in sql if not s.startswith("NOTIFY")]
-    assert len(statements) == 2  # the audit entry and the event, nothing else
-    assert all(s.startswith("INSERT") for s in statements)
+    writes = [s for s in statements if not s.startswith("NOTIFY")]
+    assert len(writes) == 2  # the audit entry and the event, nothing else
+    assert all(s.startswith("INSERT") for s in writes)
     assert not any("chainhead" in s.lower() for s in statements)
     entry = AuditEntry.objects.get()
     assert (entry.chain, entry.position, entry.prev_hash, entry.entry_hash) == ("UBND.00004", None, "", "")
@@ -229,8 +228,8 @@ def test_on_postgresql_an_entry_committing_after_a_higher_id_is_sealed_after_it(
             with transaction.atomic():
                 record_change(
                     actor=OFFICIAL_A,
-                    type=EventType.AGENCY_UPDATED,
-                    subject_type="units.agency",
+                    type=UnitEvent.AGENCY_UPDATED,
+                    subject_type=UnitSubject.AGENCY,
                     subject_id="slow",
                     agency_code="UBND.00004",
                 )

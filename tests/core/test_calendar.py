@@ -10,7 +10,7 @@ from motcua.core.actors import SYSTEM
 from motcua.core.calendar import WorkingCalendar, add_working_days, working_days_between
 from motcua.core.models import AuditEntry, CalendarExceptionKind, Event
 from motcua.core.services import remove_calendar_exception, set_calendar_exception
-from motcua.core.types import EventType
+from motcua.core.types import CoreEvent
 
 OFFICIAL = WorkingCalendar()
 
@@ -87,14 +87,14 @@ def test_calendar_exceptions_from_the_database_are_in_force():
     )
     assert add_working_days(friday, 1) == dt.date(2026, 12, 1)
     assert working_days_between(friday, dt.date(2026, 12, 1)) == 1
-    entry = AuditEntry.objects.get(type=EventType.CALENDAR_EXCEPTION_SET)
+    entry = AuditEntry.objects.get(type=CoreEvent.CALENDAR_EXCEPTION_SET)
     assert entry.subject_id == "2026-11-30"
     assert entry.changes == {"kind_reason": [None, ["day_off", "Storm closure"]]}
-    assert Event.objects.filter(type=EventType.CALENDAR_EXCEPTION_SET, subject_id="2026-11-30").count() == 1
+    assert Event.objects.filter(type=CoreEvent.CALENDAR_EXCEPTION_SET, subject_id="2026-11-30").count() == 1
 
     remove_calendar_exception(actor=SYSTEM, date=dt.date(2026, 11, 30))
     assert add_working_days(friday, 1) == dt.date(2026, 11, 30)
-    assert AuditEntry.objects.filter(type=EventType.CALENDAR_EXCEPTION_REMOVED).count() == 1
+    assert AuditEntry.objects.filter(type=CoreEvent.CALENDAR_EXCEPTION_REMOVED).count() == 1
 
 
 @pytest.mark.django_db

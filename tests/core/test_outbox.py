@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from motcua.core.actors import SYSTEM
@@ -18,7 +19,7 @@ from motcua.core.outbox import OUTBOX_CHANNEL, dispatch_pending_events, event_ha
 from motcua.core.outbox_worker import Listener, OutboxLoop
 from motcua.core.services import record_change, set_calendar_exception
 from motcua.core.tasks import dispatch_events_task, pending_task_count, run_pending_tasks
-from motcua.core.types import EventType
+from motcua.core.types import CoreEvent, CoreSubject
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +41,7 @@ class Recorder:
 @pytest.fixture
 def recorder():
     rec = Recorder()
-    event_handler(EventType.CALENDAR_EXCEPTION_SET, name=HANDLER)(rec)
+    event_handler(CoreEvent.CALENDAR_EXCEPTION_SET, name=HANDLER)(rec)
     yield rec
     unregister_handler(HANDLER)
 
@@ -174,7 +175,12 @@ def _notify_now() -> None:
 
 def test_record_change_refuses_to_run_outside_a_transaction():
     with pytest.raises(MotcuaError, match="transaction"):
-        record_change(actor=SYSTEM, type=EventType.CALENDAR_EXCEPTION_SET, subject_type="x", subject_id=1)
+        record_change(
+            actor=SYSTEM,
+            type=CoreEvent.CALENDAR_EXCEPTION_SET,
+            subject_type=CoreSubject.CALENDAR_EXCEPTION,
+            subject_id=1,
+        )
     assert not AuditEntry.objects.exists()
 
 
@@ -191,3 +197,10 @@ def test_audit_log_is_append_only():
     with pytest.raises(AppendOnlyError):
         AuditEntry.objects.all().delete()
     assert AuditEntry.objects.get().actor_id == SYSTEM.id
+
+
+def test_the_outbox_command_dispatches_once(recorder, capsys):
+    _set_day_off()
+    call_command("outbox", "dispatch")
+    assert "dispatched 1 event(s), 0 failed" in capsys.readouterr().out
+    assert recorder.seen == [Event.objects.get().pk]

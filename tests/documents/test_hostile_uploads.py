@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
 from motcua.documents import storage
+from motcua.documents.events import DocumentEvent
 from motcua.documents.models import StoredFile
 from motcua.dossiers.models import Draft
 from motcua.dossiers.services import drafts as draft_services
@@ -116,7 +116,7 @@ def test_the_files_api_removes_javascript_and_the_audit_record_keeps_both_hashes
     assert _active_content(stored) == set()
     with pikepdf.open(io.BytesIO(stored)) as pdf:
         assert pdf.pages[0].Contents.read_bytes() == hostile.PAGE_TEXT
-    entry = AuditEntry.objects.get(type=EventType.FILE_UPLOADED, subject_id=body["id"])
+    entry = AuditEntry.objects.get(type=DocumentEvent.FILE_UPLOADED, subject_id=body["id"])
     assert entry.changes["original_sha256"] == [None, _sha(original)]
     assert entry.changes["sha256"] == [None, _sha(stored)]
     assert entry.changes["removed_content"] == [None, ["javascript", "open_action"]]

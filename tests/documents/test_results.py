@@ -20,8 +20,8 @@ from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.core.errors import Forbidden, MotcuaError, NotFound
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
 from motcua.documents import pki, rendering, results, selectors, signing, storage, verification
+from motcua.documents.events import DocumentEvent
 from motcua.documents.models import ResultDocument, StoredFile, WalletItem
 from motcua.documents.verification import Verdict
 from motcua.dossiers.models import Dossier, Step
@@ -116,9 +116,11 @@ def test_approval_signs_the_result_and_return_puts_it_in_the_wallet(office, issu
     # the approving official is named in the signature, and the certificate is the agency's
     assert office.users["approver"].full_name in str(signature.sig_object["/Reason"])
     assert AGENCY_A in signature.signer_cert.subject.human_friendly
-    issued_event = Event.objects.get(type=EventType.RESULT_ISSUED, subject_id=str(result.public_id))
+    issued_event = Event.objects.get(type=DocumentEvent.RESULT_ISSUED, subject_id=str(result.public_id))
     assert issued_event.payload["dossier"] == dossier.code
-    assert AuditEntry.objects.filter(type=EventType.RESULT_ISSUED, subject_id=str(result.public_id)).exists()
+    assert AuditEntry.objects.filter(
+        type=DocumentEvent.RESULT_ISSUED, subject_id=str(result.public_id)
+    ).exists()
     assert not WalletItem.objects.filter(result=result).exists()  # not returned yet
 
     processing_services.decide(actor=office.official("reception"), code=dossier.code, decision="return")
@@ -275,7 +277,9 @@ def test_revoking_the_document_makes_the_verifier_say_revoked(office, issued):
         actor=office.official("approver"), public_id=str(result.public_id), reason="y"
     )
     assert again.revocation_reason == "Cấp nhầm"  # revoking twice changes nothing
-    assert Event.objects.filter(type=EventType.RESULT_REVOKED, subject_id=str(result.public_id)).count() == 1
+    assert (
+        Event.objects.filter(type=DocumentEvent.RESULT_REVOKED, subject_id=str(result.public_id)).count() == 1
+    )
     report = verification.verify_upload(file_bytes(result))
     assert report.verdict is Verdict.REVOKED
     assert report.signatures[0].verdict is Verdict.VALID  # the signature itself is intact

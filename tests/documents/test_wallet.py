@@ -17,11 +17,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError, NotFound
+from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
 from motcua.documents import results, selectors, wallet
+from motcua.documents.errors import DocumentErrorCode
+from motcua.documents.events import DocumentEvent
 from motcua.documents.models import ShareLink, ShareOpening, WalletItem
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier, Draft, Provenance
 from motcua.dossiers.services import drafts as draft_services
 from motcua.dossiers.services import processing as processing_services
@@ -200,7 +202,7 @@ def test_a_kept_file_can_be_removed_and_its_links_stop_a_result_cannot(world):
     before = AuditEntry.objects.count()
     refused = client.delete(f"/api/v1/wallet/{result_id}")
     assert refused.status_code == 403
-    assert refused.json()["code"] == ErrorCode.RESULT_NOT_REMOVABLE
+    assert refused.json()["code"] == DocumentErrorCode.RESULT_NOT_REMOVABLE
     assert "không thể xóa" in refused.json()["message"]
     page = client.post(f"/ca-nhan/kho-du-lieu/{result_id}/xoa/")
     assert page.status_code == 403
@@ -210,11 +212,11 @@ def test_a_kept_file_can_be_removed_and_its_links_stop_a_result_cannot(world):
     assert removed.status_code == 200
     assert WalletItem.objects.get(public_id=kept_id).removed_at is not None
     assert ShareLink.objects.get(public_id=made["id"]).revoked_at is not None
-    assert AuditEntry.objects.filter(type=EventType.WALLET_ITEM_REMOVED, subject_id=kept_id).count() == 1
+    assert AuditEntry.objects.filter(type=DocumentEvent.WALLET_ITEM_REMOVED, subject_id=kept_id).count() == 1
     # one entry for the step, naming the links it stopped, not one more per link
-    removal = AuditEntry.objects.get(type=EventType.WALLET_ITEM_REMOVED, subject_id=kept_id)
+    removal = AuditEntry.objects.get(type=DocumentEvent.WALLET_ITEM_REMOVED, subject_id=kept_id)
     assert removal.changes["shares_revoked"] == [[], [made["id"]]]
-    assert not AuditEntry.objects.filter(type=EventType.SHARE_REVOKED, subject_id=made["id"]).exists()
+    assert not AuditEntry.objects.filter(type=DocumentEvent.SHARE_REVOKED, subject_id=made["id"]).exists()
     assert client.get(f"/chia-se/{made['token']}/").status_code == 404
     assert world.file is not None
     assert client.get(f"/tep-tin/{world.file.public_id}/").status_code == 200  # the file stays
@@ -259,7 +261,7 @@ def test_a_later_procedure_reuses_the_result_from_the_wallet_end_to_end(world):
     component = next(c for c in draft["components"] if c["id"] == "birth-extract")
     assert (component["state"], component["wallet_item"]) == ("wallet", result_id)
     assert AuditEntry.objects.filter(
-        type=EventType.DRAFT_COMPONENT_FROM_WALLET, subject_id=_card(world)
+        type=DossierEvent.DRAFT_COMPONENT_FROM_WALLET, subject_id=_card(world)
     ).exists()
     submitted = client.post(f"/api/v1/drafts/{_card(world)}/submit")
     assert submitted.status_code == 201, submitted.content[:500]
@@ -278,13 +280,13 @@ def test_a_later_procedure_reuses_the_result_from_the_wallet_end_to_end(world):
         "result": item.result.number,
     }
     assert dossier.agency_code == "BHXH.01"
-    submitted_event = Event.objects.get(type=EventType.DOSSIER_SUBMITTED, subject_id=dossier.code)
+    submitted_event = Event.objects.get(type=DossierEvent.DOSSIER_SUBMITTED, subject_id=dossier.code)
     assert submitted_event.payload["reused_from_wallet"] == 1
     assert processing_services.indicators(dossier)["reused_from_wallet"] == 1
     # the social-insurance office receives it: every state change's event counts the reuse
     user, key = make_official("reception.bhxh", [(Role.RECEPTION, "BHXH.01")])
     processing_services.decide(actor=official_actor(user), code=dossier.code, decision="accept")
-    accepted = Event.objects.get(type=EventType.DOSSIER_ACCEPTED, subject_id=dossier.code)
+    accepted = Event.objects.get(type=DossierEvent.DOSSIER_ACCEPTED, subject_id=dossier.code)
     assert accepted.payload["reused_from_wallet"] == 1
     official = official_client(user.username, key)
     page = official.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
@@ -429,7 +431,10 @@ def test_a_share_link_shows_the_document_logs_each_opening_and_stores_only_the_t
         ("203.0.113.0/24", "Firefox 128, Windows", False),
         ("203.0.113.0/24", "Firefox 128, Windows", True),
     ]
-    assert AuditEntry.objects.filter(type=EventType.SHARE_OPENED, subject_id=str(link.public_id)).count() == 2
+    assert (
+        AuditEntry.objects.filter(type=DocumentEvent.SHARE_OPENED, subject_id=str(link.public_id)).count()
+        == 2
+    )
     shares = holder.get(f"/api/v1/wallet/{result_id}").json()["shares"]
     mine = next(s for s in shares if s["id"] == body["id"])
     assert [o["downloaded"] for o in mine["openings"]] == [True, False]  # newest first
@@ -450,7 +455,7 @@ def test_an_expired_a_revoked_and_an_unknown_link_give_the_same_page(world):
     )
     assert holder.post(f"/api/v1/shares/{revoked['id']}/revoke").json()["state"] == "revoked"
     assert holder.post(f"/api/v1/shares/{revoked['id']}/revoke").status_code == 200  # again: nothing changes
-    assert AuditEntry.objects.filter(type=EventType.SHARE_REVOKED, subject_id=revoked["id"]).count() == 1
+    assert AuditEntry.objects.filter(type=DocumentEvent.SHARE_REVOKED, subject_id=revoked["id"]).count() == 1
     visitor = Client()
     answers = []
     for token in (expired["token"], revoked["token"], "x" * 43):
@@ -515,7 +520,7 @@ def test_removing_a_result_is_forbidden_by_the_service(world):
     result_id, _kept = _ids(world)
     with pytest.raises(Forbidden) as refused:
         wallet.remove_item(actor=applicant_actor(world.users["applicant_a"]), public_id=result_id)
-    assert refused.value.code == ErrorCode.RESULT_NOT_REMOVABLE
+    assert refused.value.code == DocumentErrorCode.RESULT_NOT_REMOVABLE
 
 
 # --- what an opening keeps of the visitor --------------------------------------------------------------

@@ -14,7 +14,7 @@ from motcua.core.actors import SYSTEM
 from motcua.core.errors import MotcuaError
 from motcua.core.models import AuditEntry, Event
 from motcua.core.outbox import dispatch_pending_events
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import BundleApplication, Dossier, DossierStatus, Draft, Provenance, Step
 from motcua.dossiers.presenters import bundles as bundle_presenters
 from motcua.dossiers.selectors import bundles as bundle_selectors
@@ -168,7 +168,7 @@ def test_the_birth_bundle_makes_three_linked_dossiers_from_one_application(town)
     assert card.linked_from == birth
     assert {c["provenance"] for c in residence.components.values()} == {Provenance.LINKED}
     assert residence.components["registered-person"]["from"] == birth.code
-    submitted = Event.objects.get(type=EventType.DOSSIER_SUBMITTED, subject_id=residence.code)
+    submitted = Event.objects.get(type=DossierEvent.DOSSIER_SUBMITTED, subject_id=residence.code)
     assert submitted.payload["bundle"] == "birth-bundle"
     assert submitted.payload["linked_from"] == birth.code
     # the applicant sees one application with each member's status
@@ -347,10 +347,14 @@ def test_a_refused_bundle_start_leaves_no_draft_behind(town):
     assert api.status_code == 400
     assert api.json()["code"] == "invalid_input"
     assert not Draft.objects.exists()
-    assert not AuditEntry.objects.filter(type__in=[EventType.DRAFT_STARTED, EventType.DRAFT_SAVED]).exists()
+    assert not AuditEntry.objects.filter(
+        type__in=[DossierEvent.DRAFT_STARTED, DossierEvent.DRAFT_SAVED]
+    ).exists()
     # and the same start with members it allows makes the draft, with its audit entry
     draft = bundle_services.start_bundle_draft(
         actor=actor, bundle_code="death-bundle", commune_code="00004", members=["funeral-allowance"]
     )
     assert list(Draft.objects.values_list("pk", flat=True)) == [draft.pk]
-    assert AuditEntry.objects.filter(type=EventType.DRAFT_STARTED, subject_id=str(draft.public_id)).exists()
+    assert AuditEntry.objects.filter(
+        type=DossierEvent.DRAFT_STARTED, subject_id=str(draft.public_id)
+    ).exists()

@@ -17,11 +17,13 @@ from django.test import Client
 
 from motcua.core.errors import Forbidden
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
+from motcua.documents.events import DocumentEvent
 from motcua.documents.models import StoredFile
 from motcua.documents.storage import path_of
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier, DossierCounter, Provenance
 from motcua.dossiers.services import counter as counter_services
+from motcua.identity.events import IdentityEvent
 from motcua.identity.models import Applicant, Role, User
 from tests.documents import hostile
 from tests.dossiers.conftest import MINH
@@ -145,7 +147,7 @@ def test_a_reception_officer_receives_a_dossier_at_the_counter_with_scans(offici
     assert {dossier.components[c]["scanned_by"] for c in SCANNED} == {officer.pk}
 
     # the audit names the official and the channel; the event carries what Decision 766 counts
-    audit = AuditEntry.objects.get(type=EventType.DOSSIER_SUBMITTED, subject_id=code)
+    audit = AuditEntry.objects.get(type=DossierEvent.DOSSIER_SUBMITTED, subject_id=code)
     assert (audit.actor_kind, audit.actor_id, audit.actor_agency_code) == (
         "official",
         f"user:{officer.pk}",
@@ -153,14 +155,18 @@ def test_a_reception_officer_receives_a_dossier_at_the_counter_with_scans(offici
     )
     assert audit.changes["channel"] == [None, "counter"]
     assert audit.changes["received_by"] == [None, f"user:{officer.pk}"]
-    event = Event.objects.get(type=EventType.DOSSIER_SUBMITTED, subject_id=code)
+    event = Event.objects.get(type=DossierEvent.DOSSIER_SUBMITTED, subject_id=code)
     assert event.payload["channel"] == "counter"
     assert event.payload["scanned"] == 3
     assert event.payload["uploaded"] == event.payload["reused_from_registries"] == 0
     assert event.payload["identity_check"] == "chip_card"
     assert event.payload["eid_assurance_level"] is None
-    assert AuditEntry.objects.filter(type=EventType.FILE_SCANNED, actor_id=f"user:{officer.pk}").count() == 3
-    registered = AuditEntry.objects.get(type=EventType.APPLICANT_REGISTERED, subject_id=str(person.public_id))
+    assert (
+        AuditEntry.objects.filter(type=DocumentEvent.FILE_SCANNED, actor_id=f"user:{officer.pk}").count() == 3
+    )
+    registered = AuditEntry.objects.get(
+        type=IdentityEvent.APPLICANT_REGISTERED, subject_id=str(person.public_id)
+    )
     assert registered.actor_id == f"user:{officer.pk}"
 
     # the receipt to print and hand over, and the official's page
@@ -284,7 +290,7 @@ def test_a_dossier_by_post_through_the_api_and_its_retry(officials):
     assert scanned["birth-certificate"] == ("scan", "Cán bộ tiepnhan.badinh")
     assert scanned["parents-marriage"] == ("none", "")
     assert [entry["what"] for entry in body["history"]] == ["Nộp và tiếp nhận hồ sơ"]
-    event = Event.objects.get(type=EventType.DOSSIER_SUBMITTED, subject_id=body["code"])
+    event = Event.objects.get(type=DossierEvent.DOSSIER_SUBMITTED, subject_id=body["code"])
     assert event.payload["channel"] == "post"
     assert event.actor_id == f"user:{officer.pk}"
     # retried with the same key: the same dossier, nothing new
@@ -404,7 +410,7 @@ def test_a_scan_with_active_content_is_refused_or_cleaned_page_and_api(officials
     entry = dossier.components["birth-certificate"]
     assert entry["removed_content"] == ["javascript", "open_action"]
     scan = StoredFile.objects.get(public_id=entry["file"])
-    audit = AuditEntry.objects.get(type=EventType.FILE_SCANNED, subject_id=str(scan.public_id))
+    audit = AuditEntry.objects.get(type=DocumentEvent.FILE_SCANNED, subject_id=str(scan.public_id))
     assert audit.changes["original_sha256"] == [None, hashlib.sha256(original).hexdigest()]
     assert audit.changes["sha256"] == [
         None,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from motcua.catalog import decisions
 from motcua.catalog.specs import SPECS_DIR
 from motcua.core.models import Event
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier, Draft
 from motcua.identity.models import Role
 from tests.dossiers.test_drafts import draft_id
@@ -73,7 +73,7 @@ def test_the_fee_is_shown_on_the_draft_and_recorded_at_submission(minh, exchange
     assert dossier.fee_basis["kind"] == "dmn"
     assert dossier.fee_basis["decision"] == "criminal-record-fee.dmn"
     assert dossier.fee_basis["rule"] == "rule_student"
-    [event] = Event.objects.filter(type=EventType.DOSSIER_SUBMITTED)
+    [event] = Event.objects.filter(type=DossierEvent.DOSSIER_SUBMITTED)
     assert event.payload["fee_vnd"] == 100_000
     assert '<dd id="dossier-fee">100.000 ₫</dd>' in text(client.get(f"/ho-so/{code}/"))
     assert client.get(f"/api/v1/dossiers/{code}").json()["fee_vnd"] == 100_000
@@ -133,7 +133,7 @@ def test_a_category_no_rule_prices_is_refused_on_its_field_and_the_draft_kept(
     # nothing was received, and the draft is as it was
     assert Draft.objects.get(public_id=public_id).entries["applicant_category"] == "student"
     assert not Dossier.objects.exists()
-    assert not Event.objects.filter(type=EventType.DOSSIER_SUBMITTED).exists()
+    assert not Event.objects.filter(type=DossierEvent.DOSSIER_SUBMITTED).exists()
     # a priced category goes through
     client.put(
         f"/api/v1/drafts/{public_id}/entries",
@@ -206,7 +206,7 @@ def test_a_child_of_6_or_more_is_refused_next_to_the_date_of_birth_and_the_draft
     assert after.entries == {**before.entries, "primary_care_facility": ""}
     assert (after.components, after.fetched) == (before.components, before.fetched)
     assert not Dossier.objects.exists()
-    assert not Event.objects.filter(type=EventType.DOSSIER_SUBMITTED).exists()
+    assert not Event.objects.filter(type=DossierEvent.DOSSIER_SUBMITTED).exists()
 
 
 def test_a_child_under_6_is_received(minh, exchange):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 
 from motcua.core.models import AuditEntry
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier, Draft
 from motcua.dossiers.services import bundles as bundle_services
 from motcua.dossiers.services import drafts as draft_services
@@ -43,7 +43,7 @@ def _complete(user, draft: Draft) -> None:
 
 
 def _discards(public_id: str) -> int:
-    return AuditEntry.objects.filter(type=EventType.DRAFT_DISCARDED, subject_id=public_id).count()
+    return AuditEntry.objects.filter(type=DossierEvent.DRAFT_DISCARDED, subject_id=public_id).count()
 
 
 def test_a_plain_draft_is_not_the_bundle_draft_at_the_same_commune(minh):
@@ -122,7 +122,7 @@ def test_discarding_on_the_page_asks_first_then_deletes_the_draft_and_its_data(m
     done = client.post(f"/ho-so-nhap/{public_id}/xoa/")
     assert (done.status_code, done["Location"]) == (302, "/ho-so-nhap/")
     assert not Draft.objects.filter(public_id=public_id).exists()
-    entry = AuditEntry.objects.get(type=EventType.DRAFT_DISCARDED, subject_id=public_id)
+    entry = AuditEntry.objects.get(type=DossierEvent.DRAFT_DISCARDED, subject_id=public_id)
     assert entry.changes["fetched"] == [["requester-identity"], []]
     assert entry.actor_id == applicant_actor(minh).actor_id
     # the evidence of the pull stays (ADR 0012)
@@ -194,5 +194,5 @@ def test_a_bundle_draft_is_discarded_like_any_other(minh):
     )
     draft_services.discard_draft(actor=actor, public_id=str(draft.public_id))
     assert not Draft.objects.exists()
-    entry = AuditEntry.objects.get(type=EventType.DRAFT_DISCARDED, subject_id=str(draft.public_id))
+    entry = AuditEntry.objects.get(type=DossierEvent.DRAFT_DISCARDED, subject_id=str(draft.public_id))
     assert entry.agency_code == "UBND.00004"

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from motcua.core.actors import SYSTEM
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Draft
 from motcua.dossiers.services import drafts as draft_services
+from motcua.exchange.events import ExchangeEvent
 from motcua.exchange.models import Consent, Exchange
 from motcua.identity.models import RepresentationBasis
 from tests.conftest import reset_exchange_state
@@ -102,10 +103,12 @@ def test_consenting_prefills_the_form_from_the_registries_with_sources_marked(mi
         assert entry["consent_ref"] == str(draft.consent.public_id)
         assert row.registry_log_entry == f"{entry['chain']}-{entry['id']}"
     assert (
-        AuditEntry.objects.filter(type=EventType.DATA_PULLED, subject_id=str(draft.consent.public_id)).count()
+        AuditEntry.objects.filter(
+            type=ExchangeEvent.DATA_PULLED, subject_id=str(draft.consent.public_id)
+        ).count()
         == 1
     )
-    assert Event.objects.filter(type=EventType.DRAFT_DATA_RECEIVED, subject_id=public_id).count() == 1
+    assert Event.objects.filter(type=DossierEvent.DRAFT_DATA_RECEIVED, subject_id=public_id).count() == 1
 
 
 def test_a_declined_component_is_not_fetched_and_asks_for_an_upload(minh, exchange):
@@ -212,7 +215,7 @@ def test_abandoned_drafts_are_purged_with_their_data_but_the_evidence_stays(minh
     assert not Draft.objects.filter(public_id=public_id).exists()
     assert Consent.objects.filter(pk=consent.pk).exists()
     assert Exchange.objects.filter(dossier_ref=public_id).count() == 1
-    assert AuditEntry.objects.filter(type=EventType.DRAFTS_PURGED).count() == 1
+    assert AuditEntry.objects.filter(type=DossierEvent.DRAFTS_PURGED).count() == 1
     assert client.get(f"/ho-so-nhap/{public_id}/").status_code == 404
 
 

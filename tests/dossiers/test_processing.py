@@ -12,9 +12,10 @@ from django.utils import timezone
 from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.core.calendar import WorkingCalendar
-from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError, NotFound
+from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
+from motcua.dossiers.errors import DossierErrorCode
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import (
     ClockPause,
     DeadlineFlag,
@@ -119,16 +120,16 @@ def test_a_dossier_goes_through_reception_handling_approval_and_result_return(pe
     assert dossier.returned_at is not None
     assert dossier.deadline_flag == DeadlineFlag.NONE
     assert events_of(code) == [
-        EventType.DOSSIER_SUBMITTED,
-        EventType.DOSSIER_ACCEPTED,
-        EventType.DOSSIER_PROPOSED,
-        EventType.DOSSIER_SENT_BACK,
-        EventType.DOSSIER_PROPOSED,
-        EventType.DOSSIER_APPROVED,
-        EventType.DOSSIER_RESULT_RETURNED,
+        DossierEvent.DOSSIER_SUBMITTED,
+        DossierEvent.DOSSIER_ACCEPTED,
+        DossierEvent.DOSSIER_PROPOSED,
+        DossierEvent.DOSSIER_SENT_BACK,
+        DossierEvent.DOSSIER_PROPOSED,
+        DossierEvent.DOSSIER_APPROVED,
+        DossierEvent.DOSSIER_RESULT_RETURNED,
     ]
     # every state change carries what the Decision 766 indicators read
-    approved = Event.objects.get(subject_id=code, type=EventType.DOSSIER_APPROVED)
+    approved = Event.objects.get(subject_id=code, type=DossierEvent.DOSSIER_APPROVED)
     assert approved.payload["status"] == DossierStatus.PROCESSED
     assert approved.payload["channel"] == "online"
     assert approved.payload["finished_at"] == dossier.finished_at.isoformat()
@@ -137,7 +138,7 @@ def test_a_dossier_goes_through_reception_handling_approval_and_result_return(pe
     assert approved.payload["reused_from_registries"] == 0
     assert approved.payload["supplement_requests"] == 0
     # and the audit record, in the same transaction, names the official
-    audit = AuditEntry.objects.get(subject_id=code, type=EventType.DOSSIER_APPROVED)
+    audit = AuditEntry.objects.get(subject_id=code, type=DossierEvent.DOSSIER_APPROVED)
     assert audit.actor_id == f"user:{people.users['approver'].pk}"
     assert audit.changes == {"status": ["received", "processed"], "step": ["approval", "result_return"]}
     # the public lookup and the applicant's list see the new status
@@ -157,11 +158,11 @@ def test_only_the_role_of_the_step_at_the_dossiers_agency_may_decide(people):
         processing_services.decide(actor=people.official("reception_b"), code=code, decision="accept")
     with pytest.raises(Conflict) as wrong:  # a decision of another step
         processing_services.decide(actor=people.official("reception"), code=code, decision="approve")
-    assert wrong.value.code == ErrorCode.WRONG_STEP
+    assert wrong.value.code == DossierErrorCode.WRONG_STEP
     with pytest.raises(MotcuaError):
         processing_services.decide(actor=people.official("reception"), code=code, decision="launch")
     assert Dossier.objects.get(code=code).step == Step.RECEPTION
-    assert events_of(code) == [EventType.DOSSIER_SUBMITTED]
+    assert events_of(code) == [DossierEvent.DOSSIER_SUBMITTED]
 
 
 def test_a_supplement_is_requested_once_the_clock_pauses_and_the_paused_days_are_added(people):
@@ -234,14 +235,14 @@ def test_a_supplement_is_requested_once_the_clock_pauses_and_the_paused_days_are
     assert dossier.components["birth-certificate"]["provenance"] == Provenance.UPLOAD
     assert dossier.components["birth-certificate"]["replaced"]
     assert ClockPause.objects.get(dossier=dossier).working_days == 3
-    event = Event.objects.get(subject_id=code, type=EventType.DOSSIER_SUPPLEMENTED)
+    event = Event.objects.get(subject_id=code, type=DossierEvent.DOSSIER_SUPPLEMENTED)
     assert event.payload["paused_working_days"] == 3
     # a second request is refused by the system, at any step
     with pytest.raises(Conflict) as second:
         processing_services.decide(
             actor=handler, code=code, decision="supplement", reason="Lần hai", items=[{"field": "child_sex"}]
         )
-    assert second.value.code == ErrorCode.SUPPLEMENT_LIMIT
+    assert second.value.code == DossierErrorCode.SUPPLEMENT_LIMIT
     assert "supplement" not in action_selectors.available_actions(handler, dossier).decisions
     assert Dossier.objects.get(code=code).supplement_requests == 1
 
@@ -285,7 +286,7 @@ def test_the_applicant_withdraws_until_the_result_is_approved(people):
         supplement_services.withdraw_dossier(actor=applicant, code=dossier.code).status
         == DossierStatus.WITHDRAWN
     )
-    assert events_of(dossier.code).count(EventType.DOSSIER_WITHDRAWN) == 1
+    assert events_of(dossier.code).count(DossierEvent.DOSSIER_WITHDRAWN) == 1
     approved = people.submit()
     for who, decision in [("reception", "accept"), ("handler", "propose"), ("approver", "approve")]:
         processing_services.decide(
@@ -322,7 +323,7 @@ def test_transfer_moves_the_dossier_to_the_other_agencys_reception(people):
         processing_services.decide(actor=people.official("reception"), code=dossier.code, decision="accept")
     processing_services.decide(actor=people.official("reception_b"), code=dossier.code, decision="accept")
     assert Dossier.objects.get(code=dossier.code).step == Step.HANDLING
-    audit = AuditEntry.objects.get(subject_id=dossier.code, type=EventType.DOSSIER_TRANSFERRED)
+    audit = AuditEntry.objects.get(subject_id=dossier.code, type=DossierEvent.DOSSIER_TRANSFERRED)
     assert audit.changes["agency"] == [AGENCY_A, AGENCY_B]
     assert audit.agency_code == AGENCY_A  # in the chain of the agency that let it go
     notice = dossier.notices.get(form=NoticeForm.TRANSFER)
@@ -355,7 +356,7 @@ def test_claiming_assigning_and_the_queue_of_each_role(people):
     assignment_services.claim_dossier(actor=handler, code=first.code)
     with pytest.raises(Conflict) as taken:
         assignment_services.claim_dossier(actor=handler2, code=first.code)
-    assert taken.value.code == ErrorCode.CLAIMED_BY_OTHER
+    assert taken.value.code == DossierErrorCode.CLAIMED_BY_OTHER
     with pytest.raises(Conflict):
         processing_services.decide(actor=handler2, code=first.code, decision="propose")
     with pytest.raises(Forbidden):  # handing out work is the leader's
@@ -370,7 +371,7 @@ def test_claiming_assigning_and_the_queue_of_each_role(people):
     assert (
         processing_services.decide(actor=handler2, code=first.code, decision="propose").step == Step.APPROVAL
     )
-    assert EventType.DOSSIER_ASSIGNED in events_of(first.code)
+    assert DossierEvent.DOSSIER_ASSIGNED in events_of(first.code)
 
 
 def test_a_late_dossier_needs_the_apology_letter_with_a_new_date_first(people):
@@ -381,12 +382,12 @@ def test_a_late_dossier_needs_the_apology_letter_with_a_new_date_first(people):
     reception, handler = people.official("reception"), people.official("handler")
     with pytest.raises(Conflict) as refused:
         processing_services.decide(actor=reception, code=dossier.code, decision="accept", today=late)
-    assert refused.value.code == ErrorCode.APOLOGY_REQUIRED
+    assert refused.value.code == DossierErrorCode.APOLOGY_REQUIRED
     # the periodic check flags it, once
     assert deadline_services.flag_deadlines(today=late) >= 1
     assert Dossier.objects.get(code=dossier.code).deadline_flag == DeadlineFlag.OVERDUE
     assert deadline_services.flag_deadlines(today=late) == 0
-    flagged = Event.objects.get(subject_id=dossier.code, type=EventType.DOSSIER_DEADLINE_FLAGGED)
+    flagged = Event.objects.get(subject_id=dossier.code, type=DossierEvent.DOSSIER_DEADLINE_FLAGGED)
     assert flagged.payload["due_on"] == due.isoformat()
     assert [
         row.dossier.code for row in inbox_selectors.inbox(handler, deadline="overdue", today=late).rows

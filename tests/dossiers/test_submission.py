@@ -16,7 +16,7 @@ from motcua.core.actors import SYSTEM
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier, DossierCounter, Draft, Provenance
 from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.dossiers.selectors import lookup as lookup_selectors
@@ -93,13 +93,13 @@ def test_a_complete_application_is_received_with_its_code_receipt_and_appointmen
     # birth registration is decided the same working day (0 working days)
     assert dossier.due_on == submission_services.appointment_date(timezone.localdate(), 0)
     # audit and the typed event, with what Decision 766 counts
-    [event] = Event.objects.filter(type=EventType.DOSSIER_SUBMITTED)
+    [event] = Event.objects.filter(type=DossierEvent.DOSSIER_SUBMITTED)
     assert event.subject_id == code
     assert event.payload["channel"] == "online"
     assert event.payload["reused_from_registries"] == 3
     assert event.payload["uploaded"] == 1
     assert event.payload["due_on"] == dossier.due_on.isoformat()
-    assert AuditEntry.objects.filter(type=EventType.DOSSIER_SUBMITTED, subject_id=code).count() == 1
+    assert AuditEntry.objects.filter(type=DossierEvent.DOSSIER_SUBMITTED, subject_id=code).count() == 1
     # the status page and the receipt
     page = text(client.get(f"/ho-so/{code}/"))
     assert f'<strong id="dossier-code">{code}</strong>' in page
@@ -154,7 +154,7 @@ def test_an_incomplete_application_is_not_submitted_and_keeps_everything(minh, e
     assert after.entries["child_place_of_birth"] == BIRTH_FORM["child_place_of_birth"]
     assert not Dossier.objects.exists()
     assert not DossierCounter.objects.exists()  # no number is spent on a refused submission
-    assert not Event.objects.filter(type=EventType.DOSSIER_SUBMITTED).exists()
+    assert not Event.objects.filter(type=DossierEvent.DOSSIER_SUBMITTED).exists()
 
 
 def test_undecided_consent_and_registry_only_data_block_submission(minh, exchange):
@@ -368,7 +368,7 @@ def test_the_api_submits_and_lists_like_the_pages(minh, exchange):
     assert again.status_code == 201
     assert again.json()["code"] == body["code"]
     assert Dossier.objects.count() == 1
-    assert Event.objects.filter(type=EventType.DOSSIER_SUBMITTED).count() == 1
+    assert Event.objects.filter(type=DossierEvent.DOSSIER_SUBMITTED).count() == 1
     stranger = applicant_client(make_applicant("079190067890", "Trần Thị Bình", datetime.date(1990, 7, 9)))
     assert stranger.get(f"/api/v1/dossiers/{body['code']}").status_code == 404
     assert stranger.post(f"/api/v1/drafts/{public_id}/submit").status_code == 404  # not theirs

@@ -14,8 +14,8 @@ import requests
 from django.test import Client
 
 from motcua.core.models import AuditEntry
-from motcua.core.types import EventType
 from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from motcua.identity.events import IdentityEvent
 from motcua.identity.models import Applicant, User
 from tests.eid.conftest import PLATFORM_CALLBACK
 from tests.eid.server import EidServer
@@ -82,7 +82,7 @@ def test_a_demo_applicant_signs_in_and_sees_only_their_own_space(platform_uses: 
     assert applicant.assurance_level == ADULT.assurance_level
     assert applicant.birthdate == ADULT.birthdate
     assert ADULT.personal_id not in applicant.user.username
-    audit = AuditEntry.objects.get(type=EventType.APPLICANT_SIGNED_IN)
+    audit = AuditEntry.objects.get(type=IdentityEvent.APPLICANT_SIGNED_IN)
     assert audit.actor_id == str(applicant.public_id)
     me = client.get("/api/v1/me").json()
     assert me["applicant"]["assurance_level"] == ADULT.assurance_level

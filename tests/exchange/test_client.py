@@ -14,10 +14,10 @@ from motcua import protocol
 from motcua.core.actors import SYSTEM
 from motcua.core.errors import MotcuaError
 from motcua.core.models import AuditEntry
-from motcua.core.types import EventType
 from motcua.exchange import services, tokens
 from motcua.exchange.breaker import BreakerState, CircuitBreaker
 from motcua.exchange.client import PullItem, PullStatus, connect
+from motcua.exchange.events import ExchangeEvent
 from motcua.exchange.keys import open_private_key
 from motcua.exchange.models import AgencyKey, KeyStatus
 from motcua.exchange.selectors import registration_document
@@ -265,7 +265,9 @@ def test_key_rotation_needs_registration_before_activation(exchange, tmp_path):
     old.refresh_from_db()
     pending.refresh_from_db()
     assert (old.status, pending.status) == (KeyStatus.RETIRED, KeyStatus.ACTIVE)
-    assert AuditEntry.objects.filter(type=EventType.EXCHANGE_KEY_ACTIVATED, agency_code=agency).count() == 1
+    assert (
+        AuditEntry.objects.filter(type=ExchangeEvent.EXCHANGE_KEY_ACTIVATED, agency_code=agency).count() == 1
+    )
     assert pull_with(pending) == PullStatus.OK
     assert pull_with(old) == PullStatus.OK  # still registered: processes switch keys within a minute
     assert register()["retired_keys"] == [old.kid]  # the next registration file revokes it there

@@ -29,13 +29,17 @@ from django.db import connection
 from django.test import Client
 
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
+from motcua.core.types import EventKind
 from motcua.documents import storage
+from motcua.documents.events import DocumentEvent
 from motcua.documents.models import ResultDocument, ShareLink, StoredFile, WalletItem
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier, Draft
 from motcua.exchange.models import Consent, Exchange
 from motcua.identity.actors import IntegratorActor
+from motcua.identity.events import IdentityEvent
 from motcua.identity.models import Representation, RoleAssignment
+from motcua.notify.events import NotifyEvent
 from motcua.notify.models import Notification
 from tests.identity.world import AGENCY_A, APPLICANTS, BIRTH_ENTRIES, CLIENTS, OFFICIALS, PDF, World
 
@@ -217,10 +221,12 @@ def _result_revoked(world: World, response: Any) -> None:
     result = _result(world)
     assert result.is_revoked
     assert result.revocation_reason == "Cấp nhầm số định danh"
-    assert AuditEntry.objects.filter(type=EventType.RESULT_REVOKED, subject_id=str(result.public_id)).exists()
+    assert AuditEntry.objects.filter(
+        type=DocumentEvent.RESULT_REVOKED, subject_id=str(result.public_id)
+    ).exists()
 
 
-def _after(code: Callable[[World], str], event: EventType, **state: Any) -> Callable[[World, Any], None]:
+def _after(code: Callable[[World], str], event: EventKind, **state: Any) -> Callable[[World, Any], None]:
     """The dossier is in ``state`` now, with the audit row of the change."""
 
     def check(world: World, response: Any) -> None:
@@ -256,7 +262,7 @@ def _supplemented(world: World, response: Any) -> None:
     dossier = Dossier.objects.get(code=_waiting(world))
     assert dossier.step == "handling"
     assert dossier.entries["child_place_of_birth"] == "Trạm y tế phường Ba Đình"
-    assert AuditEntry.objects.filter(type=EventType.DOSSIER_SUPPLEMENTED, subject_id=dossier.code).exists()
+    assert AuditEntry.objects.filter(type=DossierEvent.DOSSIER_SUPPLEMENTED, subject_id=dossier.code).exists()
 
 
 def _actor_name(world: World, response: Any) -> str:
@@ -290,7 +296,7 @@ def _submitted(world: World, response: Any) -> None:
     code = response.json()["code"]
     assert Dossier.objects.get(code=code).applicant.user == world.users["applicant_a"]
     assert not Draft.objects.filter(public_id=_ready_draft(world)).exists()
-    assert AuditEntry.objects.filter(type=EventType.DOSSIER_SUBMITTED, subject_id=code).exists()
+    assert AuditEntry.objects.filter(type=DossierEvent.DOSSIER_SUBMITTED, subject_id=code).exists()
 
 
 def _consented_again(world: World, response: Any) -> None:
@@ -301,7 +307,8 @@ def _consented_again(world: World, response: Any) -> None:
 def _draft_started(world: World, response: Any) -> None:
     [draft] = Draft.objects.filter(procedure__code="temporary-absence-declaration")
     assert (
-        AuditEntry.objects.filter(type=EventType.DRAFT_STARTED, subject_id=str(draft.public_id)).count() == 1
+        AuditEntry.objects.filter(type=DossierEvent.DRAFT_STARTED, subject_id=str(draft.public_id)).count()
+        == 1
     )
 
 
@@ -315,7 +322,7 @@ def _discard_page(world: World, response: Any) -> None:
 
 def _discarded(world: World, response: Any) -> None:
     assert not Draft.objects.filter(public_id=_draft(world)).exists()
-    [entry] = AuditEntry.objects.filter(type=EventType.DRAFT_DISCARDED, subject_id=_draft(world))
+    [entry] = AuditEntry.objects.filter(type=DossierEvent.DRAFT_DISCARDED, subject_id=_draft(world))
     assert (entry.actor_kind, entry.actor_id) == ("applicant", str(world.applicant("applicant_a").public_id))
     # the evidence of what was fetched for it stays
     assert Consent.objects.filter(dossier_ref=_draft(world)).exists()
@@ -355,7 +362,8 @@ def _revoked(world: World, response: Any) -> None:
     world.representation.refresh_from_db()
     assert world.representation.revoked_at is not None
     assert (
-        AuditEntry.objects.filter(type=EventType.REPRESENTATION_REVOKED, subject_id=_rep(world)).count() == 1
+        AuditEntry.objects.filter(type=IdentityEvent.REPRESENTATION_REVOKED, subject_id=_rep(world)).count()
+        == 1
     )
 
 
@@ -369,7 +377,7 @@ def _granted(world: World, response: Any) -> None:
     granted = RoleAssignment.objects.get(
         user=world.users["reception_b"], agency__code=AGENCY_A, role="approver", revoked_at__isnull=True
     )
-    audit = AuditEntry.objects.get(type=EventType.ROLE_GRANTED, subject_id=str(granted.pk))
+    audit = AuditEntry.objects.get(type=IdentityEvent.ROLE_GRANTED, subject_id=str(granted.pk))
     assert audit.agency_code == AGENCY_A
 
 
@@ -377,7 +385,7 @@ def _role_revoked(world: World, response: Any) -> None:
     assert world.assignment is not None
     world.assignment.refresh_from_db()
     assert world.assignment.revoked_at is not None
-    assert AuditEntry.objects.filter(type=EventType.ROLE_REVOKED, agency_code=AGENCY_A).count() == 1
+    assert AuditEntry.objects.filter(type=IdentityEvent.ROLE_REVOKED, agency_code=AGENCY_A).count() == 1
 
 
 def _uploaded(world: World, response: Any) -> None:
@@ -385,7 +393,8 @@ def _uploaded(world: World, response: Any) -> None:
     assert newest.original_name == "ban-sao.pdf"
     assert newest.public_id not in {world.file.public_id if world.file else None}
     assert (
-        AuditEntry.objects.filter(type=EventType.FILE_UPLOADED, subject_id=str(newest.public_id)).count() == 1
+        AuditEntry.objects.filter(type=DocumentEvent.FILE_UPLOADED, subject_id=str(newest.public_id)).count()
+        == 1
     )
 
 
@@ -425,7 +434,7 @@ def _notifications_listed(world: World, response: Any) -> None:
 
 def _notification_read(world: World, response: Any) -> None:
     assert Notification.objects.get(public_id=_notification(world)).read_at is not None
-    read = AuditEntry.objects.filter(type=EventType.NOTIFICATION_READ, subject_id=_notification(world))
+    read = AuditEntry.objects.filter(type=NotifyEvent.NOTIFICATION_READ, subject_id=_notification(world))
     assert read.count() == 1
 
 
@@ -433,7 +442,7 @@ def _all_read(world: World, response: Any) -> None:
     user = response.wsgi_request.user
     assert not Notification.objects.filter(recipient__user=user, read_at__isnull=True).exists()
     if user.pk == world.users["applicant_a"].pk:
-        assert AuditEntry.objects.filter(type=EventType.NOTIFICATIONS_READ).count() == 1
+        assert AuditEntry.objects.filter(type=NotifyEvent.NOTIFICATIONS_READ).count() == 1
         assert Notification.objects.filter(read_at__isnull=True).count() == 0
 
 
@@ -451,25 +460,25 @@ def _kept(world: World, response: Any) -> None:
     assert item.kind == "upload"
     assert item.removed_at is None
     assert AuditEntry.objects.filter(
-        type=EventType.WALLET_ITEM_ADDED, subject_id=str(item.public_id)
+        type=DocumentEvent.WALLET_ITEM_ADDED, subject_id=str(item.public_id)
     ).exists()
 
 
 def _removed(world: World, response: Any) -> None:
     assert WalletItem.objects.get(public_id=_kept_item(world)).removed_at is not None
     assert AuditEntry.objects.filter(
-        type=EventType.WALLET_ITEM_REMOVED, subject_id=_kept_item(world)
+        type=DocumentEvent.WALLET_ITEM_REMOVED, subject_id=_kept_item(world)
     ).exists()
 
 
 def _shared(world: World, response: Any) -> None:
     assert ShareLink.objects.filter(item__public_id=_result_item(world)).count() == 2
-    assert AuditEntry.objects.filter(type=EventType.SHARE_CREATED).count() == 2
+    assert AuditEntry.objects.filter(type=DocumentEvent.SHARE_CREATED).count() == 2
 
 
 def _share_revoked(world: World, response: Any) -> None:
     assert ShareLink.objects.get(public_id=_share(world)).revoked_at is not None
-    assert AuditEntry.objects.filter(type=EventType.SHARE_REVOKED, subject_id=_share(world)).count() == 1
+    assert AuditEntry.objects.filter(type=DocumentEvent.SHARE_REVOKED, subject_id=_share(world)).count() == 1
 
 
 def _taken_from_wallet(world: World, response: Any) -> None:
@@ -512,7 +521,7 @@ def _received_at_counter(world: World, response: Any) -> None:
     assert (dossier.channel, dossier.agency_code) == ("counter", AGENCY_A)
     assert dossier.received_by == world.users["reception_a"]
     assert {dossier.components[c]["provenance"] for c in COUNTER_SCANS} == {"scan"}
-    assert AuditEntry.objects.get(type=EventType.DOSSIER_SUBMITTED, subject_id=dossier.code).actor_id == (
+    assert AuditEntry.objects.get(type=DossierEvent.DOSSIER_SUBMITTED, subject_id=dossier.code).actor_id == (
         f"user:{world.users['reception_a'].pk}"
     )
 
@@ -696,7 +705,7 @@ ENDPOINTS = [
         lambda w: f"/ho-so/{_dossier(w)}/rut-ho-so/",
         {"applicant_a"},
         data=lambda w: {"reason": "Nộp nhầm."},
-        check=_after(_dossier, EventType.DOSSIER_WITHDRAWN, status="withdrawn"),
+        check=_after(_dossier, DossierEvent.DOSSIER_WITHDRAWN, status="withdrawn"),
     ),
     # --- notifications (applicant pages)
     Endpoint(
@@ -822,7 +831,7 @@ ENDPOINTS = [
         forbidden=SEES_AGENCY_A - {"reception_a"},
         audience="official",
         data=lambda w: {"decision": "accept"},
-        check=_after(_dossier, EventType.DOSSIER_ACCEPTED, step="handling"),
+        check=_after(_dossier, DossierEvent.DOSSIER_ACCEPTED, step="handling"),
     ),
     Endpoint(
         "backoffice:claim",
@@ -831,7 +840,7 @@ ENDPOINTS = [
         {"reception_a"},
         forbidden=SEES_AGENCY_A - {"reception_a"},
         audience="official",
-        check=_after(_dossier, EventType.DOSSIER_CLAIMED),
+        check=_after(_dossier, DossierEvent.DOSSIER_CLAIMED),
     ),
     Endpoint(
         "backoffice:assign",
@@ -851,7 +860,7 @@ ENDPOINTS = [
         forbidden=SEES_AGENCY_A - {"handler_a", "approver_a"},
         audience="official",
         data=lambda w: {"reason": "Chờ xác minh.", "new_due_on": _apology_date()},
-        check=_after(_dossier, EventType.DOSSIER_APOLOGY_ISSUED),
+        check=_after(_dossier, DossierEvent.DOSSIER_APOLOGY_ISSUED),
     ),
     Endpoint(
         "backoffice:bulk-claim",
@@ -1121,7 +1130,7 @@ ENDPOINTS = [
         forbidden=SEES_AGENCY_A - {"reception_a"} | CLIENTS_SEEING_A - {"client_reception_a"},
         audience="official",
         json=lambda w: {"decision": "refuse", "reason": "Không thuộc thẩm quyền."},
-        check=_after(_dossier, EventType.DOSSIER_REFUSED, status="refused", step="done"),
+        check=_after(_dossier, DossierEvent.DOSSIER_REFUSED, status="refused", step="done"),
         for_clients=True,
     ),
     Endpoint(
@@ -1132,7 +1141,7 @@ ENDPOINTS = [
         forbidden=SEES_AGENCY_A - {"reception_a"},
         audience="official",
         json=lambda w: {},
-        check=_after(_dossier, EventType.DOSSIER_CLAIMED),
+        check=_after(_dossier, DossierEvent.DOSSIER_CLAIMED),
     ),
     Endpoint(
         "api:post /claims",
@@ -1162,7 +1171,7 @@ ENDPOINTS = [
         forbidden=SEES_AGENCY_A - {"handler_a", "approver_a"} | CLIENTS_SEEING_A - {"client_handler_a"},
         audience="official",
         json=lambda w: {"reason": "Chờ xác minh.", "new_due_on": _apology_date()},
-        check=_after(_dossier, EventType.DOSSIER_APOLOGY_ISSUED),
+        check=_after(_dossier, DossierEvent.DOSSIER_APOLOGY_ISSUED),
         for_clients=True,
     ),
     Endpoint(
@@ -1204,7 +1213,7 @@ ENDPOINTS = [
         lambda w: f"/api/v1/dossiers/{_dossier(w)}/withdraw",
         {"applicant_a"},
         json=lambda w: {"reason": "Nộp nhầm."},
-        check=_after(_dossier, EventType.DOSSIER_WITHDRAWN, status="withdrawn"),
+        check=_after(_dossier, DossierEvent.DOSSIER_WITHDRAWN, status="withdrawn"),
     ),
     Endpoint(
         "api:get /inbox/{code}/files/{file_id}",

@@ -31,10 +31,11 @@ from joserfc.jwk import ECKey, OKPKey
 from motcua.core.actors import SYSTEM
 from motcua.core.errors import Forbidden, MotcuaError
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier, Notice
 from motcua.dossiers.services import assignment as assignment_services
 from motcua.identity import integrators
+from motcua.identity.events import IdentityEvent
 from motcua.identity.models import ClientAssertionUse, IntegratorClient, IntegratorToken, Role
 from tests.identity.world import AGENCY_A, AGENCY_B, World, client_token, make_client, official_actor
 
@@ -99,7 +100,7 @@ def test_a_client_with_its_secret_gets_a_short_lived_bearer_token_stored_only_as
             dumped = json.dumps(cursor.fetchall(), default=str)
             assert token not in dumped, table
             assert secret not in dumped, table
-    issued = AuditEntry.objects.get(type=EventType.INTEGRATOR_TOKEN_ISSUED, subject_id=client.client_id)
+    issued = AuditEntry.objects.get(type=IdentityEvent.INTEGRATOR_TOKEN_ISSUED, subject_id=client.client_id)
     assert (issued.actor_kind, issued.actor_id) == ("integrator", f"client:{client.client_id}")
     assert issued.agency_code == AGENCY_A
     # and it works at once
@@ -191,7 +192,9 @@ def test_a_revoked_client_gets_no_token_and_its_tokens_stop_at_the_next_request(
     assert refused.json()["code"] == "invalid_token"
     assert refused["WWW-Authenticate"] == 'Bearer error="invalid_token"'
     assert not IntegratorToken.objects.filter(client=client).exists()
-    revoked = AuditEntry.objects.get(type=EventType.INTEGRATOR_CLIENT_REVOKED, subject_id=client.client_id)
+    revoked = AuditEntry.objects.get(
+        type=IdentityEvent.INTEGRATOR_CLIENT_REVOKED, subject_id=client.client_id
+    )
     assert (revoked.actor_kind, revoked.actor_id) == ("system", "command:integrators revoke")
     _refusal(
         _token_request({"grant_type": "client_credentials"}, _basic(client.client_id, secret)),
@@ -396,14 +399,14 @@ def test_a_clients_decision_is_audited_as_the_client_and_its_notice_is_the_agenc
     assert response.json()["status"] == "supplement_requested"
     notice = Notice.objects.get(dossier__code=code, form="02")
     assert notice.issued_by is None  # the agency's notice; no person is named for a system
-    entry = AuditEntry.objects.get(type=EventType.DOSSIER_SUPPLEMENT_REQUESTED, subject_id=code)
+    entry = AuditEntry.objects.get(type=DossierEvent.DOSSIER_SUPPLEMENT_REQUESTED, subject_id=code)
     client_id = world.clients["client_reception_a"].client_id
     assert (entry.actor_kind, entry.actor_id, entry.actor_agency_code) == (
         "integrator",
         f"client:{client_id}",
         AGENCY_A,
     )
-    event = Event.objects.get(type=EventType.DOSSIER_SUPPLEMENT_REQUESTED, subject_id=code)
+    event = Event.objects.get(type=DossierEvent.DOSSIER_SUPPLEMENT_REQUESTED, subject_id=code)
     assert (event.actor_kind, event.actor_id) == ("integrator", f"client:{client_id}")
     history = response.json()["history"]
     assert history[-1]["actor_kind"] == "integrator"
@@ -492,7 +495,7 @@ def test_the_create_command_shows_the_secret_once_and_the_list_never(world):
     assert secret.startswith("mcs_")
     client = IntegratorClient.objects.get(client_id=client_id)
     assert (client.agency.code, client.roles) == (AGENCY_A, ["reception", "handler"])
-    created = AuditEntry.objects.get(type=EventType.INTEGRATOR_CLIENT_CREATED, subject_id=client_id)
+    created = AuditEntry.objects.get(type=IdentityEvent.INTEGRATOR_CLIENT_CREATED, subject_id=client_id)
     assert (created.actor_id, created.agency_code) == ("command:integrators create", AGENCY_A)
     assert secret not in json.dumps(created.changes)
     listed = io.StringIO()

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from motcua.core.models import AuditEntry
-from motcua.core.types import EventType
+from motcua.identity.events import IdentityEvent
 from motcua.identity.models import User
 from tests.identity.world import OFFICIAL_PASSWORD, World, applicant_client, make_official, totp
 
@@ -77,7 +77,7 @@ def test_password_alone_does_not_open_the_back_office(world: World):
     assert response["Location"].startswith("/can-bo/xac-thuc/")
     api = client.get("/api/v1/officials/me")
     assert api.status_code == 403
-    assert not AuditEntry.objects.filter(type=EventType.OFFICIAL_SIGNED_IN).exists()
+    assert not AuditEntry.objects.filter(type=IdentityEvent.OFFICIAL_SIGNED_IN).exists()
 
 
 def test_first_sign_in_enrols_the_authenticator_and_audits_it(tmp_path):
@@ -99,7 +99,7 @@ def test_first_sign_in_enrols_the_authenticator_and_audits_it(tmp_path):
     assert client.get("/can-bo/").status_code == 200
     user = User.objects.get(username="canbo.moi")
     types = set(AuditEntry.objects.filter(subject_id=str(user.pk)).values_list("type", flat=True))
-    assert {EventType.TOTP_DEVICE_CONFIRMED, EventType.OFFICIAL_SIGNED_IN} <= types
+    assert {IdentityEvent.TOTP_DEVICE_CONFIRMED, IdentityEvent.OFFICIAL_SIGNED_IN} <= types
 
 
 def test_an_applicant_cannot_use_the_official_login(world: World):
@@ -155,7 +155,7 @@ def test_request_ids_are_echoed_and_recorded_in_the_audit_log(world: World):
         HTTP_X_REQUEST_ID="trace-12345678",
     )
     assert response["X-Request-ID"] == "trace-12345678"
-    entry = AuditEntry.objects.get(type=EventType.REPRESENTATION_REVOKED)
+    entry = AuditEntry.objects.get(type=IdentityEvent.REPRESENTATION_REVOKED)
     assert entry.request_id == "trace-12345678"
     generated = client.get("/ca-nhan/", HTTP_X_REQUEST_ID="bad id with spaces")["X-Request-ID"]
     assert generated != "bad id with spaces"

@@ -16,9 +16,9 @@ from motcua.core.audit import seal_pending, verify_audit_log
 from motcua.core.errors import Forbidden, MotcuaError, NotFound
 from motcua.core.ids import InvalidPersonalId
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
 from motcua.identity import selectors, services
 from motcua.identity.actors import OfficialActor, actor_for_user
+from motcua.identity.events import IdentityEvent
 from motcua.identity.models import Applicant, Representation, RepresentationBasis, Role
 from motcua.identity.validators import parse_enterprise_code
 from tests.identity.world import (
@@ -59,7 +59,7 @@ def test_first_sign_in_creates_an_applicant_and_later_ones_update_it():
     applicant.refresh_from_db()
     assert applicant.assurance_level == 2
     signed_in = AuditEntry.objects.filter(
-        type=EventType.APPLICANT_SIGNED_IN, subject_id=str(applicant.public_id)
+        type=IdentityEvent.APPLICANT_SIGNED_IN, subject_id=str(applicant.public_id)
     )
     assert [entry.changes for entry in signed_in.order_by("id")] == [
         {"assurance_level": [0, 1]},
@@ -348,7 +348,7 @@ def test_a_revoked_role_stops_giving_access_at_once(world: World):
     assert {a.code for a in selectors.visible_agencies(handler)} == {"CAX.00004"}
     with pytest.raises(NotFound):
         selectors.staff_of_agency(handler, AGENCY_A)
-    assert AuditEntry.objects.get(type=EventType.ROLE_REVOKED).agency_code == AGENCY_A
+    assert AuditEntry.objects.get(type=IdentityEvent.ROLE_REVOKED).agency_code == AGENCY_A
     assert Representation.objects.filter(revoked_at__isnull=False).count() == 0
 
 
@@ -401,4 +401,4 @@ def test_the_same_person_registered_by_two_requests_at_once_is_one_applicant():
     assert not errors, errors
     assert [a.pk for a in found] == [found[0].pk] * 2
     assert Applicant.objects.filter(personal_id="001085012345").count() == 1
-    assert AuditEntry.objects.filter(type=EventType.APPLICANT_REGISTERED).count() == 1
+    assert AuditEntry.objects.filter(type=IdentityEvent.APPLICANT_REGISTERED).count() == 1

@@ -16,7 +16,7 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import NotFound
 from motcua.core.models import AuditEntry, Event, EventDelivery
 from motcua.core.outbox import dispatch_pending_events
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import deadlines as deadline_services
 from motcua.dossiers.services import processing as processing_services
@@ -25,6 +25,7 @@ from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.models import Role, User
 from motcua.notify import selectors
 from motcua.notify import services as notify
+from motcua.notify.events import NotifyEvent
 from motcua.notify.models import Notification, NotificationKind
 from motcua.units.models import Agency
 from tests.identity.world import (
@@ -148,7 +149,7 @@ def test_the_applicant_is_told_of_reception_supplement_delay_and_result_in_vietn
     dispatch_pending_events()
     kind, title, body = told(people.an)[0]
     assert (kind, title) == (NotificationKind.RESULT_READY, f"Đã có kết quả hồ sơ {dossier.code}")
-    returned = Event.objects.get(subject_id=dossier.code, type=EventType.DOSSIER_RESULT_RETURNED)
+    returned = Event.objects.get(subject_id=dossier.code, type=DossierEvent.DOSSIER_RESULT_RETURNED)
     if returned.payload.get("result"):
         assert (
             body == f"Kết quả điện tử đã ký số {returned.payload['result']} đã có trong kho dữ liệu của bạn."
@@ -195,14 +196,16 @@ def test_refusal_stop_and_transfer_are_told_with_their_reasons(people):
 
 def test_redelivery_makes_no_second_notification_and_each_one_is_audited(people):
     dossier = people.submit()
-    event = Event.objects.get(subject_id=dossier.code, type=EventType.DOSSIER_SUBMITTED)
+    event = Event.objects.get(subject_id=dossier.code, type=DossierEvent.DOSSIER_SUBMITTED)
     [first] = notify.notify_applicants(event=event)
     assert notify.notify_applicants(event=event) == []  # a second delivery of the same event
     EventDelivery.objects.filter(event=event).delete()  # as if the dispatcher's record were lost
     Event.objects.filter(pk=event.pk).update(dispatched_at=None)
     dispatch_pending_events()
     assert Notification.objects.filter(dossier=dossier).count() == 1
-    created = AuditEntry.objects.filter(type=EventType.NOTIFICATION_CREATED, subject_id=str(first.public_id))
+    created = AuditEntry.objects.filter(
+        type=NotifyEvent.NOTIFICATION_CREATED, subject_id=str(first.public_id)
+    )
     assert created.count() == 1
     assert created.get().changes["dossier"] == [None, dossier.code]
     # events that tell the applicant nothing make nothing
@@ -211,7 +214,7 @@ def test_redelivery_makes_no_second_notification_and_each_one_is_audited(people)
     )
     assert (
         notify.notify_applicants(
-            event=Event.objects.get(subject_id=accepted.code, type=EventType.DOSSIER_ACCEPTED)
+            event=Event.objects.get(subject_id=accepted.code, type=DossierEvent.DOSSIER_ACCEPTED)
         )
         == []
     )
@@ -248,11 +251,11 @@ def test_marking_read_once_or_all_at_once(people):
     assert read.read_at is not None
     again = notify.mark_read(actor=an, public_id=first.public_id)
     assert again.read_at == read.read_at
-    assert AuditEntry.objects.filter(type=EventType.NOTIFICATION_READ).count() == 1
+    assert AuditEntry.objects.filter(type=NotifyEvent.NOTIFICATION_READ).count() == 1
     assert selectors.unread_count(an) == 1
     assert notify.mark_all_read(actor=an) == 1
     assert notify.mark_all_read(actor=an) == 0
-    assert AuditEntry.objects.filter(type=EventType.NOTIFICATIONS_READ).count() == 1
+    assert AuditEntry.objects.filter(type=NotifyEvent.NOTIFICATIONS_READ).count() == 1
     assert selectors.unread_count(an) == 0
 
 

@@ -112,8 +112,9 @@ def wait_until(condition: Callable[[], bool], *, what: str, timeout: float = 90.
 class WorkerProcess:
     """``motcua run_huey`` on a SQLite task queue of its own, working on the test database.
 
-    ``dispatch()`` enqueues the event dispatcher the way a service's commit does, through the
-    same queue file (a producer registering the same task name, as a web process would)."""
+    ``dispatch()`` enqueues the on-demand event dispatcher through the same queue file (a
+    producer registering the same task name, as a web process would); the worker's own outbox
+    loop (ADR 0031) delivers the events as well, whichever comes first."""
 
     def __init__(self, directory: Path, *, env: Mapping[str, str], workers: int = 1) -> None:
         self.directory = directory

@@ -14,7 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from motcua.core.actors import SYSTEM
-from motcua.core.models import CalendarExceptionKind, Event
+from motcua.core.audit import seal_pending
+from motcua.core.models import AuditEntry, CalendarExceptionKind, Event
 from motcua.core.outbox import dispatch_pending_events
 from motcua.core.services import set_calendar_exception
 from motcua.ops import health
@@ -83,6 +84,19 @@ def test_the_outbox_is_unhealthy_once_its_oldest_undelivered_event_is_older_than
     outbox = health.health_report(max_backlog_seconds=0, include_registries=False).check("outbox")
     assert outbox.ok
     assert outbox.summary == "no undelivered events"
+
+
+def test_audit_entries_waiting_for_the_sealer_are_reported_beside_the_outbox():
+    _day_off(5)
+    entry = AuditEntry.objects.get()
+    outbox = health.check_outbox(
+        max_backlog_seconds=3600, now=entry.occurred_at + datetime.timedelta(seconds=90)
+    )
+    assert outbox.details["audit_unsealed"] == 1
+    assert outbox.details["audit_oldest_unsealed_age_seconds"] == 90
+    assert seal_pending() == 1
+    outbox = health.check_outbox(max_backlog_seconds=3600)
+    assert (outbox.details["audit_unsealed"], outbox.details["audit_oldest_unsealed_age_seconds"]) == (0, 0)
 
 
 def test_events_the_dispatcher_gave_up_on_are_counted(settings):

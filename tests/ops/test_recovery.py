@@ -22,7 +22,7 @@ from motcua.core.actors import SYSTEM
 from motcua.core.models import CalendarExceptionKind, Event, EventDelivery
 from motcua.core.services import set_calendar_exception
 from motcua.core.tasks import dispatch_events_task, run_pending_tasks, with_fresh_connections
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.services import submission as submission_services
 from motcua.notify.models import Notification
 from motcua.ops.models import WorkerHeartbeat
@@ -135,7 +135,7 @@ def test_the_worker_process_delivers_events_after_its_connections_are_killed(tmp
         worker.dispatch()
         wait_until(all_delivered, what="the events after the kill: " + worker.output()[-3000:])
         assert Notification.objects.filter(dossier__code=second).count() == 1
-        submitted = Event.objects.get(type=EventType.DOSSIER_SUBMITTED, subject_id=second)
+        submitted = Event.objects.get(type=DossierEvent.DOSSIER_SUBMITTED, subject_id=second)
         assert list(EventDelivery.objects.filter(event=submitted).values_list("handler", flat=True)) == [
             "notify.applicants"
         ]

@@ -11,9 +11,9 @@ from django.core.management.base import CommandError
 from motcua.core.actors import SYSTEM
 from motcua.core.audit import seal_pending, verify_audit_log
 from motcua.core.models import AuditEntry, Event
-from motcua.core.types import EventType
 from motcua.units import selectors
 from motcua.units.dataset import DEFAULT_SOURCE, ReferenceDataError
+from motcua.units.events import UnitEvent
 from motcua.units.models import Agency, Commune, Province
 from motcua.units.services import reload_units
 
@@ -63,7 +63,7 @@ def test_the_shipped_dataset_loads_34_provinces_and_3321_communes():
         "01",
     )
     assert Agency.objects.get(code="STP.01").name == "Sở Tư pháp thành phố Hà Nội"
-    entry = AuditEntry.objects.get(type=EventType.UNITS_RELOADED)
+    entry = AuditEntry.objects.get(type=UnitEvent.UNITS_RELOADED)
     assert entry.changes["communes"] == {"created": 3321, "updated": 0, "deactivated": 0}
 
 
@@ -86,7 +86,7 @@ def test_a_renamed_commune_is_updated_audited_and_its_agencies_follow(tmp_path):
     assert (report.communes.updated, report.agencies.updated) == (1, 3)
     assert Commune.objects.get(code=ward["Code"]).full_name == "Phường Ba Đình Mới"
     assert Agency.objects.get(code=f"UBND.{ward['Code']}").name == "Ủy ban nhân dân phường Ba Đình Mới"
-    assert AuditEntry.objects.filter(type=EventType.UNITS_RELOADED).count() == 2
+    assert AuditEntry.objects.filter(type=UnitEvent.UNITS_RELOADED).count() == 2
     seal_pending()
     assert verify_audit_log().ok
 

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.db import transaction
 
+from motcua.catalog.events import CatalogEvent, CatalogSubject
 from motcua.catalog.models import Bundle, BundleMember, Procedure
 from motcua.catalog.specs import SPECS_DIR, BundleSpec, ProcedureSpec, load_catalog
 from motcua.core.actors import Actor
 from motcua.core.services import record_change
 from motcua.core.text import fold_vietnamese
-from motcua.core.types import EventType
+from motcua.core.types import EventKind
 
 
 @dataclass
@@ -70,7 +71,7 @@ def _sync_procedure(spec: ProcedureSpec, directory: Path, *, actor: Actor, repor
     if existing is None:
         procedure = Procedure.objects.create(code=spec.code, **values)
         report.published.append(spec.code)
-        event = EventType.PROCEDURE_PUBLISHED
+        event = CatalogEvent.PROCEDURE_PUBLISHED
         changes = {"spec_sha256": [None, spec.sha256]}
     elif existing.spec_sha256 == spec.sha256 and existing.is_active:
         report.unchanged.append(spec.code)
@@ -85,11 +86,11 @@ def _sync_procedure(spec: ProcedureSpec, directory: Path, *, actor: Actor, repor
         existing.save()
         procedure = existing
         report.updated.append(spec.code)
-        event = EventType.PROCEDURE_UPDATED
+        event = CatalogEvent.PROCEDURE_UPDATED
     record_change(
         actor=actor,
         type=event,
-        subject_type="catalog.procedure",
+        subject_type=CatalogSubject.PROCEDURE,
         subject_id=spec.code,
         changes=changes,
         payload={"level": spec.level, "agency_type": spec.agency_type},
@@ -125,8 +126,8 @@ def _sync_bundle(spec: BundleSpec, directory: Path, *, actor: Actor, report: Syn
     (report.published if created else report.updated).append(spec.code)
     record_change(
         actor=actor,
-        type=EventType.BUNDLE_PUBLISHED if created else EventType.BUNDLE_UPDATED,
-        subject_type="catalog.bundle",
+        type=CatalogEvent.BUNDLE_PUBLISHED if created else CatalogEvent.BUNDLE_UPDATED,
+        subject_type=CatalogSubject.BUNDLE,
         subject_id=spec.code,
         changes={"spec_sha256": [old_hash, spec.sha256]},
     )
@@ -136,7 +137,7 @@ def _withdraw(
     model: type[Procedure] | type[Bundle],
     *,
     keep: Iterable[str],
-    event: EventType,
+    event: EventKind,
     actor: Actor,
     report: SyncReport,
 ) -> None:
@@ -148,7 +149,7 @@ def _withdraw(
         record_change(
             actor=actor,
             type=event,
-            subject_type=f"catalog.{model._meta.model_name}",
+            subject_type=CatalogSubject.PROCEDURE if model is Procedure else CatalogSubject.BUNDLE,
             subject_id=row.code,
             changes={"is_active": [True, False]},
         )
@@ -168,8 +169,8 @@ def sync_catalog(*, actor: Actor, directory: Path = SPECS_DIR) -> SyncReport:
         _sync_procedure(spec, directory, actor=actor, report=report)
     for bundle_spec in catalog.bundles.values():
         _sync_bundle(bundle_spec, directory, actor=actor, report=report)
-    _withdraw(Bundle, keep=catalog.bundles, event=EventType.BUNDLE_WITHDRAWN, actor=actor, report=report)
+    _withdraw(Bundle, keep=catalog.bundles, event=CatalogEvent.BUNDLE_WITHDRAWN, actor=actor, report=report)
     _withdraw(
-        Procedure, keep=catalog.procedures, event=EventType.PROCEDURE_WITHDRAWN, actor=actor, report=report
+        Procedure, keep=catalog.procedures, event=CatalogEvent.PROCEDURE_WITHDRAWN, actor=actor, report=report
     )
     return report

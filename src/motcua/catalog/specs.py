@@ -21,8 +21,9 @@ import jsonschema
 import yaml
 from jsonschema.exceptions import ValidationError
 
+from motcua.catalog.errors import CatalogErrorCode
 from motcua.catalog.public_text import editorial_marker_problems
-from motcua.core.errors import ErrorCode, MotcuaError
+from motcua.core.errors import MotcuaError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SPECS_DIR = PACKAGE_DIR / "specs"
@@ -30,7 +31,7 @@ SCHEMA_DIR = PACKAGE_DIR / "schema"
 
 
 class SpecError(MotcuaError):
-    code = ErrorCode.INVALID_PROCEDURE_SPEC
+    code = CatalogErrorCode.INVALID_PROCEDURE_SPEC
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems

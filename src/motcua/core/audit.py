@@ -113,8 +113,11 @@ def seal_chain(chain: str, *, batch: int = SEAL_BATCH) -> int:
             entry.prev_hash = running
             entry.entry_hash = entry_digest(entry, running)
             running = entry.entry_hash
+        marked = 0
         for start in range(0, len(entries), _UPDATE_CHUNK):
-            AuditEntry.objects.all().mark_sealed(entries[start : start + _UPDATE_CHUNK])
+            marked += AuditEntry.objects.all().mark_sealed(entries[start : start + _UPDATE_CHUNK])
+        if marked != len(entries):  # another sealer got there first: roll this batch back
+            raise RuntimeError(f"Sealing chain {chain} raced another sealer; nothing was sealed.")
         AuditChainHead.objects.filter(chain=chain).update(
             last_entry_id=entries[-1].pk, last_hash=running, length=F("length") + len(entries)
         )

@@ -9,32 +9,27 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class ErrorCode(StrEnum):
+class ErrorKind(StrEnum):
+    """The base of every app's error codes (no members of its own): the generic ones below, and
+    each domain's in ``<app>/errors.py``, registered with ``core.vocabulary`` (ADR 0032). The
+    values are the API's ``code``: unique across apps, never renamed."""
+
+
+class ErrorCode(ErrorKind):
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"
     INVALID_INPUT = "invalid_input"
-    INVALID_REFERENCE_DATA = "invalid_reference_data"
-    INVALID_PROCEDURE_SPEC = "invalid_procedure_spec"
     NOT_IN_TRANSACTION = "not_in_transaction"
     CONFLICT = "conflict"
-    WRONG_STEP = "wrong_step"
-    SUPPLEMENT_LIMIT = "supplement_limit"
-    APOLOGY_REQUIRED = "apology_required"
-    CLAIMED_BY_OTHER = "claimed_by_other"
     UNAVAILABLE = "unavailable"
-    DOCUMENT_REVOKED = "document_revoked"
-    DOCUMENT_EXPIRED = "document_expired"
-    RESULT_NOT_REMOVABLE = "result_not_removable"
-    DRAFT_SUBMITTED = "draft_submitted"
     INVALID_TOKEN = "invalid_token"  # noqa: S105 (an error code, not a credential)
     RATE_LIMITED = "rate_limited"
-    PDF_REFUSED = "pdf_refused"
 
 
 class MotcuaError(Exception):
-    code: ErrorCode = ErrorCode.INVALID_INPUT
+    code: ErrorKind = ErrorCode.INVALID_INPUT
 
-    def __init__(self, message: str, *, code: ErrorCode | None = None) -> None:
+    def __init__(self, message: str, *, code: ErrorKind | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
@@ -44,7 +39,7 @@ class MotcuaError(Exception):
 class NotFound(MotcuaError):
     """Raised for both a missing and a forbidden object, so the two look the same."""
 
-    code = ErrorCode.NOT_FOUND
+    code: ErrorKind = ErrorCode.NOT_FOUND
 
 
 class Forbidden(MotcuaError):
@@ -52,34 +47,34 @@ class Forbidden(MotcuaError):
 
     Use ``NotFound`` instead whenever the actor may not even see the object."""
 
-    code = ErrorCode.FORBIDDEN
+    code: ErrorKind = ErrorCode.FORBIDDEN
 
 
 class Conflict(MotcuaError):
     """The request is well formed and allowed for the actor, but the object's present state
     forbids it (a second supplement request, a step already decided)."""
 
-    code = ErrorCode.CONFLICT
+    code: ErrorKind = ErrorCode.CONFLICT
 
 
 class Unavailable(MotcuaError):
     """A service the operation needs (the signing key, the timestamp authority) cannot be
     reached; nothing was changed and the same request can be retried (API: 503)."""
 
-    code = ErrorCode.UNAVAILABLE
+    code: ErrorKind = ErrorCode.UNAVAILABLE
 
 
 class InvalidToken(MotcuaError):
     """A bearer token that is unknown, expired, or whose client was revoked (API: 401 with
     ``WWW-Authenticate: Bearer error="invalid_token"``, RFC 6750)."""
 
-    code = ErrorCode.INVALID_TOKEN
+    code: ErrorKind = ErrorCode.INVALID_TOKEN
 
 
 class RateLimited(MotcuaError):
     """Over a rate limit; ``retry_after`` seconds until the next request may pass (API: 429)."""
 
-    code = ErrorCode.RATE_LIMITED
+    code: ErrorKind = ErrorCode.RATE_LIMITED
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)

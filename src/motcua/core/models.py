@@ -13,8 +13,6 @@ from typing import Any, ClassVar, NoReturn
 from django.db import models
 from django.utils import timezone
 
-from motcua.core.types import EventType
-
 
 class AppendOnlyError(RuntimeError):
     pass
@@ -59,7 +57,7 @@ class AuditEntry(models.Model):
     """
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
-    type = models.CharField(max_length=64, choices=EventType.choices)
+    type = models.CharField(max_length=64)  # a registered event type (core.vocabulary)
     actor_kind = models.CharField(max_length=16)
     actor_id = models.CharField(max_length=128)
     actor_agency_code = models.CharField(max_length=64, blank=True)
@@ -122,7 +120,7 @@ class Event(models.Model):
     """
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
-    type = models.CharField(max_length=64, choices=EventType.choices, db_index=True)
+    type = models.CharField(max_length=64, db_index=True)  # a registered event type
     subject_type = models.CharField(max_length=64)
     subject_id = models.CharField(max_length=128)
     agency_code = models.CharField(max_length=64, blank=True)

@@ -26,7 +26,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from motcua.core.models import Event, EventDelivery
-from motcua.core.types import EventType
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ Handler = Callable[[Event], None]
 _HANDLERS: dict[str, list[tuple[str, Handler]]] = {}
 
 
-def event_handler(*types: EventType, name: str | None = None) -> Callable[[Handler], Handler]:
+def event_handler(*types: str, name: str | None = None) -> Callable[[Handler], Handler]:
     """Register a handler for one or more event types. The name must be stable across releases."""
 
     def decorator(func: Handler) -> Handler:

@@ -174,4 +174,10 @@ def start_in_background() -> OutboxLoop | None:
         if _loop is None and settings.MOTCUA_OUTBOX_LOOP:
             _loop = OutboxLoop()
             threading.Thread(target=_loop.run, name="motcua-outbox", daemon=True).start()
+            logger.info(
+                "Outbox loop started (%s, waits at most %.0f s, seals every %.0f s)",
+                "LISTEN/NOTIFY" if connection.vendor == "postgresql" else "polling",
+                _loop.poll_seconds,
+                _loop.seal_seconds,
+            )
         return _loop

@@ -14,14 +14,15 @@ from motcua.core.errors import ErrorCode, MotcuaError
 from motcua.core.logging import current_request_id
 from motcua.core.models import AuditEntry, CalendarException, CalendarExceptionKind, Event
 from motcua.core.outbox import wake_outbox_on_commit
-from motcua.core.types import EventType
+from motcua.core.types import CoreEvent, CoreSubject, EventKind, SubjectKind
+from motcua.core.vocabulary import EVENT_TYPES, SUBJECT_TYPES
 
 
 def record_change(
     *,
     actor: Actor,
-    type: EventType,
-    subject_type: str,
+    type: EventKind,
+    subject_type: SubjectKind,
     subject_id: str | int,
     agency_code: str = "",
     unit_code: str = "",
@@ -39,6 +40,8 @@ def record_change(
         raise MotcuaError(
             "record_change must run inside the service's transaction.", code=ErrorCode.NOT_IN_TRANSACTION
         )
+    EVENT_TYPES.require(type)
+    SUBJECT_TYPES.require(subject_type)
     write_entry(
         AuditEntry(
             type=type,
@@ -81,8 +84,8 @@ def set_calendar_exception(
     )
     record_change(
         actor=actor,
-        type=EventType.CALENDAR_EXCEPTION_SET,
-        subject_type="core.calendar_exception",
+        type=CoreEvent.CALENDAR_EXCEPTION_SET,
+        subject_type=CoreSubject.CALENDAR_EXCEPTION,
         subject_id=date.isoformat(),
         changes={"kind_reason": [old, [kind.value, reason]]},
     )
@@ -98,8 +101,8 @@ def remove_calendar_exception(*, actor: Actor, date: datetime.date) -> None:
     existing.delete()
     record_change(
         actor=actor,
-        type=EventType.CALENDAR_EXCEPTION_REMOVED,
-        subject_type="core.calendar_exception",
+        type=CoreEvent.CALENDAR_EXCEPTION_REMOVED,
+        subject_type=CoreSubject.CALENDAR_EXCEPTION,
         subject_id=date.isoformat(),
         changes={"kind_reason": [old, None]},
     )

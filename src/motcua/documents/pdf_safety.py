@@ -55,7 +55,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.core.errors import ErrorCode, MotcuaError
+from motcua.core.errors import MotcuaError
+from motcua.documents.errors import DocumentErrorCode
 from motcua.documents.pdf_filters import Budget, TooMuchData, decoded_size
 
 logger = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ class PdfRefused(MotcuaError):
     """The PDF is not accepted; ``findings`` names the active content that made it so (empty
     when a bound, a password or damage did)."""
 
-    code = ErrorCode.PDF_REFUSED
+    code = DocumentErrorCode.PDF_REFUSED
 
     def __init__(self, message: str, *, findings: frozenset[Finding] = frozenset(), reason: str = "") -> None:
         super().__init__(message)

@@ -33,8 +33,8 @@ from motcua.catalog.labels import enum_label
 from motcua.core.errors import Forbidden, MotcuaError
 from motcua.core.inputs import clean_text
 from motcua.core.services import record_change
-from motcua.core.types import EventType
 from motcua.documents import rendering, signing, storage
+from motcua.documents.events import DocumentEvent, DocumentSubject
 from motcua.documents.models import ResultDocument, StoredFile
 from motcua.identity.actors import OfficialActor
 from motcua.identity.models import Role, User
@@ -268,8 +268,8 @@ def issue_result(
     )
     record_change(
         actor=actor,
-        type=EventType.RESULT_ISSUED,
-        subject_type="documents.result",
+        type=DocumentEvent.RESULT_ISSUED,
+        subject_type=DocumentSubject.RESULT,
         subject_id=str(result.public_id),
         agency_code=agency.code,
         changes={"status": [None, "valid"]},
@@ -304,8 +304,8 @@ def revoke_result(*, actor: OfficialActor, public_id: str, reason: str) -> Resul
         result.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         record_change(
             actor=actor,
-            type=EventType.RESULT_REVOKED,
-            subject_type="documents.result",
+            type=DocumentEvent.RESULT_REVOKED,
+            subject_type=DocumentSubject.RESULT,
             subject_id=str(result.public_id),
             agency_code=result.agency_code,
             changes={"status": ["valid", "revoked"]},

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.core.services import record_change
-from motcua.core.types import EventType
+from motcua.core.types import EventKind
 from motcua.documents import storage, verification
+from motcua.documents.events import DocumentEvent, DocumentSubject
 from motcua.documents.models import StoredFile
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, OfficialActor
@@ -40,7 +41,7 @@ def upload_file(
         with transaction.atomic():
             record = _keep(
                 actor=actor,
-                type=EventType.FILE_UPLOADED,
+                type=DocumentEvent.FILE_UPLOADED,
                 owner=owner,
                 stored=stored,
                 file_name=file_name,
@@ -55,7 +56,7 @@ def upload_file(
 def _keep(
     *,
     actor: ApplicantActor | OfficialActor,
-    type: EventType,
+    type: EventKind,
     owner: Applicant,
     stored: storage.StoredBytes,
     file_name: str,
@@ -78,7 +79,7 @@ def _keep(
     record_change(
         actor=actor,
         type=type,
-        subject_type="file",
+        subject_type=DocumentSubject.FILE,
         subject_id=str(record.public_id),
         changes={
             "content_type": [None, stored.content_type],
@@ -115,7 +116,7 @@ def record_scan(
     its transaction fails. The caller has checked that the official may receive for the agency."""
     return _keep(
         actor=actor,
-        type=EventType.FILE_SCANNED,
+        type=DocumentEvent.FILE_SCANNED,
         owner=owner,
         stored=stored,
         file_name=file_name,

@@ -28,10 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.actors import Actor, ActorRef
-from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError
+from motcua.core.errors import Conflict, Forbidden, MotcuaError
 from motcua.core.services import record_change
-from motcua.core.types import EventType
 from motcua.documents import selectors
+from motcua.documents.errors import DocumentErrorCode
+from motcua.documents.events import DocumentEvent, DocumentSubject
 from motcua.documents.models import (
     ResultDocument,
     ShareLink,
@@ -68,8 +69,8 @@ def add_result(*, actor: Actor, result: ResultDocument) -> WalletItem:
         )
         record_change(
             actor=actor,
-            type=EventType.WALLET_ITEM_ADDED,
-            subject_type="documents.wallet_item",
+            type=DocumentEvent.WALLET_ITEM_ADDED,
+            subject_type=DocumentSubject.WALLET_ITEM,
             subject_id=str(item.public_id),
             agency_code=result.agency_code,
             changes={"kind": [None, item.kind]},
@@ -110,8 +111,8 @@ def keep_upload(*, actor: ApplicantActor, file_public_id: str, title: str = "") 
             old = "removed"
         record_change(
             actor=actor,
-            type=EventType.WALLET_ITEM_ADDED,
-            subject_type="documents.wallet_item",
+            type=DocumentEvent.WALLET_ITEM_ADDED,
+            subject_type=DocumentSubject.WALLET_ITEM,
             subject_id=str(item.public_id),
             changes={"kind": [None, item.kind], "state": [old, "kept"]},
             payload={"file": str(stored.public_id), "owner": str(stored.owner.public_id)},
@@ -132,7 +133,7 @@ def remove_item(*, actor: ApplicantActor, public_id: str) -> WalletItem:
                     "electronic original the agency issued to you. Only documents you kept yourself "
                     "can be removed."
                 ),
-                code=ErrorCode.RESULT_NOT_REMOVABLE,
+                code=DocumentErrorCode.RESULT_NOT_REMOVABLE,
             )
         now = timezone.now()
         item.removed_at = now
@@ -147,8 +148,8 @@ def remove_item(*, actor: ApplicantActor, public_id: str) -> WalletItem:
         revoked = [str(link.public_id) for link in live]
         record_change(
             actor=actor,
-            type=EventType.WALLET_ITEM_REMOVED,
-            subject_type="documents.wallet_item",
+            type=DocumentEvent.WALLET_ITEM_REMOVED,
+            subject_type=DocumentSubject.WALLET_ITEM,
             subject_id=str(item.public_id),
             changes={"removed_at": [None, now.isoformat()], "shares_revoked": [[], revoked]},
             payload={"shares_revoked": revoked},
@@ -188,11 +189,11 @@ def check_usable(item: WalletItem) -> None:
                 "The issuing agency has revoked this document: it can no longer be used. "
                 "Upload another document or ask the agency for a new one."
             ),
-            code=ErrorCode.DOCUMENT_REVOKED,
+            code=DocumentErrorCode.DOCUMENT_REVOKED,
         )
     if validity == selectors.Validity.EXPIRED:
         raise Conflict(
-            _("This document has expired: it can no longer be used."), code=ErrorCode.DOCUMENT_EXPIRED
+            _("This document has expired: it can no longer be used."), code=DocumentErrorCode.DOCUMENT_EXPIRED
         )
 
 
@@ -221,7 +222,7 @@ def create_share(
         if selectors.validity_of(item) == selectors.Validity.REVOKED:
             raise Conflict(
                 _("The issuing agency has revoked this document: it cannot be shared."),
-                code=ErrorCode.DOCUMENT_REVOKED,
+                code=DocumentErrorCode.DOCUMENT_REVOKED,
             )
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = timezone.now()
@@ -235,8 +236,8 @@ def create_share(
         )
         record_change(
             actor=actor,
-            type=EventType.SHARE_CREATED,
-            subject_type="documents.share_link",
+            type=DocumentEvent.SHARE_CREATED,
+            subject_type=DocumentSubject.SHARE_LINK,
             subject_id=str(link.public_id),
             changes={"expires_at": [None, link.expires_at.isoformat()]},
             payload={"item": str(item.public_id)},  # the note may name a person: not in the log
@@ -259,8 +260,8 @@ def _revoke(actor: Actor, link: ShareLink, now: datetime.datetime, *, why: str) 
     link.save(update_fields=["revoked_at"])
     record_change(
         actor=actor,
-        type=EventType.SHARE_REVOKED,
-        subject_type="documents.share_link",
+        type=DocumentEvent.SHARE_REVOKED,
+        subject_type=DocumentSubject.SHARE_LINK,
         subject_id=str(link.public_id),
         changes={"revoked_at": [None, now.isoformat()]},
         payload={"item": str(link.item.public_id), "why": why},
@@ -280,8 +281,8 @@ def record_opening(*, token: str, address: str, user_agent: str, downloaded: boo
         )
         record_change(
             actor=VISITOR,
-            type=EventType.SHARE_OPENED,
-            subject_type="documents.share_link",
+            type=DocumentEvent.SHARE_OPENED,
+            subject_type=DocumentSubject.SHARE_LINK,
             subject_id=str(link.public_id),
             changes={"openings": [None, opening.pk]},
             payload={"item": str(link.item.public_id), "downloaded": downloaded},

@@ -17,7 +17,7 @@ from motcua.catalog import selectors as catalog
 from motcua.core.actors import Actor
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.services import record_change
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent, DossierSubject
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import counter as counter_services
 from motcua.identity.actors import OfficialActor, actor_for_user
@@ -98,8 +98,8 @@ def _date_back(dossier: Dossier, *, working_days: int, actor: Actor) -> None:
         locked.save(update_fields=["submitted_at", "received_at", "due_on", "original_due_on"])
         record_change(
             actor=actor,
-            type=EventType.DOSSIER_DEMO_BACKDATED,
-            subject_type="dossiers.dossier",
+            type=DossierEvent.DOSSIER_DEMO_BACKDATED,
+            subject_type=DossierSubject.DOSSIER,
             subject_id=locked.code,
             agency_code=locked.agency_code,
             changes={"due_on": [str(old_due), str(locked.due_on)]},

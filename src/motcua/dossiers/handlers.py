@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from motcua.core.models import Event
 from motcua.core.outbox import event_handler
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent
 
 
-@event_handler(EventType.DOSSIER_APPROVED, name="dossiers.bundles.advance")
+@event_handler(DossierEvent.DOSSIER_APPROVED, name="dossiers.bundles.advance")
 def advance_bundle(event: Event) -> None:
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.services import bundles as bundle_services

@@ -26,9 +26,9 @@ from motcua.core.actors import Actor
 from motcua.core.errors import MotcuaError, NotFound, RateLimited
 from motcua.core.ids import mask_personal_id
 from motcua.core.services import record_change
-from motcua.core.types import EventType
 from motcua.exchange import tokens
 from motcua.exchange.client import PullItem, PullOutcome, PullStatus, default_client
+from motcua.exchange.events import ExchangeEvent, ExchangeSubject
 from motcua.exchange.keys import (
     NoSigningKey,
     forget_cached_keys,
@@ -95,8 +95,8 @@ def ensure_agency_keys(*, actor: Actor, agency_codes: Sequence[str]) -> int:
     if rows:
         record_change(
             actor=actor,
-            type=EventType.EXCHANGE_KEYS_CREATED,
-            subject_type="exchange.agency_keys",
+            type=ExchangeEvent.EXCHANGE_KEYS_CREATED,
+            subject_type=ExchangeSubject.AGENCY_KEYS,
             subject_id="bulk",
             changes={"keys": [0, len(rows)]},
         )
@@ -114,8 +114,8 @@ def rotate_agency_key(*, actor: Actor, agency_code: str) -> AgencyKey:
     row.save()
     record_change(
         actor=actor,
-        type=EventType.EXCHANGE_KEY_ROTATED,
-        subject_type="exchange.agency_key",
+        type=ExchangeEvent.EXCHANGE_KEY_ROTATED,
+        subject_type=ExchangeSubject.AGENCY_KEY,
         subject_id=row.kid,
         agency_code=agency_code,
         changes={"status": [None, KeyStatus.PENDING]},
@@ -166,8 +166,8 @@ def activate_agency_key(*, actor: Actor, agency_code: str, check_registries: boo
         AgencyKey.objects.filter(pk=pending.pk).update(status=KeyStatus.ACTIVE, activated_at=now)
         record_change(
             actor=actor,
-            type=EventType.EXCHANGE_KEY_ACTIVATED,
-            subject_type="exchange.agency_key",
+            type=ExchangeEvent.EXCHANGE_KEY_ACTIVATED,
+            subject_type=ExchangeSubject.AGENCY_KEY,
             subject_id=pending.kid,
             agency_code=agency_code,
             changes={"status": [KeyStatus.PENDING, KeyStatus.ACTIVE]},
@@ -213,8 +213,8 @@ def record_consent(
     )
     record_change(
         actor=actor,
-        type=EventType.CONSENT_GIVEN,
-        subject_type="exchange.consent",
+        type=ExchangeEvent.CONSENT_GIVEN,
+        subject_type=ExchangeSubject.CONSENT,
         subject_id=str(consent.public_id),
         agency_code=agency_code,
         changes={
@@ -361,8 +361,8 @@ def pull_data(
         )
         record_change(
             actor=actor,
-            type=EventType.DATA_PULLED,
-            subject_type="exchange.consent",
+            type=ExchangeEvent.DATA_PULLED,
+            subject_type=ExchangeSubject.CONSENT,
             subject_id=str(consent.public_id),
             agency_code=consent.agency_code,
             changes={"components": [None, {result.component_id: str(result.status) for result in results}]},

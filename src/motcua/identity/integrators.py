@@ -44,8 +44,8 @@ from motcua.core.actors import Actor
 from motcua.core.errors import Forbidden, MotcuaError, NotFound, RateLimited
 from motcua.core.logging import get_logger
 from motcua.core.services import record_change
-from motcua.core.types import EventType
 from motcua.identity.actors import Grant, IntegratorActor, OfficialActor
+from motcua.identity.events import IdentityEvent, IdentitySubject
 from motcua.identity.models import (
     INTEGRATOR_ROLES,
     ClientAssertionUse,
@@ -186,8 +186,8 @@ def create_client(
     client.save()
     record_change(
         actor=actor,
-        type=EventType.INTEGRATOR_CLIENT_CREATED,
-        subject_type="identity.integrator_client",
+        type=IdentityEvent.INTEGRATOR_CLIENT_CREATED,
+        subject_type=IdentitySubject.INTEGRATOR_CLIENT,
         subject_id=client.client_id,
         agency_code=agency.code,
         changes={
@@ -214,8 +214,8 @@ def revoke_client(*, actor: Actor, client_id: str) -> IntegratorClient:
     deleted, _by_model = IntegratorToken.objects.filter(client=client).delete()
     record_change(
         actor=actor,
-        type=EventType.INTEGRATOR_CLIENT_REVOKED,
-        subject_type="identity.integrator_client",
+        type=IdentityEvent.INTEGRATOR_CLIENT_REVOKED,
+        subject_type=IdentitySubject.INTEGRATOR_CLIENT,
         subject_id=client.client_id,
         agency_code=client.agency.code,
         changes={"revoked_at": [None, client.revoked_at.isoformat()], "tokens_deleted": [None, deleted]},
@@ -419,8 +419,8 @@ def _issue(
     )
     record_change(
         actor=_actor_of(client, roles),
-        type=EventType.INTEGRATOR_TOKEN_ISSUED,
-        subject_type="identity.integrator_client",
+        type=IdentityEvent.INTEGRATOR_TOKEN_ISSUED,
+        subject_type=IdentitySubject.INTEGRATOR_CLIENT,
         subject_id=client.client_id,
         agency_code=client.agency.code,
         changes={"roles": [None, roles], "expires_at": [None, expires_at.isoformat()]},

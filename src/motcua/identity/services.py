@@ -25,9 +25,9 @@ from motcua.core.errors import Forbidden, MotcuaError, NotFound
 from motcua.core.ids import parse_personal_id
 from motcua.core.inputs import clean_text
 from motcua.core.services import record_change
-from motcua.core.types import EventType
 from motcua.identity import selectors
 from motcua.identity.actors import ApplicantActor, OfficialActor
+from motcua.identity.events import IdentityEvent, IdentitySubject
 from motcua.identity.models import (
     Applicant,
     ApplicantKind,
@@ -127,8 +127,8 @@ def _ensure_individual(
         return existing
     record_change(
         actor=actor or ActorRef(kind="system", id="identity"),
-        type=EventType.APPLICANT_REGISTERED,
-        subject_type="applicant",
+        type=IdentityEvent.APPLICANT_REGISTERED,
+        subject_type=IdentitySubject.APPLICANT,
         subject_id=str(applicant.public_id),
         changes={"kind": [None, applicant.kind]},
     )
@@ -166,8 +166,8 @@ def sign_in_applicant(*, identity: EidIdentity) -> User:
         user.save(update_fields=["full_name"])
     record_change(
         actor=_applicant_actor(applicant),
-        type=EventType.APPLICANT_SIGNED_IN,
-        subject_type="applicant",
+        type=IdentityEvent.APPLICANT_SIGNED_IN,
+        subject_type=IdentitySubject.APPLICANT,
         subject_id=str(applicant.public_id),
         changes={"assurance_level": [old_level, identity.assurance_level]}
         if old_level != identity.assurance_level
@@ -189,8 +189,8 @@ def register_organisation(*, actor: Actor, enterprise_code: str, name: str) -> A
     organisation = Applicant.objects.create(kind=ApplicantKind.ORGANISATION, enterprise_code=code, name=name)
     record_change(
         actor=actor,
-        type=EventType.APPLICANT_REGISTERED,
-        subject_type="applicant",
+        type=IdentityEvent.APPLICANT_REGISTERED,
+        subject_type=IdentitySubject.APPLICANT,
         subject_id=str(organisation.public_id),
         changes={"kind": [None, organisation.kind]},
     )
@@ -297,8 +297,8 @@ def _create_representation(
     )
     record_change(
         actor=actor,
-        type=EventType.REPRESENTATION_GRANTED,
-        subject_type="representation",
+        type=IdentityEvent.REPRESENTATION_GRANTED,
+        subject_type=IdentitySubject.REPRESENTATION,
         subject_id=str(representation.public_id),
         changes={
             "representative": [None, str(representative.public_id)],
@@ -333,8 +333,8 @@ def revoke_representation(*, actor: ApplicantActor, public_id: str) -> Represent
     representation.save(update_fields=["revoked_at"])
     record_change(
         actor=actor,
-        type=EventType.REPRESENTATION_REVOKED,
-        subject_type="representation",
+        type=IdentityEvent.REPRESENTATION_REVOKED,
+        subject_type=IdentitySubject.REPRESENTATION,
         subject_id=str(representation.public_id),
         changes={"revoked_at": [None, representation.revoked_at.isoformat()]},
     )
@@ -414,8 +414,8 @@ def create_official(*, actor: Actor, username: str, full_name: str, password: st
     )
     record_change(
         actor=actor,
-        type=EventType.OFFICIAL_CREATED,
-        subject_type="user",
+        type=IdentityEvent.OFFICIAL_CREATED,
+        subject_type=IdentitySubject.USER,
         subject_id=user.pk,
         changes={"kind": [None, user.kind]},
     )
@@ -452,8 +452,8 @@ def grant_role(*, actor: Actor, username: str, role: str, agency_code: str = "")
     assignment = RoleAssignment.objects.create(user=user, role=role, agency=agency)
     record_change(
         actor=actor,
-        type=EventType.ROLE_GRANTED,
-        subject_type="role_assignment",
+        type=IdentityEvent.ROLE_GRANTED,
+        subject_type=IdentitySubject.ROLE_ASSIGNMENT,
         subject_id=assignment.pk,
         agency_code=agency.code if agency else "",
         changes={"user": [None, user.pk], "role": [None, role]},
@@ -481,8 +481,8 @@ def revoke_role(*, actor: OfficialActor, assignment_id: int) -> RoleAssignment:
     assignment.save(update_fields=["revoked_at"])
     record_change(
         actor=actor,
-        type=EventType.ROLE_REVOKED,
-        subject_type="role_assignment",
+        type=IdentityEvent.ROLE_REVOKED,
+        subject_type=IdentitySubject.ROLE_ASSIGNMENT,
         subject_id=assignment.pk,
         agency_code=agency_code,
         changes={"revoked_at": [None, assignment.revoked_at.isoformat()]},
@@ -494,8 +494,8 @@ def revoke_role(*, actor: OfficialActor, assignment_id: int) -> RoleAssignment:
 def record_official_sign_in(*, user: User) -> None:
     record_change(
         actor=ActorRef(kind="official", id=f"user:{user.pk}"),
-        type=EventType.OFFICIAL_SIGNED_IN,
-        subject_type="user",
+        type=IdentityEvent.OFFICIAL_SIGNED_IN,
+        subject_type=IdentitySubject.USER,
         subject_id=user.pk,
     )
 
@@ -514,8 +514,8 @@ def confirm_totp_device(*, user: User, key_hex: str, token: str) -> bool:
     device.save()
     record_change(
         actor=ActorRef(kind="official", id=f"user:{user.pk}"),
-        type=EventType.TOTP_DEVICE_CONFIRMED,
-        subject_type="user",
+        type=IdentityEvent.TOTP_DEVICE_CONFIRMED,
+        subject_type=IdentitySubject.USER,
         subject_id=user.pk,
     )
     return True

@@ -7,4 +7,8 @@ class NotifyConfig(AppConfig):
     verbose_name = "Notify: applicants' notifications"
 
     def ready(self) -> None:
+        from motcua.core.vocabulary import register_vocabulary
+        from motcua.notify.events import NotifyEvent, NotifySubject
+
+        register_vocabulary(self.label, event_types=NotifyEvent, subject_types=NotifySubject)
         from motcua.notify import handlers  # noqa: F401 (registers the event handler)

@@ -12,22 +12,24 @@ from django.utils import timezone
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.models import Event
 from motcua.core.services import record_change
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent, DossierSubject
 from motcua.dossiers.models import Dossier
 from motcua.identity.actors import ApplicantActor
+from motcua.identity.events import IdentitySubject
 from motcua.identity.models import Applicant
 from motcua.notify import selectors
+from motcua.notify.events import NotifyEvent, NotifySubject
 from motcua.notify.models import Notification, NotificationKind
 
 # the dossier events an applicant is told of, and what they are told
-KIND_OF_EVENT: dict[EventType, NotificationKind] = {
-    EventType.DOSSIER_SUBMITTED: NotificationKind.RECEIVED,
-    EventType.DOSSIER_SUPPLEMENT_REQUESTED: NotificationKind.SUPPLEMENT_REQUESTED,
-    EventType.DOSSIER_REFUSED: NotificationKind.REFUSED,
-    EventType.DOSSIER_APOLOGY_ISSUED: NotificationKind.APOLOGY,
-    EventType.DOSSIER_STOPPED: NotificationKind.STOPPED,
-    EventType.DOSSIER_TRANSFERRED: NotificationKind.TRANSFERRED,
-    EventType.DOSSIER_RESULT_RETURNED: NotificationKind.RESULT_READY,
+KIND_OF_EVENT: dict[str, NotificationKind] = {
+    DossierEvent.DOSSIER_SUBMITTED: NotificationKind.RECEIVED,
+    DossierEvent.DOSSIER_SUPPLEMENT_REQUESTED: NotificationKind.SUPPLEMENT_REQUESTED,
+    DossierEvent.DOSSIER_REFUSED: NotificationKind.REFUSED,
+    DossierEvent.DOSSIER_APOLOGY_ISSUED: NotificationKind.APOLOGY,
+    DossierEvent.DOSSIER_STOPPED: NotificationKind.STOPPED,
+    DossierEvent.DOSSIER_TRANSFERRED: NotificationKind.TRANSFERRED,
+    DossierEvent.DOSSIER_RESULT_RETURNED: NotificationKind.RESULT_READY,
 }
 # what the text needs from the event's payload (ids and dates only)
 FACTS = ("due_on", "notice", "result", "agency")
@@ -38,8 +40,8 @@ def notify_applicants(*, event: Event, actor: Actor = SYSTEM) -> list[Notificati
     """Tell the dossier's applicant, and whoever submitted it for them, of ``event``.
 
     Returns the notifications made now; a second call for the same event makes none."""
-    kind = KIND_OF_EVENT.get(EventType(event.type)) if event.type in EventType.values else None
-    if kind is None or event.subject_type != "dossiers.dossier":
+    kind = KIND_OF_EVENT.get(event.type)
+    if kind is None or event.subject_type != DossierSubject.DOSSIER:
         return []
     dossier = (
         Dossier.objects.filter(code=event.subject_id)
@@ -74,8 +76,8 @@ def notify_applicants(*, event: Event, actor: Actor = SYSTEM) -> list[Notificati
             continue
         record_change(
             actor=actor,
-            type=EventType.NOTIFICATION_CREATED,
-            subject_type="notify.notification",
+            type=NotifyEvent.NOTIFICATION_CREATED,
+            subject_type=NotifySubject.NOTIFICATION,
             subject_id=str(notification.public_id),
             agency_code=dossier.agency_code,
             changes={
@@ -98,8 +100,8 @@ def mark_read(*, actor: ApplicantActor, public_id: uuid.UUID | str) -> Notificat
         notification.save(update_fields=["read_at"])
         record_change(
             actor=actor,
-            type=EventType.NOTIFICATION_READ,
-            subject_type="notify.notification",
+            type=NotifyEvent.NOTIFICATION_READ,
+            subject_type=NotifySubject.NOTIFICATION,
             subject_id=str(notification.public_id),
             changes={"read_at": [None, notification.read_at.isoformat()]},
         )
@@ -121,8 +123,8 @@ def mark_all_read(*, actor: ApplicantActor) -> int:
     Notification.objects.filter(pk__in=unread, read_at__isnull=True).update(read_at=now)
     record_change(
         actor=actor,
-        type=EventType.NOTIFICATIONS_READ,
-        subject_type="identity.applicant",
+        type=NotifyEvent.NOTIFICATIONS_READ,
+        subject_type=IdentitySubject.APPLICANT,
         subject_id=actor.applicant_public_id,
         changes={"unread": [len(unread), 0]},
     )

@@ -28,7 +28,7 @@ from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from motcua.core.models import Event
+from motcua.core.models import AuditEntry, Event
 from motcua.ops import heartbeat
 
 logger = logging.getLogger(__name__)
@@ -167,7 +167,8 @@ def check_worker(*, max_age_seconds: int, now: datetime.datetime | None = None) 
 
 def check_outbox(*, max_backlog_seconds: int, now: datetime.datetime | None = None) -> Check:
     """The outbox backlog: how many committed events are not yet delivered, the oldest one's age,
-    and how many the dispatcher gave up on (they stay pending with their last error)."""
+    and how many the dispatcher gave up on (they stay pending with their last error); beside them,
+    how many audit entries wait for the sealer and the oldest one's age."""
 
     def run() -> Check:
         moment = now or timezone.now()
@@ -176,11 +177,18 @@ def check_outbox(*, max_backlog_seconds: int, now: datetime.datetime | None = No
         count = pending.count()
         given_up = pending.filter(attempts__gte=settings.MOTCUA_OUTBOX_MAX_ATTEMPTS).count()
         age = max(0, int((moment - oldest).total_seconds())) if oldest is not None else 0
+        # the audit entries the outbox loop has not sealed yet (ADR 0030): figures, not a failure
+        unsealed = AuditEntry.objects.filter(position__isnull=True)
+        oldest_unsealed = unsealed.order_by("id").values_list("occurred_at", flat=True).first()
         details = {
             "pending": count,
             "given_up": given_up,
             "oldest_age_seconds": age,
             "max_backlog_seconds": max_backlog_seconds,
+            "audit_unsealed": unsealed.count(),
+            "audit_oldest_unsealed_age_seconds": (
+                max(0, int((moment - oldest_unsealed).total_seconds())) if oldest_unsealed is not None else 0
+            ),
         }
         if oldest is None:
             return Check("outbox", True, "no undelivered events", details)

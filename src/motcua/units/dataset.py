@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from motcua.core.errors import ErrorCode, MotcuaError
+from motcua.core.errors import MotcuaError
+from motcua.units.errors import UnitErrorCode
 from motcua.units.models import CommuneType, ProvinceType
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent / "data" / "vn_units.json"
@@ -28,7 +29,7 @@ _TEXT_FIELDS = ("Name", "NameEn", "FullName", "FullNameEn", "CodeName")
 
 
 class ReferenceDataError(MotcuaError):
-    code = ErrorCode.INVALID_REFERENCE_DATA
+    code = UnitErrorCode.INVALID_REFERENCE_DATA
 
     def __init__(self, source: Path, problems: list[str]) -> None:
         self.problems = problems

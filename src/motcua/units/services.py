@@ -11,9 +11,9 @@ from django.db import models, transaction
 
 from motcua.core.actors import Actor
 from motcua.core.services import record_change
-from motcua.core.types import EventType
 from motcua.units.agencies import AgencyRow, agencies_for_commune, agencies_for_province
 from motcua.units.dataset import DEFAULT_SOURCE, read_dataset
+from motcua.units.events import UnitEvent, UnitSubject
 from motcua.units.models import Agency, Commune, Province
 
 M = TypeVar("M", bound=models.Model)
@@ -138,8 +138,8 @@ def reload_units(*, actor: Actor, source: Path = DEFAULT_SOURCE) -> ReloadReport
     if report.changed:
         record_change(
             actor=actor,
-            type=EventType.UNITS_RELOADED,
-            subject_type="units.dataset",
+            type=UnitEvent.UNITS_RELOADED,
+            subject_type=UnitSubject.DATASET,
             subject_id=dataset.sha256,
             changes={
                 name: {"created": c.created, "updated": c.updated, "deactivated": c.deactivated}

@@ -13,6 +13,7 @@ from typing import Any
 from motcua.catalog.labels import label_for, localised
 from motcua.core.selectors import audit_trail_for_subject
 from motcua.documents.pdf_safety import removal_notice
+from motcua.dossiers.events import DossierSubject
 from motcua.dossiers.forms import field_title, form_fields
 from motcua.dossiers.models import (
     Dossier,
@@ -170,7 +171,7 @@ def dossier_history(dossier: Dossier) -> list[HistoryEntry]:
     checked that the actor may see the dossier)."""
     return [
         HistoryEntry(entry.occurred_at, label_for("event_type", entry.type), entry.actor_kind)
-        for entry in audit_trail_for_subject(subject_type="dossiers.dossier", subject_id=dossier.code)
+        for entry in audit_trail_for_subject(subject_type=DossierSubject.DOSSIER, subject_id=dossier.code)
     ]
 
 

@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.selectors import audit_trail_for_subject
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent, DossierSubject
 from motcua.dossiers.models import Dossier, DossierStatus, Step
 
 
@@ -29,50 +29,53 @@ class Milestone:
 
 
 _PLAIN: dict[str, tuple[str | Promise, str | Promise]] = {
-    EventType.DOSSIER_SUBMITTED: (
+    DossierEvent.DOSSIER_SUBMITTED: (
         _("Dossier received"),
         _("The agency received your dossier and gave it its code."),
     ),
-    EventType.DOSSIER_ACCEPTED: (
+    DossierEvent.DOSSIER_ACCEPTED: (
         _("Checked and accepted"),
         _("Your dossier is complete; an official is handling it."),
     ),
-    EventType.DOSSIER_SUPPLEMENT_REQUESTED: (
+    DossierEvent.DOSSIER_SUPPLEMENT_REQUESTED: (
         _("More documents asked for"),
         _(
             "The agency asked you to supplement the dossier (form 02). "
             "The time stands still until you answer."
         ),
     ),
-    EventType.DOSSIER_SUPPLEMENTED: (
+    DossierEvent.DOSSIER_SUPPLEMENTED: (
         _("Supplement sent"),
         _("You sent what was asked for; processing goes on."),
     ),
-    EventType.DOSSIER_APOLOGY_ISSUED: (
+    DossierEvent.DOSSIER_APOLOGY_ISSUED: (
         _("Delayed"),
         _("The agency apologised for the delay and set a new appointment date (form 04)."),
     ),
-    EventType.DOSSIER_TRANSFERRED: (_("Transferred"), _("The dossier was sent on to the competent agency.")),
-    EventType.DOSSIER_APPROVED: (
+    DossierEvent.DOSSIER_TRANSFERRED: (
+        _("Transferred"),
+        _("The dossier was sent on to the competent agency."),
+    ),
+    DossierEvent.DOSSIER_APPROVED: (
         _("Processed: the result is ready"),
         _("The decision was taken and the result signed electronically."),
     ),
-    EventType.DOSSIER_RESULT_RETURNED: (_("Result returned"), _("The result is in your data wallet.")),
-    EventType.DOSSIER_REFUSED: (
+    DossierEvent.DOSSIER_RESULT_RETURNED: (_("Result returned"), _("The result is in your data wallet.")),
+    DossierEvent.DOSSIER_REFUSED: (
         _("Refused"),
         _("The agency refused the dossier (form 03): see the reason below."),
     ),
-    EventType.DOSSIER_STOPPED: (
+    DossierEvent.DOSSIER_STOPPED: (
         _("Processing stopped"),
         _("The agency stopped processing (form 05): see why below."),
     ),
-    EventType.DOSSIER_WITHDRAWN: (_("Withdrawn"), _("You withdrew the dossier.")),
+    DossierEvent.DOSSIER_WITHDRAWN: (_("Withdrawn"), _("You withdrew the dossier.")),
 }
 
 
 def applicant_timeline(dossier: Dossier) -> list[Milestone]:
     """The milestones that happened, oldest first, then those still to come."""
-    entries = audit_trail_for_subject(subject_type="dossiers.dossier", subject_id=dossier.code).filter(
+    entries = audit_trail_for_subject(subject_type=DossierSubject.DOSSIER, subject_id=dossier.code).filter(
         type__in=list(_PLAIN)
     )
     milestones = [
@@ -85,10 +88,10 @@ def applicant_timeline(dossier: Dossier) -> list[Milestone]:
     if dossier.step == Step.DONE and dossier.status != DossierStatus.PROCESSED:
         return milestones
     if dossier.status != DossierStatus.PROCESSED:  # still being processed
-        title, detail = _PLAIN[EventType.DOSSIER_APPROVED]
+        title, detail = _PLAIN[DossierEvent.DOSSIER_APPROVED]
         state = "pending" if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED else "current"
         milestones.append(Milestone(str(title), str(detail), None, state, expected_on=dossier.due_on))
-    title, detail = _PLAIN[EventType.DOSSIER_RESULT_RETURNED]
+    title, detail = _PLAIN[DossierEvent.DOSSIER_RESULT_RETURNED]
     state = "current" if dossier.status == DossierStatus.PROCESSED else "pending"
     milestones.append(Milestone(str(title), str(detail), None, state))
     return milestones

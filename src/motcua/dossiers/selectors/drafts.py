@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
 from motcua.core.selectors import audit_trail_for_subject
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent, DossierSubject
 from motcua.dossiers.models import (
     Draft,
 )
@@ -80,7 +80,7 @@ def draft_discarded_by(actor: RequestActor | None, draft_public_id: uuid.UUID | 
     except ValueError:
         return False
     return (
-        audit_trail_for_subject(subject_type="dossiers.draft", subject_id=str(key))
-        .filter(type=EventType.DRAFT_DISCARDED, actor_id=actor.actor_id)
+        audit_trail_for_subject(subject_type=DossierSubject.DRAFT, subject_id=str(key))
+        .filter(type=DossierEvent.DRAFT_DISCARDED, actor_id=actor.actor_id)
         .exists()
     )

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import Forbidden, MotcuaError
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import (
     Dossier,
 )
@@ -42,7 +42,7 @@ def claim_dossier(*, actor: OfficialActor, code: str) -> Dossier:
         record_dossier_change(
             dossier,
             actor=actor,
-            type=EventType.DOSSIER_CLAIMED,
+            type=DossierEvent.DOSSIER_CLAIMED,
             changes={"assignee": [None, f"user:{actor.user_id}"]},
         )
     return dossier
@@ -89,7 +89,7 @@ def assign_dossier(*, actor: OfficialActor, code: str, user_id: int | None) -> D
         record_dossier_change(
             dossier,
             actor=actor,
-            type=EventType.DOSSIER_ASSIGNED,
+            type=DossierEvent.DOSSIER_ASSIGNED,
             changes={"assignee": [f"user:{old}" if old else None, f"user:{user_id}" if user_id else None]},
         )
     return dossier

@@ -29,7 +29,7 @@ from motcua.catalog.selectors import Member
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.errors import MotcuaError
 from motcua.core.services import record_change
-from motcua.core.types import EventType
+from motcua.dossiers.events import DossierEvent, DossierSubject
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import BundleApplication, Dossier, DossierStatus, Draft, Provenance
 from motcua.identity.actors import ApplicantActor
@@ -111,8 +111,8 @@ def start_bundle_draft(
             locked.save(update_fields=["bundle_members"])
             record_change(
                 actor=actor,
-                type=EventType.DRAFT_SAVED,
-                subject_type="dossiers.draft",
+                type=DossierEvent.DRAFT_SAVED,
+                subject_type=DossierSubject.DRAFT,
                 subject_id=str(locked.public_id),
                 agency_code=locked.agency_code,
                 changes={"members": [old or None, wanted]},

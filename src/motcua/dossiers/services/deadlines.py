@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.calendar import WorkingCalendar
-from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError
+from motcua.core.errors import Conflict, Forbidden, MotcuaError
 from motcua.core.inputs import clean_text
-from motcua.core.types import EventType
+from motcua.dossiers.errors import DossierErrorCode
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import (
     OPEN_STATUSES,
     DeadlineFlag,
@@ -58,9 +59,11 @@ def issue_apology(
                 _("Only the handling officer or the leader of the agency issues the apology letter.")
             )
         if dossier.step == Step.DONE or dossier.step in SUPPLEMENT_STEPS or dossier.due_on is None:
-            raise Conflict(_("This dossier has no running deadline."), code=ErrorCode.WRONG_STEP)
+            raise Conflict(_("This dossier has no running deadline."), code=DossierErrorCode.WRONG_STEP)
         if dossier.due_on > calendar.add_working_days(day, 1):
-            raise Conflict(_("The dossier is not late: no apology is due yet."), code=ErrorCode.WRONG_STEP)
+            raise Conflict(
+                _("The dossier is not late: no apology is due yet."), code=DossierErrorCode.WRONG_STEP
+            )
         if new_due_on <= max(day, dossier.due_on) or not calendar.is_working_day(new_due_on):
             raise MotcuaError(_("The new date must be a working day after today and after the current date."))
         old_due = dossier.due_on
@@ -79,7 +82,7 @@ def issue_apology(
         record_dossier_change(
             dossier,
             actor=actor,
-            type=EventType.DOSSIER_APOLOGY_ISSUED,
+            type=DossierEvent.DOSSIER_APOLOGY_ISSUED,
             changes={"due_on": [old_due.isoformat(), new_due_on.isoformat()]},
             extra={"notice": notice.number},
         )
@@ -121,7 +124,7 @@ def flag_deadlines(*, actor: Actor = SYSTEM, today: datetime.date | None = None,
                 record_dossier_change(
                     dossier,
                     actor=actor,
-                    type=EventType.DOSSIER_DEADLINE_FLAGGED,
+                    type=DossierEvent.DOSSIER_DEADLINE_FLAGGED,
                     changes={"deadline": [old, flag]},
                 )
                 changed += 1

@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog import selectors as catalog
 from motcua.core.actors import SYSTEM, Actor
-from motcua.core.errors import Conflict, ErrorCode, MotcuaError, NotFound
+from motcua.core.errors import Conflict, MotcuaError, NotFound
 from motcua.core.ids import InvalidPersonalId, parse_personal_id
 from motcua.core.services import record_change
-from motcua.core.types import EventType
+from motcua.core.types import EventKind
 from motcua.documents import services as documents
 from motcua.documents import wallet as documents_wallet
+from motcua.dossiers.errors import DossierErrorCode
+from motcua.dossiers.events import DossierEvent, DossierSubject
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
     ComponentState,
@@ -59,7 +61,7 @@ def _save(
     fields: Sequence[str],
     *,
     actor: ApplicantActor,
-    type: EventType | None = None,
+    type: EventKind | None = None,
     changes: Mapping[str, Any] | None = None,
     payload: Mapping[str, Any] | None = None,
 ) -> Draft:
@@ -72,7 +74,7 @@ def _save(
         record_change(
             actor=actor,
             type=type,
-            subject_type="dossiers.draft",
+            subject_type=DossierSubject.DRAFT,
             subject_id=str(draft.public_id),
             agency_code=draft.agency_code,
             changes=changes,
@@ -157,8 +159,8 @@ def start_draft(
         changes["bundle"] = [None, bundle_code]
     record_change(
         actor=actor,
-        type=EventType.DRAFT_STARTED,
-        subject_type="dossiers.draft",
+        type=DossierEvent.DRAFT_STARTED,
+        subject_type=DossierSubject.DRAFT,
         subject_id=str(draft.public_id),
         agency_code=agency.code,
         unit_code=commune_code,
@@ -245,7 +247,7 @@ def _fetch(actor: ApplicantActor, draft: Draft, sources: Sequence[DataSource]) -
             locked,
             ["components", "fetched"],
             actor=actor,
-            type=EventType.DRAFT_DATA_RECEIVED,
+            type=DossierEvent.DRAFT_DATA_RECEIVED,
             changes=changes,
             payload={"reused_from_registries": reused},
         )
@@ -349,7 +351,7 @@ def save_entries(
         draft,
         fields,
         actor=actor,
-        type=EventType.DRAFT_SAVED,
+        type=DossierEvent.DRAFT_SAVED,
         changes={"fields": [None, changed]},
         payload={"invalid_fields": sorted(errors)},
     )
@@ -397,7 +399,7 @@ def upload_component(
             locked,
             ["components"],
             actor=actor,
-            type=EventType.DRAFT_COMPONENT_UPLOADED,
+            type=DossierEvent.DRAFT_COMPONENT_UPLOADED,
             changes={component_id: [old, ComponentState.UPLOADED]},
             payload={"file": str(stored.public_id)},
         )
@@ -456,7 +458,7 @@ def use_wallet_item(
             draft,
             ["components"],
             actor=actor,
-            type=EventType.DRAFT_COMPONENT_FROM_WALLET,
+            type=DossierEvent.DRAFT_COMPONENT_FROM_WALLET,
             changes={component_id: [old, ComponentState.WALLET]},
             payload={"wallet_item": str(item.public_id), "file": str(item.file.public_id)},
         )
@@ -478,7 +480,7 @@ def discard_draft(*, actor: ApplicantActor, public_id: str) -> None:
             if dossier_selectors.dossier_from_draft(actor, public_id) is not None:
                 raise Conflict(
                     _("This application was submitted: it is a dossier now. Withdraw the dossier instead."),
-                    code=ErrorCode.DRAFT_SUBMITTED,
+                    code=DossierErrorCode.DRAFT_SUBMITTED,
                 ) from None
             if draft_selectors.draft_discarded_by(actor, public_id):
                 return
@@ -487,8 +489,8 @@ def discard_draft(*, actor: ApplicantActor, public_id: str) -> None:
         draft.delete()
         record_change(
             actor=actor,
-            type=EventType.DRAFT_DISCARDED,
-            subject_type="dossiers.draft",
+            type=DossierEvent.DRAFT_DISCARDED,
+            subject_type=DossierSubject.DRAFT,
             subject_id=str(draft.public_id),
             agency_code=draft.agency_code,
             unit_code=draft.commune_code,
@@ -507,8 +509,8 @@ def purge_expired_drafts(*, actor: Actor = SYSTEM, now: datetime.datetime | None
     expired.delete()
     record_change(
         actor=actor,
-        type=EventType.DRAFTS_PURGED,
-        subject_type="dossiers.draft",
+        type=DossierEvent.DRAFTS_PURGED,
+        subject_type=DossierSubject.DRAFT,
         subject_id="expired",
         changes={"drafts": [len(ids), 0]},
         payload={"drafts": ids[:1000]},

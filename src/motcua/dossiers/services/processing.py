@@ -31,12 +31,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.actors import Actor
-from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError
+from motcua.core.errors import Conflict, Forbidden, MotcuaError
 from motcua.core.inputs import clean_text
 from motcua.core.services import record_change
-from motcua.core.types import EventType
+from motcua.core.types import EventKind
 from motcua.documents import results, storage, wallet
 from motcua.documents.models import ResultDocument
+from motcua.dossiers.errors import DossierErrorCode
+from motcua.dossiers.events import Decision, DossierEvent, DossierSubject
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
     ClockPause,
@@ -69,7 +71,7 @@ MAX_WITHDRAWAL_REASON_LENGTH = 2000
 
 @dataclass(frozen=True)
 class Effect:
-    event: EventType
+    event: EventKind
     status: DossierStatus | None = None  # the new status, when the decision changes it
     notice: NoticeForm | None = None
     needs_reason: bool = False
@@ -77,25 +79,35 @@ class Effect:
     on_time_rule: bool = False  # past the appointment date, only after the apology letter (form 04)
 
 
-EFFECTS: dict[str, Effect] = {
-    "accept": Effect(EventType.DOSSIER_ACCEPTED, on_time_rule=True),
-    "supplement": Effect(
-        EventType.DOSSIER_SUPPLEMENT_REQUESTED,
+EFFECTS: dict[Decision, Effect] = {
+    Decision.ACCEPT: Effect(DossierEvent.DOSSIER_ACCEPTED, on_time_rule=True),
+    Decision.SUPPLEMENT: Effect(
+        DossierEvent.DOSSIER_SUPPLEMENT_REQUESTED,
         DossierStatus.SUPPLEMENT_REQUESTED,
         NoticeForm.SUPPLEMENT,
         needs_reason=True,
     ),
-    "refuse": Effect(
-        EventType.DOSSIER_REFUSED, DossierStatus.REFUSED, NoticeForm.REFUSAL, needs_reason=True, finishes=True
+    Decision.REFUSE: Effect(
+        DossierEvent.DOSSIER_REFUSED,
+        DossierStatus.REFUSED,
+        NoticeForm.REFUSAL,
+        needs_reason=True,
+        finishes=True,
     ),
-    "transfer": Effect(EventType.DOSSIER_TRANSFERRED, notice=NoticeForm.TRANSFER, needs_reason=True),
-    "propose": Effect(EventType.DOSSIER_PROPOSED, on_time_rule=True),
-    "send_back": Effect(EventType.DOSSIER_SENT_BACK, needs_reason=True),
-    "stop": Effect(
-        EventType.DOSSIER_STOPPED, DossierStatus.STOPPED, NoticeForm.STOP, needs_reason=True, finishes=True
+    Decision.TRANSFER: Effect(
+        DossierEvent.DOSSIER_TRANSFERRED, notice=NoticeForm.TRANSFER, needs_reason=True
     ),
-    "approve": Effect(EventType.DOSSIER_APPROVED, DossierStatus.PROCESSED, finishes=True, on_time_rule=True),
-    "return": Effect(EventType.DOSSIER_RESULT_RETURNED, DossierStatus.RESULT_RETURNED, on_time_rule=True),
+    Decision.PROPOSE: Effect(DossierEvent.DOSSIER_PROPOSED, on_time_rule=True),
+    Decision.SEND_BACK: Effect(DossierEvent.DOSSIER_SENT_BACK, needs_reason=True),
+    Decision.STOP: Effect(
+        DossierEvent.DOSSIER_STOPPED, DossierStatus.STOPPED, NoticeForm.STOP, needs_reason=True, finishes=True
+    ),
+    Decision.APPROVE: Effect(
+        DossierEvent.DOSSIER_APPROVED, DossierStatus.PROCESSED, finishes=True, on_time_rule=True
+    ),
+    Decision.RETURN: Effect(
+        DossierEvent.DOSSIER_RESULT_RETURNED, DossierStatus.RESULT_RETURNED, on_time_rule=True
+    ),
 }
 
 
@@ -149,7 +161,7 @@ def record_dossier_change(
     dossier: Dossier,
     *,
     actor: Actor,
-    type: EventType,
+    type: EventKind,
     changes: Mapping[str, Any],
     extra: Mapping[str, Any] | None = None,
     agency_code: str = "",
@@ -157,7 +169,7 @@ def record_dossier_change(
     record_change(
         actor=actor,
         type=type,
-        subject_type="dossiers.dossier",
+        subject_type=DossierSubject.DOSSIER,
         subject_id=dossier.code,
         agency_code=agency_code or dossier.agency_code,
         unit_code=dossier.commune_code,
@@ -204,7 +216,7 @@ def require_free_or_mine(actor: OfficialActor | IntegratorActor, dossier: Dossie
     """A dossier an official has taken is theirs to decide (an agency system takes none)."""
     mine = isinstance(actor, OfficialActor) and dossier.assignee_id == actor.user_id
     if dossier.assignee_id and not mine:
-        raise Conflict(_("Another official has taken this dossier."), code=ErrorCode.CLAIMED_BY_OTHER)
+        raise Conflict(_("Another official has taken this dossier."), code=DossierErrorCode.CLAIMED_BY_OTHER)
 
 
 def person_of(actor: OfficialActor | IntegratorActor) -> int | None:
@@ -215,11 +227,11 @@ def person_of(actor: OfficialActor | IntegratorActor) -> int | None:
 
 def current_step(dossier: Dossier) -> engine.Step:
     if dossier.process is None:
-        raise Conflict(_("This dossier has no process."), code=ErrorCode.WRONG_STEP)
+        raise Conflict(_("This dossier has no process."), code=DossierErrorCode.WRONG_STEP)
     for step in engine.steps(dossier.process):
         if step.name == dossier.step:
             return step
-    raise Conflict(_("This step of the dossier has already been decided."), code=ErrorCode.WRONG_STEP)
+    raise Conflict(_("This step of the dossier has already been decided."), code=DossierErrorCode.WRONG_STEP)
 
 
 def _supplement_items(dossier: Dossier, items: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
@@ -271,7 +283,7 @@ def decide(
     *,
     actor: OfficialActor | IntegratorActor,
     code: str,
-    decision: str,
+    decision: Decision | str,
     reason: str = "",
     items: Sequence[Mapping[str, str]] = (),
     agency_code: str = "",
@@ -284,9 +296,11 @@ def decide(
     approval; ``return`` at result return. ``reason`` is required where a notice says why;
     ``result`` carries the result's data when approving a procedure whose result declares
     fields (``IncompleteResult`` names what is missing)."""
-    effect = EFFECTS.get(decision)
-    if effect is None:
-        raise MotcuaError(_("Unknown decision."))
+    try:
+        decision = Decision(decision)
+        effect = EFFECTS[decision]
+    except (ValueError, KeyError):
+        raise MotcuaError(_("Unknown decision.")) from None
     reason = clean_text(reason.strip(), field="reason", max_length=MAX_REASON_LENGTH)
     if effect.needs_reason and not reason:
         raise MotcuaError(_("Give the reason: the applicant will read it."))
@@ -315,7 +329,7 @@ def _decide(
     *,
     actor: OfficialActor | IntegratorActor,
     code: str,
-    decision: str,
+    decision: Decision,
     effect: Effect,
     reason: str,
     items: Sequence[Mapping[str, str]],
@@ -329,26 +343,26 @@ def _decide(
         step = current_step(dossier)
         require_lane(actor, dossier, step.lane)
         if decision not in step.decisions:
-            raise Conflict(_("This decision cannot be taken at this step."), code=ErrorCode.WRONG_STEP)
+            raise Conflict(_("This decision cannot be taken at this step."), code=DossierErrorCode.WRONG_STEP)
         require_free_or_mine(actor, dossier)
         if effect.on_time_rule and dossier.due_on and day > dossier.due_on:
             raise Conflict(
                 _("The dossier is past its appointment date: first issue the apology with a new date."),
-                code=ErrorCode.APOLOGY_REQUIRED,
+                code=DossierErrorCode.APOLOGY_REQUIRED,
             )
         checked_items: list[dict[str, str]] = []
-        if decision == "supplement":
+        if decision == Decision.SUPPLEMENT:
             if dossier.supplement_requests >= 1:
                 raise Conflict(
                     _("A supplement was already requested for this dossier: the law allows only one."),
-                    code=ErrorCode.SUPPLEMENT_LIMIT,
+                    code=DossierErrorCode.SUPPLEMENT_LIMIT,
                 )
             checked_items = _supplement_items(dossier, items)
         result_data: dict[str, Any] = {}
-        if decision == "approve":
+        if decision == Decision.APPROVE:
             result_data = _checked_result(dossier, result or {})
         target: Agency | None = None
-        if decision == "transfer":
+        if decision == Decision.TRANSFER:
             # to the same kind of agency elsewhere (another commune's People's Committee, …)
             target = Agency.objects.filter(
                 code=agency_code, is_active=True, agency_type=dossier.procedure.agency_type
@@ -363,7 +377,7 @@ def _decide(
             dossier.status = effect.status
         if effect.finishes:
             dossier.finished_at = now
-        if decision == "return":
+        if decision == Decision.RETURN:
             dossier.returned_at = now
         if result_data:
             dossier.result = result_data
@@ -380,7 +394,7 @@ def _decide(
             )
         if target is not None:
             dossier.agency_code = target.code
-        if decision == "supplement":
+        if decision == Decision.SUPPLEMENT:
             dossier.supplement_requests += 1
             dossier.paused_since = now
             dossier.deadline_flag = DeadlineFlag.PAUSED
@@ -396,14 +410,14 @@ def _decide(
         extra: dict[str, Any] = {"decision": decision}
         if notice is not None:
             extra["notice"] = notice.number
-        if decision == "approve" and _has_electronic_result(dossier):
+        if decision == Decision.APPROVE and _has_electronic_result(dossier):
             # signed by the agency's key at the approval step, naming the approving official (an
             # agency system never holds the approver's role: INTEGRATOR_ROLES)
             if not isinstance(actor, OfficialActor):
                 raise Forbidden(_("Your role at this agency does not act on this step of the dossier."))
             issued = results.issue_result(actor=actor, dossier=dossier, on_written=written.append)
             extra["result"] = issued.number
-        if decision == "return":
+        if decision == Decision.RETURN:
             issued_result = ResultDocument.objects.filter(dossier=dossier).first()
             if issued_result is not None:  # returned online: into the holder's data wallet
                 wallet.add_result(actor=actor, result=issued_result)

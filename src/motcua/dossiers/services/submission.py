@@ -22,9 +22,9 @@ from motcua.core.actors import Actor
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.services import record_change
-from motcua.core.types import EventType
 from motcua.documents import wallet as documents_wallet
 from motcua.documents.models import WalletItem
+from motcua.dossiers.events import DossierEvent, DossierSubject
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
     BundleApplication,
@@ -309,8 +309,8 @@ def receive_dossier(
     provenances = [c["provenance"] for c in components.values()]
     record_change(
         actor=actor,
-        type=EventType.DOSSIER_SUBMITTED,
-        subject_type="dossiers.dossier",
+        type=DossierEvent.DOSSIER_SUBMITTED,
+        subject_type=DossierSubject.DOSSIER,
         subject_id=dossier.code,
         agency_code=dossier.agency_code,
         unit_code=dossier.commune_code,

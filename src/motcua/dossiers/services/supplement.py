@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.calendar import WorkingCalendar
-from motcua.core.errors import Conflict, ErrorCode, MotcuaError
+from motcua.core.errors import Conflict, MotcuaError
 from motcua.core.inputs import clean_text
-from motcua.core.types import EventType
 from motcua.documents import services as documents
 from motcua.documents import storage
+from motcua.dossiers.errors import DossierErrorCode
+from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
     ClockPause,
@@ -93,7 +94,7 @@ def supplement_dossier(
     goes back to the step that asked, and the clock runs again with the paused days added."""
     dossier = dossier_selectors.get_dossier(actor, code)
     if dossier.step not in SUPPLEMENT_STEPS:
-        raise Conflict(_("No supplement is requested for this dossier."), code=ErrorCode.WRONG_STEP)
+        raise Conflict(_("No supplement is requested for this dossier."), code=DossierErrorCode.WRONG_STEP)
     request = dossier.notices.filter(form=NoticeForm.SUPPLEMENT).order_by("-issued_at").first()
     wanted_fields = [i["field"] for i in (request.items if request else []) if "field" in i]
     wanted_components = [i["component"] for i in (request.items if request else []) if "component" in i]
@@ -152,7 +153,7 @@ def supplement_dossier(
         record_dossier_change(
             dossier,
             actor=actor,
-            type=EventType.DOSSIER_SUPPLEMENTED,
+            type=DossierEvent.DOSSIER_SUPPLEMENTED,
             changes={
                 "status": [old_status, dossier.status],
                 "step": [old_step, dossier.step],
@@ -172,7 +173,7 @@ def withdraw_dossier(*, actor: ApplicantActor, code: str, reason: str = "") -> D
         if dossier.status == DossierStatus.WITHDRAWN:
             return dossier  # a repeated request
         if dossier.status not in WITHDRAWABLE:
-            raise Conflict(_("This dossier can no longer be withdrawn."), code=ErrorCode.WRONG_STEP)
+            raise Conflict(_("This dossier can no longer be withdrawn."), code=DossierErrorCode.WRONG_STEP)
         now = timezone.now()
         old_status, old_step = dossier.status, dossier.step
         if dossier.process is not None:
@@ -195,7 +196,7 @@ def withdraw_dossier(*, actor: ApplicantActor, code: str, reason: str = "") -> D
         record_dossier_change(
             dossier,
             actor=actor,
-            type=EventType.DOSSIER_WITHDRAWN,
+            type=DossierEvent.DOSSIER_WITHDRAWN,
             changes={"status": [old_status, dossier.status], "step": [old_step, dossier.step]},
             extra={"notice": notice.number},
         )

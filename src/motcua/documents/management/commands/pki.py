@@ -21,8 +21,8 @@ from django.db import transaction
 
 from motcua.core.actors import command_actor
 from motcua.core.services import record_change
-from motcua.core.types import EventType
 from motcua.documents import pki, signing
+from motcua.documents.events import DocumentEvent, DocumentSubject
 from motcua.identity.models import RoleAssignment
 from motcua.units.models import Agency
 
@@ -79,8 +79,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             record_change(
                 actor=command_actor("pki"),
-                type=EventType.PKI_ISSUED,
-                subject_type="documents.pki",
+                type=DocumentEvent.PKI_ISSUED,
+                subject_type=DocumentSubject.PKI,
                 subject_id="development",
                 changes={"issued": [None, created]},
             )

@@ -1,0 +1,14 @@
+"""The dossiers app's error codes (the API's ``code``), registered with core in ``AppConfig.ready``
+(ADR 0032)."""
+
+from __future__ import annotations
+
+from motcua.core.errors import ErrorKind
+
+
+class DossierErrorCode(ErrorKind):
+    WRONG_STEP = "wrong_step"
+    SUPPLEMENT_LIMIT = "supplement_limit"
+    APOLOGY_REQUIRED = "apology_required"
+    CLAIMED_BY_OTHER = "claimed_by_other"
+    DRAFT_SUBMITTED = "draft_submitted"
