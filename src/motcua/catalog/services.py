@@ -11,6 +11,7 @@ from django.db import transaction
 
 from motcua.catalog.models import Bundle, BundleMember, Procedure
 from motcua.catalog.specs import SPECS_DIR, BundleSpec, ProcedureSpec, load_catalog
+from motcua.core import refdata
 from motcua.core.actors import Actor
 from motcua.core.services import record_change
 from motcua.core.text import fold_vietnamese
@@ -172,4 +173,5 @@ def sync_catalog(*, actor: Actor, directory: Path = SPECS_DIR) -> SyncReport:
     _withdraw(
         Procedure, keep=catalog.procedures, event=EventType.PROCEDURE_WITHDRAWN, actor=actor, report=report
     )
+    refdata.bump()  # procedures and their specs each process keeps
     return report

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from motcua.catalog import decisions
 from motcua.catalog.labels import label_for, localised
 from motcua.catalog.models import Bundle
+from motcua.catalog.selectors import with_spec
 from motcua.core import ratelimit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
@@ -54,7 +55,7 @@ from motcua.exchange.sources import DataSource, data_sources, prefills, value_at
 from motcua.identity import selectors as identity
 from motcua.identity.actors import AgencyActor, ApplicantActor, OfficialActor, RequestActor
 from motcua.identity.models import Role, User
-from motcua.units.models import Agency, Commune
+from motcua.units import selectors as units
 
 
 def drafts_of(actor: RequestActor | None) -> QuerySet[Draft]:
@@ -97,12 +98,14 @@ def get_draft(actor: RequestActor | None, public_id: uuid.UUID | str, *, for_upd
         key = uuid.UUID(str(public_id))
     except ValueError:
         raise NotFound(_("No such draft.")) from None
-    queryset = drafts_of(actor)
+    # the procedure's spec is not read with every draft: it comes from the per-process cache
+    queryset = drafts_of(actor).select_related("created_by").defer("procedure__spec")
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     draft = queryset.filter(public_id=key).first()
     if draft is None:
         raise NotFound(_("No such draft."))
+    with_spec(draft.procedure)
     return draft
 
 
@@ -278,7 +281,7 @@ def _values(data: Any, fields: tuple[str, ...]) -> list[FetchedValue]:
 def _field_text(name: str, value: Any) -> str:
     """A commune code reads as the commune's name (the code alone means nothing to a person)."""
     if name.endswith("commune_code") and isinstance(value, str) and value:
-        commune = Commune.objects.filter(code=value).select_related("province").first()
+        commune = units.find_commune(value)
         if commune is not None:
             commune_name = localised({"vi": commune.full_name, "en": commune.full_name_en})
             province = commune.province
@@ -630,8 +633,7 @@ class DossierView:
 
 
 def _agency_name(code: str) -> str:
-    agency = Agency.objects.filter(code=code).only("name").first()
-    return agency.name if agency is not None else code
+    return units.agency_name(code)
 
 
 def _wallet_facts(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -695,7 +697,7 @@ def dossier_view(dossier: Dossier) -> DossierView:
                 **_wallet_facts(entry),
             )
         )
-    commune = Commune.objects.filter(code=dossier.commune_code).first()
+    commune = units.find_commune(dossier.commune_code)
     return DossierView(
         dossier=dossier,
         agency_name=_agency_name(dossier.agency_code),

@@ -93,17 +93,40 @@ def _save(
     return draft
 
 
+# what may change in a draft between two reads of one call (another request of the applicant's)
+_DRAFT_STATE = (
+    "entries",
+    "components",
+    "fetched",
+    "consent_id",
+    "updated_at",
+    "expires_at",
+    "bundle_members",
+    "bundle_entries",
+)
+
+
+def _relock(draft: Draft) -> Draft:
+    """Lock the draft's row (in the caller's transaction) and read again only what may have
+    changed since ``draft`` was loaded: the procedure, the applicant and the rest loaded with it
+    stay, so the call goes on, and answers, from this one object."""
+    row = Draft.objects.select_for_update().filter(pk=draft.pk).values(*_DRAFT_STATE).get()
+    for name, value in row.items():
+        setattr(draft, name, value)
+    return draft
+
+
 def _competent_agency(procedure_level: str, agency_type: str, commune_code: str) -> Agency:
     try:
         commune = units.get_commune(commune_code)
     except NotFound:
         raise MotcuaError(_("Choose the commune or ward where you apply.")) from None
-    agency = units.competent_agencies(
+    agency = units.competent_agency(
         level=procedure_level,
         agency_type=agency_type,
         province_code=commune.province.code,
         commune_code=commune.code,
-    ).first()
+    )
     if agency is None:
         raise MotcuaError(_("No agency handles this procedure for the chosen commune."))
     return agency
@@ -229,7 +252,7 @@ def _fetch(actor: ApplicantActor, draft: Draft, sources: Sequence[DataSource]) -
     results = exchange.pull_data(actor=actor, consent=draft.consent, sources=sources, subjects=subjects)
     by_component = {result.component_id: result for result in results}
     with transaction.atomic():
-        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        locked = _relock(draft)
         changes: dict[str, list[Any]] = {}
         for source in sources:
             entry = dict(locked.components.get(source.component_id, {}))
@@ -291,7 +314,7 @@ def give_consent(
         actor=actor, count=_about_others(draft, accepted_sources, {**draft.entries, **values})
     )
     with transaction.atomic():
-        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        locked = _relock(draft)
         consent = exchange.record_consent(
             actor=actor,
             applicant=locked.applicant,
@@ -393,7 +416,7 @@ def upload_component(
         owner_public_id="" if draft.applicant_id == actor.applicant_id else str(draft.applicant.public_id),
     )
     with transaction.atomic():
-        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        locked = _relock(draft)
         old = locked.components.get(component_id, {}).get("state")
         locked.components[component_id] = {
             **_without_wallet(locked.components.get(component_id, {})),
@@ -744,7 +767,7 @@ def receive_dossier(
     reuse of registry data, scans, dates, the fee). Shared by the online submission, the counter
     and the later members of an interconnected application (``linked_from``). ``fee`` is the
     one the checks found (``checked_case``); without it, it is set here from the entries."""
-    from motcua.dossiers.processing import start_process
+    from motcua.dossiers.processing import prepare_process
 
     now = timezone.now()
     local_day = timezone.localdate(now)
@@ -756,6 +779,9 @@ def receive_dossier(
                 f"{procedure.code}: no fee for these entries ({', '.join(sorted(refused.fields))})"
             ) from None
     working_days = procedure.spec.get("processing_time", {}).get("working_days")
+    due_on = appointment_date(local_day, working_days)
+    # the process is built before the code: the counter row stays locked until this commits
+    process, first_step = prepare_process(procedure)
     dossier = Dossier.objects.create(
         code=_next_code(agency_code, local_day),
         draft_public_id=draft_public_id,
@@ -775,7 +801,10 @@ def receive_dossier(
         consent=consent,
         submitted_at=now,
         received_at=now,
-        due_on=appointment_date(local_day, working_days),
+        due_on=due_on,
+        original_due_on=due_on,
+        process=process,
+        step=first_step,
         working_days=working_days,
         fee_vnd=fee.amount_vnd,
         fee_basis=fee.basis,
@@ -783,7 +812,6 @@ def receive_dossier(
         bundle_application=bundle_application,
         linked_from=linked_from,
     )
-    start_process(dossier)
     changes: dict[str, list[Any]] = {"status": [None, dossier.status], "channel": [None, arrival.channel]}
     if linked_from is not None:
         changes["linked_from"] = [None, linked_from.code]

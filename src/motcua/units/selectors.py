@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from motcua.core import refdata
 from motcua.core.errors import NotFound
 from motcua.units.models import Agency, Commune, Level, Province
 
@@ -25,10 +26,33 @@ def communes_of_province(province_code: str) -> QuerySet[Commune]:
 
 
 def get_commune(code: str) -> Commune:
-    commune = Commune.objects.select_related("province").filter(code=code, is_active=True).first()
+    """An active commune with its province, kept per process (``core.refdata``): read-only."""
+    commune = refdata.cached(
+        "commune",
+        code,
+        lambda: Commune.objects.select_related("province").filter(code=code, is_active=True).first(),
+    )
     if commune is None:
         raise NotFound(f"No commune-level unit with code {code}.")
     return commune
+
+
+def find_commune(code: str) -> Commune | None:
+    """The commune with ``code`` (withdrawn ones too: old dossiers name them), with its province,
+    or None; kept per process (``core.refdata``): read-only."""
+    return refdata.cached(
+        "commune_any", code, lambda: Commune.objects.filter(code=code).select_related("province").first()
+    )
+
+
+def agency_name(code: str) -> str:
+    """The name of the agency with ``code`` (withdrawn ones too), or the code; kept per process."""
+
+    def load() -> str:
+        agency = Agency.objects.filter(code=code).only("name").first()
+        return agency.name if agency is not None else code
+
+    return refdata.cached("agency_name", code, load)
 
 
 def unit_counts() -> dict[str, int]:
@@ -62,6 +86,18 @@ def get_agency(code: str) -> Agency:
     if agency is None:
         raise NotFound(f"No agency with code {code}.")
     return agency
+
+
+def competent_agency(*, level: str, agency_type: str, province_code: str, commune_code: str) -> Agency | None:
+    """The first of ``competent_agencies`` (the one a new dossier goes to), kept per process
+    (``core.refdata``): read-only."""
+    return refdata.cached(
+        "competent_agency",
+        (level, agency_type, province_code, commune_code),
+        lambda: competent_agencies(
+            level=level, agency_type=agency_type, province_code=province_code, commune_code=commune_code
+        ).first(),
+    )
 
 
 def competent_agencies(
