@@ -5,7 +5,11 @@ one process (a local-memory cache, an in-memory task queue)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from motcua.core.files import PrivateFileSystemStorage
 from tests.core.test_settings import _production, _run_settings
 
 
@@ -32,3 +36,13 @@ def test_production_refuses_a_cache_or_a_task_queue_in_one_process(tmp_path: Pat
         refused = _run_settings(tmp_path, **{**configured, name: value})
         assert refused.returncode != 0, name
         assert said in refused.stderr
+
+
+def test_the_local_storage_follows_its_setting_and_never_makes_a_url(settings: Any, tmp_path: Path) -> None:
+    store = PrivateFileSystemStorage()
+    settings.MOTCUA_UPLOAD_DIR = tmp_path / "a"
+    assert store.location == str(tmp_path / "a")
+    settings.MOTCUA_UPLOAD_DIR = tmp_path / "b"  # tests move it; so may an operator between runs
+    assert store.location == str(tmp_path / "b")
+    with pytest.raises(NotImplementedError, match="private"):
+        store.url("ab/" + "0" * 32 + ".pdf")
