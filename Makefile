@@ -1,7 +1,7 @@
 # motcua: two commands on a fresh machine.
 #   make run    set up (virtualenv, install, migrate, reference data) and start the web server, the task
 #               worker, the stand-in eID provider and the reference national registries
-#   make test   set up, then ruff, mypy, makemigrations --check, pytest on SQLite and PostgreSQL
+#   make test   set up, then ruff, mypy, lint-imports, makemigrations --check, pytest on SQLite and PostgreSQL
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -64,6 +64,7 @@ multinode: setup
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy src tests

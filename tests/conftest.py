@@ -10,6 +10,7 @@ from django.db import transaction
 from django.test import override_settings
 from huey.contrib.djhuey import HUEY
 
+from motcua.core import refdata
 from motcua.documents.pki import DevPki
 from motcua.exchange import client, keys, services, tokens
 from motcua.exchange.models import AgencyKey, KeyStatus
@@ -36,6 +37,14 @@ def _fast_password_hashing(settings: Any) -> None:
     """Officials are created and sign in with a password in many tests: the production hasher
     (PBKDF2, a million rounds) would cost a third of a second each time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_data() -> Iterator[None]:
+    """Each test reads the reference data it made (core.refdata keeps it per process otherwise)."""
+    refdata.clear()
+    yield
+    refdata.clear()
 
 
 @pytest.fixture(autouse=True)

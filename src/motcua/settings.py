@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "motcua.core.middleware.InputGuardMiddleware",  # input hygiene before any view (ADR 0023)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.core.error_pages.SiteErrorPagesMiddleware",  # the site's error pages with DEBUG on too
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -134,10 +135,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "motcua.identity.context_processors.actor",
                 "motcua.notify.context_processors.unread_notifications",
+                "motcua.portal.context_processors.support",
             ],
         },
     },
 ]
+
+# The support hotline every page's footer shows (docs/ui.md).
+SUPPORT_HOTLINE = env_str("MOTCUA_SUPPORT_HOTLINE", "1800 0000")
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}")
@@ -341,6 +346,15 @@ configure_structlog()
 # package are policy: they are rows in core.CalendarException, edited through a service.
 MOTCUA_OUTBOX_BATCH_SIZE = env_int("MOTCUA_OUTBOX_BATCH_SIZE", 200)
 MOTCUA_OUTBOX_MAX_ATTEMPTS = env_int("MOTCUA_OUTBOX_MAX_ATTEMPTS", 10)
+# The worker's outbox loop (core.outbox_worker, ADR 0031): woken by PostgreSQL NOTIFY, or polling
+# on SQLite; it waits at most MOTCUA_OUTBOX_POLL_SECONDS, and seals the audit log every
+# MOTCUA_AUDIT_SEAL_SECONDS (0: only the periodic task and `motcua audit seal`).
+# MOTCUA_OUTBOX_LOOP=0: the huey consumer starts no loop (run `motcua outbox work` instead).
+MOTCUA_OUTBOX_LOOP = env_bool("MOTCUA_OUTBOX_LOOP", True)
+MOTCUA_OUTBOX_POLL_SECONDS = env_int(
+    "MOTCUA_OUTBOX_POLL_SECONDS", 15 if _db["ENGINE"].endswith("postgresql") else 1
+)
+MOTCUA_AUDIT_SEAL_SECONDS = env_int("MOTCUA_AUDIT_SEAL_SECONDS", 5)
 # Health (ops.health, docs/operations.md): the outbox is unhealthy once its oldest undelivered
 # event is older than this; the worker once its last heartbeat (every minute) is older than this.
 MOTCUA_HEALTH_MAX_BACKLOG_SECONDS = env_int("MOTCUA_HEALTH_MAX_BACKLOG_SECONDS", 300)
@@ -370,6 +384,10 @@ MOTCUA_RATE_LIMITS = {
 }
 # Lifetime of an integrator client's access token (docs/api.md); a client asks for a new one.
 MOTCUA_INTEGRATOR_TOKEN_SECONDS = env_int("MOTCUA_INTEGRATOR_TOKEN_SECONDS", 600)
+# Reference data (procedures, communes, agencies, the calendar, process definitions) is kept in
+# each process and dropped when a reload bumps its version in the shared cache; a process looks
+# at that version at most this often (core/refdata.py, ADR 0033).
+MOTCUA_REFDATA_CHECK_SECONDS = env_int("MOTCUA_REFDATA_CHECK_SECONDS", 1)
 # How many reverse proxies sit in front of the platform (0: ignore X-Forwarded-For).
 MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0)
 

@@ -613,6 +613,13 @@ ENDPOINTS = [
         data=lambda w: {"accept": ["requester-identity"]},
         check=_consented_again,
     ),
+    Endpoint(
+        "dossiers:check",
+        "get",
+        lambda w: f"/ho-so-nhap/{_draft(w)}/kiem-tra/",
+        {"applicant_a"},
+        check=_contains("Kiểm tra thông tin", "Đăng ký khai tử"),
+    ),
     Endpoint("dossiers:retry", "post", lambda w: f"/ho-so-nhap/{_draft(w)}/lay-lai/", {"applicant_a"}),
     Endpoint(
         "dossiers:discard",
@@ -790,6 +797,14 @@ ENDPOINTS = [
         set(OFFICIAL_NAMES),
         audience="official",
         check=_inbox_page,
+    ),
+    Endpoint(
+        "backoffice:overview",
+        "get",
+        lambda w: "/can-bo/tong-quan/",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=_contains("Tổng quan công việc"),
     ),
     Endpoint(
         "backoffice:dossier",

@@ -4,6 +4,7 @@ from motcua.backoffice import views
 
 app_name = "backoffice"
 urlpatterns = [
+    path("can-bo/tong-quan/", views.overview, name="overview"),
     path("can-bo/ho-so/", views.inbox, name="inbox"),
     path("can-bo/ho-so/nhan-nhieu/", views.bulk_claim, name="bulk-claim"),
     path("can-bo/ho-so/<str:code>/", views.dossier, name="dossier"),

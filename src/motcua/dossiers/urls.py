@@ -8,6 +8,7 @@ urlpatterns = [
     path("ho-so-nhap/", views.drafts, name="drafts"),
     path("ho-so-nhap/<str:public_id>/", views.draft, name="draft"),
     path("ho-so-nhap/<str:public_id>/dong-y/", views.consent, name="consent"),
+    path("ho-so-nhap/<str:public_id>/kiem-tra/", views.check, name="check"),
     path("ho-so-nhap/<str:public_id>/lay-lai/", views.retry, name="retry"),
     path("ho-so-nhap/<str:public_id>/xoa/", views.discard, name="discard"),
     path("lien-thong/<str:code>/nop-ho-so/", views.start_bundle, name="start-bundle"),

@@ -36,8 +36,15 @@ class AuthorisationForm(forms.Form):
     grantor = forms.ChoiceField(label=_("Authorise on behalf of"))
     representative_personal_id = forms.CharField(label=_("Personal ID number of the person you authorise"))
     representative_name = forms.CharField(label=_("Full name of the person you authorise"), max_length=200)
+    # day/month/year whatever the browser's language (a native date input follows it; ADR 0037)
     valid_until = forms.DateField(
-        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
+        label=_("Valid until"),
+        help_text=_("Day/month/year, for example 27/03/2020"),
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"class": "date", "inputmode": "numeric", "autocomplete": "off", "maxlength": "10"},
+        ),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
     )
     scope = forms.MultipleChoiceField(
         label=_("Procedures (leave empty for all procedures)"),

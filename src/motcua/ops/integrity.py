@@ -4,7 +4,9 @@
 - every signed result's file still verifies: its signature is intact and made under a trusted
   root (the public verifier's own check, ``documents.verification.check_pdf``), and it is the
   signature the result's row records;
-- the audit log's hash chains are intact (``motcua audit verify``);
+- the audit log's hash chains are intact (``motcua audit verify``): sealed entries link, and
+  entries the sealer had not reached when the database was copied match their own hashes (they
+  are sealed when the restored installation's worker runs);
 - the exchange key secret opens every agency's sealed exchange key;
 - the companions' logs are intact when they are ours (``motcua registries log verify``).
 
@@ -87,6 +89,11 @@ def check_audit(report: IntegrityReport) -> None:
     verified = verify_audit_log()
     report.problems += [f"audit log: {link}" for link in verified.broken]
     report.counts["audit entries"] = verified.entries
+    if verified.unsealed:
+        report.notes.append(
+            f"audit log: {verified.unsealed} entries not yet sealed (checked against their own hashes; "
+            "the worker or `motcua audit seal` chains them)"
+        )
 
 
 def check_exchange_keys(report: IntegrityReport) -> None:

@@ -19,3 +19,22 @@ def home(request: HttpRequest) -> HttpResponse:
             "units": units.unit_counts(),
         },
     )
+
+
+# The pages the footer links to on every page (ADR 0037): what the service does with personal
+# data, how accessible it is, and the terms of use; plain text in both languages.
+
+
+@public
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/privacy.html")
+
+
+@public
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/accessibility.html")
+
+
+@public
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/terms.html")
