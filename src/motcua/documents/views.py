@@ -62,6 +62,9 @@ def file_response(storage_name: str, content_type: str, file_name: str) -> FileR
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=file_name, content_type=content_type)
+    size = getattr(handle, "size", None)  # an object storage's stream says its size
+    if size and not response.has_header("Content-Length"):
+        response.headers["Content-Length"] = str(size)
     response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
     response.headers["Cache-Control"] = "private, no-store"
     return response
