@@ -1,7 +1,7 @@
 # motcua: two commands on a fresh machine.
 #   make run    set up (virtualenv, install, migrate, reference data) and start the web server, the task
 #               worker, the stand-in eID provider and the reference national registries
-#   make test   set up, then ruff, mypy, makemigrations --check, pytest on SQLite and PostgreSQL
+#   make test   set up, then ruff, mypy, lint-imports, makemigrations --check, pytest on SQLite and PostgreSQL
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -22,7 +22,7 @@ data run: export MOTCUA_PORT := $(PORT)
 REGISTRY_SEED ?= 2025
 REGISTRY_SIZE ?= 20000
 
-.PHONY: run test setup data lint typecheck migrations-check pytest messages clean
+.PHONY: run test setup data lint typecheck migrations-check pytest messages clean multinode
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,9 +55,16 @@ run: data
 test: setup
 	scripts/run-tests
 
+# A multi-node deployment in miniature (ADR 0035): two web processes and a worker sharing
+# PostgreSQL (127.0.0.1:5432 or MOTCUA_MULTINODE_POSTGRES), Redis (its own redis-server, or
+# MOTCUA_MULTINODE_REDIS_URL) and S3 object storage (moto's server); one dossier through them.
+multinode: setup
+	$(BIN)/python scripts/multinode.py
+
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy src tests

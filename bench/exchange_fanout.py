@@ -57,9 +57,9 @@ def main() -> None:
     from tests.exchange.consents import ConsentIssuer
     from tests.exchange.server import RegistriesServer
 
-    from motcua.exchange import protocol
+    from motcua import protocol
     from motcua.exchange.client import PullItem, PullStatus, connect
-    from motcua.exchange.protocol import ExchangeRequest
+    from motcua.protocol import ExchangeRequest
 
     key = protocol.generate_key()
     issuer = ConsentIssuer("bench-platform")

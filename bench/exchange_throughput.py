@@ -64,7 +64,7 @@ def _worker(
     from tests.exchange.consents import ConsentIssuer
 
     from motcua.exchange.client import PullStatus, connect
-    from motcua.exchange.protocol import ExchangeRequest, key_from_jwk
+    from motcua.protocol import ExchangeRequest, key_from_jwk
 
     key = key_from_jwk(key_jwk)
     issuer = ConsentIssuer(ISSUER, key=key_from_jwk(consent_jwk))
@@ -203,7 +203,7 @@ def main() -> None:
 
     from tests.exchange.server import RegistriesServer
 
-    from motcua.exchange import protocol
+    from motcua import protocol
 
     key = protocol.generate_key()
     consent_key = protocol.generate_key()

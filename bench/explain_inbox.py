@@ -42,7 +42,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from motcua.dossiers import selectors
+    from motcua.dossiers.selectors import inbox as inbox_selectors
     from motcua.identity.actors import actor_for_user
     from motcua.identity.models import User
 
@@ -69,7 +69,7 @@ def main() -> None:
         else:
 
             def run(actor=actor) -> None:  # type: ignore[no-untyped-def]
-                selectors.inbox(actor, **filters)
+                inbox_selectors.inbox(actor, **filters)
 
         run()  # warm: plans, caches, connection
         with CaptureQueriesContext(connection) as captured:

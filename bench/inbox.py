@@ -222,7 +222,7 @@ def main() -> None:
 
     commune = signed_in("bench.tiepnhan", Role.RECEPTION, "UBND.00004")
     province = signed_in("bench.giamsat", Role.SUPERVISOR, "UBNDT.01")
-    from motcua.dossiers.processing import start_process
+    from motcua.dossiers.services.processing import start_process
 
     sample = Dossier.objects.filter(agency_code="UBND.00004", status="received").order_by("id").first()
     assert sample is not None

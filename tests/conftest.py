@@ -10,11 +10,15 @@ from django.db import transaction
 from django.test import override_settings
 from huey.contrib.djhuey import HUEY
 
+from motcua.core import refdata
 from motcua.documents.pki import DevPki
 from motcua.exchange import client, keys, services, tokens
 from motcua.exchange.models import AgencyKey, KeyStatus
 from tests.exchange.server import RegistriesServer
 from tests.identity.world import World, build_world
+
+# s3_server and object_storage: a real S3-protocol server for the object-storage tests
+pytest_plugins = ["tests.objectstore"]
 
 # Agencies of the test worlds that talk to the registries, with their type and province.
 REGISTERED_AGENCIES = {
@@ -33,6 +37,14 @@ def _fast_password_hashing(settings: Any) -> None:
     """Officials are created and sign in with a password in many tests: the production hasher
     (PBKDF2, a million rounds) would cost a third of a second each time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_data() -> Iterator[None]:
+    """Each test reads the reference data it made (core.refdata keeps it per process otherwise)."""
+    refdata.clear()
+    yield
+    refdata.clear()
 
 
 @pytest.fixture(autouse=True)

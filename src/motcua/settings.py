@@ -27,6 +27,7 @@ from motcua.core.env import (
     env_list,
     env_str,
     require_in_production,
+    s3_options_from_env,
 )
 from motcua.core.logging import configure_structlog, logging_config
 
@@ -115,6 +116,7 @@ MIDDLEWARE = [
     "motcua.core.middleware.InputGuardMiddleware",  # input hygiene before any view (ADR 0023)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.core.error_pages.SiteErrorPagesMiddleware",  # the site's error pages with DEBUG on too
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -266,8 +268,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
+# Stored files (uploads, counter scans, signed results) go through STORAGES["default"]
+# (core/files.py, ADR 0034): the local filesystem under MOTCUA_UPLOAD_DIR (embedded default), or
+# private objects in an S3-compatible bucket shared by every machine (MOTCUA_FILE_STORAGE=s3).
+MOTCUA_FILE_STORAGE = env_str("MOTCUA_FILE_STORAGE", "filesystem")
+if MOTCUA_FILE_STORAGE == "filesystem":
+    _file_storage: dict[str, Any] = {"BACKEND": "motcua.core.files.PrivateFileSystemStorage"}
+elif MOTCUA_FILE_STORAGE == "s3":
+    env_str("MOTCUA_S3_BUCKET")  # required: fail at start-up, not at the first upload
+    _file_storage = {"BACKEND": "motcua.core.s3.PrivateS3Storage", "OPTIONS": s3_options_from_env()}
+else:
+    raise ImproperlyConfigured(f"MOTCUA_FILE_STORAGE must be filesystem or s3, got {MOTCUA_FILE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or MOTCUA_ENV == "test"
@@ -324,6 +337,15 @@ configure_structlog()
 # package are policy: they are rows in core.CalendarException, edited through a service.
 MOTCUA_OUTBOX_BATCH_SIZE = env_int("MOTCUA_OUTBOX_BATCH_SIZE", 200)
 MOTCUA_OUTBOX_MAX_ATTEMPTS = env_int("MOTCUA_OUTBOX_MAX_ATTEMPTS", 10)
+# The worker's outbox loop (core.outbox_worker, ADR 0031): woken by PostgreSQL NOTIFY, or polling
+# on SQLite; it waits at most MOTCUA_OUTBOX_POLL_SECONDS, and seals the audit log every
+# MOTCUA_AUDIT_SEAL_SECONDS (0: only the periodic task and `motcua audit seal`).
+# MOTCUA_OUTBOX_LOOP=0: the huey consumer starts no loop (run `motcua outbox work` instead).
+MOTCUA_OUTBOX_LOOP = env_bool("MOTCUA_OUTBOX_LOOP", True)
+MOTCUA_OUTBOX_POLL_SECONDS = env_int(
+    "MOTCUA_OUTBOX_POLL_SECONDS", 15 if _db["ENGINE"].endswith("postgresql") else 1
+)
+MOTCUA_AUDIT_SEAL_SECONDS = env_int("MOTCUA_AUDIT_SEAL_SECONDS", 5)
 # Health (ops.health, docs/operations.md): the outbox is unhealthy once its oldest undelivered
 # event is older than this; the worker once its last heartbeat (every minute) is older than this.
 MOTCUA_HEALTH_MAX_BACKLOG_SECONDS = env_int("MOTCUA_HEALTH_MAX_BACKLOG_SECONDS", 300)
@@ -353,6 +375,10 @@ MOTCUA_RATE_LIMITS = {
 }
 # Lifetime of an integrator client's access token (docs/api.md); a client asks for a new one.
 MOTCUA_INTEGRATOR_TOKEN_SECONDS = env_int("MOTCUA_INTEGRATOR_TOKEN_SECONDS", 600)
+# Reference data (procedures, communes, agencies, the calendar, process definitions) is kept in
+# each process and dropped when a reload bumps its version in the shared cache; a process looks
+# at that version at most this often (core/refdata.py, ADR 0033).
+MOTCUA_REFDATA_CHECK_SECONDS = env_int("MOTCUA_REFDATA_CHECK_SECONDS", 1)
 # How many reverse proxies sit in front of the platform (0: ignore X-Forwarded-For).
 MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0)
 

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.core.calendar import WorkingCalendar
-from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierStatus, Step
+from motcua.dossiers.services import submission as submission_services
 from motcua.identity.models import Role
 from tests.identity.world import (
     AGENCY_A,
@@ -44,7 +44,7 @@ def setup_people(tmp_path, settings):
     ]:
         _user, key = make_official(name, [(role, AGENCY_A)])
         clients[name] = official_client(name, key)
-    dossier = services.submit_draft(
+    dossier = submission_services.submit_draft(
         actor=applicant_actor(applicant),
         public_id=str(complete_birth_draft(applicant_actor(applicant)).public_id),
     )

@@ -243,4 +243,7 @@ def test_bundle_page_lists_members_and_data_flow(client, spec_dir):
     _published(spec_dir)
     html = client.get("/lien-thong/test-bundle/").content.decode()
     assert html.index("Đăng ký khai sinh") < html.index("/thu-tuc/child-card/")
-    assert "form.child_full_name → form.child_name" in html
+    # what the member receives, named as the applicant knows it (its form's field title), not
+    # as the spec maps it ("form.child_full_name → form.child_name", ADR 0038)
+    assert "Họ tên trẻ" in html
+    assert "form.child_name" not in html

@@ -4,16 +4,20 @@ each handler once per event; rolled-back changes deliver nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections.abc import Callable
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from motcua.core.actors import SYSTEM
 from motcua.core.errors import MotcuaError
 from motcua.core.models import AppendOnlyError, AuditEntry, CalendarExceptionKind, Event, EventDelivery
-from motcua.core.outbox import dispatch_pending_events, event_handler, unregister_handler
+from motcua.core.outbox import OUTBOX_CHANNEL, dispatch_pending_events, event_handler, unregister_handler
+from motcua.core.outbox_worker import Listener, OutboxLoop
 from motcua.core.services import record_change, set_calendar_exception
-from motcua.core.tasks import pending_task_count, run_pending_tasks
+from motcua.core.tasks import dispatch_events_task, pending_task_count, run_pending_tasks
 from motcua.core.types import EventType
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -103,18 +107,69 @@ def test_failed_handler_is_retried_later_with_backoff(recorder):
     assert recorder.seen == [event.pk]
 
 
-def test_commit_schedules_a_dispatch_task_and_the_worker_delivers(recorder):
+def test_commit_queues_no_task_and_wakes_the_outbox_loop_which_delivers(recorder):
+    """No task per commit (ADR 0031): the worker's outbox loop delivers. On PostgreSQL it sleeps
+    far longer than the test waits and is woken by the commit's NOTIFY; on SQLite it polls."""
+    postgresql = connection.vendor == "postgresql"
+    loop = OutboxLoop(poll_seconds=60 if postgresql else 0.05, seal_seconds=0)
+    thread = threading.Thread(target=loop.run)
+    thread.start()
+    try:
+        _wait_for(lambda: loop.passes >= 1)  # listening, and the empty outbox seen once
+        _set_day_off()
+        assert pending_task_count() == 0  # nothing queued on commit
+        _wait_for(lambda: bool(recorder.seen))
+        assert recorder.seen == [Event.objects.get().pk]
+        if postgresql:
+            assert loop.wake_ups >= 1
+    finally:
+        loop.stop()
+        if postgresql:
+            _notify_now()  # end its wait
+        thread.join(30)
+    assert not thread.is_alive()
+    # the on-demand task still delivers whatever is pending
+    _set_day_off(24)
+    dispatch_events_task.enqueue()
+    assert run_pending_tasks() == 1
+    assert len(recorder.seen) == 2
+
+
+def test_one_notification_per_committed_transaction_and_none_on_rollback(recorder):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no notifications: the outbox loop polls")
+    listener = Listener()
+    assert listener.open()
+    try:
+        with pytest.raises(RuntimeError, match="later"):
+            _set_day_off_then_fail()
+        assert listener.wait(0.5) == 0
+        with transaction.atomic():  # two events, one transaction: one wake-up
+            _set_day_off(23)
+            _set_day_off(24)
+        assert listener.wait(10) == 1
+        assert listener.wait(0.3) == 0
+    finally:
+        listener.close()
     assert pending_task_count() == 0
-    _set_day_off()
-    assert pending_task_count() == 1  # enqueued on commit
-    run_pending_tasks()
-    assert recorder.seen == [Event.objects.get().pk]
 
 
 def test_rollback_schedules_no_dispatch_task(recorder):
     with pytest.raises(RuntimeError, match="later"):
         _set_day_off_then_fail()
     assert pending_task_count() == 0
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.02)
+
+
+def _notify_now() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"NOTIFY {OUTBOX_CHANNEL}")
 
 
 def test_record_change_refuses_to_run_outside_a_transaction():

@@ -143,3 +143,35 @@ def test_in_the_database_each_window_is_one_row_of_the_counter_table_until_purge
     assert ratelimit.purge_expired(now=at + 2 * 86_400) == 0
     assert ratelimit.purge_expired(now=at + 3 * 86_400 + 2) == 2
     assert ratelimit.hit("test", "203.0.113.7", day, now=at + 3 * 86_400 + 2).allowed
+
+
+def test_a_request_counts_all_its_limits_at_once_with_the_previous_windows() -> None:
+    per_address, per_user = Rate(limit=3, window=WINDOW), Rate(limit=4, window=WINDOW)
+    limits = [("api_address", "198.51.100.9", per_address), ("api_user", "42", per_user)]
+    for at in (BOUNDARY - 2.0, BOUNDARY - 1.0):  # the previous window
+        assert [v.allowed for v in ratelimit.hit_many(limits, now=at)] == [True, True]
+
+    answers = [ratelimit.hit_many(limits, now=BOUNDARY + offset) for offset in (0.5, 1.0, 1.5)]
+
+    assert [[v.allowed for v in answer] for answer in answers] == [
+        [True, True],
+        [False, True],
+        [False, False],
+    ]
+    assert 1 <= answers[-1][0].retry_after <= WINDOW
+    # another key is counted on its own
+    assert ratelimit.hit_many([("api_user", "43", per_user)], now=BOUNDARY + 2.0)[0].allowed
+
+
+@pytest.mark.parametrize("counter_cache", ["db"], indirect=True)
+def test_in_the_database_a_request_s_limits_are_one_statement(counter_cache) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    limits = [("api_address", "198.51.100.9", THREE_PER_WINDOW), ("api_user", "42", THREE_PER_WINDOW)]
+    ratelimit.hit_many(limits, now=BOUNDARY - 1.0)
+    with CaptureQueriesContext(connection) as queries:
+        verdicts = ratelimit.hit_many(limits, now=BOUNDARY + 1.0)
+
+    assert len(queries) == 1
+    assert [v.allowed for v in verdicts] == [True, True]
+    assert sorted(RateCounter.objects.values_list("count", flat=True)) == [1, 1, 1, 1]

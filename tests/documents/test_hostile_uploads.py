@@ -20,8 +20,10 @@ from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
 from motcua.documents import storage
 from motcua.documents.models import StoredFile
-from motcua.dossiers import processing, services
 from motcua.dossiers.models import Draft
+from motcua.dossiers.services import drafts as draft_services
+from motcua.dossiers.services import processing as processing_services
+from motcua.dossiers.services import submission as submission_services
 from motcua.identity.models import Role
 from tests.documents import hostile
 from tests.documents.test_results import file_bytes, issued, office  # noqa: F401
@@ -157,9 +159,11 @@ def test_the_my_space_page_says_what_was_removed_or_refused(office):  # noqa: F8
 
 def _draft(office) -> tuple[Client, Draft]:  # noqa: F811
     actor = applicant_actor(office.applicant)
-    draft = services.start_draft(actor=actor, procedure_code="birth-registration", commune_code="00004")
-    services.give_consent(actor=actor, public_id=str(draft.public_id), accepted=[])
-    draft, _errors = services.save_entries(actor=actor, public_id=str(draft.public_id), values=BIRTH_ENTRIES)
+    draft = draft_services.start_draft(actor=actor, procedure_code="birth-registration", commune_code="00004")
+    draft_services.give_consent(actor=actor, public_id=str(draft.public_id), accepted=[])
+    draft, _errors = draft_services.save_entries(
+        actor=actor, public_id=str(draft.public_id), values=BIRTH_ENTRIES
+    )
     return applicant_client(office.applicant), draft
 
 
@@ -216,9 +220,11 @@ def test_the_draft_page_upload_says_what_was_removed(office):  # noqa: F811
 
 def _asked_for_the_birth_certificate(office) -> str:  # noqa: F811
     actor = applicant_actor(office.applicant)
-    dossier = services.submit_draft(actor=actor, public_id=str(complete_birth_draft(actor).public_id))
-    processing.decide(actor=office.official("reception"), code=dossier.code, decision="accept")
-    processing.decide(
+    dossier = submission_services.submit_draft(
+        actor=actor, public_id=str(complete_birth_draft(actor).public_id)
+    )
+    processing_services.decide(actor=office.official("reception"), code=dossier.code, decision="accept")
+    processing_services.decide(
         actor=office.official("handler"),
         code=dossier.code,
         decision="supplement",

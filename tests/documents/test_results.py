@@ -24,8 +24,9 @@ from motcua.core.types import EventType
 from motcua.documents import pki, rendering, results, selectors, signing, storage, verification
 from motcua.documents.models import ResultDocument, StoredFile, WalletItem
 from motcua.documents.verification import Verdict
-from motcua.dossiers import processing, services
 from motcua.dossiers.models import Dossier, Step
+from motcua.dossiers.services import processing as processing_services
+from motcua.dossiers.services import submission as submission_services
 from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.models import Role
 from tests.identity.world import (
@@ -61,12 +62,16 @@ class Office:
 
     def to_approval(self) -> Dossier:
         actor = applicant_actor(self.applicant)
-        dossier = services.submit_draft(actor=actor, public_id=str(complete_birth_draft(actor).public_id))
-        processing.decide(actor=self.official("reception"), code=dossier.code, decision="accept")
-        return processing.decide(actor=self.official("handler"), code=dossier.code, decision="propose")
+        dossier = submission_services.submit_draft(
+            actor=actor, public_id=str(complete_birth_draft(actor).public_id)
+        )
+        processing_services.decide(actor=self.official("reception"), code=dossier.code, decision="accept")
+        return processing_services.decide(
+            actor=self.official("handler"), code=dossier.code, decision="propose"
+        )
 
     def approve(self, code: str) -> Dossier:
-        return processing.decide(
+        return processing_services.decide(
             actor=self.official("approver"), code=code, decision="approve", result={"personal_id": CHILD_ID}
         )
 
@@ -116,7 +121,7 @@ def test_approval_signs_the_result_and_return_puts_it_in_the_wallet(office, issu
     assert AuditEntry.objects.filter(type=EventType.RESULT_ISSUED, subject_id=str(result.public_id)).exists()
     assert not WalletItem.objects.filter(result=result).exists()  # not returned yet
 
-    processing.decide(actor=office.official("reception"), code=dossier.code, decision="return")
+    processing_services.decide(actor=office.official("reception"), code=dossier.code, decision="return")
     item = WalletItem.objects.get(result=result)
     assert (item.owner_id, item.document_type, item.file_id) == (
         office.applicant.applicant.pk,

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from motcua.documents import pki, rendering, services, signing
-from motcua.dossiers import services as dossiers
+from motcua.dossiers.services import drafts as draft_services
 from tests.documents.test_results import _page, file_bytes, issued, office  # noqa: F401
 from tests.identity.world import PDF, applicant_actor, applicant_client
 
@@ -150,8 +150,8 @@ def test_an_uploaded_pdf_keeps_the_verdict_on_its_signature(office, settings, tm
         == "untrusted"
     )
     # and on a dossier component, the verdict travels with the upload
-    draft = dossiers.start_draft(actor=actor, procedure_code="birth-registration", commune_code="00004")
-    draft = dossiers.upload_component(
+    draft = draft_services.start_draft(actor=actor, procedure_code="birth-registration", commune_code="00004")
+    draft = draft_services.upload_component(
         actor=actor,
         public_id=str(draft.public_id),
         component_id="birth-certificate",

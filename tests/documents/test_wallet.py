@@ -22,9 +22,10 @@ from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
 from motcua.documents import results, selectors, wallet
 from motcua.documents.models import ShareLink, ShareOpening, WalletItem
-from motcua.dossiers import processing
-from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import Dossier, Draft, Provenance
+from motcua.dossiers.services import drafts as draft_services
+from motcua.dossiers.services import processing as processing_services
+from motcua.dossiers.services import submission as submission_services
 from motcua.identity.models import Role
 from tests.identity.world import (
     CHILD_PERSONAL_ID,
@@ -99,6 +100,22 @@ def test_the_returned_result_is_in_the_holders_wallet_with_its_validity(world):
     assert "Trích lục khai sinh" in page
     assert "Còn hiệu lực" in page
     assert 'href="/ca-nhan/kho-du-lieu/"' in page  # the navigation links to the wallet
+
+
+def test_the_wallet_in_english_names_the_result_and_its_issuer_in_english(world):
+    """The document itself is Vietnamese; its title and issuer on an English page come from the
+    catalog's and the reference data's English (ADR 0038)."""
+    result_id, _kept = _ids(world)
+    client = world.client("applicant_a")
+    for url in ("/ca-nhan/kho-du-lieu/", f"/ca-nhan/kho-du-lieu/{result_id}/"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode().replace("&#x27;", "'")
+        assert "Electronic birth extract" in page, url
+        assert "Trích lục khai sinh" not in page, url
+        assert "Ủy ban nhân dân phường Ba Đình" not in page, url
+        assert "People's Committee" in page, url
+    vietnamese = client.get("/ca-nhan/kho-du-lieu/").content.decode()
+    assert "Trích lục khai sinh" in vietnamese
+    assert "Ủy ban nhân dân phường Ba Đình" in vietnamese
 
 
 def test_another_applicants_wallet_is_never_visible(world):
@@ -194,6 +211,10 @@ def test_a_kept_file_can_be_removed_and_its_links_stop_a_result_cannot(world):
     assert WalletItem.objects.get(public_id=kept_id).removed_at is not None
     assert ShareLink.objects.get(public_id=made["id"]).revoked_at is not None
     assert AuditEntry.objects.filter(type=EventType.WALLET_ITEM_REMOVED, subject_id=kept_id).count() == 1
+    # one entry for the step, naming the links it stopped, not one more per link
+    removal = AuditEntry.objects.get(type=EventType.WALLET_ITEM_REMOVED, subject_id=kept_id)
+    assert removal.changes["shares_revoked"] == [[], [made["id"]]]
+    assert not AuditEntry.objects.filter(type=EventType.SHARE_REVOKED, subject_id=made["id"]).exists()
     assert client.get(f"/chia-se/{made['token']}/").status_code == 404
     assert world.file is not None
     assert client.get(f"/tep-tin/{world.file.public_id}/").status_code == 200  # the file stays
@@ -205,7 +226,7 @@ def test_a_kept_file_can_be_removed_and_its_links_stop_a_result_cannot(world):
 def _complete_card_draft(world: World) -> None:
     """Everything but the wallet component: the requester's identity uploaded, the form filled."""
     actor = applicant_actor(world.users["applicant_a"])
-    dossiers.upload_component(
+    draft_services.upload_component(
         actor=actor,
         public_id=_card(world),
         component_id="requester-identity",
@@ -213,7 +234,7 @@ def _complete_card_draft(world: World) -> None:
         file_name="cccd.pdf",
         size=None,
     )
-    _draft, errors = dossiers.save_entries(actor=actor, public_id=_card(world), values=CARD_ENTRIES)
+    _draft, errors = draft_services.save_entries(actor=actor, public_id=_card(world), values=CARD_ENTRIES)
     assert errors == {}
 
 
@@ -259,10 +280,10 @@ def test_a_later_procedure_reuses_the_result_from_the_wallet_end_to_end(world):
     assert dossier.agency_code == "BHXH.01"
     submitted_event = Event.objects.get(type=EventType.DOSSIER_SUBMITTED, subject_id=dossier.code)
     assert submitted_event.payload["reused_from_wallet"] == 1
-    assert processing.indicators(dossier)["reused_from_wallet"] == 1
+    assert processing_services.indicators(dossier)["reused_from_wallet"] == 1
     # the social-insurance office receives it: every state change's event counts the reuse
     user, key = make_official("reception.bhxh", [(Role.RECEPTION, "BHXH.01")])
-    processing.decide(actor=official_actor(user), code=dossier.code, decision="accept")
+    processing_services.decide(actor=official_actor(user), code=dossier.code, decision="accept")
     accepted = Event.objects.get(type=EventType.DOSSIER_ACCEPTED, subject_id=dossier.code)
     assert accepted.payload["reused_from_wallet"] == 1
     official = official_client(user.username, key)
@@ -325,7 +346,7 @@ def test_only_the_applicants_own_valid_documents_of_the_right_type_are_taken(wor
     result_id, kept_id = _ids(world)
     actor = applicant_actor(world.users["applicant_a"])
     before = _audit_and_draft(world)
-    use = dossiers.use_wallet_item
+    use = draft_services.use_wallet_item
     with pytest.raises(MotcuaError):  # a kept file has no type: it is not a birth extract
         use(actor=actor, public_id=_card(world), component_id="birth-extract", item_public_id=kept_id)
     with pytest.raises(MotcuaError):  # an uploaded-document component names no result type
@@ -340,7 +361,7 @@ def test_only_the_applicants_own_valid_documents_of_the_right_type_are_taken(wor
         use(actor=other, public_id=_card(world), component_id="birth-extract", item_public_id=result_id)
     # the representative's own draft is theirs: applicant_a's document is not the representative's
     rep = applicant_actor(world.users["representative"])
-    own = dossiers.start_draft(
+    own = draft_services.start_draft(
         actor=rep, procedure_code="health-insurance-card-under-6", commune_code="00004"
     )
     with pytest.raises(MotcuaError) as elsewhere:
@@ -352,10 +373,10 @@ def test_only_the_applicants_own_valid_documents_of_the_right_type_are_taken(wor
 def test_an_upload_replaces_the_wallet_document(world):
     result_id, _kept = _ids(world)
     actor = applicant_actor(world.users["applicant_a"])
-    dossiers.use_wallet_item(
+    draft_services.use_wallet_item(
         actor=actor, public_id=_card(world), component_id="birth-extract", item_public_id=result_id
     )
-    draft = dossiers.upload_component(
+    draft = draft_services.upload_component(
         actor=actor,
         public_id=_card(world),
         component_id="birth-extract",
@@ -555,7 +576,7 @@ def test_a_wallet_component_without_fallback_takes_no_upload(world):
     procedure.save(update_fields=["spec"])
     actor = applicant_actor(world.users["applicant_a"])
     with pytest.raises(MotcuaError) as refused:
-        dossiers.upload_component(
+        draft_services.upload_component(
             actor=actor,
             public_id=_card(world),
             component_id="birth-extract",
@@ -565,8 +586,8 @@ def test_a_wallet_component_without_fallback_takes_no_upload(world):
         )
     assert "chỉ có thể lấy từ kho dữ liệu" in refused.value.message
     _complete_card_draft(world)
-    with pytest.raises(dossiers.IncompleteDossier) as incomplete:
-        dossiers.submit_draft(actor=actor, public_id=_card(world))
+    with pytest.raises(submission_services.IncompleteDossier) as incomplete:
+        submission_services.submit_draft(actor=actor, public_id=_card(world))
     assert incomplete.value.components == {
         "birth-extract": "Hãy chọn giấy tờ này từ kho dữ liệu điện tử của bạn."
     }

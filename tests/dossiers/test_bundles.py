@@ -12,11 +12,16 @@ from django.utils import timezone
 from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.core.errors import MotcuaError
-from motcua.core.models import Event
+from motcua.core.models import AuditEntry, Event
 from motcua.core.outbox import dispatch_pending_events
 from motcua.core.types import EventType
-from motcua.dossiers import bundles, processing, selectors, services
 from motcua.dossiers.models import BundleApplication, Dossier, DossierStatus, Draft, Provenance, Step
+from motcua.dossiers.presenters import bundles as bundle_presenters
+from motcua.dossiers.selectors import bundles as bundle_selectors
+from motcua.dossiers.services import bundles as bundle_services
+from motcua.dossiers.services import drafts as draft_services
+from motcua.dossiers.services import processing as processing_services
+from motcua.dossiers.services import submission as submission_services
 from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.models import Role
 from motcua.units.models import Agency
@@ -59,9 +64,9 @@ def officials_of(agency_code: str) -> dict[str, OfficialActor]:
 
 
 def complete(code: str, staff: dict[str, OfficialActor], result: dict | None = None) -> Dossier:
-    processing.decide(actor=staff["reception"], code=code, decision="accept")
-    processing.decide(actor=staff["handler"], code=code, decision="propose")
-    return processing.decide(actor=staff["approver"], code=code, decision="approve", result=result)
+    processing_services.decide(actor=staff["reception"], code=code, decision="accept")
+    processing_services.decide(actor=staff["handler"], code=code, decision="propose")
+    return processing_services.decide(actor=staff["approver"], code=code, decision="approve", result=result)
 
 
 def bundle_draft(
@@ -70,13 +75,13 @@ def bundle_draft(
     """A bundle draft with every component uploaded, except the data in ``fetch`` (component ->
     the ID number it is about), fetched from the registries."""
     actor = applicant_actor(applicant)
-    draft = bundles.start_bundle_draft(
+    draft = bundle_services.start_bundle_draft(
         actor=actor, bundle_code=bundle_code, commune_code="00004", members=members
     )
     assert draft.procedure.code == procedure
     public_id = str(draft.public_id)
     fetch = fetch or {}
-    services.give_consent(
+    draft_services.give_consent(
         actor=actor,
         public_id=public_id,
         accepted=list(fetch),
@@ -85,7 +90,7 @@ def bundle_draft(
     for component in draft.components:
         if component in fetch:
             continue
-        services.upload_component(
+        draft_services.upload_component(
             actor=actor,
             public_id=public_id,
             component_id=component,
@@ -93,7 +98,7 @@ def bundle_draft(
             file_name="a.pdf",
             size=None,
         )
-    draft, errors = services.save_entries(actor=actor, public_id=public_id, values=entries)
+    draft, errors = draft_services.save_entries(actor=actor, public_id=public_id, values=entries)
     return draft, errors
 
 
@@ -104,37 +109,37 @@ def test_the_birth_bundle_makes_three_linked_dossiers_from_one_application(town)
     assert draft.bundle_members == members
     assert errors == {}
     # what the later members need is asked on the same application, and checked at submission
-    with pytest.raises(services.IncompleteDossier) as incomplete:
-        services.submit_draft(actor=actor, public_id=str(draft.public_id))
+    with pytest.raises(submission_services.IncompleteDossier) as incomplete:
+        submission_services.submit_draft(actor=actor, public_id=str(draft.public_id))
     assert set(incomplete.value.fields) == {
         "permanent-residence-registration__registration_case",
         "permanent-residence-registration__new_address",
         "permanent-residence-registration__new_commune_code",
     }
-    _draft, errors = services.save_entries(
+    _draft, errors = draft_services.save_entries(
         actor=actor,
         public_id=str(draft.public_id),
         values={**LATER_BIRTH, "permanent-residence-registration__new_commune_code": "4"},
     )
     assert errors == {"permanent-residence-registration__new_commune_code": "Giá trị không đúng định dạng."}
-    services.save_entries(actor=actor, public_id=str(draft.public_id), values=LATER_BIRTH)
-    birth = services.submit_draft(actor=actor, public_id=str(draft.public_id))
+    draft_services.save_entries(actor=actor, public_id=str(draft.public_id), values=LATER_BIRTH)
+    birth = submission_services.submit_draft(actor=actor, public_id=str(draft.public_id))
     application = BundleApplication.objects.get()
     assert birth.bundle_application == application
     assert application.members == members
     assert Dossier.objects.count() == 1  # the later members wait for the birth's result
     # the birth result carries the child's new personal ID number, which the approver confirms
     commune = officials_of(AGENCY_A)
-    processing.decide(actor=commune["reception"], code=birth.code, decision="accept")
-    processing.decide(actor=commune["handler"], code=birth.code, decision="propose")
-    with pytest.raises(processing.IncompleteResult) as no_id:
-        processing.decide(actor=commune["approver"], code=birth.code, decision="approve")
+    processing_services.decide(actor=commune["reception"], code=birth.code, decision="accept")
+    processing_services.decide(actor=commune["handler"], code=birth.code, decision="propose")
+    with pytest.raises(processing_services.IncompleteResult) as no_id:
+        processing_services.decide(actor=commune["approver"], code=birth.code, decision="approve")
     assert set(no_id.value.fields) == {"personal_id"}
-    with pytest.raises(processing.IncompleteResult):
-        processing.decide(
+    with pytest.raises(processing_services.IncompleteResult):
+        processing_services.decide(
             actor=commune["approver"], code=birth.code, decision="approve", result={"personal_id": "12"}
         )
-    processing.decide(
+    processing_services.decide(
         actor=commune["approver"], code=birth.code, decision="approve", result={"personal_id": CHILD_ID}
     )
     dispatch_pending_events()
@@ -167,7 +172,9 @@ def test_the_birth_bundle_makes_three_linked_dossiers_from_one_application(town)
     assert submitted.payload["bundle"] == "birth-bundle"
     assert submitted.payload["linked_from"] == birth.code
     # the applicant sees one application with each member's status
-    view = selectors.bundle_view(selectors.get_bundle_application(actor, str(application.public_id)))
+    view = bundle_presenters.bundle_view(
+        bundle_selectors.get_bundle_application(actor, str(application.public_id))
+    )
     assert [(m.procedure_code, m.dossier_code) for m in view.members] == [
         ("birth-registration", birth.code),
         ("permanent-residence-registration", residence.code),
@@ -178,7 +185,9 @@ def test_the_birth_bundle_makes_three_linked_dossiers_from_one_application(town)
     complete(residence.code, officials_of(AGENCY_A_POLICE))
     complete(card.code, officials_of(card.agency_code))
     dispatch_pending_events()
-    view = selectors.bundle_view(selectors.get_bundle_application(actor, str(application.public_id)))
+    view = bundle_presenters.bundle_view(
+        bundle_selectors.get_bundle_application(actor, str(application.public_id))
+    )
     assert [m.status for m in view.members] == ["processed", "processed", "processed"]
     assert view.complete
     assert Dossier.objects.count() == 3
@@ -192,9 +201,9 @@ def test_a_later_member_that_does_not_apply_refuses_the_application(town):
     older = {**BIRTH_ENTRIES, "child_date_of_birth": datetime.date(today.year - 7, 1, 1).isoformat()}
     draft, errors = bundle_draft(town, "birth-bundle", "birth-registration", [], older)
     assert errors == {}
-    services.save_entries(actor=actor, public_id=str(draft.public_id), values=LATER_BIRTH)
-    with pytest.raises(services.IncompleteDossier) as refused:
-        services.submit_draft(actor=actor, public_id=str(draft.public_id))
+    draft_services.save_entries(actor=actor, public_id=str(draft.public_id), values=LATER_BIRTH)
+    with pytest.raises(submission_services.IncompleteDossier) as refused:
+        submission_services.submit_draft(actor=actor, public_id=str(draft.public_id))
     assert refused.value.fields == {
         "child_date_of_birth": (
             "Trẻ đã đủ 6 tuổi vào ngày nộp hồ sơ nên không thuộc thủ tục cấp thẻ bảo hiểm y tế "
@@ -206,10 +215,10 @@ def test_a_later_member_that_does_not_apply_refuses_the_application(town):
     assert Draft.objects.filter(public_id=draft.public_id).exists()  # the draft is kept
     # a child of five is still under 6: the same application goes through
     younger = datetime.date(today.year - 5, 1, 1).isoformat()
-    services.save_entries(
+    draft_services.save_entries(
         actor=actor, public_id=str(draft.public_id), values={"child_date_of_birth": younger}
     )
-    birth = services.submit_draft(actor=actor, public_id=str(draft.public_id))
+    birth = submission_services.submit_draft(actor=actor, public_id=str(draft.public_id))
     assert birth.bundle_application is not None
 
 
@@ -240,7 +249,7 @@ def test_the_death_bundle_follows_the_chosen_members_in_order(minh, exchange):
     )
     assert draft.bundle_members == ["death-registration", "permanent-residence-deletion", "funeral-allowance"]
     assert errors == {}, errors
-    death = services.submit_draft(actor=actor, public_id=str(draft.public_id))
+    death = submission_services.submit_draft(actor=actor, public_id=str(draft.public_id))
     complete(death.code, officials_of(AGENCY_A))
     dispatch_pending_events()
     # only the next one: the funeral allowance follows the deletion of residence
@@ -248,7 +257,7 @@ def test_the_death_bundle_follows_the_chosen_members_in_order(minh, exchange):
     assert not Dossier.objects.filter(procedure__code="funeral-allowance").exists()
     assert deletion.entries["person_personal_id"] == "040161069230"
     assert deletion.entries["reason"] == "death"  # the member's default
-    processing.decide(
+    processing_services.decide(
         actor=officials_of(AGENCY_A_POLICE)["reception"],
         code=deletion.code,
         decision="refuse",
@@ -256,8 +265,8 @@ def test_the_death_bundle_follows_the_chosen_members_in_order(minh, exchange):
     )
     dispatch_pending_events()
     assert not Dossier.objects.filter(procedure__code="funeral-allowance").exists()
-    view = selectors.bundle_view(
-        selectors.get_bundle_application(actor, str(death.bundle_application.public_id))
+    view = bundle_presenters.bundle_view(
+        bundle_selectors.get_bundle_application(actor, str(death.bundle_application.public_id))
     )
     assert [m.status for m in view.members] == ["processed", DossierStatus.REFUSED, ""]
     assert not view.complete
@@ -275,9 +284,9 @@ def test_the_birth_bundle_through_the_pages(town):
     draft = Draft.objects.get(bundle_code="birth-bundle")
     assert str(draft.public_id) in response["Location"]
     actor = applicant_actor(town)
-    services.give_consent(actor=actor, public_id=str(draft.public_id), accepted=[])
+    draft_services.give_consent(actor=actor, public_id=str(draft.public_id), accepted=[])
     for component in draft.components:
-        services.upload_component(
+        draft_services.upload_component(
             actor=actor,
             public_id=str(draft.public_id),
             component_id=component,
@@ -309,3 +318,39 @@ def test_the_birth_bundle_through_the_pages(town):
     api = client.get(f"/api/v1/bundle-applications/{application.public_id}").json()
     assert [m["dossier_code"] for m in api["members"]] == [birth.code, "", ""]
     assert api["complete"] is False
+
+
+def test_a_refused_bundle_start_leaves_no_draft_behind(town):
+    """Starting an interconnected application is one service in one transaction
+    (``start_bundle_draft``, used by the page and the API alike): a refusal leaves no draft and
+    no audit entry behind, where starting the draft and then attaching the bundle could refuse
+    after the draft was committed."""
+    from tests.identity.world import applicant_client
+
+    actor = applicant_actor(town)
+    with pytest.raises(MotcuaError):  # the survivor benefit needs the funeral allowance
+        bundle_services.start_bundle_draft(
+            actor=actor, bundle_code="death-bundle", commune_code="00004", members=["survivor-benefit"]
+        )
+    with pytest.raises(MotcuaError):  # no such commune
+        bundle_services.start_bundle_draft(
+            actor=actor, bundle_code="birth-bundle", commune_code="99999", members=[]
+        )
+    client = applicant_client(town)
+    refused_members = {"province": "01", "commune": "00004", "members": ["survivor-benefit"]}
+    assert client.post("/lien-thong/death-bundle/nop-ho-so/", refused_members).status_code == 400
+    api = client.post(
+        "/api/v1/bundle-drafts",
+        {"bundle": "death-bundle", "commune_code": "00004", "members": ["survivor-benefit"]},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert api.json()["code"] == "invalid_input"
+    assert not Draft.objects.exists()
+    assert not AuditEntry.objects.filter(type__in=[EventType.DRAFT_STARTED, EventType.DRAFT_SAVED]).exists()
+    # and the same start with members it allows makes the draft, with its audit entry
+    draft = bundle_services.start_bundle_draft(
+        actor=actor, bundle_code="death-bundle", commune_code="00004", members=["funeral-allowance"]
+    )
+    assert list(Draft.objects.values_list("pk", flat=True)) == [draft.pk]
+    assert AuditEntry.objects.filter(type=EventType.DRAFT_STARTED, subject_id=str(draft.public_id)).exists()

@@ -20,8 +20,8 @@ from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
 from motcua.documents.models import StoredFile
 from motcua.documents.storage import path_of
-from motcua.dossiers import counter
 from motcua.dossiers.models import Dossier, DossierCounter, Provenance
+from motcua.dossiers.services import counter as counter_services
 from motcua.identity.models import Applicant, Role, User
 from tests.documents import hostile
 from tests.dossiers.conftest import MINH
@@ -344,7 +344,7 @@ def test_only_reception_officers_of_the_agency_may_receive(officials, minh):
     assert Client().post(API_URL, api_form(str(uuid.uuid4()))).status_code == 401
     assert state() == before
     with pytest.raises(Forbidden):
-        counter.reception_agencies(None)
+        counter_services.reception_agencies(None)
 
 
 def test_registry_only_data_cannot_be_replaced_by_a_scan(officials):

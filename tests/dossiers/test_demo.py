@@ -7,9 +7,10 @@ import pytest
 from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
 from motcua.core.errors import Conflict
-from motcua.dossiers import processing
 from motcua.dossiers.demo import seed_demo_dossiers
 from motcua.dossiers.models import DeadlineFlag, Dossier
+from motcua.dossiers.services import deadlines as deadline_services
+from motcua.dossiers.services import processing as processing_services
 from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.demo import seed_demo
 from motcua.identity.models import User
@@ -24,11 +25,11 @@ def test_demo_dossiers_include_a_late_one_and_seeding_twice_adds_nothing(db, tmp
     seed_demo_dossiers(actor=SYSTEM)
     seed_demo_dossiers(actor=SYSTEM)
     assert Dossier.objects.count() == 2
-    processing.flag_deadlines()
+    deadline_services.flag_deadlines()
     late = Dossier.objects.get(deadline_flag=DeadlineFlag.OVERDUE)
     assert late.channel == "counter"
     reception = actor_for_user(User.objects.get(username="tiepnhan.badinh"), verified=True)
     assert isinstance(reception, OfficialActor)
     with pytest.raises(Conflict) as refused:
-        processing.decide(actor=reception, code=late.code, decision="accept")
+        processing_services.decide(actor=reception, code=late.code, decision="accept")
     assert refused.value.code == "apology_required"

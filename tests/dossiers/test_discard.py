@@ -9,8 +9,10 @@ import datetime
 
 from motcua.core.models import AuditEntry
 from motcua.core.types import EventType
-from motcua.dossiers import bundles, services
 from motcua.dossiers.models import Dossier, Draft
+from motcua.dossiers.services import bundles as bundle_services
+from motcua.dossiers.services import drafts as draft_services
+from motcua.dossiers.services import submission as submission_services
 from motcua.exchange.models import Consent, Exchange
 from tests.identity.world import BIRTH_ENTRIES, PDF, applicant_actor, applicant_client, make_applicant
 
@@ -28,9 +30,9 @@ def _started(response) -> Draft:
 def _complete(user, draft: Draft) -> None:
     """Every component uploaded (the registries declined), as an applicant would."""
     actor = applicant_actor(user)
-    services.give_consent(actor=actor, public_id=str(draft.public_id), accepted=[])
+    draft_services.give_consent(actor=actor, public_id=str(draft.public_id), accepted=[])
     for component in draft.components:
-        services.upload_component(
+        draft_services.upload_component(
             actor=actor,
             public_id=str(draft.public_id),
             component_id=component,
@@ -163,12 +165,14 @@ def test_the_api_discards_idempotently_and_only_the_callers_draft(minh):
 
 def test_a_submitted_draft_cannot_be_discarded(minh):
     client = applicant_client(minh)
-    draft = services.start_draft(
+    draft = draft_services.start_draft(
         actor=applicant_actor(minh), procedure_code="birth-registration", commune_code="00004"
     )
     _complete(minh, draft)
-    services.save_entries(actor=applicant_actor(minh), public_id=str(draft.public_id), values=BIRTH_ENTRIES)
-    dossier = services.submit_draft(actor=applicant_actor(minh), public_id=str(draft.public_id))
+    draft_services.save_entries(
+        actor=applicant_actor(minh), public_id=str(draft.public_id), values=BIRTH_ENTRIES
+    )
+    dossier = submission_services.submit_draft(actor=applicant_actor(minh), public_id=str(draft.public_id))
     public_id = str(draft.public_id)
     before = AuditEntry.objects.count()
 
@@ -185,10 +189,10 @@ def test_a_submitted_draft_cannot_be_discarded(minh):
 
 def test_a_bundle_draft_is_discarded_like_any_other(minh):
     actor = applicant_actor(minh)
-    draft = bundles.start_bundle_draft(
+    draft = bundle_services.start_bundle_draft(
         actor=actor, bundle_code="birth-bundle", commune_code="00004", members=[]
     )
-    services.discard_draft(actor=actor, public_id=str(draft.public_id))
+    draft_services.discard_draft(actor=actor, public_id=str(draft.public_id))
     assert not Draft.objects.exists()
     entry = AuditEntry.objects.get(type=EventType.DRAFT_DISCARDED, subject_id=str(draft.public_id))
     assert entry.agency_code == "UBND.00004"

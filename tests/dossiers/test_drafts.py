@@ -12,8 +12,8 @@ from django.utils import timezone
 from motcua.core.actors import SYSTEM
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
-from motcua.dossiers import services
 from motcua.dossiers.models import Draft
+from motcua.dossiers.services import drafts as draft_services
 from motcua.exchange.models import Consent, Exchange
 from motcua.identity.models import RepresentationBasis
 from tests.conftest import reset_exchange_state
@@ -206,9 +206,9 @@ def test_abandoned_drafts_are_purged_with_their_data_but_the_evidence_stays(minh
     public_id = start(client)
     client.post(f"/ho-so-nhap/{public_id}/dong-y/", {"accept": ["requester-identity"]})
     consent = Consent.objects.get(dossier_ref=public_id)
-    assert services.purge_expired_drafts(actor=SYSTEM) == 0
+    assert draft_services.purge_expired_drafts(actor=SYSTEM) == 0
     later = timezone.now() + datetime.timedelta(hours=7 * 24 + 1)
-    assert services.purge_expired_drafts(actor=SYSTEM, now=later) == 1
+    assert draft_services.purge_expired_drafts(actor=SYSTEM, now=later) == 1
     assert not Draft.objects.filter(public_id=public_id).exists()
     assert Consent.objects.filter(pk=consent.pk).exists()
     assert Exchange.objects.filter(dossier_ref=public_id).count() == 1
@@ -367,3 +367,17 @@ def test_data_no_document_can_replace_cannot_be_swapped_for_an_upload(minh, exch
     assert "Dữ liệu này chỉ lấy được từ cơ sở dữ liệu" in page
     assert f"/ho-so-nhap/{public_id}/thanh-phan/deceased-record/" not in page
     assert f"/ho-so-nhap/{public_id}/thanh-phan/deceased-residence/" in page  # an upload may replace that one
+
+
+def test_who_used_my_data_in_english_names_agencies_procedures_and_purposes_in_english(minh, exchange):
+    """The reference data and the catalog carry English; an English page uses it (ADR 0038)."""
+    client = applicant_client(minh)
+    public_id = start(client)
+    client.post(f"/ho-so-nhap/{public_id}/dong-y/", {"accept": ["requester-identity", "parents-residence"]})
+    page = text(client.get("/ca-nhan/du-lieu-cua-toi/", HTTP_ACCEPT_LANGUAGE="en")).replace("&#x27;", "'")
+    assert "Ủy ban nhân dân phường Ba Đình" not in page
+    assert page.count("People's Committee") >= 2
+    assert "Birth registration" in page
+    assert "Đăng ký khai sinh" not in page
+    assert "Identify the person requesting the registration" in page
+    assert "Xác định người yêu cầu đăng ký khai sinh" not in page

@@ -103,7 +103,7 @@ def test_one_statement_counts_the_work_queue_per_status_and_deadline(
 ):
     """The counts come from one grouped statement over the open dossiers; the total of the
     default queue (and of one open status) follows from them, a narrower filter counts again."""
-    from motcua.dossiers import selectors
+    from motcua.dossiers.selectors import inbox as inbox_selectors
     from motcua.identity.actors import actor_for_user
     from motcua.identity.models import User
 
@@ -122,19 +122,19 @@ def test_one_statement_counts_the_work_queue_per_status_and_deadline(
     make_official("tiepnhan.badinh", [(Role.RECEPTION, "UBND.00004")])
     actor = actor_for_user(User.objects.get(username="tiepnhan.badinh"), verified=True)
     with django_assert_max_num_queries(4):  # calendar, counts, the page's ids, its rows
-        queue = selectors.inbox(actor)
+        queue = inbox_selectors.inbox(actor)
     assert queue.by_status == {"received": 2, "supplement_requested": 1}
     assert (queue.total, queue.overdue, queue.due_soon) == (3, 1, 1)  # a paused clock is neither
     assert [row.code for row in queue.rows] == [late, paused, soon]
     assert [row.deadline for row in queue.rows] == ["overdue", "paused", "due_soon"]
-    waiting = selectors.inbox(actor, status="supplement_requested")
+    waiting = inbox_selectors.inbox(actor, status="supplement_requested")
     assert (waiting.total, [row.code for row in waiting.rows]) == (1, [paused])
-    assert selectors.inbox(actor, deadline="overdue").total == 1
-    assert selectors.inbox(actor, status="all").total == 4
-    assert selectors.inbox(actor, status="result_returned").total == 1
-    assert selectors.inbox(actor, procedure="death-registration").total == 0
+    assert inbox_selectors.inbox(actor, deadline="overdue").total == 1
+    assert inbox_selectors.inbox(actor, status="all").total == 4
+    assert inbox_selectors.inbox(actor, status="result_returned").total == 1
+    assert inbox_selectors.inbox(actor, procedure="death-registration").total == 0
     # a province supervisor counts the same dossiers among all of Hà Nội's agencies
     make_official("giamsat.hanoi", [(Role.SUPERVISOR, "UBNDT.01")])
     supervisor = actor_for_user(User.objects.get(username="giamsat.hanoi"), verified=True)
-    province = selectors.inbox(supervisor)
+    province = inbox_selectors.inbox(supervisor)
     assert (province.by_status, province.total, province.overdue) == (queue.by_status, 3, 1)

@@ -15,7 +15,6 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError, NotFound
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
-from motcua.dossiers import processing, selectors, services
 from motcua.dossiers.models import (
     ClockPause,
     DeadlineFlag,
@@ -25,6 +24,15 @@ from motcua.dossiers.models import (
     Provenance,
     Step,
 )
+from motcua.dossiers.presenters import dossiers as dossier_presenters
+from motcua.dossiers.selectors import actions as action_selectors
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import inbox as inbox_selectors
+from motcua.dossiers.services import assignment as assignment_services
+from motcua.dossiers.services import deadlines as deadline_services
+from motcua.dossiers.services import processing as processing_services
+from motcua.dossiers.services import submission as submission_services
+from motcua.dossiers.services import supplement as supplement_services
 from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.models import Role
 from motcua.workflow import engine
@@ -39,7 +47,7 @@ from tests.identity.world import (
     make_official,
 )
 
-PAPER = processing.SupplementFile(chunks=[PDF], file_name="ban-sao.pdf", size=None)
+PAPER = supplement_services.SupplementFile(chunks=[PDF], file_name="ban-sao.pdf", size=None)
 
 
 class People:
@@ -64,7 +72,9 @@ class People:
 
     def submit(self) -> Dossier:
         actor = applicant_actor(self.applicant)
-        return services.submit_draft(actor=actor, public_id=str(complete_birth_draft(actor).public_id))
+        return submission_services.submit_draft(
+            actor=actor, public_id=str(complete_birth_draft(actor).public_id)
+        )
 
 
 @pytest.fixture
@@ -94,7 +104,7 @@ def test_a_dossier_goes_through_reception_handling_approval_and_result_return(pe
         ("reception", "return", Step.DONE, DossierStatus.RESULT_RETURNED),
     ]
     for who, decision, step, status in steps:
-        dossier = processing.decide(
+        dossier = processing_services.decide(
             actor=people.official(who),
             code=code,
             decision=decision,
@@ -132,23 +142,24 @@ def test_a_dossier_goes_through_reception_handling_approval_and_result_return(pe
     assert audit.changes == {"status": ["received", "processed"], "step": ["approval", "result_return"]}
     # the public lookup and the applicant's list see the new status
     assert (
-        selectors.get_dossier(applicant_actor(people.applicant), code).status == DossierStatus.RESULT_RETURNED
+        dossier_selectors.get_dossier(applicant_actor(people.applicant), code).status
+        == DossierStatus.RESULT_RETURNED
     )
 
 
 def test_only_the_role_of_the_step_at_the_dossiers_agency_may_decide(people):
     code = people.submit().code
     with pytest.raises(Forbidden):
-        processing.decide(actor=people.official("handler"), code=code, decision="accept")
+        processing_services.decide(actor=people.official("handler"), code=code, decision="accept")
     with pytest.raises(Forbidden):
-        processing.decide(actor=people.official("approver"), code=code, decision="accept")
+        processing_services.decide(actor=people.official("approver"), code=code, decision="accept")
     with pytest.raises(NotFound):  # another commune's reception does not even see it
-        processing.decide(actor=people.official("reception_b"), code=code, decision="accept")
+        processing_services.decide(actor=people.official("reception_b"), code=code, decision="accept")
     with pytest.raises(Conflict) as wrong:  # a decision of another step
-        processing.decide(actor=people.official("reception"), code=code, decision="approve")
+        processing_services.decide(actor=people.official("reception"), code=code, decision="approve")
     assert wrong.value.code == ErrorCode.WRONG_STEP
     with pytest.raises(MotcuaError):
-        processing.decide(actor=people.official("reception"), code=code, decision="launch")
+        processing_services.decide(actor=people.official("reception"), code=code, decision="launch")
     assert Dossier.objects.get(code=code).step == Step.RECEPTION
     assert events_of(code) == [EventType.DOSSIER_SUBMITTED]
 
@@ -157,15 +168,15 @@ def test_a_supplement_is_requested_once_the_clock_pauses_and_the_paused_days_are
     dossier = people.submit()
     code = dossier.code
     reception = people.official("reception")
-    processing.decide(actor=reception, code=code, decision="accept")
+    processing_services.decide(actor=reception, code=code, decision="accept")
     handler = people.official("handler")
     with pytest.raises(MotcuaError):  # form 02 says why and what
-        processing.decide(actor=handler, code=code, decision="supplement", reason="")
+        processing_services.decide(actor=handler, code=code, decision="supplement", reason="")
     with pytest.raises(MotcuaError):
-        processing.decide(
+        processing_services.decide(
             actor=handler, code=code, decision="supplement", reason="Thiếu", items=[{"component": "x"}]
         )
-    dossier = processing.decide(
+    dossier = processing_services.decide(
         actor=handler,
         code=code,
         decision="supplement",
@@ -179,14 +190,16 @@ def test_a_supplement_is_requested_once_the_clock_pauses_and_the_paused_days_are
     assert notice.form == NoticeForm.SUPPLEMENT
     assert notice.number == f"{code}/02-1"
     assert notice.items == [{"component": "birth-certificate"}, {"field": "child_full_name"}]
-    [shown] = selectors.notices_of(dossier)
+    [shown] = dossier_presenters.notices_of(dossier)
     assert shown.items == ["Giấy chứng sinh", "Họ, chữ đệm và tên của trẻ"]
     # while it waits nobody can decide on it, and the applicant's answer must be complete
     with pytest.raises(Forbidden):
-        processing.decide(actor=handler, code=code, decision="propose")
+        processing_services.decide(actor=handler, code=code, decision="propose")
     applicant = applicant_actor(people.applicant)
-    with pytest.raises(processing.IncompleteSupplement) as incomplete:
-        processing.supplement_dossier(actor=applicant, code=code, entries={"child_full_name": "X"}, files={})
+    with pytest.raises(supplement_services.IncompleteSupplement) as incomplete:
+        supplement_services.supplement_dossier(
+            actor=applicant, code=code, entries={"child_full_name": "X"}, files={}
+        )
     assert set(incomplete.value.components) == {"birth-certificate"}
     assert "child_full_name" in incomplete.value.fields  # too short for the form's schema
     assert Dossier.objects.get(code=code).step == Step.SUPPLEMENT_AT_HANDLING
@@ -202,7 +215,7 @@ def test_a_supplement_is_requested_once_the_clock_pauses_and_the_paused_days_are
     ClockPause.objects.filter(dossier=dossier).update(started_at=paused_at)
     due_before = Dossier.objects.get(code=code).due_on
     assert due_before is not None
-    dossier = processing.supplement_dossier(
+    dossier = supplement_services.supplement_dossier(
         actor=applicant,
         code=code,
         entries={
@@ -225,17 +238,17 @@ def test_a_supplement_is_requested_once_the_clock_pauses_and_the_paused_days_are
     assert event.payload["paused_working_days"] == 3
     # a second request is refused by the system, at any step
     with pytest.raises(Conflict) as second:
-        processing.decide(
+        processing_services.decide(
             actor=handler, code=code, decision="supplement", reason="Lần hai", items=[{"field": "child_sex"}]
         )
     assert second.value.code == ErrorCode.SUPPLEMENT_LIMIT
-    assert "supplement" not in selectors.available_actions(handler, dossier).decisions
+    assert "supplement" not in action_selectors.available_actions(handler, dossier).decisions
     assert Dossier.objects.get(code=code).supplement_requests == 1
 
 
 def test_refusal_and_stop_end_the_process_with_their_notice(people):
     refused = people.submit()
-    processing.decide(
+    processing_services.decide(
         actor=people.official("reception"),
         code=refused.code,
         decision="refuse",
@@ -247,53 +260,56 @@ def test_refusal_and_stop_end_the_process_with_their_notice(people):
     assert refused.finished_at is not None
     assert refused.notices.get().form == NoticeForm.REFUSAL
     stopped = people.submit()
-    processing.decide(actor=people.official("reception"), code=stopped.code, decision="accept")
-    processing.decide(
+    processing_services.decide(actor=people.official("reception"), code=stopped.code, decision="accept")
+    processing_services.decide(
         actor=people.official("handler"), code=stopped.code, decision="stop", reason="Người yêu cầu đã chết."
     )
     stopped.refresh_from_db()
     assert (stopped.status, stopped.process.outcome) == (DossierStatus.STOPPED, "stopped")
     assert stopped.notices.get().form == NoticeForm.STOP
     with pytest.raises(Conflict):  # nothing more happens to a finished dossier
-        processing.decide(actor=people.official("handler"), code=stopped.code, decision="propose")
+        processing_services.decide(actor=people.official("handler"), code=stopped.code, decision="propose")
 
 
 def test_the_applicant_withdraws_until_the_result_is_approved(people):
     applicant = applicant_actor(people.applicant)
     dossier = people.submit()
-    processing.decide(actor=people.official("reception"), code=dossier.code, decision="accept")
+    processing_services.decide(actor=people.official("reception"), code=dossier.code, decision="accept")
     with pytest.raises(NotFound):  # only their own
-        processing.withdraw_dossier(actor=applicant_actor(people.other_applicant), code=dossier.code)
-    dossier = processing.withdraw_dossier(actor=applicant, code=dossier.code, reason="Nộp nhầm.")
+        supplement_services.withdraw_dossier(actor=applicant_actor(people.other_applicant), code=dossier.code)
+    dossier = supplement_services.withdraw_dossier(actor=applicant, code=dossier.code, reason="Nộp nhầm.")
     assert (dossier.status, dossier.step) == (DossierStatus.WITHDRAWN, Step.DONE)
     assert dossier.process.completed
     assert dossier.process.outcome == engine.CANCELLED
-    assert processing.withdraw_dossier(actor=applicant, code=dossier.code).status == DossierStatus.WITHDRAWN
+    assert (
+        supplement_services.withdraw_dossier(actor=applicant, code=dossier.code).status
+        == DossierStatus.WITHDRAWN
+    )
     assert events_of(dossier.code).count(EventType.DOSSIER_WITHDRAWN) == 1
     approved = people.submit()
     for who, decision in [("reception", "accept"), ("handler", "propose"), ("approver", "approve")]:
-        processing.decide(
+        processing_services.decide(
             actor=people.official(who),
             code=approved.code,
             decision=decision,
             result={"personal_id": "001226012345"},
         )
     with pytest.raises(Conflict):
-        processing.withdraw_dossier(actor=applicant, code=approved.code)
+        supplement_services.withdraw_dossier(actor=applicant, code=approved.code)
 
 
 def test_transfer_moves_the_dossier_to_the_other_agencys_reception(people):
     dossier = people.submit()
     for wrong in (AGENCY_A, "CAX.00008"):  # itself, or an agency of another kind
         with pytest.raises(MotcuaError):
-            processing.decide(
+            processing_services.decide(
                 actor=people.official("reception"),
                 code=dossier.code,
                 decision="transfer",
                 reason="x",
                 agency_code=wrong,
             )
-    processing.decide(
+    processing_services.decide(
         actor=people.official("reception"),
         code=dossier.code,
         decision="transfer",
@@ -303,8 +319,8 @@ def test_transfer_moves_the_dossier_to_the_other_agencys_reception(people):
     dossier.refresh_from_db()
     assert (dossier.agency_code, dossier.step) == (AGENCY_B, Step.RECEPTION)
     with pytest.raises(NotFound):  # out of commune A's sight now
-        processing.decide(actor=people.official("reception"), code=dossier.code, decision="accept")
-    processing.decide(actor=people.official("reception_b"), code=dossier.code, decision="accept")
+        processing_services.decide(actor=people.official("reception"), code=dossier.code, decision="accept")
+    processing_services.decide(actor=people.official("reception_b"), code=dossier.code, decision="accept")
     assert Dossier.objects.get(code=dossier.code).step == Step.HANDLING
     audit = AuditEntry.objects.get(subject_id=dossier.code, type=EventType.DOSSIER_TRANSFERRED)
     assert audit.changes["agency"] == [AGENCY_A, AGENCY_B]
@@ -318,38 +334,42 @@ def test_claiming_assigning_and_the_queue_of_each_role(people):
     first, second = people.submit(), people.submit()
     handler, handler2 = people.official("handler"), people.official("handler2")
     reception = people.official("reception")
-    assert {row.dossier.code for row in selectors.inbox(reception, queue="mine").rows} == {
+    assert {row.dossier.code for row in inbox_selectors.inbox(reception, queue="mine").rows} == {
         first.code,
         second.code,
     }
-    assert selectors.inbox(handler, queue="mine").rows == []  # nothing at handling yet
-    results = processing.claim_dossiers(actor=reception, codes=[first.code, second.code, "NO-SUCH"])
+    assert inbox_selectors.inbox(handler, queue="mine").rows == []  # nothing at handling yet
+    results = assignment_services.claim_dossiers(actor=reception, codes=[first.code, second.code, "NO-SUCH"])
     assert [(r.code, r.claimed) for r in results] == [
         (first.code, True),
         (second.code, True),
         ("NO-SUCH", False),
     ]
-    assert {row.dossier.code for row in selectors.inbox(reception, queue="taken").rows} == {
+    assert {row.dossier.code for row in inbox_selectors.inbox(reception, queue="taken").rows} == {
         first.code,
         second.code,
     }
-    processing.decide(actor=reception, code=first.code, decision="accept")
+    processing_services.decide(actor=reception, code=first.code, decision="accept")
     assert Dossier.objects.get(code=first.code).assignee is None  # the next step is anyone's
-    assert [row.dossier.code for row in selectors.inbox(handler, queue="mine").rows] == [first.code]
-    processing.claim_dossier(actor=handler, code=first.code)
+    assert [row.dossier.code for row in inbox_selectors.inbox(handler, queue="mine").rows] == [first.code]
+    assignment_services.claim_dossier(actor=handler, code=first.code)
     with pytest.raises(Conflict) as taken:
-        processing.claim_dossier(actor=handler2, code=first.code)
+        assignment_services.claim_dossier(actor=handler2, code=first.code)
     assert taken.value.code == ErrorCode.CLAIMED_BY_OTHER
     with pytest.raises(Conflict):
-        processing.decide(actor=handler2, code=first.code, decision="propose")
+        processing_services.decide(actor=handler2, code=first.code, decision="propose")
     with pytest.raises(Forbidden):  # handing out work is the leader's
-        processing.assign_dossier(actor=handler, code=first.code, user_id=handler2.user_id)
+        assignment_services.assign_dossier(actor=handler, code=first.code, user_id=handler2.user_id)
     with pytest.raises(MotcuaError):  # only to someone holding the step's role there
-        processing.assign_dossier(
+        assignment_services.assign_dossier(
             actor=people.official("admin"), code=first.code, user_id=people.users["handler_b"].pk
         )
-    processing.assign_dossier(actor=people.official("admin"), code=first.code, user_id=handler2.user_id)
-    assert processing.decide(actor=handler2, code=first.code, decision="propose").step == Step.APPROVAL
+    assignment_services.assign_dossier(
+        actor=people.official("admin"), code=first.code, user_id=handler2.user_id
+    )
+    assert (
+        processing_services.decide(actor=handler2, code=first.code, decision="propose").step == Step.APPROVAL
+    )
     assert EventType.DOSSIER_ASSIGNED in events_of(first.code)
 
 
@@ -360,27 +380,31 @@ def test_a_late_dossier_needs_the_apology_letter_with_a_new_date_first(people):
     late = calendar.add_working_days(due, 2)
     reception, handler = people.official("reception"), people.official("handler")
     with pytest.raises(Conflict) as refused:
-        processing.decide(actor=reception, code=dossier.code, decision="accept", today=late)
+        processing_services.decide(actor=reception, code=dossier.code, decision="accept", today=late)
     assert refused.value.code == ErrorCode.APOLOGY_REQUIRED
     # the periodic check flags it, once
-    assert processing.flag_deadlines(today=late) >= 1
+    assert deadline_services.flag_deadlines(today=late) >= 1
     assert Dossier.objects.get(code=dossier.code).deadline_flag == DeadlineFlag.OVERDUE
-    assert processing.flag_deadlines(today=late) == 0
+    assert deadline_services.flag_deadlines(today=late) == 0
     flagged = Event.objects.get(subject_id=dossier.code, type=EventType.DOSSIER_DEADLINE_FLAGGED)
     assert flagged.payload["due_on"] == due.isoformat()
-    assert [row.dossier.code for row in selectors.inbox(handler, deadline="overdue", today=late).rows] == [
-        dossier.code
-    ]
+    assert [
+        row.dossier.code for row in inbox_selectors.inbox(handler, deadline="overdue", today=late).rows
+    ] == [dossier.code]
     with pytest.raises(Forbidden):  # the reception officer does not write it
-        processing.issue_apology(actor=reception, code=dossier.code, reason="x", new_due_on=late, today=late)
+        deadline_services.issue_apology(
+            actor=reception, code=dossier.code, reason="x", new_due_on=late, today=late
+        )
     with pytest.raises(MotcuaError):  # a date in the past, or no reason
-        processing.issue_apology(
+        deadline_services.issue_apology(
             actor=handler, code=dossier.code, reason="Hệ thống lỗi.", new_due_on=due, today=late
         )
     with pytest.raises(MotcuaError):
-        processing.issue_apology(actor=handler, code=dossier.code, reason=" ", new_due_on=late, today=late)
+        deadline_services.issue_apology(
+            actor=handler, code=dossier.code, reason=" ", new_due_on=late, today=late
+        )
     new_date = calendar.add_working_days(late, 2)
-    dossier = processing.issue_apology(
+    dossier = deadline_services.issue_apology(
         actor=handler, code=dossier.code, reason="Chờ xác minh nơi sinh.", new_due_on=new_date, today=late
     )
     assert dossier.due_on == new_date
@@ -390,12 +414,12 @@ def test_a_late_dossier_needs_the_apology_letter_with_a_new_date_first(people):
     assert apology.new_due_on == new_date
     assert apology.number == f"{dossier.code}/04-1"
     # the applicant is told: the notice is on their dossier
-    mine = selectors.get_dossier(applicant_actor(people.applicant), dossier.code)
-    assert [n.notice.form for n in selectors.notices_of(mine)] == [NoticeForm.APOLOGY]
-    dossier = processing.decide(actor=reception, code=dossier.code, decision="accept", today=late)
+    mine = dossier_selectors.get_dossier(applicant_actor(people.applicant), dossier.code)
+    assert [n.notice.form for n in dossier_presenters.notices_of(mine)] == [NoticeForm.APOLOGY]
+    dossier = processing_services.decide(actor=reception, code=dossier.code, decision="accept", today=late)
     assert dossier.step == Step.HANDLING
     with pytest.raises(Conflict):  # not late (any more): no apology due
-        processing.issue_apology(
+        deadline_services.issue_apology(
             actor=handler,
             code=dossier.code,
             reason="x",
@@ -405,11 +429,11 @@ def test_a_late_dossier_needs_the_apology_letter_with_a_new_date_first(people):
 
 
 def test_the_role_lanes_of_the_shipped_process_match_the_inbox_queues():
-    """selectors.STEP_ROLES repeats the lanes of onestop.bpmn for the inbox; they must agree."""
+    """inbox_selectors.STEP_ROLES repeats the lanes of onestop.bpmn for the inbox; they must agree."""
     from motcua.workflow.engine import lanes_of
 
     lanes = lanes_of("onestop")
-    for step, role in selectors.STEP_ROLES.items():
-        assert processing.LANE_ROLES[lanes[step]] == role
+    for step, role in inbox_selectors.STEP_ROLES.items():
+        assert processing_services.LANE_ROLES[lanes[step]] == role
     assert lanes[Step.SUPPLEMENT_AT_RECEPTION] == lanes[Step.SUPPLEMENT_AT_HANDLING] == "applicant"
     assert set(lanes) == {s for s in Step.values if s != Step.DONE}

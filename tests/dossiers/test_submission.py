@@ -17,8 +17,11 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
-from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Dossier, DossierCounter, Draft, Provenance
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import lookup as lookup_selectors
+from motcua.dossiers.services import drafts as draft_services
+from motcua.dossiers.services import submission as submission_services
 from motcua.identity import services as identity
 from motcua.identity.actors import actor_for_user
 from motcua.identity.models import Role
@@ -88,7 +91,7 @@ def test_a_complete_application_is_received_with_its_code_receipt_and_appointmen
         "birth-certificate": Provenance.UPLOAD,
     }
     # birth registration is decided the same working day (0 working days)
-    assert dossier.due_on == services.appointment_date(timezone.localdate(), 0)
+    assert dossier.due_on == submission_services.appointment_date(timezone.localdate(), 0)
     # audit and the typed event, with what Decision 766 counts
     [event] = Event.objects.filter(type=EventType.DOSSIER_SUBMITTED)
     assert event.subject_id == code
@@ -115,7 +118,7 @@ def test_a_complete_application_is_received_with_its_code_receipt_and_appointmen
         "Ủy ban nhân dân phường Ba Đình",
         "Đăng ký khai sinh",
         f"{dossier.due_on:%d/%m/%Y}",
-        selectors.lookup_pin(code),
+        lookup_selectors.lookup_pin(code),
         "Hình thức trả kết quả",
     ):
         assert expected in receipt, expected
@@ -158,8 +161,8 @@ def test_undecided_consent_and_registry_only_data_block_submission(minh, exchang
     client = applicant_client(minh)
     public_id = start(client)  # consent screen never answered
     actor = applicant_actor(minh)
-    with pytest.raises(services.IncompleteDossier) as refused:
-        services.submit_draft(actor=actor, public_id=public_id)
+    with pytest.raises(submission_services.IncompleteDossier) as refused:
+        submission_services.submit_draft(actor=actor, public_id=public_id)
     assert refused.value.components["requester-identity"].startswith("Hãy đồng ý hoặc từ chối")
     assert set(refused.value.fields) >= {"child_full_name", "child_sex", "requester_relationship"}
     assert Draft.objects.filter(public_id=public_id).exists()
@@ -171,10 +174,10 @@ def test_codes_count_per_agency_and_day(minh, exchange):
     other = make_applicant(CHILD, "Nguyễn Minh Anh", datetime.date(2018, 3, 14))
     # a second person at the same commune the same day gets the next number
     actor = applicant_actor(other)
-    draft = services.start_draft(actor=actor, procedure_code="birth-registration", commune_code="00004")
-    services.give_consent(actor=actor, public_id=str(draft.public_id), accepted=[])
+    draft = draft_services.start_draft(actor=actor, procedure_code="birth-registration", commune_code="00004")
+    draft_services.give_consent(actor=actor, public_id=str(draft.public_id), accepted=[])
     for component in [*ALL_DATA, "birth-certificate"]:
-        services.upload_component(
+        draft_services.upload_component(
             actor=actor,
             public_id=str(draft.public_id),
             component_id=component,
@@ -182,12 +185,12 @@ def test_codes_count_per_agency_and_day(minh, exchange):
             file_name="a.pdf",
             size=len(PDF),
         )
-    services.save_entries(
+    draft_services.save_entries(
         actor=actor,
         public_id=str(draft.public_id),
         values={**BIRTH_FORM, "requester_full_name": "Nguyễn Minh Anh"},
     )
-    second = services.submit_draft(actor=actor, public_id=str(draft.public_id))
+    second = submission_services.submit_draft(actor=actor, public_id=str(draft.public_id))
     first_code = first["Location"].split("/")[-2]
     assert first_code.endswith("-0001")
     assert second.code.endswith("-0002")
@@ -195,9 +198,9 @@ def test_codes_count_per_agency_and_day(minh, exchange):
     assert {c["provenance"] for c in second.components.values()} == {Provenance.UPLOAD}
     # another agency, or another day, starts again at 0001
     with transaction.atomic():
-        assert services._next_code("UBND.00008", timezone.localdate()).endswith("-0001")
+        assert submission_services._next_code("UBND.00008", timezone.localdate()).endswith("-0001")
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-        assert services._next_code("UBND.00004", tomorrow) == f"UBND.00004-{tomorrow:%y%m%d}-0001"
+        assert submission_services._next_code("UBND.00004", tomorrow) == f"UBND.00004-{tomorrow:%y%m%d}-0001"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -219,7 +222,7 @@ def test_concurrent_submissions_never_share_a_number():
             barrier.wait()
             for _ in range(5):
                 with transaction.atomic():
-                    codes.append(services._next_code("UBND.00004", day))
+                    codes.append(submission_services._next_code("UBND.00004", day))
         except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
@@ -248,7 +251,7 @@ def test_concurrent_submissions_never_share_a_number():
     ],
 )
 def test_the_appointment_date_counts_working_days(received, working_days, due):
-    assert services.appointment_date(received, working_days, calendar=WorkingCalendar()) == due
+    assert submission_services.appointment_date(received, working_days, calendar=WorkingCalendar()) == due
 
 
 def test_officials_see_the_dossiers_of_their_agencies_only(minh, exchange):
@@ -262,10 +265,10 @@ def test_officials_see_the_dossiers_of_their_agencies_only(minh, exchange):
 
     ba_dinh = actor_for_user(User.objects.get(username="tiepnhan.badinh"), verified=True)
     ngoc_ha = actor_for_user(User.objects.get(username="tiepnhan.ngocha"), verified=True)
-    assert [d.code for d in selectors.dossiers_of(ba_dinh)] == [code]
-    assert not selectors.dossiers_of(ngoc_ha).exists()
+    assert [d.code for d in dossier_selectors.dossiers_of(ba_dinh)] == [code]
+    assert not dossier_selectors.dossiers_of(ngoc_ha).exists()
     with pytest.raises(NotFound):
-        selectors.get_dossier(ngoc_ha, code)
+        dossier_selectors.get_dossier(ngoc_ha, code)
     # another applicant does not see it either
     stranger = make_applicant("079190067890", "Trần Thị Bình", datetime.date(1990, 7, 9))
     assert applicant_client(stranger).get(f"/ho-so/{code}/").status_code == 404
@@ -276,7 +279,7 @@ def test_the_public_lookup_shows_the_status_and_no_personal_data(minh, exchange,
     applicant = applicant_client(minh)
     response = applicant.post(f"/ho-so-nhap/{prepared_draft(applicant)}/", {**BIRTH_FORM, "submit": "1"})
     code = response["Location"].split("/")[-2]
-    pin = selectors.lookup_pin(code)
+    pin = lookup_selectors.lookup_pin(code)
     assert re.fullmatch(r"\d{8}", pin)
     for factor in (pin, MINH[0], f"{MINH[0][:4]} {MINH[0][4:8]} {MINH[0][8:]}"):
         page = text(client.post("/tra-cuu-ho-so/", {"code": code, "factor": factor}))
@@ -319,12 +322,12 @@ def test_guessing_the_second_factor_is_cut_off(minh, exchange, client, settings)
     for guess in ("00000001", "00000002", "00000003"):
         assert client.post("/tra-cuu-ho-so/", {"code": code, "factor": guess}).status_code == 404
     # now even the right PIN is refused from this address until the window ends, pages and API alike
-    blocked = client.post("/tra-cuu-ho-so/", {"code": code, "factor": selectors.lookup_pin(code)})
+    blocked = client.post("/tra-cuu-ho-so/", {"code": code, "factor": lookup_selectors.lookup_pin(code)})
     assert blocked.status_code == 429
     assert int(blocked["Retry-After"]) > 0
     api = client.post(
         "/api/v1/dossier-status",
-        {"code": code, "factor": selectors.lookup_pin(code)},
+        {"code": code, "factor": lookup_selectors.lookup_pin(code)},
         content_type="application/json",
     )
     assert api.status_code == 429
@@ -350,7 +353,7 @@ def test_the_api_submits_and_lists_like_the_pages(minh, exchange):
     assert CODE.match(body["code"])
     assert body["status"] == "received"
     assert body["channel"] == "online"
-    assert body["lookup_pin"] == selectors.lookup_pin(body["code"])
+    assert body["lookup_pin"] == lookup_selectors.lookup_pin(body["code"])
     components = {c["id"]: c for c in body["components"]}
     assert components["requester-identity"]["provenance"] == "registry"
     assert components["requester-identity"]["registry_label"] == "Cơ sở dữ liệu quốc gia về dân cư"
@@ -390,16 +393,33 @@ def test_province_level_procedures_go_to_the_province_from_any_of_its_communes(m
     accepted from any commune and routed to the province of that commune."""
     actor = applicant_actor(minh)
     routed = {
-        commune: services.start_draft(
+        commune: draft_services.start_draft(
             actor=actor, procedure_code="criminal-record-certificate", commune_code=commune
         ).agency_code
         for commune in ("00004", "00025", "01273")
     }
     assert routed == {"00004": "STP.01", "00025": "STP.01", "01273": "STP.04"}
-    commune_level = services.start_draft(
+    commune_level = draft_services.start_draft(
         actor=actor, procedure_code="birth-registration", commune_code="00025"
     )
     assert commune_level.agency_code == "UBND.00025"
     with pytest.raises(MotcuaError) as unknown:
-        services.start_draft(actor=actor, procedure_code="birth-registration", commune_code="99999")
+        draft_services.start_draft(actor=actor, procedure_code="birth-registration", commune_code="99999")
     assert unknown.value.message == "Hãy chọn xã, phường nơi nộp hồ sơ."
+
+
+def test_the_english_receipt_is_in_english_and_marked_so(minh, exchange):
+    """The receipt's text follows the reader's language, and so does its `lang`: only the national
+    motto stays Vietnamese, marked `lang="vi"` (ADR 0038)."""
+    client = applicant_client(minh)
+    public_id = prepared_draft(client)
+    code = client.post(f"/ho-so-nhap/{public_id}/", {**BIRTH_FORM, "submit": "1"})["Location"].split("/")[-2]
+    receipt = text(client.get(f"/ho-so/{code}/giay-tiep-nhan/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert '<html lang="en">' in receipt
+    assert 'class="official-form" lang="vi"' not in receipt
+    assert '<p lang="vi"><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong>' in receipt
+    assert "Birth registration" in receipt
+    assert "Ủy ban nhân dân phường Ba Đình" not in receipt  # the agency's English name instead
+    assert "People's Committee" in receipt.replace("&#x27;", "'")
+    status = text(client.get(f"/ho-so/{code}/", HTTP_ACCEPT_LANGUAGE="en")).replace("&#x27;", "'")
+    assert "People's Committee" in status

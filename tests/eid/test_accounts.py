@@ -8,7 +8,8 @@ import datetime
 import pytest
 
 from motcua.core.ids import PROVINCE_CODES, parse_personal_id
-from motcua.eid.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, demo_account, identity_problems
+from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, demo_account
+from motcua.eid.accounts import identity_problems
 
 TODAY = datetime.date(2026, 1, 1)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import requests
 
-from motcua.eid.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.eid.browser import AuthorizationRequest, authorize, query_of, verified_claims
 from tests.eid.conftest import PLATFORM_CALLBACK
 from tests.eid.server import EidServer

@@ -15,7 +15,7 @@ from django.test import Client
 
 from motcua.core.models import AuditEntry
 from motcua.core.types import EventType
-from motcua.eid.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from motcua.identity.models import Applicant, User
 from tests.eid.conftest import PLATFORM_CALLBACK
 from tests.eid.server import EidServer

@@ -10,7 +10,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from motcua.eid.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount
+from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount
 from tests.eid.browser import AuthorizationRequest, authorize, post_sign_in, query_of, verified_claims
 from tests.eid.conftest import PLATFORM_CALLBACK
 from tests.eid.server import EidServer

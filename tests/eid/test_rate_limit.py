@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from motcua.eid.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.eid.browser import post_sign_in
 from tests.eid.conftest import PLATFORM_CALLBACK
 from tests.eid.server import EidServer

@@ -13,9 +13,9 @@ from typing import Any
 
 from joserfc.jwk import OKPKey
 
-from motcua.exchange import protocol
-from motcua.exchange.consent_token import CONSENT_TYPE, ConsentToken
-from motcua.exchange.protocol import ExchangeRequest
+from motcua import protocol
+from motcua.protocol import ExchangeRequest
+from motcua.protocol.consent_token import CONSENT_TYPE, ConsentToken
 
 
 class ConsentIssuer:

@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
-from motcua.exchange import protocol
-from motcua.exchange.protocol import ExchangeRequest
+from motcua import protocol
+from motcua.protocol import ExchangeRequest
 from tests.exchange.consents import ConsentIssuer
 from tests.exchange.server import RegistriesServer
 

@@ -10,17 +10,18 @@ from collections.abc import Iterator
 
 import pytest
 
+from motcua import protocol
 from motcua.core.actors import SYSTEM
 from motcua.core.errors import MotcuaError
 from motcua.core.models import AuditEntry
 from motcua.core.types import EventType
-from motcua.exchange import protocol, services, tokens
+from motcua.exchange import services, tokens
 from motcua.exchange.breaker import BreakerState, CircuitBreaker
 from motcua.exchange.client import PullItem, PullStatus, connect
 from motcua.exchange.keys import open_private_key
 from motcua.exchange.models import AgencyKey, KeyStatus
-from motcua.exchange.protocol import ExchangeRequest
 from motcua.exchange.selectors import registration_document
+from motcua.protocol import ExchangeRequest
 from tests.conftest import CONSENT_KEY_OWNER, registration
 from tests.exchange.consents import ConsentIssuer
 from tests.exchange.server import RegistriesServer

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from motcua.exchange import protocol
-from motcua.exchange.consent_token import OnBehalfOf
-from motcua.registries.data.demo import DEMO_COMPANY
+from motcua import protocol
+from motcua.demo.people import DEMO_COMPANY
+from motcua.protocol.consent_token import OnBehalfOf
 from tests.exchange.consents import ConsentIssuer
 from tests.exchange.requests import (
     CHILD,

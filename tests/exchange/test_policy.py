@@ -14,8 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from motcua.catalog.labels import VOCABULARIES
 from motcua.catalog.specs import load_catalog
 from motcua.exchange.labels import FIELD_LABELS, field_label
-from motcua.exchange.protocol import ExchangeErrorCode, ProtocolError
 from motcua.exchange.sources import sources_from_spec
+from motcua.protocol import ExchangeErrorCode, ProtocolError
 from motcua.registries.data.records import REGISTRIES
 from motcua.registries.policy import parse_policy, policy
 

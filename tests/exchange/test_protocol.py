@@ -11,8 +11,8 @@ import pytest
 from joserfc import jws
 from joserfc.jwk import OctKey, OKPKey
 
-from motcua.exchange import protocol
-from motcua.exchange.protocol import ExchangeErrorCode, ExchangeRequest, ProtocolError
+from motcua import protocol
+from motcua.protocol import ExchangeErrorCode, ExchangeRequest, ProtocolError
 
 
 def _request(**overrides) -> ExchangeRequest:

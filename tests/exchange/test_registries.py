@@ -12,9 +12,9 @@ import time
 import httpx
 import pytest
 
-from motcua.exchange import protocol
-from motcua.exchange.protocol import AccessLogRequest
-from motcua.registries.data.demo import DEMO_COMPANY
+from motcua import protocol
+from motcua.demo.people import DEMO_COMPANY
+from motcua.protocol import AccessLogRequest
 from tests.exchange.requests import (
     CHILD,
     COMMITTEE,

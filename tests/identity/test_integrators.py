@@ -32,8 +32,8 @@ from motcua.core.actors import SYSTEM
 from motcua.core.errors import Forbidden, MotcuaError
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
-from motcua.dossiers import processing
 from motcua.dossiers.models import Dossier, Notice
+from motcua.dossiers.services import assignment as assignment_services
 from motcua.identity import integrators
 from motcua.identity.models import ClientAssertionUse, IntegratorClient, IntegratorToken, Role
 from tests.identity.world import AGENCY_A, AGENCY_B, World, client_token, make_client, official_actor
@@ -427,7 +427,7 @@ def test_cookies_still_need_the_csrf_token_while_a_bearer_token_does_not(world):
 def test_a_dossier_an_official_has_taken_is_not_the_clients_to_decide(world):
     assert world.dossier is not None
     code = world.dossier.code
-    processing.claim_dossier(actor=official_actor(world.users["reception_a"]), code=code)
+    assignment_services.claim_dossier(actor=official_actor(world.users["reception_a"]), code=code)
     before = _counts()
     response = _bearer(world.tokens["client_reception_a"]).post(
         f"/api/v1/inbox/{code}/decision", {"decision": "accept"}, content_type="application/json"

@@ -12,7 +12,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import translation
 
 from motcua.core.actors import SYSTEM
-from motcua.core.audit import verify_audit_log
+from motcua.core.audit import seal_pending, verify_audit_log
 from motcua.core.errors import Forbidden, MotcuaError, NotFound
 from motcua.core.ids import InvalidPersonalId
 from motcua.core.models import AuditEntry, Event
@@ -65,6 +65,7 @@ def test_first_sign_in_creates_an_applicant_and_later_ones_update_it():
         {"assurance_level": [0, 1]},
         {"assurance_level": [1, 2]},
     ]
+    seal_pending()
     assert verify_audit_log().ok
 
 

@@ -23,9 +23,11 @@ from motcua.core.models import Event
 from motcua.documents import services as documents
 from motcua.documents import wallet
 from motcua.documents.models import ShareLink, StoredFile, WalletItem
-from motcua.dossiers import bundles, processing
-from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import Dossier, Draft
+from motcua.dossiers.services import bundles as bundle_services
+from motcua.dossiers.services import drafts as draft_services
+from motcua.dossiers.services import processing as processing_services
+from motcua.dossiers.services import submission as submission_services
 from motcua.identity import integrators, services
 from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for_user
 from motcua.identity.models import Applicant, IntegratorClient, Representation, Role, RoleAssignment, User
@@ -201,14 +203,18 @@ def complete_birth_draft(actor: ApplicantActor, *, bundle: bool = False) -> Draf
     of a birth-bundle application): the registries declined, every component uploaded instead,
     the form filled."""
     draft = (
-        bundles.start_bundle_draft(actor=actor, bundle_code="birth-bundle", commune_code="00004", members=[])
+        bundle_services.start_bundle_draft(
+            actor=actor, bundle_code="birth-bundle", commune_code="00004", members=[]
+        )
         if bundle
-        else dossiers.start_draft(actor=actor, procedure_code="birth-registration", commune_code="00004")
+        else draft_services.start_draft(
+            actor=actor, procedure_code="birth-registration", commune_code="00004"
+        )
     )
     public_id = str(draft.public_id)
-    dossiers.give_consent(actor=actor, public_id=public_id, accepted=[])
+    draft_services.give_consent(actor=actor, public_id=public_id, accepted=[])
     for component in draft.components:
-        dossiers.upload_component(
+        draft_services.upload_component(
             actor=actor,
             public_id=public_id,
             component_id=component,
@@ -216,7 +222,7 @@ def complete_birth_draft(actor: ApplicantActor, *, bundle: bool = False) -> Draf
             file_name="a.pdf",
             size=None,
         )
-    draft, errors = dossiers.save_entries(actor=actor, public_id=public_id, values=BIRTH_ENTRIES)
+    draft, errors = draft_services.save_entries(actor=actor, public_id=public_id, values=BIRTH_ENTRIES)
     assert not errors, errors
     return draft
 
@@ -229,13 +235,13 @@ def return_birth_result(world: World, dossier: Dossier) -> Dossier:
     signed) and return: the birth extract lands in the applicant's wallet."""
     steps = [("reception_a", "accept"), ("handler_a", "propose"), ("approver_a", "approve")]
     for name, decision in steps:
-        processing.decide(
+        processing_services.decide(
             actor=official_actor(world.users[name]),
             code=dossier.code,
             decision=decision,
             result={"personal_id": CHILD_PERSONAL_ID} if decision == "approve" else None,
         )
-    return processing.decide(
+    return processing_services.decide(
         actor=official_actor(world.users["reception_a"]), code=dossier.code, decision="return"
     )
 
@@ -243,7 +249,9 @@ def return_birth_result(world: World, dossier: Dossier) -> Dossier:
 def add_wallet(world: World) -> None:
     actor_a = applicant_actor(world.users["applicant_a"])
     # the open birth draft at commune A is the world's ready draft: submit it, and open another
-    returned = dossiers.submit_draft(actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id))
+    returned = submission_services.submit_draft(
+        actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id)
+    )
     world.ready_draft = complete_birth_draft(actor_a)
     world.returned = return_birth_result(world, returned)
     world.result_item = WalletItem.objects.get(result__dossier=world.returned)
@@ -253,10 +261,10 @@ def add_wallet(world: World) -> None:
         actor=actor_a, item_public_id=str(world.result_item.public_id), recipient="Ngân hàng"
     )
     world.share, world.share_token = made.link, made.token
-    card = dossiers.start_draft(
+    card = draft_services.start_draft(
         actor=actor_a, procedure_code="health-insurance-card-under-6", commune_code="00004"
     )
-    world.card_draft = dossiers.give_consent(actor=actor_a, public_id=str(card.public_id), accepted=[])
+    world.card_draft = draft_services.give_consent(actor=actor_a, public_id=str(card.public_id), accepted=[])
 
 
 def build_world(directory: Path, *, with_wallet: bool = False) -> World:
@@ -275,26 +283,30 @@ def build_world(directory: Path, *, with_wallet: bool = False) -> World:
         actor=applicant_actor(world.users["applicant_a"]), chunks=[PDF], file_name="giay-to.pdf"
     )
     actor_a = applicant_actor(world.users["applicant_a"])
-    draft = dossiers.start_draft(actor=actor_a, procedure_code="death-registration", commune_code="00004")
+    draft = draft_services.start_draft(
+        actor=actor_a, procedure_code="death-registration", commune_code="00004"
+    )
     # the deceased's ID number is not given yet, so that component waits (a retry has work to do)
-    world.draft = dossiers.give_consent(
+    world.draft = draft_services.give_consent(
         actor=actor_a, public_id=str(draft.public_id), accepted=["requester-identity", "deceased-record"]
     )
-    world.dossier = dossiers.submit_draft(
+    world.dossier = submission_services.submit_draft(
         actor=actor_a, public_id=str(complete_birth_draft(actor_a).public_id)
     )
     # the first member of a birth-bundle application (the later two wait for its result)
     first = complete_birth_draft(actor_a, bundle=True)
-    dossiers.save_entries(actor=actor_a, public_id=str(first.public_id), values=LATER_BIRTH_ENTRIES)
-    waiting = dossiers.submit_draft(actor=actor_a, public_id=str(first.public_id))
+    draft_services.save_entries(actor=actor_a, public_id=str(first.public_id), values=LATER_BIRTH_ENTRIES)
+    waiting = submission_services.submit_draft(actor=actor_a, public_id=str(first.public_id))
     world.ready_draft = complete_birth_draft(actor_a)
     for name, grants in OFFICIALS.items():
         world.users[name], world.keys[name] = make_official(name.replace("_", "."), grants)
     world.assignment = RoleAssignment.objects.get(
         user=world.users["handler_a"], agency__code=AGENCY_A, revoked_at__isnull=True
     )
-    processing.decide(actor=official_actor(world.users["reception_a"]), code=waiting.code, decision="accept")
-    world.waiting = processing.decide(
+    processing_services.decide(
+        actor=official_actor(world.users["reception_a"]), code=waiting.code, decision="accept"
+    )
+    world.waiting = processing_services.decide(
         actor=official_actor(world.users["handler_a"]),
         code=waiting.code,
         decision="supplement",

@@ -17,8 +17,10 @@ from motcua.core.errors import NotFound
 from motcua.core.models import AuditEntry, Event, EventDelivery
 from motcua.core.outbox import dispatch_pending_events
 from motcua.core.types import EventType
-from motcua.dossiers import processing, services
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import deadlines as deadline_services
+from motcua.dossiers.services import processing as processing_services
+from motcua.dossiers.services import submission as submission_services
 from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.models import Role, User
 from motcua.notify import selectors
@@ -60,7 +62,9 @@ class People:
 
     def submit(self) -> Dossier:
         actor = applicant_actor(self.an)
-        return services.submit_draft(actor=actor, public_id=str(complete_birth_draft(actor).public_id))
+        return submission_services.submit_draft(
+            actor=actor, public_id=str(complete_birth_draft(actor).public_id)
+        )
 
 
 @pytest.fixture
@@ -94,7 +98,7 @@ def test_the_applicant_is_told_of_reception_supplement_delay_and_result_in_vietn
         body == f"Đăng ký khai sinh, do {agency} tiếp nhận. Ngày hẹn trả kết quả: {dossier.due_on:%d/%m/%Y}."
     )
 
-    processing.decide(
+    processing_services.decide(
         actor=people.official("reception"),
         code=code,
         decision="supplement",
@@ -113,7 +117,7 @@ def test_the_applicant_is_told_of_reception_supplement_delay_and_result_in_vietn
     assert dossier.due_on is not None
     late = calendar.add_working_days(dossier.due_on, 2)
     new_date = calendar.add_working_days(late, 2)
-    processing.issue_apology(
+    deadline_services.issue_apology(
         actor=people.official("handler"),
         code=dossier.code,
         reason="Chờ xác minh nơi sinh.",
@@ -129,7 +133,7 @@ def test_the_applicant_is_told_of_reception_supplement_delay_and_result_in_vietn
     )
 
     for who, decision in [("reception", "accept"), ("handler", "propose"), ("approver", "approve")]:
-        processing.decide(
+        processing_services.decide(
             actor=people.official(who),
             code=dossier.code,
             decision=decision,
@@ -138,7 +142,9 @@ def test_the_applicant_is_told_of_reception_supplement_delay_and_result_in_vietn
         )
     dispatch_pending_events()
     assert told(people.an)[0][0] == NotificationKind.APOLOGY  # approval alone tells nobody
-    processing.decide(actor=people.official("reception"), code=dossier.code, decision="return", today=late)
+    processing_services.decide(
+        actor=people.official("reception"), code=dossier.code, decision="return", today=late
+    )
     dispatch_pending_events()
     kind, title, body = told(people.an)[0]
     assert (kind, title) == (NotificationKind.RESULT_READY, f"Đã có kết quả hồ sơ {dossier.code}")
@@ -162,10 +168,14 @@ def test_the_applicant_is_told_of_reception_supplement_delay_and_result_in_vietn
 def test_refusal_stop_and_transfer_are_told_with_their_reasons(people):
     refused, stopped, moved = people.submit(), people.submit(), people.submit()
     reception, handler = people.official("reception"), people.official("handler")
-    processing.decide(actor=reception, code=refused.code, decision="refuse", reason="Không thuộc thẩm quyền.")
-    processing.decide(actor=reception, code=stopped.code, decision="accept")
-    processing.decide(actor=handler, code=stopped.code, decision="stop", reason="Người nộp đề nghị dừng.")
-    processing.decide(
+    processing_services.decide(
+        actor=reception, code=refused.code, decision="refuse", reason="Không thuộc thẩm quyền."
+    )
+    processing_services.decide(actor=reception, code=stopped.code, decision="accept")
+    processing_services.decide(
+        actor=handler, code=stopped.code, decision="stop", reason="Người nộp đề nghị dừng."
+    )
+    processing_services.decide(
         actor=reception, code=moved.code, decision="transfer", reason="Nơi cư trú khác.", agency_code=AGENCY_B
     )
     dispatch_pending_events()
@@ -196,7 +206,9 @@ def test_redelivery_makes_no_second_notification_and_each_one_is_audited(people)
     assert created.count() == 1
     assert created.get().changes["dossier"] == [None, dossier.code]
     # events that tell the applicant nothing make nothing
-    accepted = processing.decide(actor=people.official("reception"), code=dossier.code, decision="accept")
+    accepted = processing_services.decide(
+        actor=people.official("reception"), code=dossier.code, decision="accept"
+    )
     assert (
         notify.notify_applicants(
             event=Event.objects.get(subject_id=accepted.code, type=EventType.DOSSIER_ACCEPTED)

@@ -23,7 +23,7 @@ from motcua.core.models import CalendarExceptionKind, Event, EventDelivery
 from motcua.core.services import set_calendar_exception
 from motcua.core.tasks import dispatch_events_task, run_pending_tasks, with_fresh_connections
 from motcua.core.types import EventType
-from motcua.dossiers import services as dossiers
+from motcua.dossiers.services import submission as submission_services
 from motcua.notify.models import Notification
 from motcua.ops.models import WorkerHeartbeat
 from motcua.ops.tasks import record_worker_heartbeat
@@ -99,7 +99,9 @@ def test_without_health_checks_the_task_that_meets_the_dead_connection_fails_and
 def _submit(person: str, name: str) -> str:
     user = make_applicant(person, name, datetime.date(1990, 1, 2))
     actor = applicant_actor(user)
-    return dossiers.submit_draft(actor=actor, public_id=str(complete_birth_draft(actor).public_id)).code
+    return submission_services.submit_draft(
+        actor=actor, public_id=str(complete_birth_draft(actor).public_id)
+    ).code
 
 
 @pytest.mark.slow

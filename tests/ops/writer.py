@@ -19,7 +19,7 @@ def main(status: Path, stop: Path) -> None:
 
     django.setup()
     from motcua.documents.services import upload_file
-    from motcua.dossiers import services as dossiers
+    from motcua.dossiers.services import submission as submission_services
     from tests.identity.world import APPLICANTS, PDF, applicant_actor, complete_birth_draft, make_applicant
 
     actor = applicant_actor(make_applicant(*APPLICANTS["applicant_b"]))
@@ -28,7 +28,9 @@ def main(status: Path, stop: Path) -> None:
         written += 1
         upload_file(actor=actor, chunks=[PDF, f"% writer {written}\n".encode()], file_name=f"w{written}.pdf")
         if written % 5 == 0:
-            dossiers.submit_draft(actor=actor, public_id=str(complete_birth_draft(actor).public_id))
+            submission_services.submit_draft(
+                actor=actor, public_id=str(complete_birth_draft(actor).public_id)
+            )
         partial = status.with_suffix(".part")
         partial.write_text(str(written))
         partial.replace(status)

@@ -72,3 +72,51 @@ def test_a_server_error_page_in_the_layout_with_a_reference():
     assert "a defect" not in page  # never the exception itself
     english = in_the_layout(client.get("/trang-loi/", **EN), 500, "en")
     assert "Something went wrong" in english
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_with_debug_on_an_unknown_address_is_the_sites_page_not_djangos_listing(client, settings, language):
+    """The demo (`make run`) runs with DEBUG on: it must still show the site's 404, never the
+    technical page that lists every URL pattern."""
+    settings.DEBUG = True
+    response = client.get("/khong-co-trang-nay/", HTTP_ACCEPT_LANGUAGE=language)
+    page = in_the_layout(response, 404, language)
+    assert "URLconf" not in page
+    assert "thu-tuc/" not in page.replace('href="/thu-tuc/"', "")  # no list of patterns
+    expected = "There is no page at this address" if language == "en" else "Không có trang nào ở địa chỉ này"
+    assert expected in page
+    # a 404 a view raises (an unknown procedure) is the same page
+    page = in_the_layout(client.get("/thu-tuc/khong-co/", HTTP_ACCEPT_LANGUAGE=language), 404, language)
+    assert expected in page
+    # the API keeps its JSON shape
+    api = client.get("/api/v1/khong-co", HTTP_ACCEPT_LANGUAGE=language)
+    assert api.status_code == 404
+    assert api.json()["code"] == "not_found"
+
+
+@pytest.mark.urls("tests.api.defect_urls")
+def test_with_debug_on_a_defect_is_the_sites_500_page_and_the_traceback_is_logged(settings, caplog):
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False)
+    with caplog.at_level("ERROR", logger="django.request"):
+        response = client.get("/trang-loi/", **EN)
+    page = in_the_layout(response, 500, "en")
+    assert "Something went wrong" in page
+    assert "Traceback" not in page
+    assert "a defect in a page" not in page
+    assert any(
+        record.exc_info and "a defect in a page" in str(record.exc_info[1]) for record in caplog.records
+    )
+
+
+def test_with_debug_on_an_unreadable_form_is_the_sites_400_page(client, settings):
+    settings.DEBUG = True
+    response = client.generic("POST", "/xac-minh/", b"--x\r\n", content_type="multipart/form-data", **EN)
+    page = in_the_layout(response, 400, "en")
+    assert "Traceback" not in page
+
+
+def test_with_debug_on_a_forbidden_page_is_still_the_sites_403(world_copy: World, settings):
+    settings.DEBUG = True
+    page = in_the_layout(world_copy.client("applicant_a").get("/can-bo/ho-so/"), 403)
+    assert "Django" not in page

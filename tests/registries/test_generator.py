@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from motcua.core.ids import PROVINCE_CODES, parse_personal_id
-from motcua.eid.accounts import DEMO_ACCOUNTS
-from motcua.registries.data import demo, vocabulary
+from motcua.demo import people as demo
+from motcua.demo.accounts import DEMO_ACCOUNTS
+from motcua.registries.data import vocabulary
 from motcua.registries.data.generator import (
     COLUMNS,
     REFERENCE_DATE,

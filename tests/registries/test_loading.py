@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 import yaml
 
-from motcua.eid.accounts import DEMO_ACCOUNTS
-from motcua.registries.data import demo
+from motcua.demo import people as demo
+from motcua.demo.accounts import DEMO_ACCOUNTS
 from motcua.registries.data.generator import COLUMNS, REFERENCE_DATE, dataset_digest, generate
 from motcua.registries.data.records import REGISTRIES, fetch, is_valid_field, select, subject_kind
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from motcua.core.actors import SYSTEM
-from motcua.core.audit import verify_audit_log
+from motcua.core.audit import seal_pending, verify_audit_log
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventType
 from motcua.units import selectors
@@ -87,6 +87,7 @@ def test_a_renamed_commune_is_updated_audited_and_its_agencies_follow(tmp_path):
     assert Commune.objects.get(code=ward["Code"]).full_name == "Phường Ba Đình Mới"
     assert Agency.objects.get(code=f"UBND.{ward['Code']}").name == "Ủy ban nhân dân phường Ba Đình Mới"
     assert AuditEntry.objects.filter(type=EventType.UNITS_RELOADED).count() == 2
+    seal_pending()
     assert verify_audit_log().ok
 
 

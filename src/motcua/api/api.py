@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from motcua.api.errors import Utf8JSONRenderer, declare_common_errors, install_error_handlers
 from motcua.catalog.api import router as catalog_router
@@ -40,6 +42,13 @@ class MotcuaAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         declare_common_errors(schema)
         return schema
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """``<module>_<handler>`` as django-ninja names it, where an app's API split into a package
+        by audience (``dossiers/api/official.py``) still counts as its ``api`` module: clients
+        generated from the schema keep their names."""
+        module = re.sub(r"\.api\.\w+$", ".api", operation.view_func.__module__)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
 
 api = MotcuaAPI(

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from motcua.catalog.labels import label_for
 from motcua.core.calendar import WorkingCalendar
-from motcua.dossiers import selectors
 from motcua.dossiers.models import OPEN_STATUSES, DossierStatus
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import inbox as inbox_selectors
 from motcua.identity.actors import OfficialActor
 from motcua.identity.models import Role
 
@@ -62,11 +63,11 @@ def overview(actor: OfficialActor, *, today: datetime.date | None = None) -> Ove
     soon = WorkingCalendar.current().add_working_days(day, 1)
     running = ~Q(status=DossierStatus.SUPPLEMENT_REQUESTED)
     queued = (
-        selectors.dossiers_of(actor)
+        dossier_selectors.dossiers_of(actor)
         .select_related(None)
         .order_by()
         .filter(status__in=OPEN_STATUSES)
-        .filter(selectors.my_queue(actor))
+        .filter(inbox_selectors.my_queue(actor))
     )
     counted: dict[str, dict[str, int]] = {
         row["step"]: {"n": row["n"], "overdue": row["overdue"], "due_soon": row["due_soon"]}
@@ -79,7 +80,7 @@ def overview(actor: OfficialActor, *, today: datetime.date | None = None) -> Ove
     held = {grant.role for grant in actor.grants}
     roles = []
     for role in Role:
-        steps = [step for step, step_role in selectors.STEP_ROLES.items() if step_role == role]
+        steps = [step for step, step_role in inbox_selectors.STEP_ROLES.items() if step_role == role]
         if role not in held or not steps:
             continue
         roles.append(
@@ -98,5 +99,9 @@ def overview(actor: OfficialActor, *, today: datetime.date | None = None) -> Ove
                 ],
             )
         )
-    taken = selectors.dossiers_of(actor).filter(status__in=OPEN_STATUSES, assignee_id=actor.user_id).count()
+    taken = (
+        dossier_selectors.dossiers_of(actor)
+        .filter(status__in=OPEN_STATUSES, assignee_id=actor.user_id)
+        .count()
+    )
     return Overview(roles=roles, taken_by_me=taken)

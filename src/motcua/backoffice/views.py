@@ -2,11 +2,11 @@
 receipt, and the counter: receiving a dossier for a person at the counter or by post.
 
 Every page is ``@official_required``; which dossiers an official sees is decided by
-``dossiers.selectors.dossiers_of`` (the agencies in their roles' scope), who may receive at the
-counter by ``dossiers.counter.reception_agencies`` (the reception role). The dossier page shows
-only the actions ``selectors.available_actions`` allows; each form posts to one view that calls
-one service of ``dossiers.processing``, which checks everything again. A refused action shows
-the page again with the reason, nothing changed.
+``dossiers.selectors.dossiers.dossiers_of`` (the agencies in their roles' scope), who may receive
+at the counter by ``dossiers.services.counter.reception_agencies`` (the reception role). The dossier page
+shows only the actions ``dossiers.selectors.actions.available_actions`` allows; each form posts to
+one view that calls one service of ``dossiers.services``, which checks everything again. A
+refused action shows the page again with the reason, nothing changed.
 """
 
 from __future__ import annotations
@@ -31,10 +31,16 @@ from motcua.core.errors import Conflict, Forbidden, MotcuaError, NotFound
 from motcua.documents import pdf_safety, results
 from motcua.documents import selectors as documents_selectors
 from motcua.documents.views import file_response
-from motcua.dossiers import counter as counter_service
-from motcua.dossiers import processing, selectors
 from motcua.dossiers.forms import field_title, form_fields
 from motcua.dossiers.models import Channel, DossierStatus, Step
+from motcua.dossiers.presenters import dossiers as dossier_presenters
+from motcua.dossiers.selectors import actions as action_selectors
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import inbox as inbox_selectors
+from motcua.dossiers.services import assignment as assignment_services
+from motcua.dossiers.services import counter as counter_services
+from motcua.dossiers.services import deadlines as deadline_services
+from motcua.dossiers.services import processing as processing_services
 from motcua.identity.actors import OfficialActor, actor_for
 from motcua.identity.permissions import official_of, official_required
 from motcua.units import selectors as units
@@ -60,7 +66,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page_number = 1
-    found = selectors.inbox(
+    found = inbox_selectors.inbox(
         actor,
         status=filters["status"],
         procedure=filters["procedure"],
@@ -91,7 +97,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def _visible_dossier(request: HttpRequest, code: str) -> Any:
     try:
-        return selectors.get_dossier(actor_for(request), code)
+        return dossier_selectors.get_dossier(actor_for(request), code)
     except NotFound:
         raise Http404 from None
 
@@ -105,7 +111,7 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
         request,
         "backoffice/dossier.html",
         {
-            "view": selectors.dossier_view(found),
+            "view": dossier_presenters.dossier_view(found),
             "result_doc": result_doc,
             "result_download": (
                 reverse("backoffice:dossier-file", args=[code, result_doc.file.public_id])
@@ -117,9 +123,9 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
                 and not result_doc.is_revoked
                 and actor.has_role(*results.REVOKING_ROLES, agency_code=result_doc.agency_code)
             ),
-            "history": selectors.dossier_history(found),
-            "notices": selectors.notices_of(found),
-            "actions": selectors.available_actions(actor, found),
+            "history": dossier_presenters.dossier_history(found),
+            "notices": dossier_presenters.notices_of(found),
+            "actions": action_selectors.available_actions(actor, found),
             "step_label": found.get_step_display(),
             "supplement_components": [(str(c["id"]), c.get("name", {})) for c in spec.get("components", [])],
             "result_fields": [
@@ -131,7 +137,9 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
                 for name, prop in spec.get("form", {}).get("properties", {}).items()
             ],
             # each decision is its own form showing only its inputs (ADR 0037): which need a reason
-            "reason_decisions": [name for name, effect in processing.EFFECTS.items() if effect.needs_reason],
+            "reason_decisions": [
+                name for name, effect in processing_services.EFFECTS.items() if effect.needs_reason
+            ],
             "posted": request.POST if request.method == "POST" else {},
             "error": error,
         },
@@ -149,7 +157,7 @@ def _acted(request: HttpRequest, code: str, act: Callable[[], object], done: str
         act()
     except NotFound:
         raise Http404 from None
-    except processing.IncompleteResult as exc:
+    except processing_services.IncompleteResult as exc:
         problems = "; ".join(exc.fields.values())
         return _dossier_page(request, code, error=f"{exc.message} {problems}", status=400)
     except MotcuaError as exc:
@@ -170,7 +178,7 @@ def decide(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         code,
-        lambda: processing.decide(
+        lambda: processing_services.decide(
             actor=official_of(request),
             code=code,
             decision=request.POST.get("decision", ""),
@@ -189,7 +197,7 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         code,
-        lambda: processing.claim_dossier(actor=official_of(request), code=code),
+        lambda: assignment_services.claim_dossier(actor=official_of(request), code=code),
         _("You have taken this dossier."),
     )
 
@@ -202,7 +210,7 @@ def assign(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         code,
-        lambda: processing.assign_dossier(actor=official_of(request), code=code, user_id=user_id),
+        lambda: assignment_services.assign_dossier(actor=official_of(request), code=code, user_id=user_id),
         _("The dossier's assignment was saved."),
     )
 
@@ -225,7 +233,7 @@ def apology(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         code,
-        lambda: processing.issue_apology(
+        lambda: deadline_services.issue_apology(
             actor=official_of(request), code=code, reason=request.POST.get("reason", ""), new_due_on=new_date
         ),
         _("The apology letter with the new date was issued; the applicant is told."),
@@ -236,7 +244,9 @@ def apology(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def bulk_claim(request: HttpRequest) -> HttpResponse:
     """Take several dossiers from the inbox at once; say which were not taken, and why."""
-    results = processing.claim_dossiers(actor=official_of(request), codes=request.POST.getlist("codes")[:200])
+    results = assignment_services.claim_dossiers(
+        actor=official_of(request), codes=request.POST.getlist("codes")[:200]
+    )
     claimed = [r.code for r in results if r.claimed]
     if claimed:
         messages.success(request, _("Taken: %(codes)s") % {"codes": ", ".join(claimed)})
@@ -250,7 +260,7 @@ def bulk_claim(request: HttpRequest) -> HttpResponse:
 def dossier_file(request: HttpRequest, code: str, public_id: str) -> FileResponse:
     """A scan or upload of a dossier in the official's scope, as an attachment."""
     try:
-        stored = selectors.get_dossier_file(actor_for(request), code, public_id)
+        stored = dossier_selectors.get_dossier_file(actor_for(request), code, public_id)
     except NotFound:
         raise Http404 from None
     return file_response(stored.storage_name, stored.content_type, stored.original_name)
@@ -280,16 +290,16 @@ def revoke_result(request: HttpRequest, code: str) -> HttpResponse:
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """Form 01 of a dossier in the official's scope, to print and hand over at the counter."""
     found = _visible_dossier(request, code)
-    return render(request, "dossiers/receipt.html", {"view": selectors.dossier_view(found)})
+    return render(request, "dossiers/receipt.html", {"view": dossier_presenters.dossier_view(found)})
 
 
-def _scans(request: HttpRequest) -> dict[str, counter_service.Scan]:
+def _scans(request: HttpRequest) -> dict[str, counter_services.Scan]:
     """The scans posted with the counter form, by component (file fields ``scan-<component>``)."""
     scans = {}
     for name in request.FILES:
         upload = request.FILES.get(name)
         if name.startswith("scan-") and upload is not None:
-            scans[name.removeprefix("scan-")] = counter_service.Scan(
+            scans[name.removeprefix("scan-")] = counter_services.Scan(
                 upload.chunks(), upload.name or "ban-quet", upload.size
             )
     return scans
@@ -307,18 +317,18 @@ def counter(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     assert isinstance(actor, OfficialActor)
     try:
-        agencies = list(counter_service.reception_agencies(actor))
+        agencies = list(counter_services.reception_agencies(actor))
     except Forbidden:
         raise PermissionDenied from None
     choice = {name: request.GET.get(name, "") for name in ("agency", "procedure", "channel")}
-    channel = choice["channel"] if choice["channel"] in counter_service.COUNTER_CHANNELS else Channel.COUNTER
+    channel = choice["channel"] if choice["channel"] in counter_services.COUNTER_CHANNELS else Channel.COUNTER
     if choice["agency"]:
         agency = next((a for a in agencies if a.code == choice["agency"]), None)
         if agency is None:  # not an agency they receive for
             raise Http404
     else:
         agency = agencies[0] if len(agencies) == 1 else None
-    procedures = counter_service.counter_procedures(agency, channel) if agency is not None else []
+    procedures = counter_services.counter_procedures(agency, channel) if agency is not None else []
     procedure = next((p for p in procedures if p.code == choice["procedure"]), None)
     context: dict[str, Any] = {
         "agencies": agencies,
@@ -326,8 +336,8 @@ def counter(request: HttpRequest) -> HttpResponse:
         "procedures": procedures,
         "procedure": procedure,
         "channel": channel,
-        "channels": counter_service.COUNTER_CHANNELS,
-        "identity_checks": counter_service.CHECKS_FOR_CHANNEL[channel],
+        "channels": counter_services.COUNTER_CHANNELS,
+        "identity_checks": counter_services.CHECKS_FOR_CHANNEL[channel],
         "key": request.POST.get("counter-key") or str(uuid.uuid4()),
         "person": {name: request.POST.get(f"applicant-{name}", "") for name in PERSON_FIELDS},
         "person_errors": {},
@@ -344,13 +354,13 @@ def counter(request: HttpRequest) -> HttpResponse:
     component_errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            received = counter_service.receive_at_counter(
+            received = counter_services.receive_at_counter(
                 actor=actor,
                 procedure_code=procedure.code,
                 channel=channel,
                 agency_code=agency.code,
                 commune_code=context["person"]["commune_code"],
-                person=counter_service.Person(
+                person=counter_services.Person(
                     personal_id=context["person"]["personal_id"],
                     full_name=context["person"]["full_name"],
                     birth_date=context["person"]["birth_date"],
@@ -362,7 +372,7 @@ def counter(request: HttpRequest) -> HttpResponse:
             )
         except NotFound:
             raise Http404 from None
-        except counter_service.IncompleteReception as exc:
+        except counter_services.IncompleteReception as exc:
             field_errors, component_errors = exc.fields, exc.components
             context["person_errors"] = exc.person
             context["error"] = exc.message
@@ -378,7 +388,7 @@ def counter(request: HttpRequest) -> HttpResponse:
         fields=form_fields(spec, entries, prefilled={}, errors=field_errors),
         components=[
             {**component, "error": component_errors.get(component["id"], "")}
-            for component in counter_service.scannable_components(procedure)
+            for component in counter_services.scannable_components(procedure)
         ],
         communes=(
             units.communes_of_province(agency.province.code)

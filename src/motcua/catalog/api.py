@@ -64,7 +64,12 @@ class MemberOut(Schema):
     optional: bool
     after: list[str]
     receives: list[dict[str, str]]
-    deadline_note: str
+    deadline_note: str = Field(
+        ..., description="The integrators' note on the member's deadline (not shown to applicants)."
+    )
+    public_note: dict[str, str] = Field(
+        default_factory=dict, description="What applicants read about the member, {vi, en}; empty when none."
+    )
 
 
 class BundleOut(Schema):
@@ -86,6 +91,7 @@ class BundleOut(Schema):
                 "after": m.after,
                 "receives": m.receives,
                 "deadline_note": m.deadline_note,
+                "public_note": m.public_note,
             }
             for m in selectors.bundle_members(obj)
         ]

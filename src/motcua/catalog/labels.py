@@ -178,3 +178,12 @@ def localised(text: Any) -> str:
 
 def label_for(vocabulary: str, value: str) -> str:
     return str(VOCABULARIES.get(vocabulary, {}).get(value, value))
+
+
+def enum_label(prop: Mapping[str, Any], value: Any) -> str:
+    """A choice of a spec's form field by its label: the field's own ``x-enum-labels`` in the
+    active language, else the shared ``enum_value`` vocabulary, else the value itself."""
+    labels = prop.get("x-enum-labels", {}).get(str(value))
+    if isinstance(labels, dict):
+        return localised(labels) or str(value)
+    return label_for("enum_value", str(value))

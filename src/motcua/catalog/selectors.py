@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from motcua.catalog.models import Bundle, Procedure
+from motcua.core.collation import order_vietnamese
 from motcua.core.errors import NotFound
 from motcua.core.text import fold_vietnamese
 
@@ -25,7 +27,11 @@ class Member:
     optional: bool
     after: list[str]
     receives: list[dict[str, str]]
-    deadline_note: str
+    deadline_note: str  # the integrators' note (API only); pages show public_note
+    public_note: dict[str, str] = field(default_factory=dict)  # {vi, en}, may be empty
+    # What the member receives without re-entry, as the titles of its form's fields ({vi, en}).
+    received_fields: list[dict[str, str]] = field(default_factory=list)
+    after_procedures: list[Procedure] = field(default_factory=list)
 
 
 def search_procedures(
@@ -49,7 +55,12 @@ def search_procedures(
         queryset = queryset.filter(sector_code=sector)
     if agency_type:
         queryset = queryset.filter(agency_type=agency_type)
-    return queryset.order_by("name_vi")
+    return queryset.order_by(order_vietnamese(_name_field("name")), "code")
+
+
+def _name_field(prefix: str) -> str:
+    """``name_en`` for an English reader, else ``name_vi``: lists sort in the reader's language."""
+    return f"{prefix}_en" if (get_language() or "vi").startswith("en") else f"{prefix}_vi"
 
 
 def get_procedure(code: str) -> Procedure:
@@ -64,13 +75,13 @@ def list_sectors() -> list[Sector]:
         Procedure.objects.filter(is_active=True)
         .values_list("sector_code", "sector_vi", "sector_en")
         .distinct()
-        .order_by("sector_vi")
+        .order_by(order_vietnamese(_name_field("sector")), "sector_code")
     )
     return [Sector(code, vi, en) for code, vi, en in rows]
 
 
 def list_bundles() -> QuerySet[Bundle]:
-    return Bundle.objects.filter(is_active=True).order_by("name_vi")
+    return Bundle.objects.filter(is_active=True).order_by(order_vietnamese(_name_field("name")), "code")
 
 
 def get_bundle(code: str) -> Bundle:
@@ -86,6 +97,7 @@ def bundles_with_procedure(code: str) -> QuerySet[Bundle]:
 
 def bundle_members(bundle: Bundle) -> list[Member]:
     procedures = {m.position: m.procedure for m in bundle.members.select_related("procedure")}
+    by_code = {procedure.code: procedure for procedure in procedures.values()}
     members: list[dict[str, Any]] = bundle.spec["members"]
     return [
         Member(
@@ -94,11 +106,56 @@ def bundle_members(bundle: Bundle) -> list[Member]:
             after=list(raw.get("after", [])),
             receives=list(raw.get("receives", [])),
             deadline_note=str(raw.get("deadline_note", "")),
+            public_note=dict(raw.get("public_note", {})),
+            received_fields=[
+                _field_title(procedures[index], str(flow["target"]).partition(".")[2])
+                for flow in raw.get("receives", [])
+            ],
+            after_procedures=[by_code[code] for code in raw.get("after", []) if code in by_code],
         )
         for index, raw in enumerate(members)
     ]
 
 
+def _field_title(procedure: Procedure, name: str) -> dict[str, str]:
+    """A form field's title as ``{vi, en}`` (its name when the spec gives no title)."""
+    prop = procedure.spec.get("form", {}).get("properties", {}).get(name, {})
+    vi = str(prop.get("title") or name)
+    return {"vi": vi, "en": str(prop.get("x-title-en") or vi)}
+
+
 def procedure_names(codes: list[str]) -> dict[str, str]:
     """``{code: Vietnamese name}`` for the given codes (unknown codes are left out)."""
     return dict(Procedure.objects.filter(code__in=codes).values_list("code", "name_vi"))
+
+
+def procedure_titles(codes: list[str]) -> dict[str, str]:
+    """``{code: name}`` in the reader's language for the given codes (unknown codes left out)."""
+    rows = Procedure.objects.filter(code__in=codes).values_list("code", "name_vi", "name_en")
+    english = (get_language() or "vi").startswith("en")
+    return {code: (en if english and en else vi) for code, vi, en in rows}
+
+
+def result_name(result_type: str) -> dict[str, str]:
+    """The ``{vi, en}`` name the catalog gives a result type (``birth-extract``), from the first
+    published procedure that issues it; ``{}`` when none does."""
+    specs = Procedure.objects.filter(is_active=True, spec__result__type=result_type).values_list(
+        "spec__result__name", flat=True
+    )
+    for name in specs[:1]:
+        if isinstance(name, dict):
+            return {str(k): str(v) for k, v in name.items()}
+    return {}
+
+
+def purpose_translations(codes: list[str]) -> dict[str, str]:
+    """``{Vietnamese purpose: English purpose}`` of the data components of the given procedures:
+    a registry logs the purpose a request stated (in Vietnamese); an English reader reads the
+    catalog's English wording of it."""
+    translations: dict[str, str] = {}
+    for spec in Procedure.objects.filter(code__in=codes).values_list("spec", flat=True):
+        for component in spec.get("components", []) if isinstance(spec, dict) else []:
+            purpose = component.get("purpose") if isinstance(component, dict) else None
+            if isinstance(purpose, dict) and purpose.get("vi") and purpose.get("en"):
+                translations[str(purpose["vi"])] = str(purpose["en"])
+    return translations

@@ -21,6 +21,7 @@ import jsonschema
 import yaml
 from jsonschema.exceptions import ValidationError
 
+from motcua.catalog.public_text import editorial_marker_problems
 from motcua.core.errors import ErrorCode, MotcuaError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -213,7 +214,7 @@ def _check_procedure(spec: dict[str, Any], source: Path, decisions_dir: Path) ->
             problems.append(f"process: no process definition {process!r} in motcua/workflow/processes/")
     if spec.get("code") != source.stem:
         problems.append(f"code: {spec.get('code')!r} must equal the file name {source.stem!r}")
-    return problems
+    return problems + editorial_marker_problems(spec)
 
 
 def _component(raw: dict[str, Any]) -> ComponentSpec:
@@ -263,7 +264,7 @@ def _check_bundle(spec: dict[str, Any], source: Path, procedures: dict[str, Proc
         low, high = choices.get("min_members", 1), choices.get("max_members", len(members))
         if not low <= high <= len(members):
             problems.append(f"choices: need min_members <= max_members <= {len(members)} members")
-    return problems
+    return problems + editorial_marker_problems(spec)
 
 
 def _read_specs(

@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from motcua.core import tasks  # noqa: F401  (registers periodic tasks with huey)
+        from motcua.core.collation import register_sqlite_collation
+
+        connection_created.connect(register_sqlite_collation, dispatch_uid="motcua-vietnamese-collation")

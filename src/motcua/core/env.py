@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -142,3 +143,36 @@ def service_secret_key(name: str, var_dir: Path, *, production: bool) -> str:
     """A separate service's Django secret key: from ``name`` (required in production), else kept
     under ``var_dir`` for development."""
     return env_str(name) if production else env_str(name, "") or development_secret_key(var_dir)
+
+
+def s3_options_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The ``OPTIONS`` of ``PrivateS3Storage`` from ``MOTCUA_S3_*`` (docs/configuration.md).
+
+    Credentials: ``MOTCUA_S3_ACCESS_KEY_ID``/``MOTCUA_S3_SECRET_ACCESS_KEY`` when set, otherwise
+    boto3's own chain (``AWS_*`` variables, a profile, the machine's role)."""
+    values: Mapping[str, str] = os.environ if env is None else env
+
+    def get(name: str, default: str = "") -> str:
+        return values.get(name, "") or default
+
+    endpoint = get("MOTCUA_S3_ENDPOINT_URL")
+    options: dict[str, Any] = {
+        "bucket_name": get("MOTCUA_S3_BUCKET"),
+        "location": get("MOTCUA_S3_PREFIX").strip("/"),
+        "endpoint_url": endpoint or None,
+        "region_name": get("MOTCUA_S3_REGION") or None,
+        # MinIO, Ceph and most S3-compatible servers want path-style addresses
+        "addressing_style": get("MOTCUA_S3_ADDRESSING_STYLE", "path" if endpoint else "auto"),
+        "signature_version": "s3v4",
+    }
+    if get("MOTCUA_S3_ACCESS_KEY_ID"):
+        options["access_key"] = get("MOTCUA_S3_ACCESS_KEY_ID")
+        options["secret_key"] = get("MOTCUA_S3_SECRET_ACCESS_KEY")
+    verify = get("MOTCUA_S3_VERIFY", "on")
+    if verify.lower() in {"0", "off", "false", "no"}:
+        options["verify"] = False
+    elif verify.lower() not in {"1", "on", "true", "yes"}:
+        options["verify"] = verify  # a CA bundle
+    if encryption := get("MOTCUA_S3_SERVER_SIDE_ENCRYPTION"):
+        options["object_parameters"] = {"ServerSideEncryption": encryption}
+    return options

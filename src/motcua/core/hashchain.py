@@ -44,6 +44,8 @@ class VerifyReport:
     chains: int = 0
     entries: int = 0
     broken: list[BrokenLink] = field(default_factory=list)
+    unsealed: int = 0  # entries still waiting for the sealer (counted in ``entries``)
+    oldest_unsealed: datetime.datetime | None = None
 
     @property
     def ok(self) -> bool:

@@ -165,11 +165,13 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        for scope, key in self._limits(request):
-            verdict = ratelimit.hit(scope, key, ratelimit.configured_rate(scope))
-            if not verdict.allowed:
-                _request_log.warning("rate_limited", scope=scope)
-                return too_many_requests(request, verdict.retry_after)
+        limits = self._limits(request)
+        if limits:  # every limit of the request counted in one round trip
+            rates = [(scope, key, ratelimit.configured_rate(scope)) for scope, key in limits]
+            for (scope, _key), verdict in zip(limits, ratelimit.hit_many(rates), strict=True):
+                if not verdict.allowed:
+                    _request_log.warning("rate_limited", scope=scope)
+                    return too_many_requests(request, verdict.retry_after)
         return self.get_response(request)
 
     @staticmethod

@@ -27,13 +27,35 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
     def delete(self) -> NoReturn:
         raise AppendOnlyError("The audit log is append-only.")
 
+    def mark_sealed(self, entries: list[AuditEntry]) -> int:
+        """The one permitted change: the sealer records each entry's place and link in its chain
+        (``core.audit.seal_chain``), once, on entries it has just read unsealed."""
+        if not entries:
+            return 0
+        ids = [entry.pk for entry in entries]
+
+        def case(field: str, output: models.Field[Any, Any]) -> models.Case:
+            return models.Case(
+                *[models.When(pk=entry.pk, then=models.Value(getattr(entry, field))) for entry in entries],
+                output_field=output,
+            )
+
+        return models.QuerySet.update(
+            self.filter(pk__in=ids, position__isnull=True),
+            position=case("position", models.PositiveBigIntegerField()),
+            prev_hash=case("prev_hash", models.CharField()),
+            entry_hash=case("entry_hash", models.CharField()),
+        )
+
 
 class AuditEntry(models.Model):
     """One audited change: who did what to which subject, on behalf of which agency.
 
-    Entries form hash chains (one per agency, ``platform`` for the rest): each row stores
-    the hash of the previous row of its chain and its own hash over its content, so editing,
-    deleting or reordering a row breaks the chain (``motcua audit verify``, core/audit.py).
+    Written with only the hash of its own content (``content_hash``), without any lock;
+    the sealer later gives it its ``position`` in its chain (one per agency, ``platform`` for
+    the rest), the previous entry's hash (``prev_hash``) and its link hash (``entry_hash``), so
+    editing, deleting or reordering a sealed row breaks the chain (``motcua audit verify``,
+    core/audit.py, ADR 0030). Unsealed rows have ``position`` null and empty link hashes.
     """
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -47,15 +69,24 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     chain = models.CharField(max_length=64)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64)
+    content_hash = models.CharField(max_length=64)
+    position = models.PositiveBigIntegerField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
 
     objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         indexes = [
             models.Index(fields=["subject_type", "subject_id"], name="core_audit_subject_idx"),
-            models.Index(fields=["chain", "id"], name="core_audit_chain_idx"),
+            models.Index(
+                fields=["chain", "id"],
+                name="core_audit_unsealed_idx",
+                condition=models.Q(position__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "position"], name="core_audit_chain_position_uniq"),
         ]
         ordering = ["id"]
 
@@ -72,7 +103,7 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The last link of one audit chain; locked while appending so links never fork."""
+    """The last link of one audit chain; locked only by the sealer, so links never fork."""
 
     chain = models.CharField(max_length=64, primary_key=True)
     last_entry_id = models.BigIntegerField(null=True)

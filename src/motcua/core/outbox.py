@@ -1,8 +1,10 @@
 """The event-log dispatcher: hands committed events to their handlers, at least once.
 
 Services write events with ``record_change`` in the same transaction as the change, so an
-event exists if and only if its change committed. The dispatcher runs periodically (and
-soon after each commit) in the task worker. For each pending event it runs every handler
+event exists if and only if its change committed. The dispatcher runs in the worker's outbox
+loop (``core.outbox_worker``), woken by PostgreSQL ``NOTIFY`` sent in the event's own
+transaction (``wake_outbox_on_commit``) or polling on SQLite, and every minute as a periodic
+task, the guarantee if a wake-up is lost (ADR 0031). For each pending event it runs every handler
 registered for the event type that has not yet delivered it, each in a savepoint together
 with its ``EventDelivery`` row. A crash at any point leaves either both or neither, so a
 handler runs again only if its own transaction did not commit; handlers that reach outside
@@ -120,12 +122,26 @@ def _dispatch_one(event_id: int, report: DispatchReport) -> None:
             report.dispatched.append(event.pk)
 
 
-def schedule_dispatch_on_commit() -> None:
-    """Ask the worker to dispatch soon after the current transaction commits.
+OUTBOX_CHANNEL = "motcua_outbox"
 
-    The periodic dispatcher is the guarantee; this only shortens latency. If the commit
-    happens and the enqueue is lost, the next periodic run still delivers the event.
-    """
-    from motcua.core.tasks import dispatch_events_task
 
-    transaction.on_commit(dispatch_events_task.enqueue, robust=True)
+def _outbox_woken() -> None:
+    """Marks, among the transaction's on-commit callbacks, that it already sent its ``NOTIFY``."""
+
+
+def wake_outbox_on_commit() -> None:
+    """Wake the outbox loops when the current transaction commits: one PostgreSQL ``NOTIFY``
+    in the transaction itself (delivered by the server at commit, dropped on rollback), sent
+    once per transaction however many events it writes. No queued task per commit (ADR 0031).
+
+    On SQLite the loops poll instead, and this does nothing. A lost wake-up costs latency only:
+    the periodic dispatcher still delivers the event."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    # A savepoint rolled back takes both its NOTIFY and its on-commit callbacks with it.
+    if any(callback[1] is _outbox_woken for callback in connection.run_on_commit):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"NOTIFY {OUTBOX_CHANNEL}")
+    transaction.on_commit(_outbox_woken)

@@ -20,22 +20,30 @@ by the part of the previous window still inside the sliding window (as if its ev
 spread evenly), rounded up. Fixed windows alone split a burst that straddles a boundary, so
 ``limit`` failures a few seconds apart could go unnoticed; with the weighting, a burst counts
 in full while it is recent. Two cache keys per key and rate, one increment and one read per
-counted event.
+counted event; the counts of one event under several limits (an API request's per-address and
+per-user limits, a login failure's per-account windows) are taken in one round trip
+(``hit_many``): one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` statement on the database, one
+pipeline on Redis (ADR 0033).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.http import HttpRequest
+
+from motcua.core.cache import RedisCache
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "": 1}
@@ -65,7 +73,12 @@ class Verdict:
 
 
 def configured_rate(name: str) -> Rate:
-    return Rate.parse(settings.MOTCUA_RATE_LIMITS[name])
+    return _parsed(settings.MOTCUA_RATE_LIMITS[name])
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str) -> Rate:
+    return Rate.parse(text)
 
 
 @dataclass(frozen=True)
@@ -122,15 +135,18 @@ def _sliding_count(scope: str, key: str, rate: Rate, now: float, *, increment: b
     cache = caches["ratelimit"]
     windows = _windows(scope, key, rate, now)
     timeout = 2 * rate.window + 1  # a window's count is read until the end of the next one
+    if increment and isinstance(cache, DatabaseCache | RedisCache):
+        [counted] = _hit_counts([(scope, key, rate)], now)
+        return counted
     if isinstance(cache, DatabaseCache):
-        current, previous = _table_counts(windows, int(now) + timeout, increment=increment)
-    elif increment:  # atomic increments that keep the key's expiry (Redis, local memory)
+        current, previous = _table_counts(windows)
+    elif increment:  # atomic increments that keep the key's expiry (local memory)
         try:
             current = int(cache.incr(windows.current_key))
         except ValueError:  # first event of this window (or the key just expired)
             if cache.add(windows.current_key, 1, timeout=timeout):
                 current = 1
-            else:  # another process created it in between
+            else:  # another thread created it in between
                 current = int(cache.incr(windows.current_key))
         previous = int(cache.get(windows.previous_key, 0))
     else:
@@ -142,31 +158,57 @@ def _sliding_count(scope: str, key: str, rate: Rate, now: float, *, increment: b
 
 
 # the statements on core.RateCounter (its table name is fixed in its Meta)
-_INCREMENT = (
-    "INSERT INTO core_ratecounter (counter_key, count, expires_at) VALUES (%s, 1, %s) "
-    "ON CONFLICT (counter_key) DO UPDATE SET count = core_ratecounter.count + 1 RETURNING count"
-)
-_READ_ONE = "SELECT count FROM core_ratecounter WHERE counter_key = %s"
 _READ_TWO = "SELECT counter_key, count FROM core_ratecounter WHERE counter_key IN (%s, %s)"
 _DELETE_EXPIRED = "DELETE FROM core_ratecounter WHERE expires_at < %s"
 _DELETE_KEYS = "DELETE FROM core_ratecounter WHERE counter_key IN ({})"
 
 
-def _table_counts(windows: _Windows, expires_at: int, *, increment: bool) -> tuple[int, int]:
-    """The two windows' counts from the ``RateCounter`` table, after an atomic increment of the
-    current one if ``increment``: two statements, where the database cache took five (its
-    ``incr`` is a read and a write, and each write counts the table for culling)."""
+def _table_counts(windows: _Windows) -> tuple[int, int]:
+    """The two windows' counts from the ``RateCounter`` table."""
     with connection.cursor() as cursor:
-        if increment:
-            cursor.execute(_INCREMENT, [windows.current_key, expires_at])
-            row = cursor.fetchone()
-            current = int(row[0]) if row else 1
-            cursor.execute(_READ_ONE, [windows.previous_key])
-            found = cursor.fetchone()
-            return current, int(found[0]) if found else 0
         cursor.execute(_READ_TWO, [windows.current_key, windows.previous_key])
         counts = dict(cursor.fetchall())
     return int(counts.get(windows.current_key, 0)), int(counts.get(windows.previous_key, 0))
+
+
+def _table_increments(windows: Sequence[_Windows], expires_at: Sequence[int]) -> list[tuple[int, int]]:
+    """Increment each current window's row and read the previous window's count with it, in one
+    statement for all the limits (SQLite and PostgreSQL both run an upsert with ``RETURNING``,
+    and a subquery there reads the previous window's row, which the statement does not touch).
+    Returns ``(current, previous)`` per window, in order."""
+    values = ", ".join(["(%s, 1, %s)"] * len(windows))
+    cases = " ".join(["WHEN %s THEN %s"] * len(windows))
+    sql = (
+        f"INSERT INTO core_ratecounter (counter_key, count, expires_at) VALUES {values} "  # noqa: S608 (placeholders only)
+        "ON CONFLICT (counter_key) DO UPDATE SET count = core_ratecounter.count + 1 "
+        "RETURNING counter_key, count, (SELECT previous.count FROM core_ratecounter AS previous "
+        f"WHERE previous.counter_key = CASE core_ratecounter.counter_key {cases} END)"
+    )
+    params: list[Any] = []
+    for window, expiry in zip(windows, expires_at, strict=True):
+        params += [window.current_key, expiry]
+    for window in windows:
+        params += [window.current_key, window.previous_key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = {key: (int(count), int(previous or 0)) for key, count, previous in cursor.fetchall()}
+    return [rows.get(window.current_key, (1, 0)) for window in windows]
+
+
+def _redis_increments(
+    cache: RedisCache, windows: Sequence[_Windows], timeouts: Sequence[int]
+) -> list[tuple[int, int]]:
+    """Increment each current window's key (and set its expiry) and read the previous window's,
+    in one pipeline: one round trip to Redis for all the limits."""
+    client = cache._cache.get_client(write=True)
+    pipeline = client.pipeline(transaction=False)
+    for window, timeout in zip(windows, timeouts, strict=True):
+        current = cache.make_and_validate_key(window.current_key)
+        pipeline.incr(current)
+        pipeline.expire(current, timeout)
+        pipeline.get(cache.make_and_validate_key(window.previous_key))
+    answers = pipeline.execute()
+    return [(int(answers[3 * i]), int(answers[3 * i + 2] or 0)) for i in range(len(windows))]
 
 
 def purge_expired(*, now: float | None = None) -> int:
@@ -182,10 +224,40 @@ def hit(scope: str, key: str, rate: Rate, *, now: float | None = None) -> Verdic
 
     ``now`` (a Unix time) is for tests; it defaults to the clock.
     """
-    count, retry_after = _sliding_count(scope, key, rate, _clock(now), increment=True)
-    if count > rate.limit:
-        return Verdict(allowed=False, retry_after=retry_after)
-    return Verdict(allowed=True)
+    [verdict] = hit_many([(scope, key, rate)], now=now)
+    return verdict
+
+
+def hit_many(limits: Sequence[tuple[str, str, Rate]], *, now: float | None = None) -> list[Verdict]:
+    """``hit`` for several limits at once (a request's per-address and per-user limits), in one
+    round trip to where the counters live: one statement on the database, one pipeline on
+    Redis. The verdicts are in the order of ``limits``."""
+    at = _clock(now)
+    counts = _hit_counts([(scope, key, rate) for scope, key, rate in limits], at)
+    verdicts = []
+    for (_scope, _key, rate), (count, retry_after) in zip(limits, counts, strict=True):
+        allowed = count <= rate.limit
+        verdicts.append(Verdict(allowed=True) if allowed else Verdict(allowed=False, retry_after=retry_after))
+    return verdicts
+
+
+def _hit_counts(limits: Sequence[tuple[str, str, Rate]], now: float) -> list[tuple[int, int]]:
+    """Count one event for each limit: the sliding count after it, and the Retry-After."""
+    cache = caches["ratelimit"]
+    windows = [_windows(scope, key, rate, now) for scope, key, rate in limits]
+    if len({window.current_key for window in windows}) < len(windows):  # the same counter twice
+        return [_hit_counts([limit], now)[0] for limit in limits]
+    if isinstance(cache, DatabaseCache):
+        pairs = _table_increments(windows, [int(now) + 2 * rate.window + 1 for _s, _k, rate in limits])
+    elif isinstance(cache, RedisCache):
+        pairs = _redis_increments(cache, windows, [2 * rate.window + 1 for _s, _k, rate in limits])
+    else:  # local memory (tests, one process)
+        return [_sliding_count(scope, key, rate, now, increment=True) for scope, key, rate in limits]
+    results = []
+    for (_scope, _key, rate), window, (current, previous) in zip(limits, windows, pairs, strict=True):
+        count = current + _previous_share(previous, rate, window.elapsed)
+        results.append((count, _retry_after(current, previous, rate, window.elapsed)))
+    return results
 
 
 def is_blocked(scope: str, key: str, rates: list[Rate], *, now: float | None = None) -> Verdict:
@@ -200,9 +272,7 @@ def is_blocked(scope: str, key: str, rates: list[Rate], *, now: float | None = N
 
 
 def record_failure(scope: str, key: str, rates: list[Rate], *, now: float | None = None) -> None:
-    at = _clock(now)
-    for rate in rates:
-        _sliding_count(scope, key, rate, at, increment=True)
+    hit_many([(scope, key, rate) for rate in rates], now=now)
 
 
 def clear(scope: str, key: str, rates: list[Rate], *, now: float | None = None) -> None:

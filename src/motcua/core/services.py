@@ -9,10 +9,11 @@ from typing import Any
 from django.db import transaction
 
 from motcua.core.actors import Actor
-from motcua.core.audit import append_entry
+from motcua.core.audit import write_entry
 from motcua.core.errors import ErrorCode, MotcuaError
 from motcua.core.logging import current_request_id
 from motcua.core.models import AuditEntry, CalendarException, CalendarExceptionKind, Event
+from motcua.core.outbox import wake_outbox_on_commit
 from motcua.core.types import EventType
 
 
@@ -38,7 +39,7 @@ def record_change(
         raise MotcuaError(
             "record_change must run inside the service's transaction.", code=ErrorCode.NOT_IN_TRANSACTION
         )
-    append_entry(
+    write_entry(
         AuditEntry(
             type=type,
             actor_kind=actor.actor_kind,
@@ -61,9 +62,7 @@ def record_change(
         actor_id=actor.actor_id,
         payload=dict(payload or {}),
     )
-    from motcua.core.outbox import schedule_dispatch_on_commit
-
-    schedule_dispatch_on_commit()
+    wake_outbox_on_commit()
     return event
 
 

@@ -120,8 +120,18 @@ def run_pending_tasks() -> int:
 # --- core's own tasks ------------------------------------------------------------------------
 
 
+@on_worker_start
+def start_outbox_loop() -> None:
+    """Each worker process runs one outbox loop beside its task threads (ADR 0031)."""
+    from motcua.core.outbox_worker import start_in_background
+
+    start_in_background()
+
+
 @task()
 def dispatch_events_task() -> int:
+    """One dispatch pass, on demand (no longer enqueued on every commit: the outbox loop is woken
+    instead)."""
     from motcua.core.outbox import dispatch_pending_events
 
     return len(dispatch_pending_events().dispatched)
@@ -132,6 +142,14 @@ def dispatch_events_periodically() -> int:
     from motcua.core.outbox import dispatch_pending_events
 
     return len(dispatch_pending_events().dispatched)
+
+
+@periodic_task(minute="*")
+def seal_audit_log_periodically() -> int:
+    """Chain the audit entries committed since the last run (``core.audit.seal_pending``)."""
+    from motcua.core.audit import seal_pending
+
+    return seal_pending()
 
 
 @periodic_task(minute="17")

@@ -3,7 +3,8 @@ documents made by reception officers at the counter (``scanned_by``), and the si
 agencies issue (``issued_by_agency``); the results' records, the applicants' data wallet and
 the links holders share from it.
 
-The bytes live outside the web root (``MOTCUA_UPLOAD_DIR``) under a random name; this row is
+The bytes live in the private file storage (``MOTCUA_UPLOAD_DIR`` or an S3-compatible bucket,
+ADR 0034), never under the web root or a URL, under a random name; this row is
 the only way to find them, and it is read only through ``selectors`` (access-checked). The
 original file name is kept for display and download, never used as a path.
 """

@@ -1,6 +1,6 @@
 """Issuing and revoking signed results.
 
-``issue_result`` runs inside the approval's transaction (``dossiers.processing.decide``): it
+``issue_result`` runs inside the approval's transaction (``dossiers.services.processing.decide``): it
 renders the dossier's result from its type's template (``result_types.yaml``) as PDF/A, signs it
 with the agency's key (``signing``: PAdES B-LT, the approving official named in the signature's
 reason), stores the file and writes the result's record, audit entry and event. If signing
@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
 
 import yaml
@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from motcua.catalog.labels import enum_label
 from motcua.core.errors import Forbidden, MotcuaError
 from motcua.core.inputs import clean_text
 from motcua.core.services import record_change
@@ -40,7 +41,29 @@ from motcua.identity.models import Role, User
 from motcua.units.models import Agency
 
 if TYPE_CHECKING:
-    from motcua.dossiers.models import Dossier
+    from motcua.catalog.models import Procedure
+    from motcua.identity.models import Applicant
+
+
+class ResultSubject(Protocol):
+    """What a result is issued for, as this module reads it: a dossier. ``dossiers.models.Dossier``
+    has these attributes; documents never imports the dossiers app, which imports it (ADR 0036)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def agency_code(self) -> str: ...
+    @property
+    def entries(self) -> Any: ...
+    @property
+    def result(self) -> Any: ...
+    @property
+    def procedure(self) -> Procedure: ...
+    @property
+    def applicant(self) -> Applicant: ...
+
 
 TEMPLATES_FILE = Path(__file__).resolve().parent / "result_types.yaml"
 CHECK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -91,8 +114,6 @@ def initials(name: str) -> str:
 def _display(spec: Mapping[str, Any], name: str, value: Any) -> str:
     """A form value as the document prints it: dates as dd/mm/yyyy, choices by their Vietnamese
     label, booleans as Có/Không."""
-    from motcua.dossiers.forms import _enum_label
-
     prop = spec.get("form", {}).get("properties", {}).get(name, {})
     if value in (None, "", []):
         return ""
@@ -105,13 +126,13 @@ def _display(spec: Mapping[str, Any], name: str, value: Any) -> str:
             return value
     if "enum" in prop:
         with translation.override("vi"):
-            return _enum_label(prop, value)
+            return enum_label(prop, value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
 
 
-def _value(dossier: Dossier, path: str) -> str:
+def _value(dossier: ResultSubject, path: str) -> str:
     source, _sep, name = path.partition(".")
     spec = dossier.procedure.spec
     if source == "entries":
@@ -126,7 +147,7 @@ def _value(dossier: Dossier, path: str) -> str:
     return ""
 
 
-def rows_for(dossier: Dossier, template: Template) -> list[tuple[str, str]]:
+def rows_for(dossier: ResultSubject, template: Template) -> list[tuple[str, str]]:
     if template.all_form_fields:
         properties = dossier.procedure.spec.get("form", {}).get("properties", {})
         found = [
@@ -146,7 +167,7 @@ def rows_for(dossier: Dossier, template: Template) -> list[tuple[str, str]]:
     return [(label, value) for label, value in found if value]
 
 
-def _valid_until(dossier: Dossier, template: Template) -> datetime.date | None:
+def _valid_until(dossier: ResultSubject, template: Template) -> datetime.date | None:
     if not template.valid_years or not template.valid_from:
         return None
     source, _sep, name = template.valid_from.partition(".")
@@ -171,7 +192,7 @@ def _parent_name(agency: Agency) -> str:
 
 
 def issue_result(
-    *, actor: OfficialActor, dossier: Dossier, on_written: Callable[[str], None]
+    *, actor: OfficialActor, dossier: ResultSubject, on_written: Callable[[str], None]
 ) -> ResultDocument:
     """Render, sign and keep the dossier's result (in the approval's transaction).
 
@@ -232,7 +253,7 @@ def issue_result(
         check_code=check_code,
         result_type=template.code,
         title=template.title,
-        dossier=dossier,
+        dossier_id=dossier.pk,
         holder=dossier.applicant,
         agency_code=agency.code,
         agency_name=agency.name,

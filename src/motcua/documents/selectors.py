@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from motcua.catalog import selectors as catalog
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.documents.models import (
@@ -31,9 +32,10 @@ from motcua.documents.models import (
 )
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, OfficialActor, RequestActor
+from motcua.units import selectors as units
 
 if TYPE_CHECKING:
-    from motcua.dossiers.models import Dossier
+    from motcua.documents.results import ResultSubject
 
 
 def files_of(actor: RequestActor | None) -> QuerySet[StoredFile]:
@@ -150,10 +152,10 @@ def wallet_of(actor: RequestActor | None) -> QuerySet[WalletItem]:
     )
 
 
-def result_for_dossier(dossier: Dossier) -> ResultDocument | None:
+def result_for_dossier(dossier: ResultSubject) -> ResultDocument | None:
     """The signed result of a dossier the caller already obtained through a scoped selector
-    (``dossiers.selectors.get_dossier``): whoever may see the dossier may see its result."""
-    return ResultDocument.objects.filter(dossier=dossier).select_related("file", "approved_by").first()
+    (``dossiers.selectors.dossiers.get_dossier``): whoever may see the dossier may see its result."""
+    return ResultDocument.objects.filter(dossier_id=dossier.pk).select_related("file", "approved_by").first()
 
 
 # --- The data wallet -----------------------------------------------------------------------------
@@ -302,6 +304,25 @@ class WalletRow:
     valid_until: datetime.date | None
     number: str  # the result's number ("" for a kept file)
     removable: bool  # only documents the holder kept; a result stays
+    title: str = ""  # in the reader's language where the catalog has it (the stored title else)
+    issuer: str = ""  # the issuing agency's name in the reader's language
+
+
+def item_title(item: WalletItem) -> str:
+    """A result's title in the reader's language: the catalog's English name of its result type
+    in English (the document itself is in Vietnamese), else the stored title."""
+    if item.document_type and (get_language() or "vi").startswith("en"):
+        english = catalog.result_name(item.document_type).get("en")
+        if english:
+            return english
+    return item.title
+
+
+def item_issuer(item: WalletItem) -> str:
+    """The issuing agency's name in the reader's language (the stored name when unknown)."""
+    if item.result is not None and (get_language() or "vi").startswith("en"):
+        return units.agency_names([item.result.agency_code]).get(item.result.agency_code, item.issuer)
+    return item.issuer
 
 
 KIND_LABELS = {
@@ -320,6 +341,8 @@ def wallet_row(item: WalletItem) -> WalletRow:
         valid_until=valid_until_of(item),
         number=item.result.number if item.result is not None else "",
         removable=item.kind == WalletItemKind.UPLOAD,
+        title=item_title(item),
+        issuer=item_issuer(item),
     )
 
 

@@ -101,7 +101,7 @@ def signature_summary(stored: storage.StoredBytes) -> dict[str, Any]:
     """What ``verification`` finds of a stored PDF's signatures ({} for an image)."""
     if stored.content_type != "application/pdf":
         return {}
-    data = storage.path_of(stored.storage_name).read_bytes()
+    data = storage.read_bytes(stored.storage_name)
     return {**verification.check_pdf(data).summary(), "checked_at": timezone.now().isoformat()}
 
 

@@ -1,30 +1,37 @@
 """Checking and storing uploaded bytes: size limit, type by content, random name, no web root.
 
 The type is decided by the file's first bytes (its "magic number"), never by its name or the
-Content-Type the browser sent: a script renamed ``scan.pdf`` is refused. Files are written
-to a temporary name and renamed into place, so a half-written file is never visible; mode
-0600 in directories of mode 0700.
+Content-Type the browser sent: a script renamed ``scan.pdf`` is refused. The bytes are written
+to a private temporary file first and handed to the file storage (``core.files``: the local
+filesystem or private objects in an S3-compatible bucket, ADR 0034) only once every check passed,
+so a half-written or refused file is never stored; on the filesystem it is renamed into place,
+mode 0600 in directories of mode 0700.
 
-A PDF from outside is checked by ``pdf_safety.make_safe`` on its temporary name, before it is
-renamed into place: refused (nothing kept), kept as it came, or rewritten without its active
-content. ``StoredBytes`` then carries both hashes: the upload's and the stored file's.
+A PDF from outside is checked by ``pdf_safety.make_safe`` on its temporary file, before it is
+stored: refused (nothing kept), kept as it came, or rewritten without its active content.
+``StoredBytes`` then carries both hashes: the upload's and the stored file's.
+
+Stored files are read back only through ``open_stored``/``read_bytes`` (by the scoped selectors'
+views, the signature check and the operator's backup and integrity check); none has a URL.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import secrets
+import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from motcua.core import files
 from motcua.core.errors import MotcuaError
 from motcua.documents import pdf_safety
 
@@ -69,16 +76,47 @@ def clean_file_name(name: str) -> str:
     return cleaned[-200:]
 
 
+def check_name(storage_name: str) -> str:
+    if not _STORAGE_NAME.match(storage_name):
+        raise MotcuaError("Invalid storage name.")
+    return storage_name
+
+
 def upload_root() -> Path:
-    root = Path(settings.MOTCUA_UPLOAD_DIR)
+    """The directory of the local file storage (tests and tools; ``MotcuaError`` with object storage)."""
+    root = files.local_directory(files.file_storage())
+    if root is None:
+        raise MotcuaError("Stored files are in object storage, not in a local directory.")
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     return root
 
 
 def path_of(storage_name: str) -> Path:
-    if not _STORAGE_NAME.match(storage_name):
-        raise MotcuaError("Invalid storage name.")
-    return upload_root() / storage_name
+    """A stored file's local path (the filesystem storage only: tests and tools); the platform
+    reads stored files with ``open_stored`` and ``read_bytes``, whatever the storage."""
+    return upload_root() / check_name(storage_name)
+
+
+def open_stored(storage_name: str) -> IO[bytes]:
+    """A stored file, opened for reading; ``FileNotFoundError`` when it is missing."""
+    return files.open_file(files.file_storage(), check_name(storage_name))
+
+
+def read_bytes(storage_name: str) -> bytes:
+    with open_stored(storage_name) as handle:
+        return handle.read()
+
+
+def _spool_directory(token: str) -> Path | None:
+    """Where an upload is written while it is checked: beside its final place on the local
+    filesystem (so that keeping it is a rename), the temporary directory otherwise."""
+    root = files.local_directory(files.file_storage())
+    if root is None:
+        return Path(settings.FILE_UPLOAD_TEMP_DIR) if settings.FILE_UPLOAD_TEMP_DIR else None
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory = root / token[:2]
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return directory
 
 
 def _too_large() -> UploadRejected:
@@ -123,14 +161,14 @@ def store(
     if declared_size is not None and declared_size > limit:
         raise _too_large()
     token = secrets.token_hex(16)
-    directory = upload_root() / token[:2]
-    directory.mkdir(mode=0o700, exist_ok=True)
-    temporary = directory / f".{token}.part"
+    spool = _spool_directory(token)
+    descriptor, temporary_name = tempfile.mkstemp(prefix=f".{token}.", suffix=".part", dir=spool)
+    temporary = Path(temporary_name)  # mode 0600
     digest = hashlib.sha256()
     size = 0
     head = b""
     try:
-        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        with open(descriptor, "wb") as out:
             for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
@@ -161,10 +199,9 @@ def store(
                 size, sha256 = _digest_of(temporary)
                 removed = outcome.removed
         storage_name = f"{token[:2]}/{token}.{extension}"
-        os.replace(temporary, upload_root() / storage_name)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        files.save_file(files.file_storage(), storage_name, temporary)
+    finally:
+        temporary.unlink(missing_ok=True)  # moved into place already on the local filesystem
     return StoredBytes(
         storage_name=storage_name,
         content_type=content_type,
@@ -176,4 +213,5 @@ def store(
 
 
 def discard(storage_name: str) -> None:
-    path_of(storage_name).unlink(missing_ok=True)
+    """Remove a stored file whose row was never committed (nothing if it is gone already)."""
+    files.file_storage().delete(check_name(storage_name))

@@ -61,7 +61,7 @@ def download(request: HttpRequest, public_id: str) -> FileResponse:
 
 def file_response(storage_name: str, content_type: str, file_name: str) -> FileResponse:
     try:
-        handle = storage.path_of(storage_name).open("rb")
+        handle = storage.open_stored(storage_name)
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=file_name, content_type=content_type)

@@ -142,15 +142,16 @@ def remove_item(*, actor: ApplicantActor, public_id: str) -> WalletItem:
                 item=item, revoked_at__isnull=True, expires_at__gt=now
             )
         )
-        for link in live:
-            _revoke(actor, link, now, why="document_removed")
+        # one audit entry for the step, naming the links it stopped (not one per link)
+        ShareLink.objects.filter(pk__in=[link.pk for link in live]).update(revoked_at=now)
+        revoked = [str(link.public_id) for link in live]
         record_change(
             actor=actor,
             type=EventType.WALLET_ITEM_REMOVED,
             subject_type="documents.wallet_item",
             subject_id=str(item.public_id),
-            changes={"removed_at": [None, now.isoformat()]},
-            payload={"shares_revoked": [str(link.public_id) for link in live]},
+            changes={"removed_at": [None, now.isoformat()], "shares_revoked": [[], revoked]},
+            payload={"shares_revoked": revoked},
         )
     return item
 

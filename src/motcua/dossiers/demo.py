@@ -18,8 +18,8 @@ from motcua.core.actors import Actor
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.services import record_change
 from motcua.core.types import EventType
-from motcua.dossiers import counter
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import counter as counter_services
 from motcua.identity.actors import OfficialActor, actor_for_user
 from motcua.identity.demo import refuse_in_production
 from motcua.identity.models import User
@@ -44,14 +44,14 @@ def _birth(actor: OfficialActor, key: str) -> Dossier:
     personal_id, name, birth_date, child = PEOPLE[key]
     procedure = "birth-registration"
     scans = {
-        str(c["id"]): counter.Scan(chunks=[PDF], file_name=f"{c['id']}.pdf")
-        for c in counter.scannable_components(catalog.get_procedure(procedure))
+        str(c["id"]): counter_services.Scan(chunks=[PDF], file_name=f"{c['id']}.pdf")
+        for c in counter_services.scannable_components(catalog.get_procedure(procedure))
     }
-    return counter.receive_at_counter(
+    return counter_services.receive_at_counter(
         actor=actor,
         procedure_code=procedure,
         channel="counter",
-        person=counter.Person(
+        person=counter_services.Person(
             personal_id=personal_id, full_name=name, birth_date=birth_date, identity_check="chip_card"
         ),
         entries={

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from motcua.catalog.labels import label_for, localised
+from motcua.catalog.labels import enum_label, localised
 from motcua.core.ids import InvalidPersonalId, parse_personal_id
 from motcua.core.inputs import DEFAULT_FIELD_MAX_LENGTH, text_problem
 
@@ -53,13 +53,6 @@ def refused(prop: Mapping[str, Any], raw: Any) -> str:
 
 def field_title(prop: Mapping[str, Any]) -> str:
     return localised({"vi": prop.get("title", ""), "en": prop.get("x-title-en", "")})
-
-
-def _enum_label(prop: Mapping[str, Any], value: Any) -> str:
-    labels = prop.get("x-enum-labels", {}).get(str(value))
-    if isinstance(labels, dict):
-        return localised(labels) or str(value)
-    return label_for("enum_value", str(value))
 
 
 def field_kind(prop: Mapping[str, Any]) -> str:
@@ -199,7 +192,7 @@ def _display(kind: str, prop: Mapping[str, Any], value: Any) -> str:
     if kind == "list":
         return "\n".join(str(item) for item in value) if isinstance(value, list) else str(value)
     if kind == "choice":
-        return _enum_label(prop, value)
+        return enum_label(prop, value)
     if kind == "date":  # shown day/month/year whatever the browser's language (ADR 0037)
         try:
             return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
@@ -233,7 +226,7 @@ def form_fields(
                     value = ""
             else:
                 value = fetched
-        choices = [(str(option), _enum_label(prop, option)) for option in prop.get("enum", [])]
+        choices = [(str(option), enum_label(prop, option)) for option in prop.get("enum", [])]
         fields.append(
             FormField(
                 name=name,

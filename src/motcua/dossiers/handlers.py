@@ -11,11 +11,11 @@ from motcua.core.types import EventType
 
 @event_handler(EventType.DOSSIER_APPROVED, name="dossiers.bundles.advance")
 def advance_bundle(event: Event) -> None:
-    from motcua.dossiers import bundles
     from motcua.dossiers.models import Dossier
+    from motcua.dossiers.services import bundles as bundle_services
 
     application_id = (
         Dossier.objects.filter(code=event.subject_id).values_list("bundle_application_id", flat=True).first()
     )
     if application_id is not None:
-        bundles.advance(application_id=application_id)
+        bundle_services.advance(application_id=application_id)

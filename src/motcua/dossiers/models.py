@@ -6,7 +6,7 @@ dossier component (``components``: fetched from a registry, declined, failed, up
 and the data the registries returned for it (``fetched``), which is shown read-only and used
 nowhere else. Nothing of a draft becomes part of a dossier until the applicant submits; a draft
 left untouched for ``MOTCUA_DRAFT_TTL_HOURS`` is deleted with everything fetched for it
-(``services.purge_expired_drafts``). Consents and the exchange log outlive it: they are the
+(``services.drafts.purge_expired_drafts``). Consents and the exchange log outlive it: they are the
 evidence of who fetched what.
 
 A ``Dossier`` (hồ sơ) is what a submission makes of a draft: its code (``<agency>-<yymmdd>-
@@ -134,7 +134,7 @@ OPEN_STATUSES = (DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED, Dos
 
 
 class DeadlineFlag(models.TextChoices):
-    """The deadline state last recorded by the periodic check (``processing.flag_deadlines``)."""
+    """The deadline state last recorded by the periodic check (``services.deadlines.flag_deadlines``)."""
 
     ON_TIME = "on_time", "On time"
     DUE_SOON = "due_soon", "Due soon"
@@ -158,7 +158,7 @@ class Provenance(models.TextChoices):
 class BundleApplication(models.Model):
     """One application for an interconnected procedure group (hồ sơ liên thông): its first member
     is submitted like any dossier; each later member becomes a dossier of its own agency, with its
-    own deadline, once the members it follows have their result (``bundles.advance``)."""
+    own deadline, once the members it follows have their result (``services.bundles.advance``)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     bundle_code = models.CharField(max_length=64)

@@ -8,7 +8,7 @@ from motcua.core.tasks import periodic_task
 
 @periodic_task(minute="17")
 def purge_expired_drafts_task() -> int:
-    from motcua.dossiers.services import purge_expired_drafts
+    from motcua.dossiers.services.drafts import purge_expired_drafts
 
     return purge_expired_drafts()
 
@@ -16,6 +16,6 @@ def purge_expired_drafts_task() -> int:
 @periodic_task(minute="*/15")
 def flag_deadlines_task() -> int:
     """The deadline check: due-soon and overdue flags, with an event for each change."""
-    from motcua.dossiers.processing import flag_deadlines
+    from motcua.dossiers.services.deadlines import flag_deadlines
 
     return flag_deadlines()

@@ -24,8 +24,20 @@ from motcua.core.errors import MotcuaError, NotFound, RateLimited
 from motcua.core.middleware import too_many_requests
 from motcua.documents import pdf_safety
 from motcua.documents import selectors as documents_selectors
-from motcua.dossiers import bundles, processing, selectors, services, timeline
 from motcua.dossiers.models import ComponentState, Draft
+from motcua.dossiers.presenters import bundles as bundle_presenters
+from motcua.dossiers.presenters import dossiers as dossier_presenters
+from motcua.dossiers.presenters import drafts as draft_presenters
+from motcua.dossiers.presenters import timeline
+from motcua.dossiers.selectors import actions as action_selectors
+from motcua.dossiers.selectors import bundles as bundle_selectors
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.selectors import drafts as draft_selectors
+from motcua.dossiers.selectors import lookup as lookup_selectors
+from motcua.dossiers.services import bundles as bundle_services
+from motcua.dossiers.services import drafts as draft_services
+from motcua.dossiers.services import submission as submission_services
+from motcua.dossiers.services import supplement as supplement_services
 from motcua.identity import selectors as identity
 from motcua.identity.actors import actor_for
 from motcua.identity.permissions import applicant_of, applicant_required, public
@@ -52,7 +64,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            draft = services.start_draft(
+            draft = draft_services.start_draft(
                 actor=actor,
                 procedure_code=procedure.code,
                 commune_code=commune_code,
@@ -99,7 +111,7 @@ def start_bundle(request: HttpRequest, code: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            draft = bundles.start_bundle_draft(
+            draft = bundle_services.start_bundle_draft(
                 actor=actor, bundle_code=bundle.code, commune_code=commune_code, members=chosen
             )
         except NotFound:
@@ -130,25 +142,25 @@ def start_bundle(request: HttpRequest, code: str) -> HttpResponse:
 @applicant_required
 def bundle_application(request: HttpRequest, public_id: str) -> HttpResponse:
     """One interconnected application: each member's dossier and status."""
-    found = _or_404(lambda: selectors.get_bundle_application(actor_for(request), public_id))
-    return render(request, "dossiers/bundle_application.html", {"view": selectors.bundle_view(found)})
+    found = _or_404(lambda: bundle_selectors.get_bundle_application(actor_for(request), public_id))
+    return render(request, "dossiers/bundle_application.html", {"view": bundle_presenters.bundle_view(found)})
 
 
 @applicant_required
 def drafts(request: HttpRequest) -> HttpResponse:
-    return render(request, "dossiers/drafts.html", {"rows": selectors.draft_rows(actor_for(request))})
+    return render(request, "dossiers/drafts.html", {"rows": draft_presenters.draft_rows(actor_for(request))})
 
 
 @applicant_required
 @require_http_methods(["GET", "POST"])
 def consent(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    draft = _or_404(lambda: selectors.get_draft(actor, public_id))
+    draft = _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     error = ""
     status = 200
     if request.method == "POST":
         try:
-            updated = services.give_consent(
+            updated = draft_services.give_consent(
                 actor=actor,
                 public_id=public_id,
                 accepted=request.POST.getlist("accept"),
@@ -164,7 +176,7 @@ def consent(request: HttpRequest, public_id: str) -> HttpResponse:
             if failed:
                 messages.error(request, _("Some data could not be fetched. Your draft is saved; see below."))
             return redirect("dossiers:draft", public_id=updated.public_id)
-    view = selectors.draft_view(draft)
+    view = draft_presenters.draft_view(draft)
     return render(
         request,
         "dossiers/consent.html",
@@ -184,11 +196,11 @@ def _draft_page(
         request,
         "dossiers/draft.html",
         {
-            "view": selectors.draft_view(
+            "view": draft_presenters.draft_view(
                 current, errors=errors, component_errors=component_errors, actor=actor_for(request)
             ),
             "draft": current,
-            "row": selectors.draft_row(current),
+            "row": draft_presenters.draft_row(current),
         },
         status=400 if failed else 200,
     )
@@ -201,9 +213,9 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     A draft already submitted (a second click, an old link) leads to its dossier."""
     actor = applicant_of(request)
     try:
-        current = selectors.get_draft(actor, public_id)
+        current = draft_selectors.get_draft(actor, public_id)
     except NotFound:
-        already = selectors.dossier_from_draft(actor, public_id)
+        already = dossier_selectors.dossier_from_draft(actor, public_id)
         if already is None:
             raise Http404 from None
         return redirect("dossiers:dossier", code=already.code)
@@ -211,8 +223,10 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in current.procedure.spec["form"]["properties"]}
         if current.bundle_code:  # the later members' fields of an interconnected application
-            values.update({k: request.POST.get(k, "") for k in request.POST if bundles.SEPARATOR in k})
-        current, errors = services.save_entries(actor=actor, public_id=public_id, values=values)
+            values.update(
+                {k: request.POST.get(k, "") for k in request.POST if bundle_services.SEPARATOR in k}
+            )
+        current, errors = draft_services.save_entries(actor=actor, public_id=public_id, values=values)
         if errors:
             messages.error(request, _("Your draft is saved, but some fields need correcting."))
             return _draft_page(request, current, errors)
@@ -221,7 +235,13 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
         if "submit" not in request.POST:
             messages.success(request, _("Your draft is saved."))
             return redirect("dossiers:draft", public_id=current.public_id)
-        return _submit(request, current)
+        try:
+            dossier = submission_services.submit_draft(actor=actor, public_id=public_id)
+        except submission_services.IncompleteDossier as exc:
+            messages.error(request, exc.message)
+            return _draft_page(request, current, exc.fields, exc.components)
+        messages.success(request, _("Your dossier has been received."))
+        return redirect("dossiers:dossier", code=dossier.code)
     return _draft_page(request, current, errors)
 
 
@@ -232,8 +252,10 @@ def _submit(request: HttpRequest, current: Draft) -> HttpResponse:
     """Submit a saved draft: its dossier page with the confirmation panel, or the draft page
     with what is missing marked."""
     try:
-        dossier = services.submit_draft(actor=applicant_of(request), public_id=str(current.public_id))
-    except services.IncompleteDossier as exc:
+        dossier = submission_services.submit_draft(
+            actor=applicant_of(request), public_id=str(current.public_id)
+        )
+    except submission_services.IncompleteDossier as exc:
         messages.error(request, exc.message)
         return _draft_page(request, current, exc.fields, exc.components)
     messages.success(request, _("Your dossier has been received."))
@@ -248,9 +270,9 @@ def check(request: HttpRequest, public_id: str) -> HttpResponse:
     button that submits (step 4 of 5)."""
     actor = applicant_of(request)
     try:
-        current = selectors.get_draft(actor, public_id)
+        current = draft_selectors.get_draft(actor, public_id)
     except NotFound:
-        already = selectors.dossier_from_draft(actor, public_id)
+        already = dossier_selectors.dossier_from_draft(actor, public_id)
         if already is None:
             raise Http404 from None
         return redirect("dossiers:dossier", code=already.code)
@@ -259,7 +281,7 @@ def check(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "dossiers/check.html",
-        {"view": selectors.draft_view(current, actor=actor_for(request)), "draft": current},
+        {"view": draft_presenters.draft_view(current, actor=actor_for(request)), "draft": current},
     )
 
 
@@ -272,30 +294,34 @@ def discard(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
     if request.method == "POST":
         try:
-            services.discard_draft(actor=actor, public_id=public_id)
+            draft_services.discard_draft(actor=actor, public_id=public_id)
         except NotFound:
             raise Http404 from None
         except MotcuaError as exc:
             messages.error(request, exc.message)
-            already = selectors.dossier_from_draft(actor, public_id)
+            already = dossier_selectors.dossier_from_draft(actor, public_id)
             if already is not None:
                 return redirect("dossiers:dossier", code=already.code)
             return redirect("dossiers:drafts")
         messages.success(request, _("The draft and the data fetched for it were deleted."))
         return redirect("dossiers:drafts")
     try:
-        current = selectors.get_draft(actor, public_id)
+        current = draft_selectors.get_draft(actor, public_id)
     except NotFound:
-        already = selectors.dossier_from_draft(actor, public_id)
+        already = dossier_selectors.dossier_from_draft(actor, public_id)
         if already is None:
             raise Http404 from None
         return redirect("dossiers:dossier", code=already.code)
-    return render(request, "dossiers/discard.html", {"draft": current, "row": selectors.draft_row(current)})
+    return render(
+        request, "dossiers/discard.html", {"draft": current, "row": draft_presenters.draft_row(current)}
+    )
 
 
 @applicant_required
 def dossiers(request: HttpRequest) -> HttpResponse:
-    return render(request, "dossiers/dossiers.html", {"dossiers": selectors.dossiers_of(actor_for(request))})
+    return render(
+        request, "dossiers/dossiers.html", {"dossiers": dossier_selectors.dossiers_of(actor_for(request))}
+    )
 
 
 def _dossier_page(
@@ -309,20 +335,20 @@ def _dossier_page(
     confirmation: bool = False,
 ) -> HttpResponse:
     actor = actor_for(request)
-    found = _or_404(lambda: selectors.get_dossier(actor, code))
+    found = _or_404(lambda: dossier_selectors.get_dossier(actor, code))
     result_doc = documents_selectors.result_for_dossier(found)
     return render(
         request,
         "dossiers/dossier.html",
         {
-            "view": selectors.dossier_view(found),
+            "view": dossier_presenters.dossier_view(found),
             "result_doc": result_doc,
             "result_download": reverse("documents:result-file", args=[result_doc.public_id])
             if result_doc
             else "",
-            "notices": selectors.notices_of(found),
-            "actions": selectors.available_actions(actor, found),
-            "supplement": selectors.supplement_request(
+            "notices": dossier_presenters.notices_of(found),
+            "actions": action_selectors.available_actions(actor, found),
+            "supplement": dossier_presenters.supplement_request(
                 found, values=request.POST, field_errors=field_errors, component_errors=component_errors
             ),
             "error": error,
@@ -350,17 +376,17 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
     for name in request.FILES:
         upload = request.FILES.get(name)
         if name.startswith("file-") and upload is not None:
-            files[name.removeprefix("file-")] = processing.SupplementFile(
+            files[name.removeprefix("file-")] = supplement_services.SupplementFile(
                 chunks=upload.chunks(), file_name=upload.name or "", size=upload.size
             )
     entries = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
     try:
-        answered = processing.supplement_dossier(
+        answered = supplement_services.supplement_dossier(
             actor=applicant_of(request), code=code, entries=entries, files=files
         )
     except NotFound:
         raise Http404 from None
-    except processing.IncompleteSupplement as exc:
+    except supplement_services.IncompleteSupplement as exc:
         return _dossier_page(
             request,
             code,
@@ -382,7 +408,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        processing.withdraw_dossier(
+        supplement_services.withdraw_dossier(
             actor=applicant_of(request), code=code, reason=request.POST.get("reason", "")
         )
     except NotFound:
@@ -396,8 +422,8 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
 @applicant_required
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """Form 01: the receipt and appointment slip, printable."""
-    found = _or_404(lambda: selectors.get_dossier(actor_for(request), code))
-    return render(request, "dossiers/receipt.html", {"view": selectors.dossier_view(found)})
+    found = _or_404(lambda: dossier_selectors.get_dossier(actor_for(request), code))
+    return render(request, "dossiers/receipt.html", {"view": dossier_presenters.dossier_view(found)})
 
 
 @public
@@ -409,10 +435,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("code", "").strip()
     if request.method == "POST":
         try:
-            status = selectors.throttled_public_status(
+            status = lookup_selectors.throttled_public_status(
                 ratelimit.client_address(request), code, request.POST.get("factor", "")
             )
-        except selectors.LookupBlocked as exc:
+        except lookup_selectors.LookupBlocked as exc:
             return too_many_requests(request, exc.retry_after)
         except NotFound as exc:
             error = exc.message
@@ -428,9 +454,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    _or_404(lambda: selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     try:
-        updated = services.retry_pull(
+        updated = draft_services.retry_pull(
             actor=actor, public_id=public_id, component_ids=request.POST.getlist("component")
         )
     except MotcuaError as exc:
@@ -449,13 +475,13 @@ def retry(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def component_upload(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    _or_404(lambda: selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
         return redirect("dossiers:draft", public_id=public_id)
     try:
-        draft = services.upload_component(
+        draft = draft_services.upload_component(
             actor=actor,
             public_id=public_id,
             component_id=component_id,
@@ -480,9 +506,9 @@ def component_upload(request: HttpRequest, public_id: str, component_id: str) ->
 def component_wallet(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
     """Take a document from the data wallet for a component (one click instead of an upload)."""
     actor = applicant_of(request)
-    _or_404(lambda: selectors.get_draft(actor, public_id))
+    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
     try:
-        services.use_wallet_item(
+        draft_services.use_wallet_item(
             actor=actor,
             public_id=public_id,
             component_id=component_id,

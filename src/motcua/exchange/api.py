@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.api.pagination import MAX_ID
-from motcua.dossiers import selectors as dossiers
+from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.exchange import selectors
 from motcua.identity.actors import ApplicantActor, RequestActor
 from motcua.identity.permissions import applicant_auth
@@ -66,7 +66,9 @@ def data_access(
                 "The national databases cannot be asked right now. Please try again in a few minutes."
             ),
         }
-    references = dossiers.data_use_references(actor, {access.dossier_ref for access in history.accesses})
+    references = dossier_selectors.data_use_references(
+        actor, {access.dossier_ref for access in history.accesses}
+    )
     accesses = []
     for access in history.accesses:
         reference = references.get(access.dossier_ref)

@@ -33,7 +33,7 @@ from django.conf import settings
 from joserfc.jwk import OKPKey
 
 from motcua.exchange.breaker import BreakerBoard
-from motcua.exchange.protocol import (
+from motcua.protocol import (
     CONTENT_TYPE,
     MAX_RESPONSE_BYTES,
     REQUEST_TYPE,
@@ -50,7 +50,7 @@ from motcua.exchange.protocol import (
     parse,
     sign,
 )
-from motcua.exchange.protocol import verify as verify_message
+from motcua.protocol import verify as verify_message
 
 RESPONSE_WINDOW_SECONDS = 300
 

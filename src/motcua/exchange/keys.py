@@ -26,7 +26,7 @@ from joserfc.jwk import OKPKey
 
 from motcua.core.errors import ErrorCode, MotcuaError
 from motcua.exchange.models import AgencyKey, KeyStatus
-from motcua.exchange.protocol import key_from_jwk, private_jwk
+from motcua.protocol import key_from_jwk, private_jwk
 
 KEY_CACHE_SECONDS = 60.0
 

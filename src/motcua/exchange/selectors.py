@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from motcua.catalog.labels import label_for
-from motcua.catalog.selectors import procedure_names
+from motcua.catalog.selectors import procedure_titles, purpose_translations
 from motcua.core.errors import NotFound
 from motcua.core.logging import get_logger
 from motcua.exchange import tokens
@@ -26,17 +27,29 @@ from motcua.exchange.client import PullStatus, default_client
 from motcua.exchange.keys import NoSigningKey, signing_key
 from motcua.exchange.labels import field_label, refusal_label, relation_label
 from motcua.exchange.models import AgencyKey, KeyStatus
-from motcua.exchange.protocol import AccessLogRequest
 from motcua.exchange.services import portal_agency_code
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, RequestActor
 from motcua.identity.models import Applicant, RepresentationBasis
+from motcua.protocol import AccessLogRequest
 from motcua.units.models import Agency
+from motcua.units.selectors import agency_names
 
 logger = get_logger(__name__)
 ACCESS_LOG_LEGAL_BASIS = "luat-bvdlcn-2025"
 PORTAL_AGENCY_TYPE = "portal"
 PORTAL_NAME = "Cổng Dịch vụ công (motcua)"
+PORTAL_NAME_EN = "Public service portal (motcua)"
+# The purpose the portal states when a person asks who used their data (logged by the registries).
+OWN_LOOKUP_PURPOSE = {
+    "vi": "Người dân tra cứu việc sử dụng dữ liệu của mình",
+    "en": "A person looks up who used their data",
+}
+
+
+def portal_name() -> str:
+    """The portal's own name in the reader's language (it asks the registries as an agency)."""
+    return PORTAL_NAME_EN if (get_language() or "vi").startswith("en") else PORTAL_NAME
 
 
 @dataclass(frozen=True)
@@ -121,7 +134,7 @@ def data_access_history(
         agency=portal_agency_code(),
         subject=_subject_id(subject),
         legal_basis=ACCESS_LOG_LEGAL_BASIS,
-        purpose="Người dân tra cứu việc sử dụng dữ liệu của mình",
+        purpose=OWN_LOOKUP_PURPOSE["vi"],
         request_id=str(uuid.uuid4()),
         before=max(0, before),
     )
@@ -143,13 +156,14 @@ def data_access_history(
     entries: list[dict[str, Any]] = [
         entry for entry in outcome.data.get("entries", []) if isinstance(entry, dict)
     ]
-    agencies = dict(
-        Agency.objects.filter(code__in={str(entry.get("agency_code")) for entry in entries}).values_list(
-            "code", "name"
-        )
-    )
-    agencies[portal_agency_code()] = PORTAL_NAME
-    procedures = procedure_names(sorted({str(entry.get("procedure", "")) for entry in entries}))
+    # names in the reader's language: the reference data and the catalog carry English
+    agencies = agency_names({str(entry.get("agency_code")) for entry in entries})
+    agencies[portal_agency_code()] = portal_name()
+    procedures = procedure_titles(sorted({str(entry.get("procedure", "")) for entry in entries}))
+    purposes: dict[str, str] = {}
+    if (get_language() or "vi").startswith("en"):
+        purposes = purpose_translations(sorted({str(entry.get("procedure", "")) for entry in entries}))
+        purposes[OWN_LOOKUP_PURPOSE["vi"]] = OWN_LOOKUP_PURPOSE["en"]
     accesses = [
         DataAccess(
             reference=str(entry.get("reference", "")),
@@ -158,7 +172,7 @@ def data_access_history(
             registry_label=label_for("registry", str(entry.get("registry", ""))),
             agency_code=str(entry.get("agency_code", "")),
             agency_name=agencies.get(str(entry.get("agency_code", "")), str(entry.get("agency_code", ""))),
-            purpose=str(entry.get("purpose", "")),
+            purpose=purposes.get(str(entry.get("purpose", "")), str(entry.get("purpose", ""))),
             procedure_code=str(entry.get("procedure", "")),
             procedure_name=procedures.get(str(entry.get("procedure", "")), str(entry.get("procedure", ""))),
             dossier_ref=str(entry.get("dossier", "")),

@@ -29,7 +29,6 @@ from motcua.core.services import record_change
 from motcua.core.types import EventType
 from motcua.exchange import tokens
 from motcua.exchange.client import PullItem, PullOutcome, PullStatus, default_client
-from motcua.exchange.consent_token import CONSENT_TYPE
 from motcua.exchange.keys import (
     NoSigningKey,
     forget_cached_keys,
@@ -38,7 +37,10 @@ from motcua.exchange.keys import (
     signing_key,
 )
 from motcua.exchange.models import AgencyKey, Consent, Exchange, KeyStatus
-from motcua.exchange.protocol import (
+from motcua.exchange.sources import DataSource
+from motcua.identity.actors import ApplicantActor
+from motcua.identity.models import Applicant
+from motcua.protocol import (
     PING_AUDIENCE,
     AccessLogRequest,
     ExchangeRequest,
@@ -46,9 +48,7 @@ from motcua.exchange.protocol import (
     public_jwk,
     sign,
 )
-from motcua.exchange.sources import DataSource
-from motcua.identity.actors import ApplicantActor
-from motcua.identity.models import Applicant
+from motcua.protocol.consent_token import CONSENT_TYPE
 
 PURPOSE_MAX = 300
 

@@ -16,12 +16,12 @@ import time
 
 from django.conf import settings
 
-from motcua.exchange.consent_token import CONSENT_TYPE, ConsentToken, OnBehalfOf
 from motcua.exchange.keys import signing_key
 from motcua.exchange.models import Consent
-from motcua.exchange.protocol import ExchangeRequest, sign
 from motcua.identity import selectors as identity
 from motcua.identity.models import Representation, RepresentationBasis
+from motcua.protocol import ExchangeRequest, sign
+from motcua.protocol.consent_token import CONSENT_TYPE, ConsentToken, OnBehalfOf
 
 CONSENT_KEY_PREFIX = "consent:"
 # the bases by law before an authorisation: a parent's or a legal representative's is checked

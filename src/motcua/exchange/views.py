@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from motcua.core.errors import NotFound
-from motcua.dossiers import selectors as dossiers
+from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.exchange import selectors
 from motcua.identity import selectors as identity
 from motcua.identity.actors import ApplicantActor, actor_for
@@ -27,7 +27,9 @@ def data_use(request: HttpRequest) -> HttpResponse:
         )
     except NotFound:
         raise Http404 from None
-    references = dossiers.data_use_references(actor, {access.dossier_ref for access in history.accesses})
+    references = dossier_selectors.data_use_references(
+        actor, {access.dossier_ref for access in history.accesses}
+    )
     represented = [
         representation.represented
         for representation in identity.active_representations()

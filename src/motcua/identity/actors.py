@@ -10,7 +10,9 @@ authentication), never from a session.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import HttpRequest
 
@@ -168,7 +170,8 @@ def actor_for_user(user: User, *, verified: bool) -> RequestActor | None:
 
 
 def actor_for(request: HttpRequest) -> RequestActor | None:
-    """The request's actor, computed once per request (``request.actor``)."""
+    """The request's actor, computed once per request (``request.actor``) and resolved once per
+    session (``SESSION_ACTOR_KEY``, ADR 0033)."""
     if hasattr(request, "actor"):
         cached: RequestActor | None = request.actor
         return cached
@@ -176,6 +179,99 @@ def actor_for(request: HttpRequest) -> RequestActor | None:
     user = getattr(request, "user", None)
     if isinstance(user, User) and user.is_authenticated:
         verified = bool(getattr(user, "is_verified", lambda: False)())
-        actor = actor_for_user(user, verified=verified)
+        actor = _session_actor(request, user, verified=verified)
     request.actor = actor  # type: ignore[attr-defined]
     return actor
+
+
+# --- The actor kept in the session -------------------------------------------------------------
+# An applicant's or an official's actor is worked out on the first request of a session and kept
+# in it, with a stamp of what it was worked out from; later requests rebuild it from the session
+# without a query. What revokes it still takes effect on the next request:
+# - a logged-out session is flushed (the stamp is gone with it); the stamp names the session key
+#   and the time of the user's last login (Django moves it on every login, and a login by the
+#   user already signed in keeps the session key), so a new login (a higher eID level) never
+#   reuses an old actor;
+# - a disabled account: ``is_active`` is read from the user row, which Django loads on every
+#   request anyway (the session's authentication hash is checked against it);
+# - an official's grants: the user row is loaded with a stamp of their role assignments
+#   (``OfficialBackend.get_user``: how many are active at an active agency, and the newest one's
+#   id), so granting, revoking or deactivating the agency changes it; and the second factor is
+#   checked on every request by django-otp, as before;
+# - the reference data the grants describe (an agency's place in the hierarchy) is stamped with
+#   the reference-data version (``core.refdata``), bumped by ``units load``.
+SESSION_ACTOR_KEY = "_motcua_actor"
+GRANTS_STAMP_ATTRIBUTE = "grants_stamp"  # set by identity.auth.OfficialBackend.get_user
+
+
+def _stamp(request: HttpRequest, user: User) -> str | None:
+    """What the actor kept in this session was worked out from; None when it cannot be kept."""
+    session = getattr(request, "session", None)
+    key = getattr(session, "session_key", None)
+    if not key:
+        return None
+    # a login by the same user keeps the session (and its key): its time tells the logins apart
+    key = f"{key}:{user.last_login.isoformat() if user.last_login else ''}"
+    if user.kind == UserKind.OFFICIAL:
+        grants_stamp = getattr(user, GRANTS_STAMP_ATTRIBUTE, None)
+        if grants_stamp is None:  # not loaded by OfficialBackend: work the grants out each time
+            return None
+        from motcua.core import refdata
+
+        key = f"{key}:{grants_stamp}:{refdata.version()}"
+    return f"{user.pk}:" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def _session_actor(request: HttpRequest, user: User, *, verified: bool) -> RequestActor | None:
+    if not user.is_active:
+        return None
+    stamp = _stamp(request, user)
+    if stamp is None:
+        return actor_for_user(user, verified=verified)
+    session = request.session
+    kept = session.get(SESSION_ACTOR_KEY)
+    if isinstance(kept, dict) and kept.get("stamp") == stamp:
+        actor = _from_session(kept, user, verified=verified)
+        if actor is not None:
+            return actor
+    actor = actor_for_user(user, verified=verified)
+    if actor is not None:
+        session[SESSION_ACTOR_KEY] = {"stamp": stamp, **_to_session(actor)}
+    elif SESSION_ACTOR_KEY in session:
+        del session[SESSION_ACTOR_KEY]
+    return actor
+
+
+def _to_session(actor: RequestActor) -> dict[str, Any]:
+    if isinstance(actor, ApplicantActor):
+        return {
+            "kind": "applicant",
+            "applicant_id": actor.applicant_id,
+            "public_id": actor.applicant_public_id,
+            "level": actor.assurance_level,
+        }
+    if isinstance(actor, OfficialActor):
+        return {
+            "kind": "official",
+            "grants": [
+                [g.role, g.agency_code, g.agency_level, g.province_code, g.commune_code] for g in actor.grants
+            ],
+        }
+    return {"kind": "none"}  # integrators come from their token, never from a session
+
+
+def _from_session(kept: dict[str, Any], user: User, *, verified: bool) -> RequestActor | None:
+    try:
+        if kept["kind"] == "applicant" and user.kind == UserKind.APPLICANT:
+            return ApplicantActor(
+                user_id=user.pk,
+                applicant_id=int(kept["applicant_id"]),
+                applicant_public_id=str(kept["public_id"]),
+                assurance_level=int(kept["level"]),
+            )
+        if kept["kind"] == "official" and user.kind == UserKind.OFFICIAL and verified:
+            grants = tuple(Grant(*(str(part) for part in grant)) for grant in kept["grants"])
+            return OfficialActor(user_id=user.pk, username=user.username, grants=grants)
+    except (KeyError, TypeError, ValueError):  # written by another version: work it out again
+        return None
+    return None

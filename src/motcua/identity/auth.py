@@ -16,13 +16,14 @@ import requests
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from motcua.core.errors import MotcuaError
 from motcua.core.logging import get_logger
 from motcua.identity import services
-from motcua.identity.models import User, UserKind
+from motcua.identity.models import RoleAssignment, User, UserKind
 
 log = get_logger(__name__)
 LOGIN_ERROR_SESSION_KEY = "identity.login_error"
@@ -75,6 +76,29 @@ class EidBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
 
 class OfficialBackend(ModelBackend):
     """Username and password, for official accounts only (applicants have no password)."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The signed-in official, loaded with a stamp of their role assignments in the same
+        statement (how many are active at an active agency, and the newest one's id), which
+        tells ``identity.actors`` when the grants kept in the session are out of date."""
+        assignments = RoleAssignment.objects.filter(user=OuterRef("pk")).order_by().values("user")
+        active = (
+            assignments.filter(
+                Q(revoked_at__isnull=True) & (Q(agency__isnull=True) | Q(agency__is_active=True))
+            )
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        newest = assignments.annotate(newest=Max("id")).values("newest")
+        user = (
+            User.objects.filter(pk=user_id)
+            .annotate(grants_active=Subquery(active), grants_newest=Subquery(newest))
+            .first()
+        )
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        user.grants_stamp = f"{user.grants_active or 0}:{user.grants_newest or 0}"  # type: ignore[attr-defined]
+        return user
 
     def user_can_authenticate(self, user: Any) -> bool:
         return bool(

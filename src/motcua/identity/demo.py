@@ -19,12 +19,12 @@ from django_otp.util import random_hex
 
 from motcua.core.actors import Actor
 from motcua.core.errors import MotcuaError
-from motcua.eid.accounts import DEMO_ACCOUNTS
+from motcua.demo.accounts import DEMO_ACCOUNTS
+from motcua.demo.accounts import DEMO_OFFICIAL_PASSWORD as DEMO_OFFICIAL_PASSWORD  # re-exported
+from motcua.demo.people import DEMO_COMPANY  # the company the registries know too
 from motcua.identity import services
 from motcua.identity.models import Applicant, RepresentationBasis, Role, User
-from motcua.registries.data.demo import DEMO_COMPANY  # the company the registries know too
 
-DEMO_OFFICIAL_PASSWORD = "can-bo-demo-2025"  # noqa: S105 - a documented demo credential
 COMMUNE_A = "00004"  # Ba Đình ward, Hà Nội
 COMMUNE_B = "00008"  # Ngọc Hà ward, Hà Nội
 

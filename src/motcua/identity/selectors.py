@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.collation import order_vietnamese
 from motcua.core.errors import NotFound
 from motcua.identity.actors import AgencyActor, ApplicantActor, OfficialActor, RequestActor
 from motcua.identity.models import Applicant, Representation, RepresentationBasis, Role, RoleAssignment
@@ -178,7 +179,7 @@ def applicants_actor_may_act_for(
         for representation in active_representations(on)
         .filter(representative_id=actor.applicant_id)
         .select_related("represented")
-        .order_by("represented__name", "id")
+        .order_by(order_vietnamese("represented__name"), "id")
         if not procedure_code or representation.covers(procedure_code)
     ]
     unique = {applicant.pk: applicant for applicant in others if applicant.pk != own.pk}

@@ -24,10 +24,10 @@ import os
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 FORMAT = "motcua-backup"
 FORMAT_VERSION = 1
@@ -46,13 +46,28 @@ def file_digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def stream_digest(chunks: Iterable[bytes]) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in chunks:
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
 def copy_private(source: Path, target: Path) -> tuple[str, int]:
     """Copy ``source`` to ``target`` (0600, parents 0700), hashing the bytes as they are written."""
+    with source.open("rb") as reader:
+        return copy_stream(reader, target)
+
+
+def copy_stream(reader: IO[bytes], target: Path) -> tuple[str, int]:
+    """Write what ``reader`` gives to ``target`` (0600, parents 0700), hashing it on the way."""
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with source.open("rb") as reader, os.fdopen(descriptor, "wb") as writer:
+    with os.fdopen(descriptor, "wb") as writer:
         while chunk := reader.read(_CHUNK):
             digest.update(chunk)
             size += len(chunk)

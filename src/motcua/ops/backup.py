@@ -4,9 +4,11 @@ Order is what makes it consistent (ADR 0026):
 
 1. the platform's database is copied as one committed state (``databases.copy``), and the same
    snapshot says which stored files it references (``documents_storedfile``: name, size, hash);
-2. then exactly those files are copied, each hashed on the way and compared with its row.
+2. then exactly those files are copied, each hashed on the way and compared with its row, from
+   wherever the file storage keeps them (a local directory or an S3-compatible bucket: the same
+   storage API, ADR 0034).
 
-A stored file is written to disk before the transaction that adds its row commits, and no
+A stored file is written to its storage before the transaction that adds its row commits, and no
 committed row's file is ever removed, so every file the snapshot references exists when step 2
 runs; files of rows committed after the snapshot are not in the snapshot and are not copied.
 Copying the files first would miss the files of rows committed between the two steps.
@@ -32,7 +34,9 @@ from pathlib import Path
 from typing import Any
 
 import django
+from django.core.files.storage import Storage
 
+from motcua.core import files
 from motcua.ops import archive, databases
 from motcua.ops.installation import Installation
 
@@ -68,7 +72,7 @@ def _version() -> str:
 
 
 def _copy_uploads(
-    rows: list[tuple[Any, ...]], upload_dir: Path, root: Path
+    rows: list[tuple[Any, ...]], store: Storage, where: str, root: Path
 ) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     copied = 0
@@ -78,11 +82,13 @@ def _copy_uploads(
         if not _STORAGE_NAME.match(name):
             problems.append(f"stored file {name!r}: not a storage name, not copied")
             continue
-        source = upload_dir / name
-        if not source.is_file():
-            problems.append(f"stored file {name}: missing from {upload_dir}, not in the backup")
+        try:
+            source = files.open_file(store, name)
+        except FileNotFoundError:
+            problems.append(f"stored file {name}: missing from {where}, not in the backup")
             continue
-        digest, length = archive.copy_private(source, root / "uploads" / name)
+        with source:
+            digest, length = archive.copy_stream(source, root / "uploads" / name)
         copied += 1
         total += length
         if digest != sha256 or length != size:
@@ -172,7 +178,9 @@ def create_backup(
             }
         if after_database is not None:
             after_database(database_entry)
-        uploads, problems = _copy_uploads(platform_snapshot.rows, installation.upload_dir, staging)
+        uploads, problems = _copy_uploads(
+            platform_snapshot.rows, installation.files, installation.files_where, staging
+        )
         pki_files = _copy_tree(installation.pki_dir, staging / "pki") if installation.pki_dir.is_dir() else 0
         secret_names = _write_secrets(installation, staging)
         manifest = archive.write_manifest(

@@ -1,6 +1,7 @@
 """Where one installation keeps what a backup must hold, read from its settings and environment.
 
-- the platform's database, the uploaded files and signed results (``MOTCUA_UPLOAD_DIR``), the
+- the platform's database, the uploaded files and signed results (the file storage: the local
+  directory ``MOTCUA_UPLOAD_DIR``, or private objects in an S3-compatible bucket), the
   development PKI (``MOTCUA_PKI_DIR``) and the platform's secrets: ``SECRET_KEY``,
   ``MOTCUA_EXCHANGE_KEY_SECRET`` (without it the agencies' sealed exchange keys never open
   again) and ``OIDC_RP_CLIENT_SECRET``; each from its environment variable, or in development
@@ -19,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import Storage
 
+from motcua.core import files
 from motcua.ops.databases import Database
 
 
@@ -62,6 +65,20 @@ class Installation:
     var_dir: Path
     secrets: tuple[Secret, ...]
     companions: tuple[Companion, ...] = field(default_factory=tuple)
+    # the stored files' object storage; None: they are files under upload_dir
+    object_storage: Storage | None = None
+
+    @property
+    def files(self) -> Storage:
+        """Where the stored files are, through Django's storage API."""
+        if self.object_storage is not None:
+            return self.object_storage
+        return files.PrivateFileSystemStorage(location=self.upload_dir)
+
+    @property
+    def files_where(self) -> str:
+        store = self.object_storage
+        return files.describe(store) if store is not None else str(self.upload_dir)
 
     def companion(self, name: str) -> Companion | None:
         return next((c for c in self.companions if c.name == name), None)
@@ -132,9 +149,11 @@ def current(*, registries: bool | None = None, eid: bool | None = None) -> Insta
             )
         if found is not None:
             companions.append(found)
+    store = files.file_storage()
+    local = files.local_directory(store)
     return Installation(
         database=Database.from_django("platform", settings.DATABASES["default"]),
-        upload_dir=Path(settings.MOTCUA_UPLOAD_DIR),
+        upload_dir=local or Path(settings.MOTCUA_UPLOAD_DIR),
         pki_dir=Path(settings.MOTCUA_PKI_DIR),
         var_dir=var_dir,
         secrets=(
@@ -143,4 +162,5 @@ def current(*, registries: bool | None = None, eid: bool | None = None) -> Insta
             Secret("oidc-client-secret", var_dir / "oidc-client-secret", env="OIDC_RP_CLIENT_SECRET"),
         ),
         companions=tuple(companions),
+        object_storage=None if local else store,
     )

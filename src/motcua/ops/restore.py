@@ -13,6 +13,11 @@ Three phases (ADR 0026):
    the target held is set aside next to it (``<name>.before-restore-<time>``), never deleted,
    except a database's contents, which the restore replaces.
 
+Stored files go back where this installation keeps them: its local directory, or its object
+storage (an S3-compatible bucket, ADR 0034), which must then be empty unless ``replace``; with
+``replace`` the backup's objects replace those of the same name and the others stay (no object is
+deleted; the restored database references none of them).
+
 The integrity check (``motcua backup check``) runs afterwards in a new process, which reads the
 restored secrets.
 """
@@ -27,6 +32,7 @@ from typing import Any
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
+from motcua.core import files
 from motcua.ops import archive, databases
 from motcua.ops.databases import Database
 from motcua.ops.installation import COMPANIONS, Companion, Installation, Secret
@@ -84,6 +90,28 @@ def _check_secret(target: Secret, backup_file: Path, component: str, problems: l
         )
 
 
+def _check_object_storage(where: Installation, *, replace: bool, problems: list[str]) -> None:
+    try:
+        empty = files.is_empty(where.files)
+    except Exception as exc:  # an unreachable bucket or refused credentials refuse the restore
+        problems.append(f"the stored files' object storage {where.files_where}: {type(exc).__name__}: {exc}")
+        return
+    if not empty and not replace:
+        problems.append(
+            f"the stored files' object storage {where.files_where} is not empty; restore into an empty "
+            "bucket (or prefix), or pass --replace to write the backup's objects over it"
+        )
+
+
+def _restore_objects(source: Path, where: Installation) -> int:
+    count = 0
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            files.save_copy(where.files, path.relative_to(source).as_posix(), path)
+            count += 1
+    return count
+
+
 def _target_companion(name: str, engine: str, where: Installation, problems: list[str]) -> Companion | None:
     found = where.companion(name)
     if found is None and engine == "sqlite":
@@ -137,10 +165,12 @@ def _preflight(
         stored = root / "secrets" / "platform" / secret.name
         _check_secret(secret, stored, "platform", problems)
         plan.secrets.append((secret, f"secrets/platform/{secret.name}"))
-    for label, directory, part in (
-        ("stored files", where.upload_dir, "uploads"),
-        ("PKI", where.pki_dir, "pki"),
-    ):
+    pairs = [("PKI", where.pki_dir, "pki")]
+    if where.object_storage is None:
+        pairs.insert(0, ("stored files", where.upload_dir, "uploads"))
+    elif (root / "uploads").is_dir():
+        _check_object_storage(where, replace=replace, problems=problems)
+    for label, directory, part in pairs:
         if (root / part).is_dir() and not replace and not _is_empty_dir(directory):
             problems.append(f"the {label} directory {directory} is not empty; pass --replace to set it aside")
     if problems:
@@ -180,7 +210,10 @@ def _apply(
     for companion, dump in plan.companions:
         databases.restore(companion.database, root / dump, replace=replace)
         report.restored.append(f"{companion.name} database ({companion.database.where})")
-    if (root / "uploads").is_dir():
+    if (root / "uploads").is_dir() and where.object_storage is not None:
+        count = _restore_objects(root / "uploads", where)
+        report.restored.append(f"{count} stored files ({where.files_where})")
+    elif (root / "uploads").is_dir():
         count = _restore_tree(root / "uploads", where.upload_dir, report)
         report.restored.append(f"{count} stored files ({where.upload_dir})")
     if (root / "pki").is_dir():

@@ -8,9 +8,8 @@ from __future__ import annotations
 import sys
 
 from motcua.core.addresses import Addresses, addresses
-from motcua.eid.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-
-DEMO_OFFICIAL_PASSWORD = "can-bo-demo-2025"  # noqa: S105 - identity.demo's documented demo credential
+from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from motcua.demo.accounts import DEMO_OFFICIAL_PASSWORD as DEMO_OFFICIAL_PASSWORD  # re-exported
 
 
 def _official_lines() -> list[str]:

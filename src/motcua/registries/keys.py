@@ -20,7 +20,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from joserfc.jwk import OKPKey
 
-from motcua.exchange.protocol import ProtocolError, generate_key, key_from_jwk, private_jwk, public_jwk
+from motcua.protocol import ProtocolError, generate_key, key_from_jwk, private_jwk, public_jwk
 from motcua.registries import conf
 
 KEEP_KEYS = 3

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ImproperlyConfigured
 
-from motcua.exchange.protocol import ExchangeErrorCode, ProtocolError
+from motcua.protocol import ExchangeErrorCode, ProtocolError
 
 POLICY_FILE = Path(__file__).resolve().parent / "policy.yaml"
 

@@ -31,8 +31,8 @@ from typing import Any
 
 from django.db import connection
 
-from motcua.exchange.consent_token import OnBehalfOf
-from motcua.exchange.protocol import ExchangeErrorCode, ProtocolError
+from motcua.protocol import ExchangeErrorCode, ProtocolError
+from motcua.protocol.consent_token import OnBehalfOf
 
 ADULT_AGE = 18
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from joserfc.jwk import OKPKey
 
-from motcua.exchange.protocol import ACCESS_LOG_PAGE, ProtocolError, key_from_jwk
+from motcua.protocol import ACCESS_LOG_PAGE, ProtocolError, key_from_jwk
 from motcua.registries import conf
 from motcua.registries.models import AgencyKey, ConsentKey, LogEntry, Outcome
 

@@ -26,8 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.exchange.consent_token import CONSENT_TYPE, ConsentToken
-from motcua.exchange.protocol import (
+from motcua.protocol import (
     ACCESS_LOG_PAGE,
     HTTP_STATUS,
     MAX_CONSENT_BYTES,
@@ -46,6 +45,7 @@ from motcua.exchange.protocol import (
     sign,
     verify,
 )
+from motcua.protocol.consent_token import CONSENT_TYPE, ConsentToken
 from motcua.registries import conf, log, relations, selectors
 from motcua.registries.data.records import REGISTRIES, fetch, is_valid_field, select, subject_kind
 from motcua.registries.keys import current_key

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from motcua.exchange.protocol import ACCESS_LOG_AUDIENCE, CONTENT_TYPE, MAX_MESSAGE_BYTES, PING_AUDIENCE
+from motcua.protocol import ACCESS_LOG_AUDIENCE, CONTENT_TYPE, MAX_MESSAGE_BYTES, PING_AUDIENCE
 from motcua.registries import conf, services, tsa
 from motcua.registries.data.records import REGISTRIES, fetch, select
 from motcua.registries.keys import public_jwks

@@ -3,8 +3,12 @@ but views and API handlers read only through these functions."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
 
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+
+from motcua.core.collation import order_vietnamese
 from motcua.core.errors import NotFound
 from motcua.units.models import Agency, Commune, Level, Province
 
@@ -21,7 +25,9 @@ def get_province(code: str) -> Province:
 
 
 def communes_of_province(province_code: str) -> QuerySet[Commune]:
-    return Commune.objects.filter(province__code=province_code, is_active=True).order_by("name")
+    return Commune.objects.filter(province__code=province_code, is_active=True).order_by(
+        order_vietnamese("name"), "code"
+    )
 
 
 def get_commune(code: str) -> Commune:
@@ -55,6 +61,23 @@ def agencies(
     if level:
         queryset = queryset.filter(level=level)
     return queryset.order_by("code")
+
+
+def english_reader() -> bool:
+    return (get_language() or "vi").startswith("en")
+
+
+def agency_names(codes: Iterable[str]) -> dict[str, str]:
+    """``{code: name}`` of the given agencies in the reader's language (English when the
+    reference data has it); unknown codes are left out."""
+    rows = Agency.objects.filter(code__in=set(codes)).values_list("code", "name", "name_en")
+    english = english_reader()
+    return {code: (name_en if english and name_en else name) for code, name, name_en in rows}
+
+
+def agency_name(code: str) -> str:
+    """One agency's name in the reader's language, or its code when unknown."""
+    return agency_names([code]).get(code, code)
 
 
 def get_agency(code: str) -> Agency:

@@ -35,7 +35,7 @@ from django.db import connection, transaction
 from django.db.models import Model, UniqueConstraint
 from django.utils import timezone
 
-from motcua.registries.data.demo import DEMO_PERSON_COUNT
+from motcua.demo.people import DEMO_PERSON_COUNT
 from motcua.registries.data.generator import COLUMNS, GENERATOR_VERSION, Row, send_batches
 from motcua.registries.data.models import DATA_MODELS, Generation
 

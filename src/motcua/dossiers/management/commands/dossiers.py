@@ -27,6 +27,6 @@ class Command(BaseCommand):
             for line in seed_demo_dossiers(actor=actor):
                 self.stdout.write(line)
         else:
-            from motcua.dossiers.processing import flag_deadlines
+            from motcua.dossiers.services.deadlines import flag_deadlines
 
             self.stdout.write(f"{flag_deadlines(actor=actor)} deadline flags changed")

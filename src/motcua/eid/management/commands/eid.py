@@ -31,7 +31,8 @@ from django.db import transaction
 from oauth2_provider.models import get_application_model
 
 from motcua.core.addresses import addresses
-from motcua.eid.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, identity_problems
+from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from motcua.eid.accounts import identity_problems
 from motcua.eid.models import EidAccount
 
 MIN_SECRET_LENGTH = 32

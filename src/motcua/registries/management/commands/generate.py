@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.registries.data.demo import DEMO_PERSON_COUNT
+from motcua.demo.people import DEMO_PERSON_COUNT
 from motcua.registries.data.generator import GENERATOR_VERSION
 from motcua.registries.data.loading import latest_generation, load_dataset
 

@@ -1,11 +1,11 @@
 """The demo people, their families and the demo company, as every generated dataset holds them.
 
-The people are the bundled eID provider's demo accounts (``motcua.eid.accounts.DEMO_ACCOUNTS``):
+The people are the bundled eID provider's demo accounts (``motcua.demo.accounts.DEMO_ACCOUNTS``):
 signing in as one of them and pulling registry data must show the same person, family and
 address everywhere, whatever the dataset's seed and size. This module holds the facts that
 other apps' tests and documentation rely on; ``generator`` builds the records from them and
 invents only what nobody relies on (the spouses' names, their birth days, ...). No models, no
-settings: the platform's tests import it.
+settings: the platform, the registries' generator and the tests import it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Final
 
-from motcua.eid.accounts import DEMO_ACCOUNTS, DemoAccount
+from motcua.demo.accounts import DEMO_ACCOUNTS, DemoAccount
 
 DEMO_COMPANY: Final = ("0109876543", "Công ty TNHH Dịch vụ Số Sông Hồng")
 
@@ -23,7 +23,7 @@ def _account(personal_id: str) -> DemoAccount:
     for account in DEMO_ACCOUNTS:
         if account.personal_id == personal_id:
             return account
-    raise LookupError(f"{personal_id} is no longer a demo account of motcua.eid.accounts")
+    raise LookupError(f"{personal_id} is no longer a demo account of motcua.demo.accounts")
 
 
 MINH: Final = _account("001086027419")  # Nguyễn Văn Minh, Hà Nội: married, one daughter

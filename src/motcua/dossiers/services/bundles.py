@@ -90,14 +90,14 @@ def start_bundle_draft(
     first member that carries the bundle and the chosen members.
 
     It is a draft of its own, apart from a plain draft of the same procedure at the same commune
-    (``services.start_draft``'s resume key includes the bundle); starting the same bundle again
+    (``draft_services.start_draft``'s resume key includes the bundle); starting the same bundle again
     resumes it, with the members chosen this time."""
-    from motcua.dossiers import services
+    from motcua.dossiers.services import drafts as draft_services
 
     bundle = catalog.get_bundle(bundle_code)
     chosen = chosen_members(bundle, members)
     with transaction.atomic():
-        started = services.start_draft(
+        started = draft_services.start_draft(
             actor=actor,
             procedure_code=chosen[0].procedure.code,
             commune_code=commune_code,
@@ -224,7 +224,7 @@ def _received_value(source: Dossier, flow: Mapping[str, str]) -> Any:
 def advance(*, application_id: int, actor: Actor = SYSTEM) -> list[Dossier]:
     """Create the dossier of each chosen member whose predecessors all have their result and
     that has none yet. Safe to run again: a member never gets two dossiers."""
-    from motcua.dossiers import services
+    from motcua.dossiers.services import submission as submission_services
 
     created: list[Dossier] = []
     with transaction.atomic():
@@ -249,7 +249,7 @@ def advance(*, application_id: int, actor: Actor = SYSTEM) -> list[Dossier]:
                 if source is not None:
                     entries[str(flow["target"]).partition(".")[2]] = _received_value(source, flow)
             previous = by_code[member.after[-1]]
-            dossier = services.create_linked_dossier(
+            dossier = submission_services.create_linked_dossier(
                 actor=actor,
                 application=application,
                 procedure=member.procedure,

@@ -1,5 +1,6 @@
-"""Writes of the one-stop processing: the decisions officials take on a dossier, the applicant's
-supplement and withdrawal, claiming and assigning work, the apology letter, deadline flags.
+"""Writes of the one-stop processing: the decisions officials take on a dossier (the applicant's
+supplement and withdrawal are in ``supplement``, claiming and assigning work in ``assignment``,
+the apology letter and the deadline flags in ``deadlines``; they share this module's helpers).
 
 The order of steps is the process definition's (``workflow/processes/onestop.bpmn``): a decision
 is valid only on the step waiting for it and only if that step lists it, and only an official
@@ -21,7 +22,7 @@ Rules the law sets and this module enforces:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,16 +30,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.core.actors import SYSTEM, Actor
-from motcua.core.calendar import WorkingCalendar
+from motcua.core.actors import Actor
 from motcua.core.errors import Conflict, ErrorCode, Forbidden, MotcuaError
 from motcua.core.inputs import clean_text
 from motcua.core.services import record_change
 from motcua.core.types import EventType
 from motcua.documents import results, storage, wallet
-from motcua.documents import services as documents
 from motcua.documents.models import ResultDocument
-from motcua.dossiers import selectors
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
     ClockPause,
@@ -50,8 +48,9 @@ from motcua.dossiers.models import (
     Provenance,
     Step,
 )
-from motcua.identity.actors import AgencyActor, ApplicantActor, IntegratorActor, OfficialActor
-from motcua.identity.models import Role, RoleAssignment
+from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.identity.actors import AgencyActor, IntegratorActor, OfficialActor
+from motcua.identity.models import Role
 from motcua.units.models import Agency
 from motcua.workflow import engine
 
@@ -146,7 +145,7 @@ def indicators(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def _record(
+def record_dossier_change(
     dossier: Dossier,
     *,
     actor: Actor,
@@ -167,7 +166,7 @@ def _record(
     )
 
 
-def _issue_notice(
+def issue_notice(
     dossier: Dossier,
     form: NoticeForm,
     *,
@@ -191,30 +190,30 @@ def _issue_notice(
     )
 
 
-def _today() -> datetime.date:
+def local_today() -> datetime.date:
     return timezone.localdate()
 
 
-def _require_lane(actor: AgencyActor, dossier: Dossier, lane: str) -> None:
+def require_lane(actor: AgencyActor, dossier: Dossier, lane: str) -> None:
     role = LANE_ROLES.get(lane)
     if role is None or not actor.has_role(role, agency_code=dossier.agency_code):
         raise Forbidden(_("Your role at this agency does not act on this step of the dossier."))
 
 
-def _require_free_or_mine(actor: OfficialActor | IntegratorActor, dossier: Dossier) -> None:
+def require_free_or_mine(actor: OfficialActor | IntegratorActor, dossier: Dossier) -> None:
     """A dossier an official has taken is theirs to decide (an agency system takes none)."""
     mine = isinstance(actor, OfficialActor) and dossier.assignee_id == actor.user_id
     if dossier.assignee_id and not mine:
         raise Conflict(_("Another official has taken this dossier."), code=ErrorCode.CLAIMED_BY_OTHER)
 
 
-def _person_of(actor: OfficialActor | IntegratorActor) -> int | None:
+def person_of(actor: OfficialActor | IntegratorActor) -> int | None:
     """The official who issues a notice; None for an agency system (the notice is the agency's,
     and the audit row names the system)."""
     return actor.user_id if isinstance(actor, OfficialActor) else None
 
 
-def _current_step(dossier: Dossier) -> engine.Step:
+def current_step(dossier: Dossier) -> engine.Step:
     if dossier.process is None:
         raise Conflict(_("This dossier has no process."), code=ErrorCode.WRONG_STEP)
     for step in engine.steps(dossier.process):
@@ -291,7 +290,7 @@ def decide(
     reason = clean_text(reason.strip(), field="reason", max_length=MAX_REASON_LENGTH)
     if effect.needs_reason and not reason:
         raise MotcuaError(_("Give the reason: the applicant will read it."))
-    day = today or _today()
+    day = today or local_today()
     written: list[str] = []  # a signed result's file, removed again if the decision rolls back
     try:
         return _decide(
@@ -326,12 +325,12 @@ def _decide(
     written: list[str],
 ) -> Dossier:
     with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
-        step = _current_step(dossier)
-        _require_lane(actor, dossier, step.lane)
+        dossier = dossier_selectors.get_dossier(actor, code, for_update=True)
+        step = current_step(dossier)
+        require_lane(actor, dossier, step.lane)
         if decision not in step.decisions:
             raise Conflict(_("This decision cannot be taken at this step."), code=ErrorCode.WRONG_STEP)
-        _require_free_or_mine(actor, dossier)
+        require_free_or_mine(actor, dossier)
         if effect.on_time_rule and dossier.due_on and day > dossier.due_on:
             raise Conflict(
                 _("The dossier is past its appointment date: first issue the apology with a new date."),
@@ -371,12 +370,12 @@ def _decide(
         dossier.assignee = None  # a new step is anyone's to take
         notice = None
         if effect.notice:  # issued by the agency deciding, before a transfer moves the dossier
-            notice = _issue_notice(
+            notice = issue_notice(
                 dossier,
                 effect.notice,
                 step=old_step,
                 reason=reason,
-                issued_by=_person_of(actor),
+                issued_by=person_of(actor),
                 items=checked_items,
             )
         if target is not None:
@@ -410,333 +409,7 @@ def _decide(
                 wallet.add_result(actor=actor, result=issued_result)
                 extra["result"] = issued_result.number
         # in the deciding agency's audit chain (for a transfer, the agency that let it go)
-        _record(dossier, actor=actor, type=effect.event, changes=changes, extra=extra, agency_code=old_agency)
-    return dossier
-
-
-# --- The applicant's side -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SupplementFile:
-    chunks: Iterable[bytes]
-    file_name: str
-    size: int | None
-
-
-class IncompleteSupplement(MotcuaError):
-    """The supplement does not yet answer the request; ``fields`` and ``components`` say what is
-    missing, in the applicant's language. Nothing was changed."""
-
-    def __init__(self, fields: Mapping[str, str], components: Mapping[str, str]) -> None:
-        super().__init__(_("The supplement is not complete: see the marked items."))
-        self.fields = dict(fields)
-        self.components = dict(components)
-
-
-def _open_pause(dossier: Dossier) -> ClockPause | None:
-    return ClockPause.objects.filter(dossier=dossier, ended_at__isnull=True).order_by("-started_at").first()
-
-
-def _resume_clock(dossier: Dossier, now: datetime.datetime) -> int:
-    """End the open pause and push the appointment date back by the working days it lasted."""
-    pause = _open_pause(dossier)
-    dossier.paused_since = None
-    if pause is None:
-        return 0
-    calendar = WorkingCalendar.current()
-    days = max(
-        0, calendar.working_days_between(timezone.localdate(pause.started_at), timezone.localdate(now))
-    )
-    pause.ended_at = now
-    pause.working_days = days
-    pause.save(update_fields=["ended_at", "working_days"])
-    if dossier.due_on is not None and days:
-        dossier.due_on = calendar.add_working_days(dossier.due_on, days)
-    return days
-
-
-def supplement_dossier(
-    *,
-    actor: ApplicantActor,
-    code: str,
-    entries: Mapping[str, Any],
-    files: Mapping[str, SupplementFile],
-) -> Dossier:
-    """Answer the supplement request (form 02): new values for the listed fields and a new file
-    for each listed component. Everything is checked before anything is stored; the dossier then
-    goes back to the step that asked, and the clock runs again with the paused days added."""
-    dossier = selectors.get_dossier(actor, code)
-    if dossier.step not in SUPPLEMENT_STEPS:
-        raise Conflict(_("No supplement is requested for this dossier."), code=ErrorCode.WRONG_STEP)
-    request = dossier.notices.filter(form=NoticeForm.SUPPLEMENT).order_by("-issued_at").first()
-    wanted_fields = [i["field"] for i in (request.items if request else []) if "field" in i]
-    wanted_components = [i["component"] for i in (request.items if request else []) if "component" in i]
-    merged = {**dossier.entries, **{k: v for k, v in entries.items() if k in wanted_fields}}
-    cleaned, errors = clean_entries(dossier.procedure.spec, merged)
-    field_errors = {name: errors[name] for name in wanted_fields if name in errors}
-    for name in wanted_fields:
-        if name not in entries and name not in field_errors:
-            field_errors[name] = _("Enter the corrected value.")
-    component_errors = {
-        cid: _("Upload the document asked for.") for cid in wanted_components if cid not in files
-    }
-    if field_errors or component_errors:
-        raise IncompleteSupplement(field_errors, component_errors)
-    owner = "" if dossier.applicant_id == actor.applicant_id else str(dossier.applicant.public_id)
-    stored = {}
-    refused: dict[str, str] = {}
-    for cid in wanted_components:
-        try:
-            stored[cid] = documents.upload_file(
-                actor=actor,
-                chunks=files[cid].chunks,
-                file_name=files[cid].file_name,
-                declared_size=files[cid].size,
-                owner_public_id=owner,
-            )
-        except storage.UploadRejected as exc:  # a file refused (type, size, a PDF's content)
-            refused[cid] = exc.message
-    if refused:
-        raise IncompleteSupplement({}, refused)
-    with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
-        if dossier.step not in SUPPLEMENT_STEPS:  # answered meanwhile (a double submit)
-            return dossier
-        now = timezone.now()
-        old_status, old_step = dossier.status, dossier.step
-        for name in wanted_fields:
-            dossier.entries[name] = cleaned.get(name)
-        for cid, record in stored.items():
-            previous = dossier.components.get(cid, {})
-            dossier.components[cid] = {
-                "kind": previous.get("kind", "document"),
-                "provenance": Provenance.UPLOAD,
-                "file": str(record.public_id),
-                "supplemented_at": now.isoformat(),
-                "replaced": previous.get("file", ""),
-                **({"removed_content": list(record.removed_content)} if record.removed_content else {}),
-            }
-        ready = engine.complete(dossier.process, step=dossier.step, decision="supplemented")  # type: ignore[arg-type]
-        dossier.step = ready[0].name if ready else Step.DONE
-        dossier.status = DossierStatus.RECEIVED
-        paused_days = _resume_clock(dossier, now)
-        dossier.deadline_flag = DeadlineFlag.ON_TIME
-        dossier.updated_at = now
-        dossier.save()
-        _record(
-            dossier,
-            actor=actor,
-            type=EventType.DOSSIER_SUPPLEMENTED,
-            changes={
-                "status": [old_status, dossier.status],
-                "step": [old_step, dossier.step],
-                "fields": [None, sorted(wanted_fields)],
-                "components": [None, sorted(wanted_components)],
-            },
-            extra={"paused_working_days": paused_days},
+        record_dossier_change(
+            dossier, actor=actor, type=effect.event, changes=changes, extra=extra, agency_code=old_agency
         )
     return dossier
-
-
-def withdraw_dossier(*, actor: ApplicantActor, code: str, reason: str = "") -> Dossier:
-    """The applicant takes the dossier back (before its result is approved); the process ends."""
-    reason = clean_text(reason.strip(), field="reason", max_length=MAX_WITHDRAWAL_REASON_LENGTH)
-    with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
-        if dossier.status == DossierStatus.WITHDRAWN:
-            return dossier  # a repeated request
-        if dossier.status not in WITHDRAWABLE:
-            raise Conflict(_("This dossier can no longer be withdrawn."), code=ErrorCode.WRONG_STEP)
-        now = timezone.now()
-        old_status, old_step = dossier.status, dossier.step
-        if dossier.process is not None:
-            engine.cancel(dossier.process)
-        _resume_clock(dossier, now)
-        notice = _issue_notice(
-            dossier,
-            NoticeForm.WITHDRAWAL,
-            step=old_step,
-            reason=reason or _("Withdrawn at the applicant's request."),
-            issued_by=None,
-        )
-        dossier.status = DossierStatus.WITHDRAWN
-        dossier.step = Step.DONE
-        dossier.assignee = None
-        dossier.finished_at = now
-        dossier.deadline_flag = DeadlineFlag.NONE
-        dossier.updated_at = now
-        dossier.save()
-        _record(
-            dossier,
-            actor=actor,
-            type=EventType.DOSSIER_WITHDRAWN,
-            changes={"status": [old_status, dossier.status], "step": [old_step, dossier.step]},
-            extra={"notice": notice.number},
-        )
-    return dossier
-
-
-# --- Work distribution -------------------------------------------------------------------------
-
-
-def claim_dossier(*, actor: OfficialActor, code: str) -> Dossier:
-    """Take the dossier's current step as one's own work (it shows as taken to colleagues)."""
-    with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
-        step = _current_step(dossier)
-        _require_lane(actor, dossier, step.lane)
-        if dossier.assignee_id == actor.user_id:
-            return dossier
-        _require_free_or_mine(actor, dossier)
-        dossier.assignee_id = actor.user_id
-        dossier.save(update_fields=["assignee"])
-        _record(
-            dossier,
-            actor=actor,
-            type=EventType.DOSSIER_CLAIMED,
-            changes={"assignee": [None, f"user:{actor.user_id}"]},
-        )
-    return dossier
-
-
-@dataclass(frozen=True)
-class ClaimResult:
-    code: str
-    claimed: bool
-    message: str = ""
-
-
-def claim_dossiers(*, actor: OfficialActor, codes: Sequence[str]) -> list[ClaimResult]:
-    """Claim several dossiers at once; each is its own transaction, and each answer says why a
-    dossier was not claimed (taken by someone else, not a step of the official's role)."""
-    results = []
-    for code in dict.fromkeys(codes):  # once each, in the order given
-        try:
-            claim_dossier(actor=actor, code=code)
-            results.append(ClaimResult(code, True))
-        except MotcuaError as exc:
-            results.append(ClaimResult(code, False, exc.message))
-    return results
-
-
-def assign_dossier(*, actor: OfficialActor, code: str, user_id: int | None) -> Dossier:
-    """A leader or the agency's administrator gives the current step to one official holding
-    the step's role at the agency (or, with ``None``, frees it)."""
-    with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
-        if not any(actor.has_role(role, agency_code=dossier.agency_code) for role in ASSIGNING_ROLES):
-            raise Forbidden(_("Only the agency's leader or administrator assigns dossiers."))
-        step = _current_step(dossier)
-        if user_id is not None:
-            role = LANE_ROLES.get(step.lane)
-            holds = RoleAssignment.objects.filter(
-                user_id=user_id, role=role, agency__code=dossier.agency_code, revoked_at__isnull=True
-            ).exists()
-            if not holds:
-                raise MotcuaError(_("This official does not hold the role for this step at the agency."))
-        old = dossier.assignee_id
-        dossier.assignee_id = user_id
-        dossier.save(update_fields=["assignee"])
-        _record(
-            dossier,
-            actor=actor,
-            type=EventType.DOSSIER_ASSIGNED,
-            changes={"assignee": [f"user:{old}" if old else None, f"user:{user_id}" if user_id else None]},
-        )
-    return dossier
-
-
-# --- Deadlines -----------------------------------------------------------------------------------
-
-
-def issue_apology(
-    *,
-    actor: OfficialActor | IntegratorActor,
-    code: str,
-    reason: str,
-    new_due_on: datetime.date,
-    today: datetime.date | None = None,
-) -> Dossier:
-    """The apology letter with a new appointment date (form 04), for a dossier that is late or
-    will be: due today or on the next working day, or already past its date."""
-    reason = clean_text(reason.strip(), field="reason", max_length=MAX_REASON_LENGTH)
-    if not reason:
-        raise MotcuaError(_("Give the reason for the delay: the applicant will read it."))
-    day = today or _today()
-    calendar = WorkingCalendar.current()
-    with transaction.atomic():
-        dossier = selectors.get_dossier(actor, code, for_update=True)
-        if not any(actor.has_role(role, agency_code=dossier.agency_code) for role in APOLOGY_ROLES):
-            raise Forbidden(
-                _("Only the handling officer or the leader of the agency issues the apology letter.")
-            )
-        if dossier.step == Step.DONE or dossier.step in SUPPLEMENT_STEPS or dossier.due_on is None:
-            raise Conflict(_("This dossier has no running deadline."), code=ErrorCode.WRONG_STEP)
-        if dossier.due_on > calendar.add_working_days(day, 1):
-            raise Conflict(_("The dossier is not late: no apology is due yet."), code=ErrorCode.WRONG_STEP)
-        if new_due_on <= max(day, dossier.due_on) or not calendar.is_working_day(new_due_on):
-            raise MotcuaError(_("The new date must be a working day after today and after the current date."))
-        old_due = dossier.due_on
-        notice = _issue_notice(
-            dossier,
-            NoticeForm.APOLOGY,
-            step=dossier.step,
-            reason=reason,
-            issued_by=_person_of(actor),
-            new_due_on=new_due_on,
-        )
-        dossier.due_on = new_due_on
-        dossier.deadline_flag = flag_for(dossier, day, calendar)
-        dossier.updated_at = timezone.now()
-        dossier.save(update_fields=["due_on", "deadline_flag", "updated_at"])
-        _record(
-            dossier,
-            actor=actor,
-            type=EventType.DOSSIER_APOLOGY_ISSUED,
-            changes={"due_on": [old_due.isoformat(), new_due_on.isoformat()]},
-            extra={"notice": notice.number},
-        )
-    return dossier
-
-
-def flag_for(dossier: Dossier, day: datetime.date, calendar: WorkingCalendar) -> DeadlineFlag:
-    """The deadline flag of the dossier on ``day`` (the inbox colours use the same rule)."""
-    deadline = selectors.deadline_of(dossier, day, calendar.add_working_days(day, 1))
-    return DeadlineFlag(deadline.value)
-
-
-def flag_deadlines(*, actor: Actor = SYSTEM, today: datetime.date | None = None, batch: int = 500) -> int:
-    """The periodic deadline check: record each open dossier whose flag changed (on time → due
-    soon → overdue), with its event, so the handler is told once per change. Returns how many."""
-    day = today or _today()
-    calendar = WorkingCalendar.current()
-    soon = calendar.add_working_days(day, 1)
-    running = Dossier.objects.filter(status__in=selectors.OPEN_STATUSES, paused_since__isnull=True)
-    candidates = running.filter(due_on__lt=day).exclude(deadline_flag=DeadlineFlag.OVERDUE) | running.filter(
-        due_on__gte=day, due_on__lte=soon
-    ).exclude(deadline_flag=DeadlineFlag.DUE_SOON)
-    changed = 0
-    # at most 20 batches a run, most urgent first; the rest waits for the next run (15 minutes)
-    ids = list(candidates.order_by("due_on", "id").values_list("id", flat=True)[: batch * 20])
-    for start in range(0, len(ids), batch):
-        with transaction.atomic():
-            for dossier in (
-                Dossier.objects.select_for_update(of=("self",))
-                .select_related("procedure")
-                .filter(id__in=ids[start : start + batch])
-            ):
-                flag = flag_for(dossier, day, calendar)
-                if flag == dossier.deadline_flag:
-                    continue
-                old = dossier.deadline_flag
-                dossier.deadline_flag = flag
-                dossier.save(update_fields=["deadline_flag"])
-                _record(
-                    dossier,
-                    actor=actor,
-                    type=EventType.DOSSIER_DEADLINE_FLAGGED,
-                    changes={"deadline": [old, flag]},
-                )
-                changed += 1
-    return changed

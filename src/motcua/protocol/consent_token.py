@@ -25,7 +25,7 @@ names something other than the request does (``consent_mismatch``). Then, with t
 token names, they check in their own records that this person may receive the subject's data
 (``registries.relations``). ADR 0022.
 
-Like ``protocol``, this module has no Django models: the registries import it too.
+Like the rest of ``motcua.protocol``, this module has no Django models: the registries import it too.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from motcua.exchange.protocol import (
+from motcua.protocol import (
     MAX_FIELDS,
     ExchangeErrorCode,
     ExchangeRequest,

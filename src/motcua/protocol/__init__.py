@@ -28,7 +28,9 @@ response (``typ: motcua-exchange-response+jws``), signed by the registries' key:
     request's compact form), status (``ok`` | ``not_found`` | ``refused``), data, error
     ({code, message}), log_entry (the registry's access-log reference)
 
-This module has no Django models: the registries (a separate Django project) import it too.
+This package has no Django models and imports no app: it is the neutral ground the platform
+(``motcua.exchange``) and the reference registries (a separate Django project) both import, and the
+only code they share besides core's model-free helpers (ADR 0036).
 """
 
 from __future__ import annotations

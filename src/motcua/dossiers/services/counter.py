@@ -6,7 +6,7 @@ their personal ID number, full name and birth date as on their ID card, and the 
 how that was checked (chip read, card shown, copy enclosed in the post). The person needs no
 account: their ``Applicant`` record is created if new, and if they sign in later through the
 eID with that number they find the dossier in their list. The procedure's form is filled and
-checked exactly as online (``services.checked_form``), and every component is a **scan** of the
+checked exactly as online (``submission.checked_form``), and every component is a **scan** of the
 paper document (digitisation, số hóa), kept as the person's file with the officer as scanner.
 
 Data components are scanned too: fetching from the registries needs a consent the person gives
@@ -42,7 +42,13 @@ from motcua.core.ids import parse_personal_id
 from motcua.documents import services as documents
 from motcua.documents import storage
 from motcua.dossiers.models import Channel, Dossier, IdentityCheck, Provenance
-from motcua.dossiers.services import Arrival, IncompleteDossier, checked_case, checked_form, receive_dossier
+from motcua.dossiers.services.submission import (
+    Arrival,
+    IncompleteDossier,
+    checked_case,
+    checked_form,
+    receive_dossier,
+)
 from motcua.exchange.sources import data_sources
 from motcua.identity import services as identity
 from motcua.identity.actors import OfficialActor, RequestActor

@@ -1,0 +1,86 @@
+"""Reads of drafts, scoped to the actor: an applicant sees the drafts they started (for
+themself or for someone they act for), nobody else's; officials see no drafts at all (a draft
+becomes visible to an agency only once submitted). Missing and forbidden both raise ``NotFound``.
+
+What the pages and the API show of a draft is assembled in ``presenters.drafts``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import NotFound
+from motcua.core.selectors import audit_trail_for_subject
+from motcua.core.types import EventType
+from motcua.dossiers.models import (
+    Draft,
+)
+from motcua.exchange.sources import data_sources, prefills, value_at
+from motcua.identity.actors import ApplicantActor, RequestActor
+
+
+def drafts_of(actor: RequestActor | None) -> QuerySet[Draft]:
+    if not isinstance(actor, ApplicantActor):
+        return Draft.objects.none()
+    return (
+        Draft.objects.filter(created_by_id=actor.applicant_id)
+        .select_related("procedure", "applicant", "consent")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def get_draft(actor: RequestActor | None, public_id: uuid.UUID | str, *, for_update: bool = False) -> Draft:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound(_("No such draft.")) from None
+    queryset = drafts_of(actor)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    draft = queryset.filter(public_id=key).first()
+    if draft is None:
+        raise NotFound(_("No such draft."))
+    return draft
+
+
+def prefilled_values(draft: Draft) -> dict[str, Any]:
+    """Form fields whose value comes from data fetched for this draft, with that value: they are
+    not the applicant's to change. Where several records disagree (two parcels, two vehicles),
+    the applicant picks one, so such a field is left out and stays editable."""
+    properties = draft.procedure.spec.get("form", {}).get("properties", {})
+    locked: dict[str, Any] = {}
+    for prefill in prefills(draft.procedure.spec, data_sources(draft.procedure)):
+        if prefill.component_id not in draft.fetched:
+            continue
+        value = value_at(draft.fetched[prefill.component_id], prefill.path)
+        several = isinstance(value, list) and len({str(item) for item in value}) > 1
+        is_list_field = properties.get(prefill.form_field, {}).get("type") == "array"
+        if is_list_field:
+            locked[prefill.form_field] = value
+        elif not several:
+            locked[prefill.form_field] = (value[0] if value else "") if isinstance(value, list) else value
+    return locked
+
+
+def prefilled_field_names(draft: Draft) -> set[str]:
+    return set(prefilled_values(draft))
+
+
+def draft_discarded_by(actor: RequestActor | None, draft_public_id: uuid.UUID | str) -> bool:
+    """Whether ``actor`` discarded the draft ``draft_public_id`` (its audit entry says so): a
+    repeated discard is then answered as done, never with another actor's draft."""
+    if not isinstance(actor, ApplicantActor):
+        return False
+    try:
+        key = uuid.UUID(str(draft_public_id))
+    except ValueError:
+        return False
+    return (
+        audit_trail_for_subject(subject_type="dossiers.draft", subject_id=str(key))
+        .filter(type=EventType.DRAFT_DISCARDED, actor_id=actor.actor_id)
+        .exists()
+    )
