@@ -175,8 +175,20 @@ def open_context(browser: Any, site: LiveSite) -> Iterator[Any]:
 
 @contextmanager
 def no_console_errors(page: Any) -> Iterator[list[str]]:
+    """Script errors, console errors and failed requests while the block runs (a missing
+    favicon aside)."""
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", on_response)
     yield errors
     assert errors == []
