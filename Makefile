@@ -2,6 +2,7 @@
 #   make run    set up (virtualenv, install, migrate, reference data) and start the web server, the task
 #               worker, the stand-in eID provider and the reference national registries
 #   make test   set up, then ruff, mypy, lint-imports, makemigrations --check, pytest on SQLite and PostgreSQL
+#               (with the browser tests in Debian's Chromium when it is installed)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -22,7 +23,7 @@ data run: export MOTCUA_PORT := $(PORT)
 REGISTRY_SEED ?= 2025
 REGISTRY_SIZE ?= 20000
 
-.PHONY: run test setup data lint typecheck migrations-check pytest messages clean multinode
+.PHONY: run test setup browser-setup screenshots data lint typecheck migrations-check pytest messages clean multinode
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +32,12 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Playwright (the `browser` extra) and axe-core (npm, under var/browser) for the browser tests and
+# the screenshots; Chromium is Debian's (`apt-get install chromium`). Never fails: what is missing
+# is reported loudly and the browser tests skip (ADR 0038).
+browser-setup: setup
+	scripts/browser-setup
 
 data: setup
 	$(BIN)/motcua migrate --noinput
@@ -52,7 +59,7 @@ data: setup
 run: data
 	$(BIN)/honcho start -f Procfile
 
-test: setup
+test: setup browser-setup
 	scripts/run-tests
 
 # A multi-node deployment in miniature (ADR 0035): two web processes and a worker sharing
@@ -60,6 +67,10 @@ test: setup
 # MOTCUA_MULTINODE_REDIS_URL) and S3 object storage (moto's server); one dossier through them.
 multinode: setup
 	$(BIN)/python scripts/multinode.py
+
+# docs/screenshots/: the main pages on a desktop and a 360 px phone, in Vietnamese and English.
+screenshots: setup browser-setup
+	$(BIN)/motcua screenshots
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -45,7 +45,9 @@ from typing import Any
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+# the tree whose tests' helpers (and, through PYTHONPATH, code) are measured: this one, or the
+# baseline's that profile_submissions.py --baseline-ref exported
+sys.path.insert(0, os.environ.get("MOTCUA_BENCH_TREE", str(REPO)))
 BIN = Path(sys.executable).parent
 # a one-page, well-formed PDF (the platform refuses one it cannot read; tests/identity/world.py)
 PDF = (

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.core.error_pages.SiteErrorPagesMiddleware",  # the site's error pages with DEBUG on too
+    # last, so the first to see a view's exception: NotFound and Forbidden are the 404 and 403 pages
+    "motcua.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -279,6 +281,15 @@ elif MOTCUA_FILE_STORAGE == "s3":
     _file_storage = {"BACKEND": "motcua.core.s3.PrivateS3Storage", "OPTIONS": s3_options_from_env()}
 else:
     raise ImproperlyConfigured(f"MOTCUA_FILE_STORAGE must be filesystem or s3, got {MOTCUA_FILE_STORAGE!r}.")
+# Many machines (docs/operations.md): in production nothing that matters may live in one process.
+if IS_PRODUCTION and CACHE_URL.startswith("locmem"):
+    raise ImproperlyConfigured(
+        "CACHE_URL=locmem:// keeps the cache and rate limits in one process; use redis://."
+    )
+if IS_PRODUCTION and TASK_BACKEND == "memory":
+    raise ImproperlyConfigured(
+        "MOTCUA_TASK_BACKEND=memory is for tests; use redis (or sqlite on one machine)."
+    )
 STORAGES = {
     "default": _file_storage,
     "staticfiles": {

@@ -28,9 +28,7 @@ def test_each_role_sees_its_queue_with_due_soon_and_overdue(db, tmp_path, settin
     assert '<strong id="waiting-reception_check">1</strong>' in page
     # birth registration is due the day it is received: due soon, said in words too
     assert '<strong id="due-soon-reception_check">1</strong>' in page
-    assert re.search(
-        r'<li class="deadline-due_soon">.*?<span class="badge deadline-due_soon">Sắp đến hạn</span>', page
-    )
+    assert re.search(r'<li class="deadline-due_soon"><a [^>]*>Sắp đến hạn<strong', page)
     assert '<strong id="overdue-reception_check">0</strong>' in page
     assert "?queue=mine&amp;step=reception_check&amp;deadline=due_soon" in page
     # the handler's queue is empty, and the reception step is not theirs

@@ -129,13 +129,12 @@ def _change(agency_code: str = "", subject_id: str = "s") -> None:
 def test_writing_an_entry_takes_no_chain_head_and_leaves_it_unsealed():
     with CaptureQueriesContext(connection) as queries:
         _change("UBND.00004")
-    sql = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
-    # on PostgreSQL the transaction also wakes the outbox loops, once (ADR 0031)
-    wake_ups = [s for s in sql if s.startswith("NOTIFY")]
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
+    wake_ups = [s for s in statements if s.startswith("NOTIFY")]  # the outbox's, on PostgreSQL (ADR 0031)
     assert len(wake_ups) == (1 if connection.vendor == "postgresql" else 0)
-    statements = [s for s in sql if not s.startswith("NOTIFY")]
-    assert len(statements) == 2  # the audit entry and the event, nothing else
-    assert all(s.startswith("INSERT") for s in statements)
+    writes = [s for s in statements if not s.startswith("NOTIFY")]
+    assert len(writes) == 2  # the audit entry and the event, nothing else
+    assert all(s.startswith("INSERT") for s in writes)
     assert not any("chainhead" in s.lower() for s in statements)
     entry = AuditEntry.objects.get()
     assert (entry.chain, entry.position, entry.prev_hash, entry.entry_hash) == ("UBND.00004", None, "", "")

@@ -56,6 +56,7 @@ def test_uploads_are_private_objects_served_only_through_the_platform(
     assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
     assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Length"] == str(len(PDF))
     assert (
         applicant_client(world.users["applicant_a"]).get(f"/tep-tin/{stored.public_id}/").status_code == 404
     )

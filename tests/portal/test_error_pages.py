@@ -4,6 +4,7 @@ same errors are JSON (tests/api/test_error_shape.py)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -44,6 +45,16 @@ def test_a_page_for_another_kind_of_account_is_forbidden(world_copy: World):
     response = world_copy.client("applicant_a").get("/can-bo/ho-so/", **EN)
     page = in_the_layout(response, 403, "en")
     assert "This page is not available to your account" in page
+
+
+def test_a_refusal_by_the_domain_is_the_sites_error_page(world_copy: World):
+    """``Forbidden`` and ``NotFound`` raised by a service or selector under a page are the site's
+    403 and 404 pages (``core.middleware.DomainErrorMiddleware``), with no mapping in the view."""
+    handler = world_copy.client("handler_a")  # an official, but not a reception officer
+    page = in_the_layout(handler.get("/can-bo/tiep-nhan/", **EN), 403, "en")
+    assert "This page is not available to your account" in page
+    missing = world_copy.client("applicant_a").get(f"/ho-so-nhap/{uuid.uuid4()}/dong-y/")
+    assert "Không có trang nào ở địa chỉ này" in in_the_layout(missing, 404)
 
 
 def test_an_unreadable_form_is_a_bad_request_page(client):
@@ -114,6 +125,16 @@ def test_with_debug_on_an_unreadable_form_is_the_sites_400_page(client, settings
     response = client.generic("POST", "/xac-minh/", b"--x\r\n", content_type="multipart/form-data", **EN)
     page = in_the_layout(response, 400, "en")
     assert "Traceback" not in page
+
+
+def test_with_debug_on_a_domain_refusal_is_still_the_sites_page(world_copy: World, settings):
+    settings.DEBUG = True
+    missing = world_copy.client("applicant_a").get(f"/ho-so-nhap/{uuid.uuid4()}/dong-y/")
+    page = in_the_layout(missing, 404)
+    assert "URLconf" not in page
+    assert "Không có trang nào ở địa chỉ này" in page
+    refused = world_copy.client("handler_a").get("/can-bo/tiep-nhan/", **EN)
+    assert "This page is not available to your account" in in_the_layout(refused, 403, "en")
 
 
 def test_with_debug_on_a_forbidden_page_is_still_the_sites_403(world_copy: World, settings):

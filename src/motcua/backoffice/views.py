@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -96,10 +95,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_dossier(request: HttpRequest, code: str) -> Any:
-    try:
-        return dossier_selectors.get_dossier(actor_for(request), code)
-    except NotFound:
-        raise Http404 from None
+    return dossier_selectors.get_dossier(actor_for(request), code)
 
 
 def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: int = 200) -> HttpResponse:
@@ -156,7 +152,7 @@ def _acted(request: HttpRequest, code: str, act: Callable[[], object], done: str
     try:
         act()
     except NotFound:
-        raise Http404 from None
+        raise  # the site's error page (core.middleware.DomainErrorMiddleware)
     except processing_services.IncompleteResult as exc:
         problems = "; ".join(exc.fields.values())
         return _dossier_page(request, code, error=f"{exc.message} {problems}", status=400)
@@ -259,10 +255,7 @@ def bulk_claim(request: HttpRequest) -> HttpResponse:
 @official_required
 def dossier_file(request: HttpRequest, code: str, public_id: str) -> FileResponse:
     """A scan or upload of a dossier in the official's scope, as an attachment."""
-    try:
-        stored = dossier_selectors.get_dossier_file(actor_for(request), code, public_id)
-    except NotFound:
-        raise Http404 from None
+    stored = dossier_selectors.get_dossier_file(actor_for(request), code, public_id)
     return file_response(stored.storage_name, stored.content_type, stored.original_name)
 
 
@@ -316,10 +309,7 @@ def counter(request: HttpRequest) -> HttpResponse:
     scan of each paper document are posted together; success leads to the receipt."""
     actor = actor_for(request)
     assert isinstance(actor, OfficialActor)
-    try:
-        agencies = list(counter_services.reception_agencies(actor))
-    except Forbidden:
-        raise PermissionDenied from None
+    agencies = list(counter_services.reception_agencies(actor))
     choice = {name: request.GET.get(name, "") for name in ("agency", "procedure", "channel")}
     channel = choice["channel"] if choice["channel"] in counter_services.COUNTER_CHANNELS else Channel.COUNTER
     if choice["agency"]:
@@ -371,7 +361,7 @@ def counter(request: HttpRequest) -> HttpResponse:
                 key=context["key"],
             )
         except NotFound:
-            raise Http404 from None
+            raise  # the site's error page (core.middleware.DomainErrorMiddleware)
         except counter_services.IncompleteReception as exc:
             field_errors, component_errors = exc.fields, exc.components
             context["person_errors"] = exc.person

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from motcua.catalog.models import Bundle, Procedure
+from motcua.core import refdata
 from motcua.core.collation import order_vietnamese
 from motcua.core.errors import NotFound
 from motcua.core.text import fold_vietnamese
@@ -64,9 +65,25 @@ def _name_field(prefix: str) -> str:
 
 
 def get_procedure(code: str) -> Procedure:
-    procedure = Procedure.objects.filter(code=code, is_active=True).first()
+    """A published procedure, kept per process (``core.refdata``): read-only."""
+    procedure = refdata.cached(
+        "procedure", code, lambda: Procedure.objects.filter(code=code, is_active=True).first()
+    )
     if procedure is None:
         raise NotFound(f"No published procedure with code {code}.")
+    return procedure
+
+
+def with_spec(procedure: Procedure) -> Procedure:
+    """Give a procedure loaded without its spec (``defer("spec")``, as draft queries load it:
+    the spec is the largest column and the same for every draft) the spec it was published
+    with, kept per process by its hash (``core.refdata``)."""
+    if "spec" in procedure.get_deferred_fields():
+        procedure.spec = refdata.cached(
+            "procedure_spec",
+            (procedure.pk, procedure.spec_sha256),
+            lambda: Procedure.objects.values_list("spec", flat=True).get(pk=procedure.pk),
+        )
     return procedure
 
 

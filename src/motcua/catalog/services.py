@@ -12,6 +12,7 @@ from django.db import transaction
 from motcua.catalog.events import CatalogEvent, CatalogSubject
 from motcua.catalog.models import Bundle, BundleMember, Procedure
 from motcua.catalog.specs import SPECS_DIR, BundleSpec, ProcedureSpec, load_catalog
+from motcua.core import refdata
 from motcua.core.actors import Actor
 from motcua.core.services import record_change
 from motcua.core.text import fold_vietnamese
@@ -173,4 +174,5 @@ def sync_catalog(*, actor: Actor, directory: Path = SPECS_DIR) -> SyncReport:
     _withdraw(
         Procedure, keep=catalog.procedures, event=CatalogEvent.PROCEDURE_WITHDRAWN, actor=actor, report=report
     )
+    refdata.bump()  # procedures and their specs each process keeps
     return report

@@ -6,14 +6,13 @@ Views validate input and read through selectors only (catalog and units); they w
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
 from motcua.catalog import selectors
 from motcua.catalog.forms import CatalogFilterForm
 from motcua.catalog.models import Procedure
-from motcua.core.errors import NotFound
 from motcua.identity.permissions import public
 from motcua.units import selectors as units
 from motcua.units.models import Agency
@@ -93,10 +92,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 @public
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        procedure = selectors.get_procedure(code)
-    except NotFound:
-        raise Http404 from None
+    procedure = selectors.get_procedure(code)
     province_code = request.GET.get("province", "")
     commune_code = request.GET.get("commune", "")
     choices = _unit_choices(province_code, commune_code)
@@ -119,10 +115,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @public
 def bundle_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        bundle = selectors.get_bundle(code)
-    except NotFound:
-        raise Http404 from None
+    bundle = selectors.get_bundle(code)
     members = selectors.bundle_members(bundle)
     return render(
         request, "catalog/bundle_detail.html", {"bundle": bundle, "spec": bundle.spec, "members": members}

@@ -7,8 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
-
         from motcua.core.errors import ErrorCode
         from motcua.core.types import CoreEvent, CoreSubject
         from motcua.core.vocabulary import register_vocabulary
@@ -16,6 +14,9 @@ class CoreConfig(AppConfig):
         register_vocabulary(
             self.label, event_types=CoreEvent, subject_types=CoreSubject, error_codes=ErrorCode
         )
+
+        from django.db.backends.signals import connection_created
+
         from motcua.core import tasks  # noqa: F401  (registers periodic tasks with huey)
         from motcua.core.collation import register_sqlite_collation
 

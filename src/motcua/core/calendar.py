@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import holidays
 
+from motcua.core import refdata
 from motcua.core.models import CalendarException, CalendarExceptionKind
 
 _MAX_SPAN_DAYS = 366 * 20
@@ -51,7 +52,12 @@ class WorkingCalendar:
 
     @classmethod
     def current(cls) -> WorkingCalendar:
-        """The calendar in force: official holidays plus the exceptions stored in the database."""
+        """The calendar in force: official holidays plus the exceptions stored in the database
+        (read once per reference-data version, ``core.refdata``)."""
+        return refdata.cached("calendar", None, cls._load)
+
+    @classmethod
+    def _load(cls) -> WorkingCalendar:
         rows = list(CalendarException.objects.values_list("date", "kind"))
         return cls(
             extra_days_off=[day for day, kind in rows if kind == CalendarExceptionKind.DAY_OFF],

@@ -5,8 +5,8 @@ Uploads, counter scans and signed results are written and read only through the 
 
 - ``PrivateFileSystemStorage`` (the embedded default): files under ``MOTCUA_UPLOAD_DIR``, mode
   0600 in directories of mode 0700, read from the setting at each use (tests move it);
-- ``motcua.core.s3.PrivateS3Storage`` (production, many machines): objects in an S3-compatible bucket (MinIO,
-  Ceph, a cloud's), written without any ACL (the bucket's own, private), never given a URL.
+- ``motcua.core.s3.PrivateS3Storage`` (production, many machines): objects in an S3-compatible
+  bucket (MinIO, Ceph, a cloud's), written without any ACL (the bucket's own, private).
 
 Neither backend has a URL: ``url()`` raises. A stored file reaches a browser only through the
 platform's views, after the scoped selectors found it (``documents.views.file_response``).
@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.core.files import File
@@ -29,7 +29,7 @@ NO_URL = "Stored files are private: they are served through the platform's views
 class PrivateFileSystemStorage(FileSystemStorage):
     """Files under ``location`` (default: ``MOTCUA_UPLOAD_DIR`` as it is set now), 0600/0700."""
 
-    def __init__(self, location: str | os.PathLike[str] | None = None, **_ignored: Any) -> None:
+    def __init__(self, location: str | os.PathLike[str] | None = None) -> None:
         self._root = location
         super().__init__(
             location=location, base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700

@@ -14,14 +14,17 @@ from collections.abc import Callable
 
 import structlog
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.handlers.exception import response_for_exception
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.urls import get_resolver
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from motcua.core import ratelimit
+from motcua.core.errors import Forbidden, NotFound
 from motcua.core.http import API_PREFIX, is_api_request, json_error
 from motcua.core.inputs import printable, problems_in, text_problem
 from motcua.core.logging import current_request_id, get_logger, request_id_from
@@ -360,3 +363,28 @@ class ApiErrorShapeMiddleware:
             if header in response:
                 shaped[header] = response[header]
         return shaped
+
+
+class DomainErrorMiddleware:
+    """The pages' answer to the domain's refusals, in one place: a view that lets ``NotFound``
+    out answers with the site's 404 page and ``Forbidden`` with its 403 page (``portal.errors``),
+    exactly as if it had raised Django's ``Http404`` or ``PermissionDenied``. A view catches them
+    only to answer otherwise (a page of its own, a form's error). The API maps them to its JSON
+    errors itself (``api.api``), before they could reach here."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            if settings.DEBUG:  # the site's page there too, never Django's listing (core.error_pages)
+                resolver = get_resolver(getattr(request, "urlconf", None))
+                handler: Callable[..., HttpResponse] = resolver.resolve_error_handler(404)
+                return handler(request, Http404())
+            return response_for_exception(request, Http404())
+        if isinstance(exception, Forbidden):  # handler403 in every mode
+            return response_for_exception(request, PermissionDenied())
+        return None

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files import File
 from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
 
 from motcua.core.files import NO_URL
 
@@ -30,6 +33,22 @@ class PrivateS3Storage(S3Storage):  # type: ignore[misc]
             raise ImproperlyConfigured("Stored files have no public domain (custom_domain is refused).")
         if not self.bucket_name:
             raise ImproperlyConfigured("MOTCUA_S3_BUCKET must name the bucket for stored files.")
+
+    def _open(self, name: str, mode: str = "rb") -> File:  # type: ignore[type-arg]
+        """Reading is one GET whose body streams (django-storages' ``S3File`` asks twice for the
+        object's head and then copies all of it to a temporary file before the first byte)."""
+        if mode != "rb":
+            return super()._open(name, mode)  # type: ignore[no-any-return]
+        key = self._normalize_name(clean_name(name))
+        try:
+            answer = self.connection.meta.client.get_object(Bucket=self.bucket_name, Key=key)
+        except ClientError as exc:
+            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
+                raise FileNotFoundError(f"No stored file {name}.") from exc
+            raise
+        stream = File(answer["Body"], name=name)
+        stream.size = int(answer["ContentLength"])
+        return stream
 
     def url(self, name: str, parameters: Any = None, expire: Any = None, http_method: Any = None) -> str:
         raise NotImplementedError(NO_URL)

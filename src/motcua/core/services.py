@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from motcua.core import refdata
 from motcua.core.actors import Actor
 from motcua.core.audit import write_entry
 from motcua.core.errors import ErrorCode, MotcuaError
@@ -82,6 +83,7 @@ def set_calendar_exception(
     exception, _ = CalendarException.objects.update_or_create(
         date=date, defaults={"kind": kind, "reason": reason}
     )
+    refdata.bump()  # the working-day calendar each process keeps
     record_change(
         actor=actor,
         type=CoreEvent.CALENDAR_EXCEPTION_SET,
@@ -99,6 +101,7 @@ def remove_calendar_exception(*, actor: Actor, date: datetime.date) -> None:
         raise MotcuaError(f"No calendar exception on {date.isoformat()}.", code=ErrorCode.NOT_FOUND)
     old = [existing.kind, existing.reason]
     existing.delete()
+    refdata.bump()
     record_change(
         actor=actor,
         type=CoreEvent.CALENDAR_EXCEPTION_REMOVED,

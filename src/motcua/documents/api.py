@@ -20,7 +20,15 @@ from motcua.documents import pdf_safety, results, selectors, services, storage, 
 from motcua.documents.models import ResultDocument, StoredFile
 from motcua.documents.views import file_response
 from motcua.identity.actors import OfficialActor
-from motcua.identity.permissions import applicant_auth, applicant_of, official_auth, public, signed_in_auth
+from motcua.identity.permissions import (
+    applicant_auth,
+    applicant_of,
+    official_auth,
+    official_of,
+    public,
+    signed_in_actor_of,
+    signed_in_auth,
+)
 
 router = Router(tags=["documents"])
 
@@ -148,7 +156,7 @@ class ResultOut(Schema):
 
 
 def _results_for(request: HttpRequest) -> QuerySet[ResultDocument]:
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = signed_in_actor_of(request)
     if isinstance(actor, OfficialActor):
         return selectors.results_issued_by(actor)
     return selectors.results_of(actor)
@@ -207,7 +215,7 @@ class RevocationIn(Schema):
     ),
 )
 def revoke_result(request: HttpRequest, result_id: str, body: RevocationIn) -> ResultDocument:
-    return results.revoke_result(actor=request.auth, public_id=result_id, reason=body.reason)  # type: ignore[attr-defined]
+    return results.revoke_result(actor=official_of(request), public_id=result_id, reason=body.reason)
 
 
 # --- The public verifier ---------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             owner_public_id=request.POST.get("owner", ""),
         )
     except NotFound:
-        raise Http404 from None
+        raise  # the site's error page (core.middleware.DomainErrorMiddleware)
     except MotcuaError as exc:
         messages.error(request, exc.message)
     else:
@@ -52,10 +52,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @applicant_required
 def download(request: HttpRequest, public_id: str) -> FileResponse:
-    try:
-        stored = selectors.get_file(actor_for(request), public_id)
-    except NotFound:
-        raise Http404 from None
+    stored = selectors.get_file(actor_for(request), public_id)
     return file_response(stored.storage_name, stored.content_type, stored.original_name)
 
 
@@ -65,6 +62,9 @@ def file_response(storage_name: str, content_type: str, file_name: str) -> FileR
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=file_name, content_type=content_type)
+    size = getattr(handle, "size", None)  # an object storage's stream says its size
+    if size and not response.has_header("Content-Length"):
+        response.headers["Content-Length"] = str(size)
     response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
     response.headers["Cache-Control"] = "private, no-store"
     return response

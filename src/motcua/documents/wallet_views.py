@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,6 @@ from motcua.core.middleware import too_many_requests
 from motcua.documents import selectors, wallet
 from motcua.documents.models import WalletItem
 from motcua.documents.views import file_response
-from motcua.identity.actors import ApplicantActor
 from motcua.identity.permissions import applicant_of, applicant_required, public
 
 # how long a link may stay valid, as the page offers it (the API takes any number of hours in bounds)
@@ -38,13 +37,6 @@ SHARE_DURATIONS: tuple[tuple[int, Any], ...] = (
     (720, gettext_lazy("30 days")),
 )
 DEFAULT_SHARE_HOURS = 168
-
-
-def _item_or_404(actor: ApplicantActor, public_id: str) -> WalletItem:
-    try:
-        return selectors.get_wallet_item(actor, public_id)
-    except NotFound:
-        raise Http404 from None
 
 
 def share_url(request: HttpRequest, token: str) -> str:
@@ -79,7 +71,7 @@ def keep(request: HttpRequest) -> HttpResponse:
             actor=actor, file_public_id=request.POST.get("file", ""), title=request.POST.get("title", "")
         )
     except NotFound:
-        raise Http404 from None
+        raise  # the site's error page (core.middleware.DomainErrorMiddleware)
     except MotcuaError as exc:
         messages.error(request, exc.message)
         return redirect("documents:wallet")
@@ -116,14 +108,14 @@ def _item_page(
 @applicant_required
 @require_GET
 def wallet_item(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _item_page(request, _item_or_404(applicant_of(request), public_id))
+    return _item_page(request, selectors.get_wallet_item(applicant_of(request), public_id))
 
 
 @applicant_required
 @require_POST
 def remove(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    item = _item_or_404(actor, public_id)
+    item = selectors.get_wallet_item(actor, public_id)
     try:
         wallet.remove_item(actor=actor, public_id=public_id)
     except MotcuaError as exc:  # a result: it cannot be removed (403, said on the page)
@@ -136,7 +128,7 @@ def remove(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def share_create(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    item = _item_or_404(actor, public_id)
+    item = selectors.get_wallet_item(actor, public_id)
     try:
         hours = int(request.POST.get("hours", DEFAULT_SHARE_HOURS))
     except ValueError:
@@ -156,10 +148,7 @@ def share_create(request: HttpRequest, public_id: str) -> HttpResponse:
 @applicant_required
 @require_POST
 def share_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
-    try:
-        link = wallet.revoke_share(actor=applicant_of(request), public_id=public_id)
-    except NotFound:
-        raise Http404 from None
+    link = wallet.revoke_share(actor=applicant_of(request), public_id=public_id)
     messages.success(request, _("The link no longer works."))
     return redirect("documents:wallet-item", public_id=link.item.public_id)
 

@@ -8,8 +8,7 @@ came from (status 400), with everything the applicant entered still there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -44,18 +43,11 @@ from motcua.identity.permissions import applicant_of, applicant_required, public
 from motcua.units import selectors as units
 
 
-def _or_404(read: Callable[[], Any]) -> Any:
-    try:
-        return read()
-    except NotFound:
-        raise Http404 from None
-
-
 @applicant_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, code: str) -> HttpResponse:
     actor = applicant_of(request)
-    procedure = _or_404(lambda: catalog.get_procedure(code))
+    procedure = catalog.get_procedure(code)
     params = request.POST if request.method == "POST" else request.GET
     province_code = params.get("province", "")
     commune_code = params.get("commune", "")
@@ -71,7 +63,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
                 applicant_public_id=params.get("applicant", ""),
             )
         except NotFound:
-            raise Http404 from None
+            raise  # the site's error page (core.middleware.DomainErrorMiddleware)
         except MotcuaError as exc:
             error = exc.message
         else:
@@ -102,7 +94,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 def start_bundle(request: HttpRequest, code: str) -> HttpResponse:
     """Start an interconnected application: the commune, and which optional members to include."""
     actor = applicant_of(request)
-    bundle = _or_404(lambda: catalog.get_bundle(code))
+    bundle = catalog.get_bundle(code)
     members = catalog.bundle_members(bundle)
     params = request.POST if request.method == "POST" else request.GET
     province_code = params.get("province", "")
@@ -115,7 +107,7 @@ def start_bundle(request: HttpRequest, code: str) -> HttpResponse:
                 actor=actor, bundle_code=bundle.code, commune_code=commune_code, members=chosen
             )
         except NotFound:
-            raise Http404 from None
+            raise  # the site's error page (core.middleware.DomainErrorMiddleware)
         except MotcuaError as exc:
             error = exc.message
         else:
@@ -142,7 +134,7 @@ def start_bundle(request: HttpRequest, code: str) -> HttpResponse:
 @applicant_required
 def bundle_application(request: HttpRequest, public_id: str) -> HttpResponse:
     """One interconnected application: each member's dossier and status."""
-    found = _or_404(lambda: bundle_selectors.get_bundle_application(actor_for(request), public_id))
+    found = bundle_selectors.get_bundle_application(actor_for(request), public_id)
     return render(request, "dossiers/bundle_application.html", {"view": bundle_presenters.bundle_view(found)})
 
 
@@ -155,7 +147,7 @@ def drafts(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    draft = _or_404(lambda: draft_selectors.get_draft(actor, public_id))
+    draft = draft_selectors.get_draft(actor, public_id)
     error = ""
     status = 200
     if request.method == "POST":
@@ -296,7 +288,7 @@ def discard(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             draft_services.discard_draft(actor=actor, public_id=public_id)
         except NotFound:
-            raise Http404 from None
+            raise  # the site's error page (core.middleware.DomainErrorMiddleware)
         except MotcuaError as exc:
             messages.error(request, exc.message)
             already = dossier_selectors.dossier_from_draft(actor, public_id)
@@ -335,7 +327,7 @@ def _dossier_page(
     confirmation: bool = False,
 ) -> HttpResponse:
     actor = actor_for(request)
-    found = _or_404(lambda: dossier_selectors.get_dossier(actor, code))
+    found = dossier_selectors.get_dossier(actor, code)
     result_doc = documents_selectors.result_for_dossier(found)
     return render(
         request,
@@ -385,7 +377,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
             actor=applicant_of(request), code=code, entries=entries, files=files
         )
     except NotFound:
-        raise Http404 from None
+        raise  # the site's error page (core.middleware.DomainErrorMiddleware)
     except supplement_services.IncompleteSupplement as exc:
         return _dossier_page(
             request,
@@ -412,7 +404,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
             actor=applicant_of(request), code=code, reason=request.POST.get("reason", "")
         )
     except NotFound:
-        raise Http404 from None
+        raise  # the site's error page (core.middleware.DomainErrorMiddleware)
     except MotcuaError as exc:
         return _dossier_page(request, code, error=exc.message, status=409)
     messages.success(request, _("The dossier was withdrawn."))
@@ -422,7 +414,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
 @applicant_required
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """Form 01: the receipt and appointment slip, printable."""
-    found = _or_404(lambda: dossier_selectors.get_dossier(actor_for(request), code))
+    found = dossier_selectors.get_dossier(actor_for(request), code)
     return render(request, "dossiers/receipt.html", {"view": dossier_presenters.dossier_view(found)})
 
 
@@ -454,7 +446,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
+    draft_selectors.get_draft(actor, public_id)
     try:
         updated = draft_services.retry_pull(
             actor=actor, public_id=public_id, component_ids=request.POST.getlist("component")
@@ -475,7 +467,7 @@ def retry(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def component_upload(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
     actor = applicant_of(request)
-    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
+    draft_selectors.get_draft(actor, public_id)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
@@ -490,7 +482,7 @@ def component_upload(request: HttpRequest, public_id: str, component_id: str) ->
             size=upload.size,
         )
     except NotFound:
-        raise Http404 from None
+        raise  # the site's error page (core.middleware.DomainErrorMiddleware)
     except MotcuaError as exc:
         messages.error(request, exc.message)
     else:
@@ -506,7 +498,7 @@ def component_upload(request: HttpRequest, public_id: str, component_id: str) ->
 def component_wallet(request: HttpRequest, public_id: str, component_id: str) -> HttpResponse:
     """Take a document from the data wallet for a component (one click instead of an upload)."""
     actor = applicant_of(request)
-    _or_404(lambda: draft_selectors.get_draft(actor, public_id))
+    draft_selectors.get_draft(actor, public_id)
     try:
         draft_services.use_wallet_item(
             actor=actor,
@@ -515,7 +507,7 @@ def component_wallet(request: HttpRequest, public_id: str, component_id: str) ->
             item_public_id=request.POST.get("item", ""),
         )
     except NotFound:
-        raise Http404 from None
+        raise  # the site's error page (core.middleware.DomainErrorMiddleware)
     except MotcuaError as exc:
         messages.error(request, exc.message)
     else:

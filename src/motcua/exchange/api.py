@@ -13,8 +13,7 @@ from motcua.api.errors import DENIALS, ErrorOut
 from motcua.api.pagination import MAX_ID
 from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.exchange import selectors
-from motcua.identity.actors import ApplicantActor, RequestActor
-from motcua.identity.permissions import applicant_auth
+from motcua.identity.permissions import applicant_auth, applicant_of
 
 router = Router(tags=["exchange"])
 
@@ -56,8 +55,7 @@ class DataAccessHistoryOut(Schema):
 def data_access(
     request: HttpRequest, applicant: str = "", before: Annotated[int, Field(ge=0, le=MAX_ID)] = 0
 ) -> object:
-    actor: RequestActor = request.auth  # type: ignore[attr-defined]
-    assert isinstance(actor, ApplicantActor)
+    actor = applicant_of(request)
     history = selectors.data_access_history(actor, applicant_public_id=applicant, before=before)
     if not history.available:
         return 503, {

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from motcua.core.errors import NotFound
 from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.exchange import selectors
 from motcua.identity import selectors as identity
@@ -18,15 +17,12 @@ from motcua.identity.permissions import applicant_required
 def data_use(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     assert isinstance(actor, ApplicantActor)
-    try:
-        before = request.GET.get("truoc", "")
-        history = selectors.data_access_history(
-            actor,
-            applicant_public_id=request.GET.get("cho", ""),
-            before=int(before) if before.isdigit() else 0,
-        )
-    except NotFound:
-        raise Http404 from None
+    before = request.GET.get("truoc", "")
+    history = selectors.data_access_history(
+        actor,
+        applicant_public_id=request.GET.get("cho", ""),
+        before=int(before) if before.isdigit() else 0,
+    )
     references = dossier_selectors.data_use_references(
         actor, {access.dossier_ref for access in history.accesses}
     )

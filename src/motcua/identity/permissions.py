@@ -218,3 +218,20 @@ def official_of(request: HttpRequest) -> OfficialActor:
     if not isinstance(actor, OfficialActor):
         raise PermissionDenied
     return actor
+
+
+def agency_actor_of(request: HttpRequest) -> OfficialActor | IntegratorActor:
+    """The actor ``agency_auth`` accepted: the agency system whose bearer token it was, or the
+    signed-in official."""
+    actor = getattr(request, "auth", None)
+    if not isinstance(actor, OfficialActor | IntegratorActor):
+        raise PermissionDenied
+    return actor
+
+
+def signed_in_actor_of(request: HttpRequest) -> ApplicantActor | OfficialActor:
+    """The actor ``signed_in_auth`` accepted: the signed-in applicant or official."""
+    actor = getattr(request, "auth", None)
+    if not isinstance(actor, ApplicantActor | OfficialActor):
+        raise PermissionDenied
+    return actor

@@ -10,8 +10,7 @@ import base64
 
 import segno
 from django.contrib import auth, messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -122,7 +121,7 @@ def authorisation_new(request: HttpRequest) -> HttpResponse:
                 scope=form.cleaned_data["scope"],
             )
         except NotFound:
-            raise Http404 from None
+            raise  # the site's error page (core.middleware.DomainErrorMiddleware)
         except MotcuaError as exc:
             form.add_error(None, exc.message)
         else:
@@ -136,10 +135,7 @@ def authorisation_new(request: HttpRequest) -> HttpResponse:
 @applicant_required
 def representation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = actor_for(request)
-    try:
-        representation = selectors.get_representation(actor, public_id)
-    except NotFound:
-        raise Http404 from None
+    representation = selectors.get_representation(actor, public_id)
     return render(
         request,
         "identity/representation_detail.html",
@@ -152,12 +148,7 @@ def representation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def representation_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = actor_for(request)
     assert isinstance(actor, ApplicantActor)
-    try:
-        services.revoke_representation(actor=actor, public_id=public_id)
-    except NotFound:
-        raise Http404 from None
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from None
+    services.revoke_representation(actor=actor, public_id=public_id)
     messages.success(request, _("The authorisation is revoked."))
     return redirect("identity:representation-detail", public_id=public_id)
 
@@ -291,11 +282,8 @@ def official_home(request: HttpRequest) -> HttpResponse:
 def agency_staff(request: HttpRequest, agency_code: str) -> HttpResponse:
     actor = actor_for(request)
     assert isinstance(actor, OfficialActor)
-    try:
-        agency = selectors.get_visible_agency(actor, agency_code)
-        staff = selectors.staff_of_agency(actor, agency_code)
-    except NotFound:
-        raise Http404 from None
+    agency = selectors.get_visible_agency(actor, agency_code)
+    staff = selectors.staff_of_agency(actor, agency_code)
     return render(
         request,
         "identity/agency_staff.html",
@@ -325,10 +313,8 @@ def agency_role_grant(request: HttpRequest, agency_code: str) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 agency_code=agency_code,
             )
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from None
+        except (NotFound, Forbidden):
+            raise  # the site's error page (core.middleware.DomainErrorMiddleware)
         except MotcuaError as exc:
             messages.error(request, exc.message)
         else:
@@ -341,12 +327,7 @@ def agency_role_grant(request: HttpRequest, agency_code: str) -> HttpResponse:
 def role_revoke(request: HttpRequest, assignment_id: int) -> HttpResponse:
     actor = actor_for(request)
     assert isinstance(actor, OfficialActor)
-    try:
-        assignment = services.revoke_role(actor=actor, assignment_id=assignment_id)
-    except NotFound:
-        raise Http404 from None
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from None
+    assignment = services.revoke_role(actor=actor, assignment_id=assignment_id)
     messages.success(request, _("The role is revoked."))
     agency_code = assignment.agency.code if assignment.agency else ""
     return (

@@ -3,11 +3,10 @@ dossier; marking one or all read. Applicant-only (``@applicant_required``)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from motcua.core.errors import NotFound
 from motcua.identity.permissions import applicant_of, applicant_required
 from motcua.notify import selectors, services
 
@@ -28,10 +27,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @applicant_required
 @require_POST
 def mark_read(request: HttpRequest, public_id: str) -> HttpResponse:
-    try:
-        notification = services.mark_read(actor=applicant_of(request), public_id=public_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    notification = services.mark_read(actor=applicant_of(request), public_id=public_id)
     if request.POST.get("open"):  # "Open": read it and go to its dossier
         return redirect("dossiers:dossier", code=notification.dossier.code)
     return redirect("notify:notifications")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
+from motcua.core import refdata
 from motcua.core.collation import order_vietnamese
 from motcua.core.errors import NotFound
 from motcua.units.models import Agency, Commune, Level, Province
@@ -31,10 +32,23 @@ def communes_of_province(province_code: str) -> QuerySet[Commune]:
 
 
 def get_commune(code: str) -> Commune:
-    commune = Commune.objects.select_related("province").filter(code=code, is_active=True).first()
+    """An active commune with its province, kept per process (``core.refdata``): read-only."""
+    commune = refdata.cached(
+        "commune",
+        code,
+        lambda: Commune.objects.select_related("province").filter(code=code, is_active=True).first(),
+    )
     if commune is None:
         raise NotFound(f"No commune-level unit with code {code}.")
     return commune
+
+
+def find_commune(code: str) -> Commune | None:
+    """The commune with ``code`` (withdrawn ones too: old dossiers name them), with its province,
+    or None; kept per process (``core.refdata``): read-only."""
+    return refdata.cached(
+        "commune_any", code, lambda: Commune.objects.filter(code=code).select_related("province").first()
+    )
 
 
 def unit_counts() -> dict[str, int]:
@@ -76,8 +90,17 @@ def agency_names(codes: Iterable[str]) -> dict[str, str]:
 
 
 def agency_name(code: str) -> str:
-    """One agency's name in the reader's language, or its code when unknown."""
-    return agency_names([code]).get(code, code)
+    """The name of the agency with ``code`` (withdrawn ones too) in the reader's language
+    (English when the reference data has it), or the code; kept per process (``core.refdata``)."""
+    english = english_reader()
+
+    def load() -> str:
+        agency = Agency.objects.filter(code=code).only("name", "name_en").first()
+        if agency is None:
+            return code
+        return agency.name_en if english and agency.name_en else agency.name
+
+    return refdata.cached("agency_name", (code, english), load)
 
 
 def get_agency(code: str) -> Agency:
@@ -85,6 +108,18 @@ def get_agency(code: str) -> Agency:
     if agency is None:
         raise NotFound(f"No agency with code {code}.")
     return agency
+
+
+def competent_agency(*, level: str, agency_type: str, province_code: str, commune_code: str) -> Agency | None:
+    """The first of ``competent_agencies`` (the one a new dossier goes to), kept per process
+    (``core.refdata``): read-only."""
+    return refdata.cached(
+        "competent_agency",
+        (level, agency_type, province_code, commune_code),
+        lambda: competent_agencies(
+            level=level, agency_type=agency_type, province_code=province_code, commune_code=commune_code
+        ).first(),
+    )
 
 
 def competent_agencies(

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
+from motcua.core import refdata
 from motcua.core.actors import Actor
 from motcua.core.services import record_change
 from motcua.units.agencies import AgencyRow, agencies_for_commune, agencies_for_province
@@ -151,4 +152,5 @@ def reload_units(*, actor: Actor, source: Path = DEFAULT_SOURCE) -> ReloadReport
             },
             payload={"totals": report.totals},
         )
+    refdata.bump()  # communes and agencies each process keeps
     return report

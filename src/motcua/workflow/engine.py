@@ -41,6 +41,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from motcua.core import refdata
 from motcua.core.errors import MotcuaError
 from motcua.workflow.models import ProcessDefinition, ProcessInstance
 
@@ -144,13 +145,44 @@ def _steps(workflow: BpmnWorkflow) -> list[Step]:
     ]
 
 
+@dataclass(frozen=True)
+class _Template:
+    """A shipped process parsed once per process: its stored definition and the deserialised
+    specs every new workflow of it is built from (specs are read-only; each workflow has its
+    own tasks and data)."""
+
+    definition: ProcessDefinition
+    spec: Any
+    subprocess_specs: Any
+
+
+def _template(process_id: str) -> _Template:
+    """The template of ``process_id``, kept per process (``core.refdata``): the files are read,
+    hashed and deserialised once, not at every submission. Keyed by the directory too, since
+    shipped files change only with a new release (and a test may point at other files)."""
+
+    def load() -> _Template:
+        stored = definition(process_id)
+        workflow = _serializer.deserialize_json(json.dumps({**stored.initial_state, **stored.spec}))
+        return _Template(definition=stored, spec=workflow.spec, subprocess_specs=workflow.subprocess_specs)
+
+    return refdata.cached("process_template", (str(PROCESS_DIR), process_id), load)
+
+
+def prepare(process_id: str) -> tuple[ProcessInstance, list[Step]]:
+    """A new instance of the process run to its first user task, not saved yet, and the steps
+    ready on it: built from the cached template, so a caller can do it before it takes a lock."""
+    template = _template(process_id)
+    workflow = BpmnWorkflow(template.spec, template.subprocess_specs)
+    workflow.do_engine_steps()
+    instance = ProcessInstance(definition=template.definition, schema_version=SCHEMA_VERSION, state={})
+    _store(instance, workflow)
+    return instance, _steps(workflow)
+
+
 def start(process_id: str) -> ProcessInstance:
     """Start a process and run it to its first user task; the instance is saved."""
-    stored = definition(process_id)
-    workflow = _serializer.deserialize_json(json.dumps({**stored.initial_state, **stored.spec}))
-    workflow.do_engine_steps()
-    instance = ProcessInstance(definition=stored, schema_version=SCHEMA_VERSION, state={})
-    _store(instance, workflow)
+    instance, _ready = prepare(process_id)
     instance.save()
     return instance
 

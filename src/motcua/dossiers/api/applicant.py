@@ -250,7 +250,7 @@ def submit_draft(request: HttpRequest, draft_id: str) -> Status[dict[str, Any]]:
             "components": exc.components,
         }
         return Status(422, body)
-    return Status(201, dossier_out(dossier, request.auth))  # type: ignore[attr-defined]
+    return Status(201, dossier_out(dossier, applicant_of(request)))
 
 
 @router.post(

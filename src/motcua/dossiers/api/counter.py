@@ -85,4 +85,4 @@ def receive_at_counter(
             "person": exc.person,
         }
         return Status(422, body)
-    return Status(201, official_out(dossier, request.auth))  # type: ignore[attr-defined]
+    return Status(201, official_out(dossier, official_of(request)))

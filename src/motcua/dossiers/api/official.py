@@ -34,8 +34,10 @@ from motcua.dossiers.services import assignment as assignment_services
 from motcua.dossiers.services import deadlines as deadline_services
 from motcua.dossiers.services import processing as processing_services
 from motcua.identity.permissions import (
+    agency_actor_of,
     agency_auth,
     official_auth,
+    official_of,
 )
 
 router = Router()  # tagged "dossiers" where mounted (api/__init__.py)
@@ -63,7 +65,7 @@ def official_inbox(
     offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     found = inbox_selectors.inbox(
-        request.auth,  # type: ignore[attr-defined]
+        agency_actor_of(request),
         status=status,
         procedure=procedure,
         agency=agency,
@@ -92,7 +94,8 @@ def official_inbox(
     summary="A dossier of my scope: components with provenance, form values, history",
 )
 def official_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
-    return official_out(dossier_selectors.get_dossier(request.auth, code), request.auth)  # type: ignore[attr-defined]
+    actor = agency_actor_of(request)
+    return official_out(dossier_selectors.get_dossier(actor, code), actor)
 
 
 @router.post(
@@ -115,12 +118,12 @@ def decide(request: HttpRequest, code: str, body: DecisionIn) -> Status[dict[str
         dossier = _decide(request, code, body, items)
     except processing_services.IncompleteResult as exc:
         return Status(422, {"code": "incomplete", "message": exc.message, "fields": exc.fields})
-    return Status(200, official_out(dossier, request.auth))  # type: ignore[attr-defined]
+    return Status(200, official_out(dossier, agency_actor_of(request)))
 
 
 def _decide(request: HttpRequest, code: str, body: DecisionIn, items: list[dict[str, str]]) -> Dossier:
     return processing_services.decide(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=agency_actor_of(request),
         code=code,
         decision=body.decision,
         reason=body.reason,
@@ -137,8 +140,9 @@ def _decide(request: HttpRequest, code: str, body: DecisionIn, items: list[dict[
     summary="Take the dossier's current step as my work",
 )
 def claim(request: HttpRequest, code: str) -> dict[str, Any]:
-    dossier = assignment_services.claim_dossier(actor=request.auth, code=code)  # type: ignore[attr-defined]
-    return official_out(dossier, request.auth)  # type: ignore[attr-defined]
+    actor = official_of(request)
+    dossier = assignment_services.claim_dossier(actor=actor, code=code)
+    return official_out(dossier, actor)
 
 
 @router.post(
@@ -148,7 +152,7 @@ def claim(request: HttpRequest, code: str) -> dict[str, Any]:
     summary="Take several dossiers at once; each answer says whether it was taken, and why not",
 )
 def claim_many(request: HttpRequest, body: ClaimManyIn) -> list[dict[str, Any]]:
-    results = assignment_services.claim_dossiers(actor=request.auth, codes=body.codes)  # type: ignore[attr-defined]
+    results = assignment_services.claim_dossiers(actor=official_of(request), codes=body.codes)
     return [vars(r) for r in results]
 
 
@@ -159,8 +163,9 @@ def claim_many(request: HttpRequest, body: ClaimManyIn) -> list[dict[str, Any]]:
     summary="Assign the current step to an official holding its role at the agency (leaders, admins)",
 )
 def assign(request: HttpRequest, code: str, body: AssignIn) -> dict[str, Any]:
-    dossier = assignment_services.assign_dossier(actor=request.auth, code=code, user_id=body.user_id)  # type: ignore[attr-defined]
-    return official_out(dossier, request.auth)  # type: ignore[attr-defined]
+    actor = official_of(request)
+    dossier = assignment_services.assign_dossier(actor=actor, code=code, user_id=body.user_id)
+    return official_out(dossier, actor)
 
 
 @router.post(
@@ -171,12 +176,12 @@ def assign(request: HttpRequest, code: str, body: AssignIn) -> dict[str, Any]:
 )
 def apology(request: HttpRequest, code: str, body: ApologyIn) -> dict[str, Any]:
     dossier = deadline_services.issue_apology(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=agency_actor_of(request),
         code=code,
         reason=body.reason,
         new_due_on=body.new_due_on,
     )
-    return official_out(dossier, request.auth)  # type: ignore[attr-defined]
+    return official_out(dossier, agency_actor_of(request))
 
 
 @router.get(
@@ -186,5 +191,5 @@ def apology(request: HttpRequest, code: str, body: ApologyIn) -> dict[str, Any]:
     summary="A scan or upload of a dossier of my scope (always as an attachment)",
 )
 def official_dossier_file(request: HttpRequest, code: str, file_id: str) -> FileResponse:
-    stored = dossier_selectors.get_dossier_file(request.auth, code, file_id)  # type: ignore[attr-defined]
+    stored = dossier_selectors.get_dossier_file(agency_actor_of(request), code, file_id)
     return file_response(stored.storage_name, stored.content_type, stored.original_name)

@@ -14,7 +14,7 @@ from motcua.catalog.labels import localised
 from motcua.core.text import format_vnd
 from motcua.exchange.labels import field_label
 from motcua.exchange.sources import value_at
-from motcua.units.models import Commune
+from motcua.units import selectors as units
 
 
 @dataclass
@@ -54,7 +54,7 @@ def values_of(data: Any, fields: tuple[str, ...]) -> list[FetchedValue]:
 def _field_text(name: str, value: Any) -> str:
     """A commune code reads as the commune's name (the code alone means nothing to a person)."""
     if name.endswith("commune_code") and isinstance(value, str) and value:
-        commune = Commune.objects.filter(code=value).select_related("province").first()
+        commune = units.find_commune(value)
         if commune is not None:
             commune_name = localised({"vi": commune.full_name, "en": commune.full_name_en})
             province = commune.province

@@ -32,7 +32,7 @@ from motcua.dossiers.selectors.dossiers import agency_name
 from motcua.dossiers.selectors.lookup import lookup_pin
 from motcua.exchange.sources import data_sources
 from motcua.identity.models import User
-from motcua.units.models import Commune
+from motcua.units import selectors as units
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def dossier_view(dossier: Dossier) -> DossierView:
                 **_wallet_facts(entry),
             )
         )
-    commune = Commune.objects.filter(code=dossier.commune_code).first()
+    commune = units.find_commune(dossier.commune_code)
     return DossierView(
         dossier=dossier,
         agency_name=agency_name(dossier.agency_code),

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from motcua.catalog.selectors import with_spec
 from motcua.core.errors import NotFound
 from motcua.core.selectors import audit_trail_for_subject
 from motcua.dossiers.events import DossierEvent, DossierSubject
@@ -38,12 +39,14 @@ def get_draft(actor: RequestActor | None, public_id: uuid.UUID | str, *, for_upd
         key = uuid.UUID(str(public_id))
     except ValueError:
         raise NotFound(_("No such draft.")) from None
-    queryset = drafts_of(actor)
+    # the procedure's spec is not read with every draft: it comes from the per-process cache
+    queryset = drafts_of(actor).select_related("created_by").defer("procedure__spec")
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     draft = queryset.filter(public_id=key).first()
     if draft is None:
         raise NotFound(_("No such draft."))
+    with_spec(draft.procedure)
     return draft
 
 

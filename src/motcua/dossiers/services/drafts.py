@@ -83,17 +83,40 @@ def _save(
     return draft
 
 
+# what may change in a draft between two reads of one call (another request of the applicant's)
+_DRAFT_STATE = (
+    "entries",
+    "components",
+    "fetched",
+    "consent_id",
+    "updated_at",
+    "expires_at",
+    "bundle_members",
+    "bundle_entries",
+)
+
+
+def _relock(draft: Draft) -> Draft:
+    """Lock the draft's row (in the caller's transaction) and read again only what may have
+    changed since ``draft`` was loaded: the procedure, the applicant and the rest loaded with it
+    stay, so the call goes on, and answers, from this one object."""
+    row = Draft.objects.select_for_update().filter(pk=draft.pk).values(*_DRAFT_STATE).get()
+    for name, value in row.items():
+        setattr(draft, name, value)
+    return draft
+
+
 def competent_agency(procedure_level: str, agency_type: str, commune_code: str) -> Agency:
     try:
         commune = units.get_commune(commune_code)
     except NotFound:
         raise MotcuaError(_("Choose the commune or ward where you apply.")) from None
-    agency = units.competent_agencies(
+    agency = units.competent_agency(
         level=procedure_level,
         agency_type=agency_type,
         province_code=commune.province.code,
         commune_code=commune.code,
-    ).first()
+    )
     if agency is None:
         raise MotcuaError(_("No agency handles this procedure for the chosen commune."))
     return agency
@@ -219,7 +242,7 @@ def _fetch(actor: ApplicantActor, draft: Draft, sources: Sequence[DataSource]) -
     results = exchange.pull_data(actor=actor, consent=draft.consent, sources=sources, subjects=subjects)
     by_component = {result.component_id: result for result in results}
     with transaction.atomic():
-        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        locked = _relock(draft)
         changes: dict[str, list[Any]] = {}
         for source in sources:
             entry = dict(locked.components.get(source.component_id, {}))
@@ -281,7 +304,7 @@ def give_consent(
         actor=actor, count=_about_others(draft, accepted_sources, {**draft.entries, **values})
     )
     with transaction.atomic():
-        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        locked = _relock(draft)
         consent = exchange.record_consent(
             actor=actor,
             applicant=locked.applicant,
@@ -383,7 +406,7 @@ def upload_component(
         owner_public_id="" if draft.applicant_id == actor.applicant_id else str(draft.applicant.public_id),
     )
     with transaction.atomic():
-        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        locked = _relock(draft)
         old = locked.components.get(component_id, {}).get("state")
         locked.components[component_id] = {
             **_without_wallet(locked.components.get(component_id, {})),

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.models import Procedure
 from motcua.core.actors import Actor
 from motcua.core.errors import Conflict, Forbidden, MotcuaError
 from motcua.core.inputs import clean_text
@@ -55,6 +56,7 @@ from motcua.identity.actors import AgencyActor, IntegratorActor, OfficialActor
 from motcua.identity.models import Role
 from motcua.units.models import Agency
 from motcua.workflow import engine
+from motcua.workflow.models import ProcessInstance
 
 DEFAULT_PROCESS = "onestop"
 LANE_ROLES = {"reception": Role.RECEPTION, "handler": Role.HANDLER, "approver": Role.APPROVER}
@@ -113,6 +115,14 @@ EFFECTS: dict[Decision, Effect] = {
 
 def process_id_for(dossier: Dossier) -> str:
     return str(dossier.procedure.spec.get("process") or DEFAULT_PROCESS)
+
+
+def prepare_process(procedure: Procedure) -> tuple[ProcessInstance, str]:
+    """A new dossier's process, saved and run to its first step, and that step's name: done
+    before the submission takes the dossier-code counter, which stays locked until it commits."""
+    instance, ready = engine.prepare(str(procedure.spec.get("process") or DEFAULT_PROCESS))
+    instance.save()
+    return instance, ready[0].name if ready else Step.DONE
 
 
 def start_process(dossier: Dossier) -> None:

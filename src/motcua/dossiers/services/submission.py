@@ -259,7 +259,7 @@ def receive_dossier(
     reuse of registry data, scans, dates, the fee). Shared by the online submission, the counter
     and the later members of an interconnected application (``linked_from``). ``fee`` is the
     one the checks found (``checked_case``); without it, it is set here from the entries."""
-    from motcua.dossiers.services.processing import start_process
+    from motcua.dossiers.services.processing import prepare_process
 
     now = timezone.now()
     local_day = timezone.localdate(now)
@@ -271,6 +271,9 @@ def receive_dossier(
                 f"{procedure.code}: no fee for these entries ({', '.join(sorted(refused.fields))})"
             ) from None
     working_days = procedure.spec.get("processing_time", {}).get("working_days")
+    due_on = appointment_date(local_day, working_days)
+    # the process is built before the code: the counter row stays locked until this commits
+    process, first_step = prepare_process(procedure)
     dossier = Dossier.objects.create(
         code=_next_code(agency_code, local_day),
         draft_public_id=draft_public_id,
@@ -290,7 +293,10 @@ def receive_dossier(
         consent=consent,
         submitted_at=now,
         received_at=now,
-        due_on=appointment_date(local_day, working_days),
+        due_on=due_on,
+        original_due_on=due_on,
+        process=process,
+        step=first_step,
         working_days=working_days,
         fee_vnd=fee.amount_vnd,
         fee_basis=fee.basis,
@@ -298,7 +304,6 @@ def receive_dossier(
         bundle_application=bundle_application,
         linked_from=linked_from,
     )
-    start_process(dossier)
     changes: dict[str, list[Any]] = {"status": [None, dossier.status], "channel": [None, arrival.channel]}
     if linked_from is not None:
         changes["linked_from"] = [None, linked_from.code]
