@@ -129,6 +129,7 @@ def main() -> None:
         if database_url.startswith("postgres"):
             submissions._reset_postgres(database_url)
         env = submissions._environment(var_dir, database_url, args.cache_url)
+        env["DB_CONN_MAX_AGE"] = "3600"  # one connection per run: a round may outlast 60 s on a busy machine
         submissions._motcua(env, "migrate")
         submissions._motcua(env, "createcachetable")
         os.environ.update(env)
