@@ -64,7 +64,7 @@ test: setup browser-setup
 
 # docs/screenshots/: the main pages on a desktop and a 360 px phone, in Vietnamese and English.
 screenshots: setup browser-setup
-	$(BIN)/motcua screenshots
+	scripts/screenshots
 
 lint: setup
 	$(BIN)/ruff check src tests bench
