@@ -70,7 +70,7 @@ multinode: setup
 
 # docs/screenshots/: the main pages on a desktop and a 360 px phone, in Vietnamese and English.
 screenshots: setup browser-setup
-	$(BIN)/motcua screenshots
+	scripts/screenshots
 
 lint: setup
 	$(BIN)/ruff check src tests bench
