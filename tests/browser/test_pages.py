@@ -19,10 +19,6 @@ from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_flows import submit
 from tests.identity.world import AGENCY_A, CHILD_PERSONAL_ID, World
 
-AWAITING_PATTERNS = (
-    "awaiting shared page patterns (issue 17, branch i17-ui: mobile tables, checkbox width, targets)"
-)
-
 
 def pages(world: World) -> dict[str, list[str]]:
     """The pages each kind of reader sees, by who signs in ("anonymous": nobody)."""
@@ -133,7 +129,6 @@ def test_english_pages_are_accessible_too(world_copy: World, open_context, reade
     assert _visit_all(open_context, world_copy, reader, check, language="en") == {}
 
 
-@pytest.mark.xfail(strict=False, reason=AWAITING_PATTERNS)
 @pytest.mark.parametrize("reader", READERS)
 def test_at_360_px_nothing_scrolls_sideways_and_every_target_is_at_least_24_px(
     world_copy: World, open_context, reader
