@@ -373,6 +373,17 @@ def _is_the_pdf(world: World, response: Any) -> None:
     assert response["Content-Security-Policy"].startswith("sandbox")
 
 
+def _form_pdf(file_name: Callable[[World], str]) -> Callable[[World, Any], None]:
+    """A form 01–05 as a PDF download (its text is checked in tests/dossiers/test_form_pdfs.py)."""
+
+    def check(world: World, response: Any) -> None:
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF-")
+        assert response["Content-Disposition"] == f'attachment; filename="{file_name(world)}"'
+
+    return check
+
+
 def _granted(world: World, response: Any) -> None:
     granted = RoleAssignment.objects.get(
         user=world.users["reception_b"], agency__code=AGENCY_A, role="approver", revoked_at__isnull=True
@@ -674,6 +685,20 @@ ENDPOINTS = [
         check=lambda w, r: _contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", _dossier(w))(w, r),
     ),
     Endpoint(
+        "dossiers:receipt-pdf",
+        "get",
+        lambda w: f"/ho-so/{_dossier(w)}/giay-tiep-nhan.pdf",
+        {"applicant_a"},
+        check=_form_pdf(lambda w: f"{_dossier(w)}-mau-01.pdf"),
+    ),
+    Endpoint(
+        "dossiers:notice-pdf",
+        "get",
+        lambda w: f"/ho-so/{_waiting(w)}/thong-bao/02-1.pdf",
+        {"applicant_a"},
+        check=_form_pdf(lambda w: f"{_waiting(w)}-mau-02-1.pdf"),
+    ),
+    Endpoint(
         "dossiers:start-bundle",
         "post",
         lambda w: "/lien-thong/death-bundle/nop-ho-so/",
@@ -879,6 +904,22 @@ ENDPOINTS = [
         SEES_AGENCY_A,
         audience="official",
         check=lambda w, r: _contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", _dossier(w))(w, r),
+    ),
+    Endpoint(
+        "backoffice:receipt-pdf",
+        "get",
+        lambda w: f"/can-bo/ho-so/{_dossier(w)}/giay-tiep-nhan.pdf",
+        SEES_AGENCY_A,
+        audience="official",
+        check=_form_pdf(lambda w: f"{_dossier(w)}-mau-01.pdf"),
+    ),
+    Endpoint(
+        "backoffice:notice-pdf",
+        "get",
+        lambda w: f"/can-bo/ho-so/{_waiting(w)}/thong-bao/02-1.pdf",
+        SEES_AGENCY_A,
+        audience="official",
+        check=_form_pdf(lambda w: f"{_waiting(w)}-mau-02-1.pdf"),
     ),
     Endpoint(
         "backoffice:dossier-file",

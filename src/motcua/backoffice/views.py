@@ -33,6 +33,7 @@ from motcua.documents.views import file_response
 from motcua.dossiers.forms import field_title, form_fields
 from motcua.dossiers.models import Channel, DossierStatus, Step
 from motcua.dossiers.presenters import dossiers as dossier_presenters
+from motcua.dossiers.presenters import forms_pdf
 from motcua.dossiers.selectors import actions as action_selectors
 from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.dossiers.selectors import inbox as inbox_selectors
@@ -121,6 +122,7 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
             ),
             "history": dossier_presenters.dossier_history(found),
             "notices": dossier_presenters.notices_of(found),
+            "notice_pdf": "backoffice:notice-pdf",
             "actions": action_selectors.available_actions(actor, found),
             "step_label": found.get_step_display(),
             "supplement_components": [(str(c["id"]), c.get("name", {})) for c in spec.get("components", [])],
@@ -283,7 +285,33 @@ def revoke_result(request: HttpRequest, code: str) -> HttpResponse:
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """Form 01 of a dossier in the official's scope, to print and hand over at the counter."""
     found = _visible_dossier(request, code)
-    return render(request, "dossiers/receipt.html", {"view": dossier_presenters.dossier_view(found)})
+    return render(
+        request,
+        "dossiers/receipt.html",
+        {
+            "view": dossier_presenters.dossier_view(found),
+            "pdf_url": reverse("backoffice:receipt-pdf", args=[found.code]),
+        },
+    )
+
+
+@official_required
+def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """Form 01 of a dossier in the official's scope as a PDF download."""
+    view = dossier_presenters.dossier_view(_visible_dossier(request, code))
+    data = forms_pdf.receipt_pdf(view, lookup_url=request.build_absolute_uri(reverse("dossiers:lookup")))
+    return forms_pdf.attachment(data, forms_pdf.receipt_file_name(view))
+
+
+@official_required
+def notice_pdf(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    """One of the notices 02–05 of a dossier in the official's scope as a PDF download."""
+    found = _visible_dossier(request, code)
+    view = dossier_presenters.dossier_view(found)
+    item = forms_pdf.pdf_notice(view, dossier_presenters.notices_of(found), key)
+    if item is None:
+        raise Http404
+    return forms_pdf.attachment(forms_pdf.notice_pdf(view, item), forms_pdf.notice_file_name(view, item))
 
 
 def _scans(request: HttpRequest) -> dict[str, counter_services.Scan]:

@@ -50,12 +50,12 @@ class Page:
 
 
 @lru_cache(maxsize=1)
-def _fonts() -> None:
+def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "NotoSans-Regular.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "NotoSans-Bold.ttf")))
 
 
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
@@ -68,6 +68,38 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
                 line = candidate
         lines.append(line)
     return lines
+
+
+def draw_national_heading(
+    pdf: canvas.Canvas, *, top: float, upper: str, agency: str, number_line: str, date_line: str
+) -> float:
+    """The two-column heading of an official document (Decree 30/2020 layout), shared by the
+    signed results and the one-stop forms 01–05: ``upper`` (regular) over ``agency`` (bold,
+    wrapped) and the number on the left; the national name and motto, always in Vietnamese,
+    over ``date_line`` on the right. Returns the lowest baseline it drew on."""
+    register_fonts()
+    left_x = MARGIN + 110
+    right_x = WIDTH - MARGIN - 140
+    pdf.setFont(REGULAR, 10)
+    pdf.drawCentredString(left_x, top, upper)
+    pdf.setFont(BOLD, 10)
+    agency_lines = wrap_text(agency, BOLD, 10, 210)
+    for i, line in enumerate(agency_lines):
+        pdf.drawCentredString(left_x, top - 14 * (i + 1), line)
+    pdf.setFont(REGULAR, 10)
+    number_y = top - 14 * (len(agency_lines) + 1) - 4
+    pdf.drawCentredString(left_x, number_y, number_line)
+    pdf.setFont(BOLD, 10)
+    pdf.drawCentredString(right_x, top, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    pdf.setFont(BOLD, 11)
+    motto = "Độc lập - Tự do - Hạnh phúc"
+    pdf.drawCentredString(right_x, top - 15, motto)
+    half = pdfmetrics.stringWidth(motto, BOLD, 11) / 2
+    pdf.setLineWidth(0.6)
+    pdf.line(right_x - half, top - 19, right_x + half, top - 19)
+    pdf.setFont(REGULAR, 10)
+    pdf.drawCentredString(right_x, top - 38, date_line)
+    return min(number_y, top - 38)
 
 
 def _qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
@@ -94,48 +126,33 @@ def _qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
 
 
 def _draw(page: Page) -> bytes:
-    _fonts()
+    register_fonts()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1, invariant=1, initialFontName=REGULAR)
     pdf.setTitle(page.pdf_title)
     pdf.setAuthor(page.agency_name)
     pdf.setCreator("motcua")
-    left_x = MARGIN + 110
-    right_x = WIDTH - MARGIN - 140
     top = HEIGHT - MARGIN
-    # the issuing agency, left; the national heading, right (Decree 30/2020 layout)
-    pdf.setFont(REGULAR, 10)
-    pdf.drawCentredString(left_x, top, page.parent_name.upper())
-    pdf.setFont(BOLD, 10)
-    agency_lines = _wrap(page.agency_name.upper(), BOLD, 10, 210)
-    for i, line in enumerate(agency_lines):
-        pdf.drawCentredString(left_x, top - 14 * (i + 1), line)
-    pdf.setFont(REGULAR, 10)
-    pdf.drawCentredString(left_x, top - 14 * (len(agency_lines) + 1) - 4, f"Số: {page.number}")
-    pdf.setFont(BOLD, 10)
-    pdf.drawCentredString(right_x, top, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-    pdf.setFont(BOLD, 11)
-    motto = "Độc lập - Tự do - Hạnh phúc"
-    pdf.drawCentredString(right_x, top - 15, motto)
-    half = pdfmetrics.stringWidth(motto, BOLD, 11) / 2
-    pdf.setLineWidth(0.6)
-    pdf.line(right_x - half, top - 19, right_x + half, top - 19)
-    pdf.setFont(REGULAR, 10)
     day = page.issued_on
-    pdf.drawCentredString(
-        right_x, top - 38, f"{page.place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    draw_national_heading(
+        pdf,
+        top=top,
+        upper=page.parent_name.upper(),
+        agency=page.agency_name.upper(),
+        number_line=f"Số: {page.number}",
+        date_line=f"{page.place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
     )
     # title and data
     y = top - 100
     pdf.setFont(BOLD, 15)
-    for line in _wrap(page.title.upper(), BOLD, 15, WIDTH - 2 * MARGIN):
+    for line in wrap_text(page.title.upper(), BOLD, 15, WIDTH - 2 * MARGIN):
         pdf.drawCentredString(WIDTH / 2, y, line)
         y -= 20
     y -= 16
     label_width = 190.0
     value_width = WIDTH - 2 * MARGIN - label_width
     for label, value in page.rows:
-        value_lines = _wrap(value or "—", REGULAR, 11, value_width)
+        value_lines = wrap_text(value or "—", REGULAR, 11, value_width)
         pdf.setFont(REGULAR, 11)
         pdf.drawString(MARGIN, y, f"{label}:")
         pdf.setFont(BOLD, 11)
@@ -148,13 +165,13 @@ def _draw(page: Page) -> bytes:
     # the signature note and the QR code for the verifier
     pdf.setFont(REGULAR, 10)
     note_y = 205.0
-    for line in _wrap(page.signer_note, REGULAR, 10, 300):
+    for line in wrap_text(page.signer_note, REGULAR, 10, 300):
         pdf.drawString(WIDTH - MARGIN - 300, note_y, line)
         note_y -= 14
     _qr(pdf, page.verify_url, MARGIN, 90, 100)
     pdf.setFont(REGULAR, 8)
     pdf.drawString(MARGIN, 78, "Quét mã để xác minh văn bản / Scan to verify:")
-    for i, line in enumerate(_wrap(page.verify_url, REGULAR, 8, WIDTH - 2 * MARGIN)):
+    for i, line in enumerate(wrap_text(page.verify_url, REGULAR, 8, WIDTH - 2 * MARGIN)):
         pdf.drawString(MARGIN, 66 - 10 * i, line)
     pdf.drawRightString(WIDTH - MARGIN, 78, f"Người nhận: {page.holder}")
     pdf.showPage()
@@ -169,15 +186,20 @@ def render(page: Page, *, validate: bool = False) -> bytes:
     images, so conformance is a property of this module, proved by validating the written bytes
     (``validate=True``: ``pikepdf.pdfa.PdfaError`` if they do not conform) in the tests and by
     ``motcua pki check``-style runs; the signing path skips the second parse (~45 ms)."""
-    drawn = _draw(page)
+    return to_pdfa(_draw(page), title=page.pdf_title, creator=page.agency_name, validate=validate)
+
+
+def to_pdfa(drawn: bytes, *, title: str, creator: str, language: str = "vi", validate: bool = False) -> bytes:
+    """Bytes drawn by reportlab with the embedded fonts above, as PDF/A-2b: reportlab's page
+    transitions removed, XMP metadata (title, creator, language) and the output intent added."""
     with pikepdf.open(io.BytesIO(drawn)) as document:
         for pdf_page in document.pages:
             if "/Trans" in pdf_page.obj:  # reportlab's empty page transition; not allowed in PDF/A
                 del pdf_page.obj["/Trans"]
         with document.open_metadata(set_pikepdf_as_editor=False) as meta:
-            meta["dc:title"] = page.pdf_title
-            meta["dc:creator"] = [page.agency_name]
-            meta["dc:language"] = ["vi"]
+            meta["dc:title"] = title
+            meta["dc:creator"] = [creator]
+            meta["dc:language"] = [language]
         out = io.BytesIO()
         if validate:
             pikepdf.pdfa.save(document, out, PDFA_FLAVOUR)

@@ -27,7 +27,7 @@ from motcua.dossiers.models import ComponentState, Draft
 from motcua.dossiers.presenters import bundles as bundle_presenters
 from motcua.dossiers.presenters import dossiers as dossier_presenters
 from motcua.dossiers.presenters import drafts as draft_presenters
-from motcua.dossiers.presenters import timeline
+from motcua.dossiers.presenters import forms_pdf, timeline
 from motcua.dossiers.selectors import actions as action_selectors
 from motcua.dossiers.selectors import bundles as bundle_selectors
 from motcua.dossiers.selectors import dossiers as dossier_selectors
@@ -339,6 +339,7 @@ def _dossier_page(
             if result_doc
             else "",
             "notices": dossier_presenters.notices_of(found),
+            "notice_pdf": "dossiers:notice-pdf",
             "actions": action_selectors.available_actions(actor, found),
             "supplement": dossier_presenters.supplement_request(
                 found, values=request.POST, field_errors=field_errors, component_errors=component_errors
@@ -415,7 +416,33 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """Form 01: the receipt and appointment slip, printable."""
     found = dossier_selectors.get_dossier(actor_for(request), code)
-    return render(request, "dossiers/receipt.html", {"view": dossier_presenters.dossier_view(found)})
+    return render(
+        request,
+        "dossiers/receipt.html",
+        {
+            "view": dossier_presenters.dossier_view(found),
+            "pdf_url": reverse("dossiers:receipt-pdf", args=[found.code]),
+        },
+    )
+
+
+@applicant_required
+def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """Form 01 as a PDF download, from the same view-model as the page."""
+    view = dossier_presenters.dossier_view(dossier_selectors.get_dossier(actor_for(request), code))
+    data = forms_pdf.receipt_pdf(view, lookup_url=request.build_absolute_uri(reverse("dossiers:lookup")))
+    return forms_pdf.attachment(data, forms_pdf.receipt_file_name(view))
+
+
+@applicant_required
+def notice_pdf(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    """One of the dossier's notices 02–05 (``<code>/<key>``) as a PDF download."""
+    found = dossier_selectors.get_dossier(actor_for(request), code)
+    view = dossier_presenters.dossier_view(found)
+    item = forms_pdf.pdf_notice(view, dossier_presenters.notices_of(found), key)
+    if item is None:
+        raise Http404
+    return forms_pdf.attachment(forms_pdf.notice_pdf(view, item), forms_pdf.notice_file_name(view, item))
 
 
 @public

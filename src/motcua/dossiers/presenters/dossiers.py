@@ -183,6 +183,11 @@ class NoticeView:
     items: list[str]  # what is asked for (form 02), by name
     issued_by: str  # the agency's name: the applicant is not told which official
 
+    @property
+    def key(self) -> str:
+        """The notice's number after its dossier's code (``02-1``): its PDF's URL segment."""
+        return self.notice.number.rpartition("/")[2]
+
 
 def notices_of(dossier: Dossier) -> list[NoticeView]:
     """The notices about the dossier, oldest first (the caller has checked that the actor sees it)."""
