@@ -81,12 +81,16 @@ def english_reader() -> bool:
     return (get_language() or "vi").startswith("en")
 
 
+def _in_reader_language(name: str, name_en: str, english: bool) -> str:
+    return name_en if english and name_en else name
+
+
 def agency_names(codes: Iterable[str]) -> dict[str, str]:
     """``{code: name}`` of the given agencies in the reader's language (English when the
     reference data has it); unknown codes are left out."""
     rows = Agency.objects.filter(code__in=set(codes)).values_list("code", "name", "name_en")
     english = english_reader()
-    return {code: (name_en if english and name_en else name) for code, name, name_en in rows}
+    return {code: _in_reader_language(name, name_en, english) for code, name, name_en in rows}
 
 
 def agency_name(code: str) -> str:
@@ -98,7 +102,7 @@ def agency_name(code: str) -> str:
         agency = Agency.objects.filter(code=code).only("name", "name_en").first()
         if agency is None:
             return code
-        return agency.name_en if english and agency.name_en else agency.name
+        return _in_reader_language(agency.name, agency.name_en, english)
 
     return refdata.cached("agency_name", (code, english), load)
 

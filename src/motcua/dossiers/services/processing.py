@@ -114,23 +114,25 @@ EFFECTS: dict[Decision, Effect] = {
 
 
 def process_id_for(dossier: Dossier) -> str:
-    return str(dossier.procedure.spec.get("process") or DEFAULT_PROCESS)
+    return _process_id(dossier.procedure)
+
+
+def _process_id(procedure: Procedure) -> str:
+    return str(procedure.spec.get("process") or DEFAULT_PROCESS)
 
 
 def prepare_process(procedure: Procedure) -> tuple[ProcessInstance, str]:
     """A new dossier's process, saved and run to its first step, and that step's name: done
     before the submission takes the dossier-code counter, which stays locked until it commits."""
-    instance, ready = engine.prepare(str(procedure.spec.get("process") or DEFAULT_PROCESS))
+    instance, ready = engine.prepare(_process_id(procedure))
     instance.save()
     return instance, ready[0].name if ready else Step.DONE
 
 
 def start_process(dossier: Dossier) -> None:
-    """Start the dossier's process (in the submission's transaction) and put it on its first step."""
-    instance = engine.start(process_id_for(dossier))
-    ready = engine.steps(instance)
-    dossier.process = instance
-    dossier.step = ready[0].name if ready else Step.DONE
+    """Start an existing dossier's process and put it on its first step (the benchmarks' sample
+    dossiers; a submission uses ``prepare_process`` before it takes the counter)."""
+    dossier.process, dossier.step = prepare_process(dossier.procedure)
     dossier.original_due_on = dossier.due_on
     dossier.save(update_fields=["process", "step", "original_due_on"])
 
