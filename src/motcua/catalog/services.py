@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from motcua.catalog.events import CatalogEvent, CatalogSubject
-from motcua.catalog.models import Bundle, BundleMember, Procedure
+from motcua.catalog.models import Bundle, BundleMember, Procedure, ProcedureSpecVersion
 from motcua.catalog.specs import SPECS_DIR, BundleSpec, ProcedureSpec, load_catalog
 from motcua.core import refdata
 from motcua.core.actors import Actor
@@ -88,6 +88,11 @@ def _sync_procedure(spec: ProcedureSpec, directory: Path, *, actor: Actor, repor
         procedure = existing
         report.updated.append(spec.code)
         event = CatalogEvent.PROCEDURE_UPDATED
+    # the version dossiers filed under it keep reading (ADR 0039); a spec published again as it
+    # was before (a revert) already has its row
+    ProcedureSpecVersion.objects.get_or_create(
+        sha256=spec.sha256, defaults={"procedure": procedure, "spec": spec.raw}
+    )
     record_change(
         actor=actor,
         type=event,

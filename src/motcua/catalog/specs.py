@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from jsonschema.exceptions import ValidationError
 
 from motcua.catalog.errors import CatalogErrorCode
 from motcua.catalog.public_text import editorial_marker_problems
+from motcua.catalog.typed import ProcedureDefinition, parse_procedure
 from motcua.core.errors import MotcuaError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -68,6 +69,11 @@ class ProcedureSpec:
     @property
     def name_vi(self) -> str:
         return str(self.raw["name"]["vi"])
+
+    @cached_property
+    def definition(self) -> ProcedureDefinition:
+        """The spec as typed objects (``typed.py``)."""
+        return parse_procedure(self.raw, self.sha256)
 
     @property
     def level(self) -> str:
