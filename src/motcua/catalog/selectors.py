@@ -189,9 +189,8 @@ def purpose_translations(codes: list[str]) -> dict[str, str]:
     a registry logs the purpose a request stated (in Vietnamese); an English reader reads the
     catalog's English wording of it."""
     translations: dict[str, str] = {}
-    for spec in Procedure.objects.filter(code__in=codes).values_list("spec", flat=True):
-        for component in spec.get("components", []) if isinstance(spec, dict) else []:
-            purpose = component.get("purpose") if isinstance(component, dict) else None
-            if isinstance(purpose, dict) and purpose.get("vi") and purpose.get("en"):
-                translations[str(purpose["vi"])] = str(purpose["en"])
+    for procedure in Procedure.objects.filter(code__in=codes).defer("spec"):
+        for component in definition(procedure).components_of("data"):
+            if component.purpose.vi and component.purpose.en:
+                translations[component.purpose.vi] = component.purpose.en
     return translations

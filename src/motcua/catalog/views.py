@@ -105,7 +105,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "catalog/procedure_detail.html",
         {
             "procedure": procedure,
-            "spec": procedure.spec,
+            "spec": selectors.definition(procedure),
             "form": form,
             "where_to_apply": where,
             "bundles": selectors.bundles_with_procedure(procedure.code),
@@ -118,5 +118,7 @@ def bundle_detail(request: HttpRequest, code: str) -> HttpResponse:
     bundle = selectors.get_bundle(code)
     members = selectors.bundle_members(bundle)
     return render(
-        request, "catalog/bundle_detail.html", {"bundle": bundle, "spec": bundle.spec, "members": members}
+        request,
+        "catalog/bundle_detail.html",
+        {"bundle": bundle, "spec": selectors.bundle_definition(bundle), "members": members},
     )
