@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 import re
 
+import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.core.actors import SYSTEM
@@ -202,6 +204,18 @@ def test_starting_twice_resumes_the_same_draft(minh):
     client = applicant_client(minh)
     assert start(client) == start(client)
     assert Draft.objects.count() == 1
+    # two starts racing past the resume check cannot both create one: the database refuses the second
+    draft = Draft.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Draft.objects.create(
+            procedure=draft.procedure,
+            spec_sha256=draft.spec_sha256,
+            applicant=draft.applicant,
+            created_by=draft.created_by,
+            commune_code=draft.commune_code,
+            agency_code=draft.agency_code,
+            expires_at=draft.expires_at,
+        )
 
 
 def test_abandoned_drafts_are_purged_with_their_data_but_the_evidence_stays(minh, exchange):
