@@ -390,6 +390,10 @@ MOTCUA_INTEGRATOR_TOKEN_SECONDS = env_int("MOTCUA_INTEGRATOR_TOKEN_SECONDS", 600
 # each process and dropped when a reload bumps its version in the shared cache; a process looks
 # at that version at most this often (core/refdata.py, ADR 0033).
 MOTCUA_REFDATA_CHECK_SECONDS = env_int("MOTCUA_REFDATA_CHECK_SECONDS", 1)
+# The API does not validate its own answers in production: an answer whose values have exactly the
+# declared types is projected on its schema; this setting (on outside production) also validates
+# it and fails on any difference (api/projection.py, ADR 0051).
+API_CHECK_RESPONSES = env_bool("MOTCUA_API_CHECK_RESPONSES", default=not IS_PRODUCTION)
 # How many reverse proxies sit in front of the platform (0: ignore X-Forwarded-For).
 MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0)
 
