@@ -98,7 +98,9 @@ def test_the_portal_marks_a_fine_paid_once_and_the_same_request_gets_the_same_an
     assert stored["status"] == "paid"
     assert stored["payment_reference"] == "PAY-" + fine["violation_id"]
     # sent again (a new nonce: a transport retry), the same answer and nothing written again
-    again = write_for(portal, fine, request_id=request.request_id, body=dict(reversed(list(request.body.items()))))
+    again = write_for(
+        portal, fine, request_id=request.request_id, body=dict(reversed(list(request.body.items())))
+    )
     status, repeated = post_write(registries_server, portal, again)
     assert (status, repeated["status"], repeated["data"]) == (200, "ok", answer["data"])
     entries = registries_server.log_entries(request_id=request.request_id)
