@@ -104,6 +104,16 @@ FIELD_LABELS: dict[str, Promise] = {
     "quality_certificate": _("Quality certificate"),
     "registration_tax_paid": _("Registration fee paid"),
     "plate": _("Number plate"),
+    # camera-detected traffic violations
+    "violation_id": _("Violation number"),
+    "vehicle_kind": _("Kind of vehicle"),
+    "detected_at": _("Detected at"),
+    "place": _("Place of the violation"),
+    "offence": _("Violation"),
+    "legal_reference": _("Legal provision"),
+    "fine_vnd": _("Fine (đồng)"),
+    "camera_id": _("Camera"),
+    "payment": _("Payment of the fine"),
 }
 
 
