@@ -33,8 +33,9 @@ def unpaid_fine(server: RegistriesServer, index: int) -> dict[str, Any]:
     """A generated unpaid violation (not the demo person's: the platform's tests use those)."""
     rows = server.query(
         "SELECT violation_id, owner_id, fine_vnd FROM registry_data_traffic_violation "
-        "WHERE status = 'unpaid' AND violation_id NOT LIKE 'VPDEMO%' "
-        "ORDER BY violation_id"
+        "WHERE status = 'unpaid' AND violation_id NOT LIKE ? "
+        "ORDER BY violation_id",
+        "VPDEMO%",
     )
     return rows[index]
 

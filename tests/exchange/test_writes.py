@@ -38,7 +38,8 @@ def generated_unpaid(server: RegistriesServer) -> dict:
     tests take the oldest)."""
     [row] = server.query(
         "SELECT violation_id, owner_id, fine_vnd FROM registry_data_traffic_violation "
-        "WHERE status = 'unpaid' AND violation_id NOT LIKE 'VPDEMO%' ORDER BY violation_id DESC LIMIT 1"
+        "WHERE status = 'unpaid' AND violation_id NOT LIKE ? ORDER BY violation_id DESC LIMIT 1",
+        "VPDEMO%",
     )
     return row
 
