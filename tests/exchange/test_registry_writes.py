@@ -13,9 +13,11 @@ import httpx
 import pytest
 
 from motcua import protocol
+from motcua.core.ids import parse_personal_id
 from motcua.protocol import AccessLogRequest, WriteRequest
 from tests.exchange.requests import (
     COMMITTEE,
+    DIRECTOR,
     MINH,
     PORTAL,
     Agency,
@@ -257,3 +259,85 @@ def test_the_owner_sees_the_write_in_who_used_my_data(registries_server, agencie
         "mark_paid",
     )
     assert entry["agency_code"] == PORTAL
+
+
+def birth_for(agency: Agency, father: str, mother: str, **body: Any) -> WriteRequest:
+    return WriteRequest(
+        agency=agency.code,
+        registry="population",
+        procedure="birth-registration",
+        dossier=f"HS-{uuid.uuid4().hex[:8]}",
+        purpose="Đăng ký khai sinh, cấp số định danh cá nhân",
+        legal_basis="nd-63-2024",
+        subject=father,
+        operation="register_birth",
+        body={
+            "full_name": "Nguyễn Minh Khang",
+            "date_of_birth": "2026-10-20",
+            "sex": "male",
+            "birth_commune_code": "00004",
+            "registration_number": "KS-2026-000123",
+            "registered_on": "2026-11-02",
+            "father_personal_id": father,
+            "mother_personal_id": mother,
+            **body,
+        },
+        request_id=str(uuid.uuid4()),
+    )
+
+
+def a_couple(server: RegistriesServer) -> tuple[str, str]:
+    """A generated married couple (not the demo people, whose family other tests count)."""
+    [row] = server.query(
+        "SELECT personal_id, spouse_personal_id FROM registry_data_person WHERE sex = 'male' "
+        "AND status = 'living' AND spouse_personal_id IS NOT NULL AND personal_id NOT IN (?, ?) "
+        "ORDER BY personal_id DESC LIMIT 1",
+        MINH,
+        DIRECTOR,
+    )
+    return row["personal_id"], row["spouse_personal_id"]
+
+
+def test_a_birth_registered_by_the_commune_gets_a_personal_id_number_issued_once(registries_server, agencies):
+    committee = agencies[COMMITTEE]
+    father, mother = a_couple(registries_server)
+    status, answer = post_write(registries_server, committee, birth_for(committee, father, mother))
+    assert (status, answer["status"]) == (200, "ok"), answer
+    child = answer["data"]
+    parsed = parse_personal_id(child["personal_id"])
+    assert (parsed.province_code, parsed.birth_year, parsed.sex) == ("001", 2026, "male")
+    assert (child["full_name"], child["father_personal_id"], child["mother_personal_id"]) == (
+        "Nguyễn Minh Khang",
+        father,
+        mother,
+    )
+    [row] = registries_server.query(
+        "SELECT birth_registration_number, status FROM registry_data_person WHERE personal_id = ?",
+        child["personal_id"],
+    )
+    assert row == {"birth_registration_number": "KS-2026-000123", "status": "living"}
+    # the same child declared again (another request): the number issued then, no second person
+    status, again = post_write(registries_server, committee, birth_for(committee, father, mother))
+    assert again["data"]["personal_id"] == child["personal_id"]
+    assert registries_server.query(
+        "SELECT COUNT(*) AS n FROM registry_data_person WHERE full_name = ?", "Nguyễn Minh Khang"
+    ) == [{"n": 1}]
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"sex": "x"}, "invalid_write"),
+        ({"birth_commune_code": "99999"}, "invalid_write"),
+        ({"father_personal_id": "", "mother_personal_id": ""}, "invalid_write"),  # the subject is no parent
+        ({"date_of_birth": "2026-11-03"}, "write_rejected"),  # born after the registration
+    ],
+)
+def test_a_birth_the_records_or_the_body_do_not_allow_is_refused(registries_server, agencies, change, code):
+    committee = agencies[COMMITTEE]
+    answer = post_write(registries_server, committee, birth_for(committee, MINH, "", **change))[1]
+    assert answer["error"]["code"] == code
+    # the portal may not register births at all
+    portal = agencies[PORTAL]
+    answer = post_write(registries_server, portal, birth_for(portal, MINH, ""))[1]
+    assert answer["error"]["code"] == "not_covered_by_legal_basis"

@@ -5,20 +5,27 @@ Each writer checks its body (``invalid_write``), finds the subject's record (an 
 ``not_found`` when it is not there), refuses what the records do not allow
 (``write_rejected``: a fine already paid by another payment, an amount that is not the fine's)
 and returns the record as it now stands. A writer is idempotent on its own terms too: marking
-paid a fine already paid by the same payment answers the record again, changing nothing.
+paid a fine already paid by the same payment answers the record again, changing nothing, and
+registering a birth already registered (same parent, name, birth date) answers the child's
+record with the number issued then. In the reference registries one table holds a person's
+population and civil-status records, so ``register_birth`` creates both.
 """
 
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
+from motcua.core.ids import PROVINCE_CODES
 from motcua.protocol import ExchangeErrorCode, ProtocolError
-from motcua.registries.data.readers import Record, violation_record
+from motcua.registries.data.generator import units
+from motcua.registries.data.readers import READERS, Record, violation_record
 
 
 def _invalid(message: str) -> ProtocolError:
@@ -91,6 +98,86 @@ def mark_paid(subject: str, body: Mapping[str, Any]) -> Record | None:
         return violation_record(cursor.fetchone())
 
 
+_PARENT = "SELECT status FROM registry_data_person WHERE personal_id = %s"
+_SAME_BIRTH = """
+    SELECT personal_id FROM registry_data_person
+    WHERE {parent} = %s AND full_name = %s AND date_of_birth = %s
+"""
+_TAKEN = "SELECT 1 FROM registry_data_person WHERE personal_id = %s"
+_NEW_PERSON = """
+    INSERT INTO registry_data_person (
+        personal_id, full_name, other_names, date_of_birth, sex, ethnicity, birth_commune_code,
+        birth_registration_number, birth_registered_on, hometown_commune_code, father_personal_id,
+        mother_personal_id, marital_status, status
+    ) VALUES (%s, %s, '', %s, %s, %s, %s, %s, %s, %s, %s, %s, 'single', 'living')
+"""
+
+
+def _new_personal_id(cursor: Any, *, commune_code: str, born: datetime.date, male: bool) -> str:
+    """A new personal ID number: the birth province's code, century and sex, year, and a serial
+    not yet used (drawn at random, as the real numbers are not sequential)."""
+    places = units()
+    province = places.province_codes[places.commune_province[places.commune_index[commune_code]]]
+    ppp = "0" + province if "0" + province in PROVINCE_CODES else "001"
+    key = f"{ppp}{(born.year - 1900) // 100 * 2 + (not male)}{born.year % 100:02d}"
+    while True:
+        number = f"{key}{secrets.randbelow(1_000_000):06d}"
+        cursor.execute(_TAKEN, [number])
+        if cursor.fetchone() is None:
+            return number
+
+
+def register_birth(subject: str, body: Mapping[str, Any]) -> Record | None:
+    """Register a child's birth (civil status) and issue their personal ID number (population):
+    ``full_name``, ``date_of_birth``, ``sex`` (``male``/``female``), ``birth_commune_code``,
+    ``registration_number``, ``registered_on``, ``ethnicity`` (default Kinh), and
+    ``father_personal_id`` and/or ``mother_personal_id``, one of whom is the subject (the parent
+    the registration is declared under). The answer is the child's population record, with the
+    new ``personal_id``. The same child registered again (same parent, name and birth date)
+    answers the existing record. None when the subject is not a living person of the registry."""
+    full_name = _text(body, "full_name", 100)
+    born = _date(body, "date_of_birth")
+    registered_on = _date(body, "registered_on")
+    sex = _text(body, "sex", 6)
+    if sex not in {"male", "female"}:
+        raise _invalid("'sex' must be male or female.")
+    commune = _text(body, "birth_commune_code", 5)
+    if commune not in units().commune_index:
+        raise _invalid(f"No commune {commune}.")
+    number = _text(body, "registration_number", 20)
+    ethnicity = str(body.get("ethnicity") or "Kinh")[:30]
+    parents = {name: body.get(name) or None for name in ("father_personal_id", "mother_personal_id")}
+    if subject not in parents.values():
+        raise _invalid(
+            "The subject must be the child's father or mother (father_personal_id, mother_personal_id)."
+        )
+    if born > registered_on or registered_on > timezone.localdate():
+        raise ProtocolError(
+            ExchangeErrorCode.WRITE_REJECTED,
+            "The birth date must come before the registration, not after today.",
+        )
+    with connection.cursor() as cursor:
+        for parent in filter(None, parents.values()):
+            cursor.execute(_PARENT, [parent])
+            row = cursor.fetchone()
+            if parent == subject and (row is None or row[0] != "living"):
+                return None
+            if row is None:
+                raise ProtocolError(ExchangeErrorCode.WRITE_REJECTED, f"No person {parent} in the registry.")
+        column = "mother_personal_id" if parents["mother_personal_id"] else "father_personal_id"
+        cursor.execute(_SAME_BIRTH.format(parent=column), [parents[column], full_name, born])
+        existing = cursor.fetchone()
+        if existing is not None:  # registered before: the same child, the same number
+            return READERS["population"](cursor, existing[0])  # type: ignore[return-value]
+        personal_id = _new_personal_id(cursor, commune_code=commune, born=born, male=sex == "male")
+        cursor.execute(
+            _NEW_PERSON,
+            [personal_id, full_name, born, sex, ethnicity, commune, number, registered_on, commune,
+             parents["father_personal_id"], parents["mother_personal_id"]],
+        )  # fmt: skip
+        return READERS["population"](cursor, personal_id)  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class Writer:
     subject_kinds: frozenset[str]
@@ -99,4 +186,5 @@ class Writer:
 
 WRITERS: dict[tuple[str, str], Writer] = {
     ("traffic_fines", "mark_paid"): Writer(frozenset({"person", "enterprise"}), mark_paid),
+    ("population", "register_birth"): Writer(frozenset({"person"}), register_birth),
 }
