@@ -442,6 +442,9 @@ MOTCUA_EXCHANGE_BACKOFF_MS = env_int("MOTCUA_EXCHANGE_BACKOFF_MS", 50)
 MOTCUA_EXCHANGE_BREAKER_FAILURES = env_int("MOTCUA_EXCHANGE_BREAKER_FAILURES", 5)
 MOTCUA_EXCHANGE_BREAKER_RESET_SECONDS = env_int("MOTCUA_EXCHANGE_BREAKER_RESET_SECONDS", 30)
 MOTCUA_EXCHANGE_PARALLEL = env_int("MOTCUA_EXCHANGE_PARALLEL", 16)
+# Signed writes (ADR 0043): sends before a write is left for an official, and the first pause.
+MOTCUA_EXCHANGE_WRITE_ATTEMPTS = env_int("MOTCUA_EXCHANGE_WRITE_ATTEMPTS", 8)
+MOTCUA_EXCHANGE_WRITE_BACKOFF_SECONDS = env_int("MOTCUA_EXCHANGE_WRITE_BACKOFF_SECONDS", 30)
 # The portal's own identity towards the registries (it reads access logs for signed-in people).
 MOTCUA_PORTAL_AGENCY_CODE = env_str("MOTCUA_PORTAL_AGENCY_CODE", "PORTAL")
 # The platform as the issuer of consent tokens (ADR 0022): the name the registries know its

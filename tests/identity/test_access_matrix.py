@@ -35,7 +35,7 @@ from motcua.documents.events import DocumentEvent
 from motcua.documents.models import ResultDocument, ShareLink, StoredFile, WalletItem
 from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier, Draft
-from motcua.exchange.models import Consent, Exchange
+from motcua.exchange.models import Consent, Exchange, RegistryWrite
 from motcua.identity.actors import IntegratorActor
 from motcua.identity.events import IdentityEvent
 from motcua.identity.models import Representation, RoleAssignment
@@ -67,6 +67,22 @@ RECEIVES = {"reception_a", "reception_b"}  # the reception role, at commune A an
 RESULT_READERS = {"reception_a", "handler_a", "approver_a", "admin_a"}
 REVOKES = {"approver_a", "admin_a"}
 HOLDS_RESULT = {"applicant_a", "representative"}
+# officials who act on commune A's writes to the registries (handle, approve, administer), and the
+# platform administrator (every agency's); a receptionist or a supervisor does not
+ACTS_ON_WRITES_A = {"handler_a", "approver_a", "admin_a", "platform_admin"}
+
+
+def _write(world: World) -> str:
+    assert world.registry_write is not None
+    return str(world.registry_write.public_id)
+
+
+def _write_status(status: str) -> Callable[[World, Any], None]:
+    def check(world: World, response: Any) -> None:
+        assert world.registry_write is not None
+        assert RegistryWrite.objects.get(pk=world.registry_write.pk).status == status
+
+    return check
 
 
 @dataclass(frozen=True)
@@ -815,6 +831,32 @@ ENDPOINTS = [
         set(APPLICANT_NAMES),
         check=_data_use_listed,
     ),
+    Endpoint("exchange:fines", "get", lambda w: "/ca-nhan/phat-nguoi/", set(APPLICANT_NAMES)),
+    Endpoint("exchange:fines", "post", lambda w: "/ca-nhan/phat-nguoi/", set(APPLICANT_NAMES)),
+    Endpoint(
+        "exchange:registry-writes",
+        "get",
+        lambda w: "/can-bo/ghi-du-lieu/",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "exchange:registry-write-retry",
+        "post",
+        lambda w: f"/can-bo/ghi-du-lieu/{_write(w)}/gui-lai/",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        check=_write_status("queued"),
+    ),
+    Endpoint(
+        "exchange:registry-write-resolve",
+        "post",
+        lambda w: f"/can-bo/ghi-du-lieu/{_write(w)}/dong/",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        data=lambda w: {"note": "Đã hoàn tiền cho người nộp."},
+        check=_write_status("resolved"),
+    ),
     # --- official pages
     Endpoint(
         "identity:official-home",
@@ -1378,6 +1420,41 @@ ENDPOINTS = [
         set(APPLICANT_NAMES),
         check=lambda w, r: None,
     ),
+    Endpoint("api:post /me/fines", "post", lambda w: "/api/v1/me/fines", set(APPLICANT_NAMES)),
+    Endpoint(
+        "api:get /registry-writes",
+        "get",
+        lambda w: "/api/v1/registry-writes",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=lambda w, r: None,
+    ),
+    Endpoint(
+        "api:get /registry-writes/{write_id}",
+        "get",
+        lambda w: f"/api/v1/registry-writes/{_write(w)}",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        check=_contains("write_rejected"),
+    ),
+    Endpoint(
+        "api:post /registry-writes/{write_id}/retry",
+        "post",
+        lambda w: f"/api/v1/registry-writes/{_write(w)}/retry",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        json=lambda w: {},
+        check=_write_status("queued"),
+    ),
+    Endpoint(
+        "api:post /registry-writes/{write_id}/resolve",
+        "post",
+        lambda w: f"/api/v1/registry-writes/{_write(w)}/resolve",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        json=lambda w: {"note": "Đã hoàn tiền cho người nộp."},
+        check=_write_status("resolved"),
+    ),
     Endpoint(
         "api:get /officials/me",
         "get",
@@ -1443,6 +1520,7 @@ def _state() -> tuple:
         Dossier.objects.count(),
         Consent.objects.count(),
         Exchange.objects.count(),
+        sorted(RegistryWrite.objects.values_list("status", flat=True)),
         WalletItem.objects.filter(removed_at__isnull=True).count(),
         ShareLink.objects.filter(revoked_at__isnull=True).count(),
         Notification.objects.filter(read_at__isnull=True).count(),
