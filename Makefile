@@ -16,9 +16,11 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 EID_PORT ?= 8001
 REGISTRIES_PORT ?= 8002
+GATEWAY_PORT ?= 8003
 data run: export PORT := $(PORT)
 data run: export EID_PORT := $(EID_PORT)
 data run: export REGISTRIES_PORT := $(REGISTRIES_PORT)
+data run: export GATEWAY_PORT := $(GATEWAY_PORT)
 data run: export MOTCUA_PORT := $(PORT)
 REGISTRY_SEED ?= 2025
 REGISTRY_SIZE ?= 20000
@@ -53,6 +55,8 @@ data: setup
 	$(BIN)/motcua exchange keys ensure
 	$(BIN)/motcua exchange keys export var/exchange/registration.json
 	$(BIN)/motcua registries agencies import var/exchange/registration.json
+	$(BIN)/motcua gateway migrate --noinput
+	$(BIN)/motcua gateway merchants add MOTCUA --name "Cổng Dịch vụ công (motcua)" --secret-file var/payments/merchant-secret --account 970436:0011000123456
 	$(BIN)/motcua-eid migrate --noinput
 	$(BIN)/motcua-eid eid seed --client-id motcua-portal --client-secret-file var/oidc-client-secret
 

@@ -409,6 +409,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to a tempo
 FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
+# --- Payments (docs/payments.md, ADR 0041) ------------------------------------------------------
+# The payment gateway (default: the reference gateway `make run` starts), the platform's merchant
+# code there and the shared HMAC-SHA512 secret (development: generated once under var/payments/,
+# which `make run` registers with the reference gateway).
+MOTCUA_PAYMENT_GATEWAY_URL = _addresses.gateway_url
+MOTCUA_PAYMENT_MERCHANT = env_str("MOTCUA_PAYMENT_MERCHANT", "MOTCUA")
+MOTCUA_PAYMENT_SECRET = (
+    env_str("MOTCUA_PAYMENT_SECRET", "")
+    if IS_PRODUCTION
+    else env_str("MOTCUA_PAYMENT_SECRET", "") or development_secret(VAR_DIR, "payments/merchant-secret")
+)
+MOTCUA_PAYMENT_TIMEOUT_MS = env_int("MOTCUA_PAYMENT_TIMEOUT_MS", 5000)
+
 # --- Once-only data exchange with the national registries (docs/exchange.md) ------------------
 # Where the registries answer (default: the reference registries that `make run` starts), with
 # per-registry overrides ("population=https://...,land=https://..." to each one's query URL).
