@@ -28,6 +28,8 @@ from motcua.dossiers.services import bundles as bundle_services
 from motcua.dossiers.services import drafts as draft_services
 from motcua.dossiers.services import processing as processing_services
 from motcua.dossiers.services import submission as submission_services
+from motcua.feedback.models import Petition
+from motcua.feedback.services import petitions as petition_services
 from motcua.identity import integrators, services
 from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for_user
 from motcua.identity.models import Applicant, IntegratorClient, Representation, Role, RoleAssignment, User
@@ -165,6 +167,7 @@ class World:
     share_token: str = ""
     card_draft: Draft | None = None
     notification: Notification | None = None  # applicant_a's, unread: the world's dossier received
+    petition: Petition | None = None  # applicant_a's, about birth registration at commune A, with the file
     clients: dict[str, IntegratorClient] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # an access token of each client
 
@@ -319,6 +322,15 @@ def build_world(directory: Path, *, with_wallet: bool = False) -> World:
     ).order_by("id"):
         notify.notify_applicants(event=event)
     world.notification = Notification.objects.get(dossier=world.dossier, kind=NotificationKind.RECEIVED)
+    world.petition = petition_services.send_petition(
+        actor=actor_a,
+        category="procedure",
+        subject="Chờ kết quả quá lâu",
+        content="Hồ sơ khai sinh của con tôi chờ quá lâu chưa có kết quả.",
+        procedure_code="birth-registration",
+        commune_code="00004",
+        attachments=[str(world.file.public_id)],
+    ).petition
     if with_wallet:
         add_wallet(world)
     add_clients(world)

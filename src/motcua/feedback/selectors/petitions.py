@@ -10,10 +10,12 @@ from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import NotFound
 from motcua.core.text import fold_vietnamese
+from motcua.documents.models import StoredFile
 from motcua.feedback.models import OPEN_PETITION_STATUSES, Petition, PetitionStatus
 from motcua.identity import selectors as identity
 from motcua.identity.actors import AgencyActor, ApplicantActor, RequestActor
@@ -40,7 +42,7 @@ def get_petition(actor: RequestActor | None, code: str) -> Petition:
     )
     petition = found.first()
     if petition is None:
-        raise NotFound("No such petition.")
+        raise NotFound(_("No such petition."))
     return petition
 
 
@@ -143,7 +145,7 @@ def get_published(code: str) -> Petition:
         .first()
     )
     if petition is None:
-        raise NotFound("No such published answer.")
+        raise NotFound(_("No such published answer."))
     return petition
 
 
@@ -153,3 +155,14 @@ def repeats_of(petition: Petition) -> QuerySet[Petition]:
     return Petition.objects.filter(
         Q(pk=root) | Q(repeat_of_id=root), status=PetitionStatus.PUBLISHED
     ).exclude(pk=petition.pk)
+
+
+def get_petition_file(actor: RequestActor | None, code: str, file_public_id: str) -> StoredFile:
+    """A file attached to a petition in the official's scope (the petitioner's upload)."""
+    petition = get_petition(actor, code) if isinstance(actor, AgencyActor) else None
+    if petition is None or str(file_public_id) not in {str(key) for key in petition.attachments}:
+        raise NotFound(_("No such file."))
+    stored = StoredFile.objects.filter(public_id=file_public_id).first()
+    if stored is None:
+        raise NotFound(_("No such file."))
+    return stored
