@@ -36,6 +36,8 @@ from motcua.documents.models import ResultDocument, ShareLink, StoredFile, Walle
 from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier, Draft
 from motcua.exchange.models import Consent, Exchange, RegistryWrite
+from motcua.feedback.events import FeedbackEvent
+from motcua.feedback.models import CounterRatingScreen, Petition, Rating
 from motcua.identity.actors import IntegratorActor
 from motcua.identity.events import IdentityEvent
 from motcua.identity.models import Representation, RoleAssignment
@@ -240,6 +242,35 @@ def _result_revoked(world: World, response: Any) -> None:
     assert AuditEntry.objects.filter(
         type=DocumentEvent.RESULT_REVOKED, subject_id=str(result.public_id)
     ).exists()
+
+
+# who handles commune A's petitions (every role there but the supervisor's)
+PETITION_HANDLERS = {"reception_a", "handler_a", "approver_a", "admin_a"}
+
+
+def _petition(world: World) -> str:
+    assert world.petition is not None
+    return world.petition.code
+
+
+def _petition_answered(world: World, response: Any) -> None:
+    petition = Petition.objects.get(code=_petition(world))
+    assert (petition.status, petition.answer) == ("answered", "Hồ sơ đã được giải quyết.")
+
+
+# who may open a counter rating screen for commune A's dossiers (reception, handling, agency admin)
+COUNTER_RATERS = {"reception_a", "handler_a", "admin_a"}
+
+
+def _rated(world: World, response: Any) -> None:
+    rating = Rating.objects.get(dossier__code=_issued(world))
+    assert (rating.overall, rating.criteria) == ("satisfied", {"attitude": "very_satisfied"})
+    assert AuditEntry.objects.filter(type=FeedbackEvent.DOSSIER_RATED, subject_id=_issued(world)).exists()
+
+
+def _counter_screen_opened(world: World, response: Any) -> None:
+    assert response["Location"].startswith("/danh-gia-tai-quay/")
+    assert CounterRatingScreen.objects.filter(dossier__code=_issued(world), used_at__isnull=True).count() == 1
 
 
 def _after(code: Callable[[World], str], event: EventKind, **state: Any) -> Callable[[World, Any], None]:
@@ -770,6 +801,66 @@ ENDPOINTS = [
         set(APPLICANT_NAMES),
         changes_for={"applicant_a"},  # the others have nothing unread
         check=_all_read,
+    ),
+    # --- rating a finished dossier (feedback pages): the applicant's own, the counter screen
+    Endpoint("feedback:rate", "get", lambda w: f"/ho-so/{_issued(w)}/danh-gia/", {"applicant_a"}),
+    Endpoint(
+        "feedback:rate",
+        "post",
+        lambda w: f"/ho-so/{_issued(w)}/danh-gia/",
+        {"applicant_a"},
+        data=lambda w: {"overall": "satisfied", "criteria-attitude": "very_satisfied"},
+        check=_rated,
+    ),
+    Endpoint(
+        "feedback:counter-open",
+        "post",
+        lambda w: f"/can-bo/ho-so/{_issued(w)}/danh-gia-tai-quay/",
+        COUNTER_RATERS,
+        forbidden=SEES_AGENCY_A - COUNTER_RATERS,
+        audience="official",
+        check=_counter_screen_opened,
+    ),
+    Endpoint(
+        "feedback:agency-ratings",
+        "get",
+        lambda w: "/can-bo/danh-gia/",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    # --- petitions (feedback pages): the petitioner's own, the officials' inbox and steps
+    Endpoint("feedback:mine", "get", lambda w: "/phan-anh-kien-nghi/cua-toi/", set(APPLICANT_NAMES)),
+    Endpoint("feedback:petition", "get", lambda w: f"/phan-anh-kien-nghi/{_petition(w)}/", {"applicant_a"}),
+    Endpoint(
+        "feedback:inbox",
+        "get",
+        lambda w: "/can-bo/phan-anh-kien-nghi/",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "feedback:official-petition",
+        "get",
+        lambda w: f"/can-bo/phan-anh-kien-nghi/{_petition(w)}/",
+        SEES_AGENCY_A,
+        audience="official",
+    ),
+    Endpoint(
+        "feedback:step",
+        "post",
+        lambda w: f"/can-bo/phan-anh-kien-nghi/{_petition(w)}/buoc/",
+        PETITION_HANDLERS,
+        forbidden=SEES_AGENCY_A - PETITION_HANDLERS,
+        audience="official",
+        data=lambda w: {"step": "answer", "answer": "Hồ sơ đã được giải quyết."},
+        check=_petition_answered,
+    ),
+    Endpoint(
+        "feedback:petition-file",
+        "get",
+        lambda w: f"/can-bo/phan-anh-kien-nghi/{_petition(w)}/tep-tin/{_file(w)}/",
+        SEES_AGENCY_A,
+        audience="official",
     ),
     # --- the data wallet (applicant pages)
     Endpoint(
