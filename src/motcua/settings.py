@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "motcua.workflow",
     "motcua.dossiers",
     "motcua.notify",
+    "motcua.metrics",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.ops",
