@@ -135,6 +135,7 @@ def fold_dossier_event(data: dict[str, Any], event: Event) -> dict[str, Any]:
                 "eid_verified": p.get("eid_assurance_level") is not None,
                 "chip_card": p.get("identity_check") == "chip_card",
                 "scanned": int(p.get("scanned") or 0),
+                "supplement_requests": 0,
             }
         )
     for key, source in (
