@@ -1422,7 +1422,36 @@ ENDPOINTS = [
         audience="official",
         check=_health_report,
     ),
+    # --- metrics (API): the dossiers behind a number, for any official, scoped to what they see
+    # (tests/metrics/test_api.py shows the scoping with dossiers in two wards)
+    Endpoint(
+        "api:get /metrics/dossiers",
+        "get",
+        lambda w: "/api/v1/metrics/dossiers?scope=commune&code=00004",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=lambda w, r: _is_list(r),
+    ),
+    Endpoint(
+        "metrics:dashboard",
+        "get",
+        lambda w: "/can-bo/chi-so-766/?scope=province&code=01",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=_contains("<svg"),
+    ),
+    Endpoint(
+        "metrics:dossiers",
+        "get",
+        lambda w: "/can-bo/chi-so-766/ho-so/?scope=province&code=01",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
 ]
+
+
+def _is_list(response: Any) -> None:
+    assert isinstance(response.json(), list)
 
 
 def _pdf_upload():

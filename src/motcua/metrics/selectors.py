@@ -12,10 +12,12 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from motcua.catalog.lint import lint_catalog
 from motcua.catalog.models import Procedure
 from motcua.catalog.specs import load_catalog
+from motcua.core.errors import NotFound
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.identity.actors import RequestActor
@@ -74,6 +76,22 @@ class Report:
 
     def result(self, indicator_id: str) -> IndicatorResult:
         return next(r for g in self.groups for r in g.results if r.indicator.id == indicator_id)
+
+
+def get_scope(kind: str, code: str) -> tuple[Scope, str]:
+    """A scope and its name; NotFound for one that does not exist."""
+    name: str | None = None
+    if kind == ScopeKind.NATION:
+        return NATION, "Việt Nam"
+    if kind == ScopeKind.PROVINCE:
+        name = Province.objects.filter(code=code).values_list("name", flat=True).first()
+    elif kind == ScopeKind.COMMUNE:
+        name = Commune.objects.filter(code=code).values_list("name", flat=True).first()
+    elif kind == ScopeKind.SECTOR:
+        name = Procedure.objects.filter(sector_code=code).values_list("sector_vi", flat=True).first()
+    if name is None:
+        raise NotFound(_("No such scope."))
+    return Scope(kind, code), name
 
 
 # --- the catalog's measures (now, not per period) --------------------------------------------
