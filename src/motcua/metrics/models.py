@@ -113,3 +113,21 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope_kind}:{self.scope_code} {self.indicator} ≥ {self.target_percent}%"
+
+
+class FollowUpReport(models.Model):
+    """The five-day follow-up report (Plan 02 steering [M]): the scopes behind one of their
+    targets, by how much and since when, with their responsible leaders, as on ``created_on``.
+    Kept as rows; its PDF and XLSX are drawn from them when downloaded."""
+
+    created_on = models.DateField(unique=True)
+    period_kind = models.CharField(max_length=8, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    rows = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_on"]
+
+    def __str__(self) -> str:
+        return f"follow-up {self.created_on}"

@@ -139,3 +139,90 @@ def xlsx(sheets: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]) -> by
 
 def report_xlsx(report: Report) -> bytes:
     return xlsx([(f"{report.scope.code} {report.period.label}", HEADER, report_rows(report))])
+
+
+FOLLOWUP_HEADER = (
+    "scope",
+    "scope_code",
+    "name",
+    "indicator",
+    "target_percent",
+    "ratio_percent",
+    "gap_points",
+    "behind_since",
+    "leader",
+    "due_on",
+)
+
+
+def followup_rows(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            r["scope_kind"],
+            r["scope_code"],
+            r["name"],
+            r["indicator"],
+            Decimal(r["target"]),
+            Decimal(r["ratio"]),
+            Decimal(r["gap"]),
+            r["since"],
+            r["leader"],
+            r["due_on"] or "",
+        )
+        for r in rows
+    ]
+
+
+def followup_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
+    return xlsx([(title, FOLLOWUP_HEADER, followup_rows(rows))])
+
+
+def followup_pdf(rows: list[dict[str, Any]], title: str, header: list[str]) -> bytes:
+    """A landscape A4 table in the platform's font (Vietnamese glyphs), one line per row."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    from motcua.documents.rendering import BOLD, REGULAR, register_fonts
+
+    register_fonts()
+    out = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(out, pagesize=(width, height))
+    pdf.setTitle(title)
+    columns = [40, 110, 250, 300, 360, 420, 480, 560, 680]
+    y = height - 50
+
+    def heading() -> float:
+        pdf.setFont(BOLD, 13)
+        pdf.drawString(40, height - 30, title)
+        pdf.setFont(BOLD, 8)
+        for x, text in zip(columns, header, strict=False):
+            pdf.drawString(x, height - 50, text)
+        return float(height) - 66
+
+    y = heading()
+    pdf.setFont(REGULAR, 8)
+    for r in followup_rows(rows):
+        if y < 40:
+            pdf.showPage()
+            y = heading()
+            pdf.setFont(REGULAR, 8)
+        cells = [
+            f"{r[0]} {r[1]}",
+            str(r[2])[:28],
+            r[3],
+            f"{r[4]}%",
+            f"{r[5]}%",
+            str(r[6]),
+            r[7],
+            str(r[8])[:24],
+            str(r[9]),
+        ]
+        for x, text in zip(columns, cells, strict=False):
+            pdf.drawString(x, y, str(text))
+        y -= 14
+    if not rows:
+        pdf.drawString(40, y, header[-1])
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()

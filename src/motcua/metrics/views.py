@@ -4,17 +4,19 @@ the official may see). Views parse input and read through ``metrics.selectors``;
 
 from __future__ import annotations
 
-from decimal import Decimal
+import datetime
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.core.errors import NotFound
+from motcua.core.errors import Forbidden, MotcuaError, NotFound
 from motcua.identity.actors import OfficialActor
 from motcua.identity.permissions import official_of, official_required, public
-from motcua.metrics import charts, facts, periods, presenters, selectors
+from motcua.metrics import charts, facts, periods, presenters, selectors, services, steering
 from motcua.metrics.indicators import GROUPS, INDICATORS
 from motcua.metrics.models import ScopeKind
 from motcua.metrics.periods import Period
@@ -186,3 +188,97 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             "dossiers": list(rows[:500]),
         },
     )
+
+
+# --- Plan 02 steering -----------------------------------------------------------------------------
+
+
+def _steering_context(request: HttpRequest, actor: OfficialActor, error: str = "") -> dict[str, object]:
+    scope, name = _scope(request, _home_scope(actor))
+    period = _period(request)
+    return {
+        "scope": scope,
+        "name": name,
+        "period": period,
+        "progress": steering.progress(scope, period),
+        "may_set": steering.may_set_target(actor, scope),
+        "reports": steering.followup_reports(actor),
+        "indicators": [i for i in INDICATORS.values() if i.computable and i.max_points and i.id != "2.2"],
+        "error": error,
+        "errors": [{"href": "#target_percent", "message": error}] if error else [],
+    }
+
+
+@official_required
+def targets(request: HttpRequest) -> HttpResponse:
+    """Progress against the targets of a scope; the supervising level sets them here."""
+    actor = official_of(request)
+    if request.method != "POST":
+        return render(request, "metrics/targets.html", _steering_context(request, actor))
+    scope, _name = _scope(request, _home_scope(actor))
+    if not steering.may_set_target(actor, scope):
+        raise PermissionDenied
+    period = _period(request)
+    try:
+        percent = Decimal(request.POST.get("target_percent", ""))
+        due_on = datetime.date.fromisoformat(request.POST.get("due_on", ""))
+    except (InvalidOperation, ValueError):
+        context = _steering_context(
+            request, actor, _("Enter the target as a number and the due date as YYYY-MM-DD.")
+        )
+        return render(request, "metrics/targets.html", context, status=400)
+    try:
+        services.set_target(
+            actor=actor,
+            scope_kind=scope.kind,
+            scope_code=scope.code,
+            period_kind=period.kind,
+            period_start=period.start,
+            indicator=request.POST.get("indicator", ""),
+            target_percent=percent,
+            leader_name=request.POST.get("leader_name", ""),
+            due_on=due_on,
+        )
+    except MotcuaError as exc:
+        return render(
+            request, "metrics/targets.html", _steering_context(request, actor, exc.message), status=400
+        )
+    return redirect(
+        f"{request.path}?scope={scope.kind}&code={scope.code}&period_kind={period.kind}&period={period.label}"
+    )
+
+
+@official_required
+def followup(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A five-day follow-up report, to the steering officials (supervisors, platform administrator)."""
+    try:
+        report = steering.get_followup(official_of(request), int(pk))
+    except Forbidden as exc:
+        raise PermissionDenied from exc
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    title = _("Follow-up report of %(day)s: scopes behind target") % {
+        "day": report.created_on.strftime("%d/%m/%Y")
+    }
+    if fmt == "xlsx":
+        body = presenters.followup_xlsx(report.rows, f"{report.created_on}")
+        response = HttpResponse(
+            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        header = [
+            _("Scope"),
+            _("Name"),
+            _("Indicator"),
+            _("Target"),
+            _("Ratio"),
+            _("Gap (points)"),
+            _("Behind since"),
+            _("Leader"),
+            _("Due date"),
+        ]
+        response = HttpResponse(
+            presenters.followup_pdf(report.rows, title, header), content_type="application/pdf"
+        )
+    response["Content-Disposition"] = f'attachment; filename="theo-doi-{report.created_on}.{fmt}"'
+    return response
