@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.feedback",
     "motcua.notify",
+    "motcua.metrics",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.ops",

@@ -41,6 +41,7 @@ from motcua.feedback.models import CounterRatingScreen, Petition, Rating
 from motcua.identity.actors import IntegratorActor
 from motcua.identity.events import IdentityEvent
 from motcua.identity.models import Representation, RoleAssignment
+from motcua.metrics.models import FollowUpReport
 from motcua.notify.events import NotifyEvent
 from motcua.notify.models import Notification
 from tests.identity.world import AGENCY_A, APPLICANTS, BIRTH_ENTRIES, CLIENTS, OFFICIALS, PDF, World
@@ -613,6 +614,21 @@ def _health_report(world: World, response: Any) -> None:
     }
     assert report["checks"][2]["ok"] is True  # the world talks to the session's registries
 
+
+def _followup_url(world: World) -> str:
+    """A five-day report to read (made here without an audit row: the matrix compares those)."""
+    report, _created = FollowUpReport.objects.get_or_create(
+        created_on=datetime.date(2026, 12, 1),
+        defaults={"period_kind": "month", "period_start": datetime.date(2026, 12, 1)},
+    )
+    return f"/can-bo/chi-so-766/theo-doi/{report.pk}.pdf"
+
+
+def _is_list(response: Any) -> None:
+    assert isinstance(response.json(), list)
+
+
+STEERS = {"supervisor_province", "supervisor_b", "supervisor_other_province", "platform_admin"}
 
 ENDPOINTS = [
     # --- applicant pages
@@ -1589,6 +1605,63 @@ ENDPOINTS = [
         forbidden=set(OFFICIAL_NAMES) - {"platform_admin"},
         audience="official",
         check=_health_report,
+    ),
+    # --- metrics (API): the dossiers behind a number, for any official, scoped to what they see
+    # (tests/metrics/test_api.py shows the scoping with dossiers in two wards)
+    Endpoint(
+        "api:get /metrics/dossiers",
+        "get",
+        lambda w: "/api/v1/metrics/dossiers?scope=commune&code=00004",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=lambda w, r: _is_list(r),
+    ),
+    Endpoint(
+        "metrics:dashboard",
+        "get",
+        lambda w: "/can-bo/chi-so-766/?scope=province&code=01",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=_contains("<svg"),
+    ),
+    Endpoint(
+        "metrics:dossiers",
+        "get",
+        lambda w: "/can-bo/chi-so-766/ho-so/?scope=province&code=01",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    # Plan 02 steering: every official sees a scope's progress; the supervising level (the
+    # province's supervisor for its communes, the platform administrator) sets targets; the
+    # five-day reports are the steering officials' (supervisors, platform administrator)
+    Endpoint(
+        "metrics:targets",
+        "get",
+        lambda w: "/can-bo/chi-so-766/chi-tieu/?scope=commune&code=00004",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "metrics:targets",
+        "post",
+        lambda w: "/can-bo/chi-so-766/chi-tieu/?scope=commune&code=00004",
+        {"supervisor_province", "platform_admin"},
+        forbidden=set(OFFICIAL_NAMES) - {"supervisor_province", "platform_admin"},
+        audience="official",
+        data=lambda w: {
+            "indicator": "2.1",
+            "target_percent": "90",
+            "leader_name": "Lê Văn Hòa",
+            "due_on": "2026-12-31",
+        },
+    ),
+    Endpoint(
+        "metrics:followup",
+        "get",
+        _followup_url,
+        STEERS,
+        forbidden=set(OFFICIAL_NAMES) - STEERS,
+        audience="official",
     ),
 ]
 
