@@ -17,12 +17,14 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 EID_PORT ?= 8001
 REGISTRIES_PORT ?= 8002
+GATEWAY_PORT ?= 8003
 # the reference SMS gateway and the SMTP capture server (notifications by SMS and e-mail, ADR 0050)
 SMS_GATEWAY_PORT ?= 8004
 SMTP_CAPTURE_PORT ?= 8025
 data run: export PORT := $(PORT)
 data run: export EID_PORT := $(EID_PORT)
 data run: export REGISTRIES_PORT := $(REGISTRIES_PORT)
+data run: export GATEWAY_PORT := $(GATEWAY_PORT)
 data run: export SMS_GATEWAY_PORT := $(SMS_GATEWAY_PORT)
 data run: export SMTP_CAPTURE_PORT := $(SMTP_CAPTURE_PORT)
 data run: export MOTCUA_PORT := $(PORT)
@@ -59,6 +61,8 @@ data: setup
 	$(BIN)/motcua exchange keys ensure
 	$(BIN)/motcua exchange keys export var/exchange/registration.json
 	$(BIN)/motcua registries agencies import var/exchange/registration.json
+	$(BIN)/motcua gateway migrate --noinput
+	$(BIN)/motcua gateway merchants add MOTCUA --name "Cổng Dịch vụ công (motcua)" --secret-file var/payments/merchant-secret --account 970436:0011000123456
 	$(BIN)/motcua-eid migrate --noinput
 	$(BIN)/motcua-eid eid seed --client-id motcua-portal --client-secret-file var/oidc-client-secret
 	$(BIN)/motcua smsgw migrate --noinput

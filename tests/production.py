@@ -56,7 +56,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "OIDC_RP_CLIENT_ID": "motcua",
         "OIDC_RP_CLIENT_SECRET": "s" * 40,
         "MOTCUA_SMS_GATEWAY_URL": "https://sms.example",
-        "MOTCUA_SMS_GATEWAY_SECRET": "g" * 40,
+        "MOTCUA_SMS_GATEWAY_SECRET": "m" * 40,
         **production_exchange(tmp_path),
     }
 

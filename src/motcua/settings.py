@@ -92,7 +92,9 @@ INSTALLED_APPS = [
     "motcua.exchange",
     "motcua.workflow",
     "motcua.dossiers",
+    "motcua.feedback",
     "motcua.notify",
+    "motcua.metrics",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.ops",
@@ -427,6 +429,10 @@ MOTCUA_INTEGRATOR_TOKEN_SECONDS = env_int("MOTCUA_INTEGRATOR_TOKEN_SECONDS", 600
 # each process and dropped when a reload bumps its version in the shared cache; a process looks
 # at that version at most this often (core/refdata.py, ADR 0033).
 MOTCUA_REFDATA_CHECK_SECONDS = env_int("MOTCUA_REFDATA_CHECK_SECONDS", 1)
+# The API does not validate its own answers in production: an answer whose values have exactly the
+# declared types is projected on its schema; this setting (on outside production) also validates
+# it and fails on any difference (api/projection.py, ADR 0051).
+API_CHECK_RESPONSES = env_bool("MOTCUA_API_CHECK_RESPONSES", default=not IS_PRODUCTION)
 # How many reverse proxies sit in front of the platform (0: ignore X-Forwarded-For).
 MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0)
 
@@ -441,6 +447,19 @@ MOTCUA_PDF_MAX_DECODED_BYTES = env_int("MOTCUA_PDF_MAX_DECODED_MB", 256) * 1024 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to a temporary file
 FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# --- Payments (docs/payments.md, ADR 0041) ------------------------------------------------------
+# The payment gateway (default: the reference gateway `make run` starts), the platform's merchant
+# code there and the shared HMAC-SHA512 secret (development: generated once under var/payments/,
+# which `make run` registers with the reference gateway).
+MOTCUA_PAYMENT_GATEWAY_URL = _addresses.gateway_url
+MOTCUA_PAYMENT_MERCHANT = env_str("MOTCUA_PAYMENT_MERCHANT", "MOTCUA")
+MOTCUA_PAYMENT_SECRET = (
+    env_str("MOTCUA_PAYMENT_SECRET", "")
+    if IS_PRODUCTION
+    else env_str("MOTCUA_PAYMENT_SECRET", "") or development_secret(VAR_DIR, "payments/merchant-secret")
+)
+MOTCUA_PAYMENT_TIMEOUT_MS = env_int("MOTCUA_PAYMENT_TIMEOUT_MS", 5000)
 
 # --- Once-only data exchange with the national registries (docs/exchange.md) ------------------
 # Where the registries answer (default: the reference registries that `make run` starts), with
@@ -475,6 +494,9 @@ MOTCUA_EXCHANGE_BACKOFF_MS = env_int("MOTCUA_EXCHANGE_BACKOFF_MS", 50)
 MOTCUA_EXCHANGE_BREAKER_FAILURES = env_int("MOTCUA_EXCHANGE_BREAKER_FAILURES", 5)
 MOTCUA_EXCHANGE_BREAKER_RESET_SECONDS = env_int("MOTCUA_EXCHANGE_BREAKER_RESET_SECONDS", 30)
 MOTCUA_EXCHANGE_PARALLEL = env_int("MOTCUA_EXCHANGE_PARALLEL", 16)
+# Signed writes (ADR 0043): sends before a write is left for an official, and the first pause.
+MOTCUA_EXCHANGE_WRITE_ATTEMPTS = env_int("MOTCUA_EXCHANGE_WRITE_ATTEMPTS", 8)
+MOTCUA_EXCHANGE_WRITE_BACKOFF_SECONDS = env_int("MOTCUA_EXCHANGE_WRITE_BACKOFF_SECONDS", 30)
 # The portal's own identity towards the registries (it reads access logs for signed-in people).
 MOTCUA_PORTAL_AGENCY_CODE = env_str("MOTCUA_PORTAL_AGENCY_CODE", "PORTAL")
 # The platform as the issuer of consent tokens (ADR 0022): the name the registries know its

@@ -36,10 +36,13 @@ from motcua.documents.events import DocumentEvent
 from motcua.documents.models import ResultDocument, ShareLink, StoredFile, WalletItem
 from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier, Draft
-from motcua.exchange.models import Consent, Exchange
+from motcua.exchange.models import Consent, Exchange, RegistryWrite
+from motcua.feedback.events import FeedbackEvent
+from motcua.feedback.models import CounterRatingScreen, Petition, Rating
 from motcua.identity.actors import IntegratorActor
 from motcua.identity.events import IdentityEvent
 from motcua.identity.models import Representation, RoleAssignment
+from motcua.metrics.models import FollowUpReport
 from motcua.notify.events import NotifyEvent
 from motcua.notify.models import ContactPoint, Delivery, DeliveryStatus, Notification
 from motcua.notify.services import contacts as contact_services
@@ -94,6 +97,22 @@ RECEIVES = {"reception_a", "reception_b"}  # the reception role, at commune A an
 RESULT_READERS = {"reception_a", "handler_a", "approver_a", "admin_a"}
 REVOKES = {"approver_a", "admin_a"}
 HOLDS_RESULT = {"applicant_a", "representative"}
+# officials who act on commune A's writes to the registries (handle, approve, administer), and the
+# platform administrator (every agency's); a receptionist or a supervisor does not
+ACTS_ON_WRITES_A = {"handler_a", "approver_a", "admin_a", "platform_admin"}
+
+
+def _write(world: World) -> str:
+    assert world.registry_write is not None
+    return str(world.registry_write.public_id)
+
+
+def _write_status(status: str) -> Callable[[World, Any], None]:
+    def check(world: World, response: Any) -> None:
+        assert world.registry_write is not None
+        assert RegistryWrite.objects.get(pk=world.registry_write.pk).status == status
+
+    return check
 
 
 @dataclass(frozen=True)
@@ -253,6 +272,35 @@ def _result_revoked(world: World, response: Any) -> None:
     assert AuditEntry.objects.filter(
         type=DocumentEvent.RESULT_REVOKED, subject_id=str(result.public_id)
     ).exists()
+
+
+# who handles commune A's petitions (every role there but the supervisor's)
+PETITION_HANDLERS = {"reception_a", "handler_a", "approver_a", "admin_a"}
+
+
+def _petition(world: World) -> str:
+    assert world.petition is not None
+    return world.petition.code
+
+
+def _petition_answered(world: World, response: Any) -> None:
+    petition = Petition.objects.get(code=_petition(world))
+    assert (petition.status, petition.answer) == ("answered", "Hồ sơ đã được giải quyết.")
+
+
+# who may open a counter rating screen for commune A's dossiers (reception, handling, agency admin)
+COUNTER_RATERS = {"reception_a", "handler_a", "admin_a"}
+
+
+def _rated(world: World, response: Any) -> None:
+    rating = Rating.objects.get(dossier__code=_issued(world))
+    assert (rating.overall, rating.criteria) == ("satisfied", {"attitude": "very_satisfied"})
+    assert AuditEntry.objects.filter(type=FeedbackEvent.DOSSIER_RATED, subject_id=_issued(world)).exists()
+
+
+def _counter_screen_opened(world: World, response: Any) -> None:
+    assert response["Location"].startswith("/danh-gia-tai-quay/")
+    assert CounterRatingScreen.objects.filter(dossier__code=_issued(world), used_at__isnull=True).count() == 1
 
 
 def _after(code: Callable[[World], str], event: EventKind, **state: Any) -> Callable[[World, Any], None]:
@@ -596,6 +644,21 @@ def _health_report(world: World, response: Any) -> None:
     assert report["checks"][2]["ok"] is True  # the world talks to the session's registries
 
 
+def _followup_url(world: World) -> str:
+    """A five-day report to read (made here without an audit row: the matrix compares those)."""
+    report, _created = FollowUpReport.objects.get_or_create(
+        created_on=datetime.date(2026, 12, 1),
+        defaults={"period_kind": "month", "period_start": datetime.date(2026, 12, 1)},
+    )
+    return f"/can-bo/chi-so-766/theo-doi/{report.pk}.pdf"
+
+
+def _is_list(response: Any) -> None:
+    assert isinstance(response.json(), list)
+
+
+STEERS = {"supervisor_province", "supervisor_b", "supervisor_other_province", "platform_admin"}
+
 ENDPOINTS = [
     # --- applicant pages
     Endpoint("identity:my-space", "get", lambda w: "/ca-nhan/", set(APPLICANT_NAMES), check=_own_name),
@@ -784,6 +847,66 @@ ENDPOINTS = [
         changes_for={"applicant_a"},  # the others have nothing unread
         check=_all_read,
     ),
+    # --- rating a finished dossier (feedback pages): the applicant's own, the counter screen
+    Endpoint("feedback:rate", "get", lambda w: f"/ho-so/{_issued(w)}/danh-gia/", {"applicant_a"}),
+    Endpoint(
+        "feedback:rate",
+        "post",
+        lambda w: f"/ho-so/{_issued(w)}/danh-gia/",
+        {"applicant_a"},
+        data=lambda w: {"overall": "satisfied", "criteria-attitude": "very_satisfied"},
+        check=_rated,
+    ),
+    Endpoint(
+        "feedback:counter-open",
+        "post",
+        lambda w: f"/can-bo/ho-so/{_issued(w)}/danh-gia-tai-quay/",
+        COUNTER_RATERS,
+        forbidden=SEES_AGENCY_A - COUNTER_RATERS,
+        audience="official",
+        check=_counter_screen_opened,
+    ),
+    Endpoint(
+        "feedback:agency-ratings",
+        "get",
+        lambda w: "/can-bo/danh-gia/",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    # --- petitions (feedback pages): the petitioner's own, the officials' inbox and steps
+    Endpoint("feedback:mine", "get", lambda w: "/phan-anh-kien-nghi/cua-toi/", set(APPLICANT_NAMES)),
+    Endpoint("feedback:petition", "get", lambda w: f"/phan-anh-kien-nghi/{_petition(w)}/", {"applicant_a"}),
+    Endpoint(
+        "feedback:inbox",
+        "get",
+        lambda w: "/can-bo/phan-anh-kien-nghi/",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "feedback:official-petition",
+        "get",
+        lambda w: f"/can-bo/phan-anh-kien-nghi/{_petition(w)}/",
+        SEES_AGENCY_A,
+        audience="official",
+    ),
+    Endpoint(
+        "feedback:step",
+        "post",
+        lambda w: f"/can-bo/phan-anh-kien-nghi/{_petition(w)}/buoc/",
+        PETITION_HANDLERS,
+        forbidden=SEES_AGENCY_A - PETITION_HANDLERS,
+        audience="official",
+        data=lambda w: {"step": "answer", "answer": "Hồ sơ đã được giải quyết."},
+        check=_petition_answered,
+    ),
+    Endpoint(
+        "feedback:petition-file",
+        "get",
+        lambda w: f"/can-bo/phan-anh-kien-nghi/{_petition(w)}/tep-tin/{_file(w)}/",
+        SEES_AGENCY_A,
+        audience="official",
+    ),
     # --- the data wallet (applicant pages)
     Endpoint(
         "documents:wallet",
@@ -843,6 +966,32 @@ ENDPOINTS = [
         lambda w: "/ca-nhan/du-lieu-cua-toi/",
         set(APPLICANT_NAMES),
         check=_data_use_listed,
+    ),
+    Endpoint("exchange:fines", "get", lambda w: "/ca-nhan/phat-nguoi/", set(APPLICANT_NAMES)),
+    Endpoint("exchange:fines", "post", lambda w: "/ca-nhan/phat-nguoi/", set(APPLICANT_NAMES)),
+    Endpoint(
+        "exchange:registry-writes",
+        "get",
+        lambda w: "/can-bo/ghi-du-lieu/",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "exchange:registry-write-retry",
+        "post",
+        lambda w: f"/can-bo/ghi-du-lieu/{_write(w)}/gui-lai/",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        check=_write_status("queued"),
+    ),
+    Endpoint(
+        "exchange:registry-write-resolve",
+        "post",
+        lambda w: f"/can-bo/ghi-du-lieu/{_write(w)}/dong/",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        data=lambda w: {"note": "Đã hoàn tiền cho người nộp."},
+        check=_write_status("resolved"),
     ),
     # --- official pages
     Endpoint(
@@ -1407,6 +1556,41 @@ ENDPOINTS = [
         set(APPLICANT_NAMES),
         check=lambda w, r: None,
     ),
+    Endpoint("api:post /me/fines", "post", lambda w: "/api/v1/me/fines", set(APPLICANT_NAMES)),
+    Endpoint(
+        "api:get /registry-writes",
+        "get",
+        lambda w: "/api/v1/registry-writes",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=lambda w, r: None,
+    ),
+    Endpoint(
+        "api:get /registry-writes/{write_id}",
+        "get",
+        lambda w: f"/api/v1/registry-writes/{_write(w)}",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        check=_contains("write_rejected"),
+    ),
+    Endpoint(
+        "api:post /registry-writes/{write_id}/retry",
+        "post",
+        lambda w: f"/api/v1/registry-writes/{_write(w)}/retry",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        json=lambda w: {},
+        check=_write_status("queued"),
+    ),
+    Endpoint(
+        "api:post /registry-writes/{write_id}/resolve",
+        "post",
+        lambda w: f"/api/v1/registry-writes/{_write(w)}/resolve",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        json=lambda w: {"note": "Đã hoàn tiền cho người nộp."},
+        check=_write_status("resolved"),
+    ),
     Endpoint(
         "api:get /officials/me",
         "get",
@@ -1450,6 +1634,63 @@ ENDPOINTS = [
         forbidden=set(OFFICIAL_NAMES) - {"platform_admin"},
         audience="official",
         check=_health_report,
+    ),
+    # --- metrics (API): the dossiers behind a number, for any official, scoped to what they see
+    # (tests/metrics/test_api.py shows the scoping with dossiers in two wards)
+    Endpoint(
+        "api:get /metrics/dossiers",
+        "get",
+        lambda w: "/api/v1/metrics/dossiers?scope=commune&code=00004",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=lambda w, r: _is_list(r),
+    ),
+    Endpoint(
+        "metrics:dashboard",
+        "get",
+        lambda w: "/can-bo/chi-so-766/?scope=province&code=01",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=_contains("<svg"),
+    ),
+    Endpoint(
+        "metrics:dossiers",
+        "get",
+        lambda w: "/can-bo/chi-so-766/ho-so/?scope=province&code=01",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    # Plan 02 steering: every official sees a scope's progress; the supervising level (the
+    # province's supervisor for its communes, the platform administrator) sets targets; the
+    # five-day reports are the steering officials' (supervisors, platform administrator)
+    Endpoint(
+        "metrics:targets",
+        "get",
+        lambda w: "/can-bo/chi-so-766/chi-tieu/?scope=commune&code=00004",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "metrics:targets",
+        "post",
+        lambda w: "/can-bo/chi-so-766/chi-tieu/?scope=commune&code=00004",
+        {"supervisor_province", "platform_admin"},
+        forbidden=set(OFFICIAL_NAMES) - {"supervisor_province", "platform_admin"},
+        audience="official",
+        data=lambda w: {
+            "indicator": "2.1",
+            "target_percent": "90",
+            "leader_name": "Lê Văn Hòa",
+            "due_on": "2026-12-31",
+        },
+    ),
+    Endpoint(
+        "metrics:followup",
+        "get",
+        _followup_url,
+        STEERS,
+        forbidden=set(OFFICIAL_NAMES) - STEERS,
+        audience="official",
     ),
 ]
 
@@ -1611,6 +1852,7 @@ def _state() -> tuple:
         Dossier.objects.count(),
         Consent.objects.count(),
         Exchange.objects.count(),
+        sorted(RegistryWrite.objects.values_list("status", flat=True)),
         WalletItem.objects.filter(removed_at__isnull=True).count(),
         ShareLink.objects.filter(revoked_at__isnull=True).count(),
         Notification.objects.filter(read_at__isnull=True).count(),

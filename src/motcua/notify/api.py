@@ -29,11 +29,15 @@ LIMIT = 100
 
 class NotificationOut(Schema):
     id: str
-    kind: str  # received | supplement_requested | refused | apology | stopped | transferred | result_ready
+    # received | supplement_requested | refused | apology | stopped | transferred | result_ready |
+    # rate_dossier | petition_update
+    kind: str
     kind_label: str
     title: str
     body: str
-    dossier: str  # the dossier's code (GET /dossiers/{code})
+    dossier: str  # the dossier's code (GET /dossiers/{code}); "" for a petition's
+    petition: str  # the petition's code (GET /petitions/{code}); "" for a dossier's
+    url: str  # the page to open
     created_at: datetime.datetime
     read_at: datetime.datetime | None
 
@@ -55,6 +59,8 @@ def _out(view: NotificationView) -> dict[str, Any]:
         "title": view.title,
         "body": view.body,
         "dossier": view.dossier_code,
+        "petition": view.petition_code,
+        "url": view.url,
         "created_at": view.created_at,
         "read_at": view.read_at,
     }
@@ -237,7 +243,7 @@ def _delivery_out(delivery: Delivery) -> dict[str, Any]:
         "status": delivery.status,
         "attempts": delivery.attempts,
         "last_error": delivery.last_error,
-        "dossier": delivery.notification.dossier.code,
+        "dossier": delivery.notification.dossier.code if delivery.notification.dossier else "",
         "notification_kind": delivery.notification.kind,
         "created_at": delivery.created_at,
         "next_attempt_at": delivery.next_attempt_at,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import Event
 from motcua.dossiers.models import Dossier
+from motcua.feedback.models import Petition
 from motcua.identity.models import Applicant
 
 
@@ -27,6 +28,8 @@ class NotificationKind(models.TextChoices):
     STOPPED = "stopped", _("Processing stopped")
     TRANSFERRED = "transferred", _("Dossier transferred to another agency")
     RESULT_READY = "result_ready", _("Result ready")
+    RATE_DOSSIER = "rate_dossier", _("Rate your dossier")
+    PETITION_UPDATE = "petition_update", _("News of your petition")
 
 
 class Notification(models.Model):
@@ -34,7 +37,13 @@ class Notification(models.Model):
     recipient = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+")
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="notifications")
+    # what it is about: a dossier, or a petition (feedback); exactly one of the two
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
+    petition = models.ForeignKey(
+        Petition, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
     # what the text needs from the moment of the event: {"due_on", "notice", "result", "agency"}
     facts = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -45,6 +54,11 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "recipient"], name="notify_one_per_event_and_recipient"),
             models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notify_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(dossier__isnull=False, petition__isnull=True)
+                | Q(dossier__isnull=True, petition__isnull=False),
+                name="notify_about_dossier_or_petition",
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"], name="notify_recipient_idx"),
@@ -52,7 +66,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.dossier_id} → {self.recipient_id}"
+        return f"{self.kind} {self.dossier_id or self.petition_id} → {self.recipient_id}"
 
 
 # --- delivery by e-mail and SMS (ADR 0049, 0050) ---------------------------------------------

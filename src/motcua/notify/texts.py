@@ -37,12 +37,19 @@ def notification_message(
                 if notification.kind in NotificationKind.values
                 else ""
             )
-            text = _("%(prefix)s: %(kind)s, dossier %(code)s. Details: %(link)s") % {
-                "prefix": SMS_PREFIX,
-                "kind": kind,
-                "code": view.dossier_code,
-                "link": link,
-            }
+            if view.dossier_code:
+                text = _("%(prefix)s: %(kind)s, dossier %(code)s. Details: %(link)s") % {
+                    "prefix": SMS_PREFIX,
+                    "kind": kind,
+                    "code": view.dossier_code,
+                    "link": link,
+                }
+            else:  # a petition's: its code is not the applicant's to read out in an SMS either
+                text = _("%(prefix)s: %(kind)s. Details: %(link)s") % {
+                    "prefix": SMS_PREFIX,
+                    "kind": kind,
+                    "link": link,
+                }
             return OutgoingMessage(
                 to=contact.address, subject="", text=text, language=contact.language, reference=reference
             )
@@ -51,7 +58,18 @@ def notification_message(
             "this address. To stop or change it: %(link)s"
         ) % {"link": _link("/lien-he/")}
         text = "\n\n".join(
-            [view.title, view.body, _("Open the dossier: %(link)s") % {"link": link}, "--", footer]
+            [
+                view.title,
+                view.body,
+                (
+                    _("Open the dossier: %(link)s")
+                    if view.dossier_code
+                    else _("Open it in the portal: %(link)s")
+                )
+                % {"link": link},
+                "--",
+                footer,
+            ]
         )
         return OutgoingMessage(
             to=contact.address, subject=view.title, text=text, language=contact.language, reference=reference

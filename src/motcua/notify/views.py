@@ -36,8 +36,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, public_id: str) -> HttpResponse:
     notification = services.mark_read(actor=applicant_of(request), public_id=public_id)
-    if request.POST.get("open"):  # "Open": read it and go to its dossier
-        return redirect("dossiers:dossier", code=notification.dossier.code)
+    if request.POST.get("open"):  # "Open": read it and go to its dossier (or petition)
+        return redirect(selectors.notification_view(notification).url)
     return redirect("notify:notifications")
 
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('identity', '0002_integrator_clients'),
-        ('notify', '0001_initial'),
+        ('notify', '0002_notification_about_petitions'),
     ]
 
     operations = [
