@@ -55,6 +55,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "OIDC_OP_ISSUER": "https://eid.example/o",
         "OIDC_RP_CLIENT_ID": "motcua",
         "OIDC_RP_CLIENT_SECRET": "s" * 40,
+        "MOTCUA_SMS_GATEWAY_URL": "https://sms.example",
         "MOTCUA_SMS_GATEWAY_SECRET": "m" * 40,
         **production_exchange(tmp_path),
     }
@@ -66,7 +67,7 @@ def clean_environment() -> dict[str, str]:
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("MOTCUA_", "DATABASE_URL", "SECRET_KEY", "DEBUG"))
-        and k not in {"PORT", "EID_PORT", "REGISTRIES_PORT"}
+        and k not in {"PORT", "EID_PORT", "REGISTRIES_PORT", "SMS_GATEWAY_PORT", "SMTP_CAPTURE_PORT"}
     }
 
 

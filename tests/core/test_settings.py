@@ -68,6 +68,17 @@ def test_production_refuses_to_start_without_the_public_url(tmp_path):
     assert "MOTCUA_PUBLIC_URL must be a base URL" in bad.stderr
 
 
+def test_production_refuses_the_sms_channel_without_the_gateway_secret(tmp_path):
+    """ADR 0050: the development secret file is never read in production."""
+    configured = production_env(tmp_path)
+    del configured["MOTCUA_SMS_GATEWAY_SECRET"]
+    result = run_settings(tmp_path, **configured)
+    assert result.returncode != 0
+    assert "MOTCUA_SMS_GATEWAY_SECRET is required when the sms channel is on." in result.stderr
+    assert not (tmp_path / "var" / "sms-gateway-secret").exists()
+    assert run_settings(tmp_path, **{**configured, "MOTCUA_NOTIFY_CHANNELS": "email"}).returncode == 0
+
+
 def test_production_starts_when_configured(tmp_path):
     result = run_settings(tmp_path, **production_env(tmp_path))
     assert result.returncode == 0, result.stderr

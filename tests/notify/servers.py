@@ -92,7 +92,9 @@ class SmsGatewayServer:
     # --- what it was sent, and its fault switch ---------------------------------------------------
     def messages(self) -> list[dict[str, Any]]:
         """Every message it accepted, oldest first."""
-        found: list[dict[str, Any]] = httpx.get(f"{self.base_url}/v1/messages", timeout=10).json()["messages"]
+        found: list[dict[str, Any]] = httpx.get(
+            f"{self.base_url}/v1/messages?limit=10000", timeout=10
+        ).json()["messages"]
         return list(reversed(found))
 
     def faults(self, *, fail_next: int = 0, delay_ms: int = 0, receipts: str = "delivered") -> dict[str, Any]:

@@ -400,3 +400,34 @@ def test_a_receipt_with_a_bad_signature_changes_nothing(world, sms_gateway, rece
     assert (
         Delivery.objects.get(notification__recipient__user=user, channel="sms").status == DeliveryStatus.SENT
     )
+
+
+def test_the_contacts_page_sets_verifies_and_turns_off_an_address_without_javascript(world, sms_gateway):
+    client = applicant_client(person())
+    page = client.get("/lien-he/")
+    assert page.status_code == 200
+    assert "Nhận thông báo qua thư điện tử và SMS" in page.content.decode()
+
+    refused = client.post("/lien-he/sms/set/", {"address": "0123", "language": "vi"})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "Nhập số điện thoại di động Việt Nam, ví dụ 0912 345 678." in body
+    assert 'value="0123"' in body  # what was typed is kept
+    assert not ContactPoint.objects.exists()
+
+    typed, number = phone()
+    assert client.post("/lien-he/sms/set/", {"address": typed, "language": "en"}).status_code == 302
+    code = code_in(sms_to(sms_gateway, number)[-1]["text"])
+    assert sms_to(sms_gateway, number)[-1]["text"].startswith("DVC: your verification code is")
+    wrong = client.post("/lien-he/sms/verify/", {"code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 400
+    assert "Mã không đúng" in wrong.content.decode()
+    assert client.post("/lien-he/sms/verify/", {"code": code}).status_code == 302
+    assert "đã xác minh" in client.get("/lien-he/").content.decode()
+
+    assert client.post("/lien-he/sms/preferences/", {"language": "vi"}).status_code == 302  # box unticked
+    contact = ContactPoint.objects.get(address=number)
+    assert (contact.notify, contact.language, contact.is_verified) == (False, "vi", True)
+    assert client.post("/lien-he/sms/remove/").status_code == 302
+    assert not ContactPoint.objects.filter(address=number).exists()
+    assert client.post("/lien-he/fax/set/", {"address": "1"}).status_code == 404

@@ -68,7 +68,8 @@ def _accepted(message: Message, *, status: int) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def messages(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return JsonResponse({"messages": [_json(m) for m in Message.objects.all()[:500]]})
+        limit = int(request.GET["limit"]) if request.GET.get("limit", "").isdigit() else 500
+        return JsonResponse({"messages": [_json(m) for m in Message.objects.all()[: min(limit, 10_000)]]})
     verified = _verified(request)
     if isinstance(verified, JsonResponse):
         return verified
