@@ -98,9 +98,13 @@ def get_scope(kind: str, code: str) -> tuple[Scope, str]:
 
 
 @lru_cache(maxsize=1)
-def _complete_codes() -> frozenset[str]:
-    """Procedures whose spec states every element of Decree 63/2010 Art. 8(2) (``catalog lint``)."""
-    return frozenset(p.code for p in lint_catalog(load_catalog()).procedures if not p.missing_elements)
+def _lint() -> dict[str, tuple[bool, int, int]]:
+    """Per procedure, from ``catalog lint``: whether its spec states every element of Decree
+    63/2010 Art. 8(2), its components, and those a registry supplies instead of an upload."""
+    return {
+        p.code: (not p.missing_elements, p.components, p.data_components)
+        for p in lint_catalog(load_catalog()).procedures
+    }
 
 
 def catalog_measures(scope: Scope) -> dict[str, int]:
@@ -111,10 +115,12 @@ def catalog_measures(scope: Scope) -> dict[str, int]:
     elif scope.kind == ScopeKind.SECTOR:
         rows = rows.filter(sector_code=scope.code)
     listed = list(rows.values_list("code", "online_level", "fee_kind"))
-    complete = _complete_codes()
+    lint = _lint()
     return {
         "procedures": len(listed),
-        "complete": sum(code in complete for code, _, _ in listed),
+        "complete": sum(lint.get(code, (False, 0, 0))[0] for code, _, _ in listed),
+        "catalog:components": sum(lint.get(code, (False, 0, 0))[1] for code, _, _ in listed),
+        "catalog:data_components": sum(lint.get(code, (False, 0, 0))[2] for code, _, _ in listed),
         "full_process": sum(level == "full" for _, level, _ in listed),
         "catalog:online_procedures": sum(level in ("full", "partial") for _, level, _ in listed),
         "catalog:fee_procedures": sum(fee in facts.FEE_BEARING for _, _, fee in listed),
