@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("motcua.identity.urls")),
     path("", include("motcua.documents.urls")),
     path("", include("motcua.dossiers.urls")),
+    path("", include("motcua.feedback.urls")),
     path("", include("motcua.notify.urls")),
     path("", include("motcua.backoffice.urls")),
     path("", include("motcua.exchange.urls")),

@@ -38,7 +38,7 @@ def test_the_exports_hold_every_indicator(office: Office):
     assert progress[7:11] == ["1", "1", "100.00", "20.00"]
     announced = next(row for row in rows if row[4] == "1.1")
     assert announced[9] == ""  # not computable: no ratio …
-    assert announced[12].startswith("Danh mục chưa lưu")  # … and says why (in Vietnamese first)
+    assert announced[12].startswith("Danh mục chưa lưu")  # … and says why (in Vietnamese by default)
     xlsx = Client().get(f"/chi-so-766/bao-cao.xlsx?{query}")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     with zipfile.ZipFile(io.BytesIO(xlsx.content)) as book:
