@@ -4,7 +4,7 @@ import pytest
 
 from motcua.catalog.services import sync_catalog
 from motcua.core.actors import SYSTEM
-from motcua.metrics import facts
+from motcua.metrics import facts, selectors
 from tests.identity.world import load_small_units
 from tests.metrics.world import Office
 
@@ -15,4 +15,5 @@ def office(db, tmp_path, settings) -> Office:
     load_small_units(tmp_path)
     sync_catalog(actor=SYSTEM)
     facts.clear_caches()
+    selectors.clear_catalog_measures()
     return Office()

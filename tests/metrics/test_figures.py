@@ -106,3 +106,15 @@ def test_recompute_rebuilds_the_same_rows_and_is_audited(office):
     assert counter_rows() == incremental
     assert summary["dossiers"] == 4
     assert Event.objects.filter(type="metrics.recomputed").count() == 1
+
+
+def test_the_catalogs_own_state_is_measured_now_for_every_period(office):
+    report = selectors.report(selectors.NATION, Period("year", this_month().replace(month=1)))
+    offered = report.result("3.1").figure
+    assert offered is not None
+    # 16 shipped procedures, 13 of them declared full-process online (the specs' online_level)
+    assert (offered.numerator, offered.denominator, offered.ratio) == (13, 16, Decimal("81.25"))
+    replaced = report.result("C.2").figure
+    assert replaced is not None
+    assert replaced.denominator > replaced.numerator > 0  # components, and those a registry supplies
+    assert replaced.score is None  # monitoring: no points

@@ -252,6 +252,18 @@ DEFINITIONS: tuple[Indicator, ...] = (
             "The methodology gives no formula, and the platform offers no certified-copy service."
         ),
     ),
+    # Plan 02 steering: the catalog's own state (``catalog lint``), monitoring only
+    Indicator(
+        "C.2",
+        "COMPONENTS_REPLACED_BY_DATA",
+        5,
+        _("Dossier components replaced by data (catalog)"),
+        D(0),
+        Source.CATALOG,
+        numerator=("catalog:data_components",),
+        denominator="catalog:components",
+        target=D(100),
+    ),
     Indicator(
         "4.3",
         "REUSED_DIGITIZED_DATA",
@@ -348,6 +360,7 @@ BANDS: tuple[tuple[Decimal, str, Promise], ...] = (
 DEFAULT_TARGETS: dict[str, Decimal] = {
     "3.0": D(80),
     "3.1": D(80),
+    "C.2": D(100),
     "4.1": D(100),
     "4.3": D(100),
     "5.4": D(95),

@@ -129,6 +129,8 @@ def _dossier_code_of(event: Event) -> str | None:
 class _Store:
     """Where folds read and write facts: the database (the handler) or memory (the rebuild)."""
 
+    needs_delta = True  # the rebuild sums the final facts: it needs no before/after tallies
+
     def dossier(self, *, code: str | None = None, dossier_id: int | None = None) -> DossierFact | None:
         raise NotImplementedError
 
@@ -161,9 +163,10 @@ def _fold(event: Event, store: _Store) -> None:
         fact = _new_dossier_fact(event)
     elif event.pk <= fact.last_event_id:
         return  # folded already
-    before = _dossier_tally(fact) if fact.data else Tally()
+    delta = store.needs_delta
+    before = _dossier_tally(fact) if fact.data and delta else Tally()
     _fold_into_dossier(fact, event)
-    store.changed(fact, before, _dossier_tally(fact))
+    store.changed(fact, before, _dossier_tally(fact) if delta else Tally())
 
 
 def _fold_petition(event: Event, store: _Store) -> None:
@@ -177,19 +180,20 @@ def _fold_petition(event: Event, store: _Store) -> None:
         fact = _new_petition_fact(event)
     elif event.pk <= fact.last_event_id:
         return
-    before = _petition_tally(fact) if fact.data else Tally()
+    delta = store.needs_delta
+    before = _petition_tally(fact) if fact.data and delta else Tally()
     fact.data = facts.fold_petition_event(fact.data, event)
     fact.commune_code, fact.province_code = facts.agency_units(fact.agency_code)
     fact.last_event_id = event.pk
-    store.changed(fact, before, _petition_tally(fact))
+    store.changed(fact, before, _petition_tally(fact) if delta else Tally())
     # 5.4 counts dossiers with a petition about them
     dossier_id = event.payload.get("dossier_id") if event.type == facts.PETITION_RECEIVED else None
     if dossier_id is not None:
         dossier = store.dossier(dossier_id=int(dossier_id))
         if dossier is not None and dossier.data:
-            before = _dossier_tally(dossier)
+            before = _dossier_tally(dossier) if delta else Tally()
             dossier.data = {**dossier.data, "petitions": int(dossier.data.get("petitions") or 0) + 1}
-            store.changed(dossier, before, _dossier_tally(dossier))
+            store.changed(dossier, before, _dossier_tally(dossier) if delta else Tally())
 
 
 class _DatabaseStore(_Store):
@@ -221,6 +225,8 @@ def apply_event(event: Event) -> None:
 
 
 class _MemoryStore(_Store):
+    needs_delta = False
+
     def __init__(self) -> None:
         self.dossiers: dict[str, DossierFact] = {}
         self.by_id: dict[int, DossierFact] = {}
