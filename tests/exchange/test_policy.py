@@ -24,7 +24,7 @@ CATALOG = load_catalog()
 
 def _components():
     for spec in CATALOG.procedures.values():
-        for source in sources_from_spec(spec.raw):
+        for source in sources_from_spec(spec.definition):
             yield spec, source
 
 
@@ -114,7 +114,7 @@ def test_every_legal_basis_code_of_the_specs_has_a_name_in_both_languages():
 
 def test_every_prefill_comes_from_fetched_fields():
     for spec in CATALOG.procedures.values():
-        sources = sources_from_spec(spec.raw)
+        sources = sources_from_spec(spec.definition)
         for name, prop in spec.form_properties.items():
             target = prop.get("x-prefill")
             if not target:

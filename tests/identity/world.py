@@ -32,6 +32,8 @@ from motcua.dossiers.services import processing as processing_services
 from motcua.dossiers.services import submission as submission_services
 from motcua.exchange import writes as exchange_writes
 from motcua.exchange.models import RegistryWrite, WriteStatus
+from motcua.feedback.models import Petition
+from motcua.feedback.services import petitions as petition_services
 from motcua.identity import integrators, services
 from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for_user
 from motcua.identity.models import Applicant, IntegratorClient, Representation, Role, RoleAssignment, User
@@ -181,6 +183,7 @@ class World:
     share_token: str = ""
     card_draft: Draft | None = None
     notification: Notification | None = None  # applicant_a's, unread: the world's dossier received
+    petition: Petition | None = None  # applicant_a's, about birth registration at commune A, with the file
     clients: dict[str, IntegratorClient] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # an access token of each client
     # a write of commune A to a registry that the registry refused: for an official to act on
@@ -337,6 +340,15 @@ def build_world(directory: Path, *, with_wallet: bool = False) -> World:
     ).order_by("id"):
         notify.notify_applicants(event=event)
     world.notification = Notification.objects.get(dossier=world.dossier, kind=NotificationKind.RECEIVED)
+    world.petition = petition_services.send_petition(
+        actor=actor_a,
+        category="procedure",
+        subject="Chờ kết quả quá lâu",
+        content="Hồ sơ khai sinh của con tôi chờ quá lâu chưa có kết quả.",
+        procedure_code="birth-registration",
+        commune_code="00004",
+        attachments=[str(world.file.public_id)],
+    ).petition
     if with_wallet:
         add_wallet(world)
     add_clients(world)

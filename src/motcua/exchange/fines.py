@@ -24,6 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.catalog.typed import Text
 from motcua.core.actors import Actor
 from motcua.core.services import record_change
 from motcua.exchange import services
@@ -43,14 +44,14 @@ FIELDS = (
     "violation_id", "plate", "vehicle_kind", "detected_at", "place", "offence", "legal_reference",
     "fine_vnd", "status", "payment",
 )  # fmt: skip
-PURPOSE = {
-    "vi": "Tra cứu các vi phạm giao thông phát hiện qua hình ảnh (phạt nguội) của người yêu cầu",
-    "en": "Look up the requester's camera-detected traffic violations",
-}
+PURPOSE = Text(
+    vi="Tra cứu các vi phạm giao thông phát hiện qua hình ảnh (phạt nguội) của người yêu cầu",
+    en="Look up the requester's camera-detected traffic violations",
+)
 WRITE_PURPOSE = "Ghi nhận đã nộp tiền phạt vi phạm giao thông trực tuyến"
 SOURCE = DataSource(
     component_id="traffic_fines",
-    name={"vi": "Vi phạm giao thông phát hiện qua hình ảnh", "en": "Camera-detected traffic violations"},
+    name=Text(vi="Vi phạm giao thông phát hiện qua hình ảnh", en="Camera-detected traffic violations"),
     registry=REGISTRY,
     fields=FIELDS,
     legal_basis="Nghị định 118/2021/NĐ-CP",
