@@ -47,6 +47,11 @@ def test_the_fines_page_asks_first_then_shows_the_fines(minh_client):
     assert "Không chấp hành hiệu lệnh của đèn tín hiệu giao thông" in html
     assert 'class="fine paid" id="fine-VPDEMO000003"' in html
     assert Consent.objects.count() == 1
+    # the lookup is in "who used my data", named as the service, not as an application
+    history = minh_client.get("/ca-nhan/du-lieu-cua-toi/").content.decode()
+    assert "Phạt nguội vi phạm giao thông" in history
+    assert "Cơ sở dữ liệu xử lý vi phạm giao thông (phạt nguội)" in history
+    assert "một hồ sơ chưa nộp" not in history
 
 
 def test_the_api_lists_my_fines_with_the_unpaid_total(minh_client):

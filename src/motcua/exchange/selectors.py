@@ -184,7 +184,10 @@ def data_access_history(
             purpose=purposes.get(str(entry.get("purpose", "")), str(entry.get("purpose", ""))),
             procedure_code=str(entry.get("procedure", "")),
             procedure_name=procedures.get(str(entry.get("procedure", "")), str(entry.get("procedure", ""))),
-            dossier_ref=str(entry.get("dossier", "")),
+            # a platform service (the fines lookup, a fine's payment) has no dossier to link
+            dossier_ref=""
+            if entry.get("procedure") in PLATFORM_SERVICE_TITLES
+            else str(entry.get("dossier", "")),
             fields=[operation_label(str(entry["operation"]))]
             if entry.get("operation")
             else [field_label(str(name)) for name in entry.get("fields", []) if isinstance(name, str)],
