@@ -31,6 +31,7 @@ from motcua.dossiers.api import router as dossiers_router
 from motcua.exchange.api import router as exchange_router
 from motcua.identity.api import router as identity_router
 from motcua.identity.oauth_api import router as oauth_router
+from motcua.metrics.api import router as metrics_router
 from motcua.notify.api import router as notify_router
 from motcua.ops.api import router as ops_router
 from motcua.units.api import router as units_router
@@ -147,3 +148,4 @@ api.add_router("/", dossiers_router)
 api.add_router("/", exchange_router)
 api.add_router("/", notify_router)
 api.add_router("/", ops_router)
+api.add_router("/", metrics_router)

@@ -23,6 +23,17 @@ request (``typ: motcua-exchange-request+jws``), signed by the requesting agency'
                  procedure, purpose and fields, until when; the registries verify it and check
                  it against this request
 
+write (``typ: motcua-exchange-write+jws``, ``POST /v1/<registry>/write``), signed by the writing
+agency's key: the request's ``iss``, ``aud``, ``iat``, ``nonce``, ``request_id``, ``procedure``,
+``dossier``, ``purpose``, ``legal_basis`` and ``subject``, plus
+    operation    what to write (``mark_paid``, ``register_birth``): the registries' policy says
+                 which agency types may do it under which legal basis for which procedure
+    body         the operation's arguments (a JSON object); the same ``request_id`` with the same
+                 body gets the same answer, with another body ``idempotency_conflict``
+    requester    optional: the personal ID number of the person the write is for, if any
+A write carries no consent token: the agency writes under its legal duty (the legal basis),
+not under the person's consent. ADR 0043.
+
 response (``typ: motcua-exchange-response+jws``), signed by the registries' key:
     iss, aud, iat, registry, in_reply_to (the request's nonce), request_digest (SHA-256 of the
     request's compact form), status (``ok`` | ``not_found`` | ``refused``), data, error
@@ -64,6 +75,8 @@ MAX_RESPONSE_BYTES = 126 * 1024  # an answer; joserfc refuses payloads over ~126
 ACCESS_LOG_PAGE = 100  # entries per access-log answer (~50 KB), newest first
 MAX_FIELDS = 64
 MAX_CONSENT_BYTES = 4096  # a consent token: about a kilobyte in practice
+WRITE_TYPE = "motcua-exchange-write+jws"
+MAX_WRITE_BODY_BYTES = 4096  # a write's body: a few hundred bytes in practice
 
 
 class ExchangeErrorCode(StrEnum):
@@ -89,6 +102,10 @@ class ExchangeErrorCode(StrEnum):
     NOT_RELATED = "not_related"
     REPRESENTATION_NOT_VERIFIED = "representation_not_verified"
     INVALID_RESPONSE = "invalid_response"
+    UNKNOWN_OPERATION = "unknown_operation"
+    INVALID_WRITE = "invalid_write"
+    WRITE_REJECTED = "write_rejected"
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"
 
 
 # The HTTP status a registry answers each refusal with: 4xx are final (a retry cannot help).
@@ -112,6 +129,10 @@ HTTP_STATUS: dict[ExchangeErrorCode, int] = {
     ExchangeErrorCode.REPRESENTATION_NOT_VERIFIED: 403,
     ExchangeErrorCode.UNKNOWN_REGISTRY: 404,
     ExchangeErrorCode.REPLAY: 409,
+    ExchangeErrorCode.UNKNOWN_OPERATION: 400,
+    ExchangeErrorCode.INVALID_WRITE: 400,
+    ExchangeErrorCode.WRITE_REJECTED: 409,
+    ExchangeErrorCode.IDEMPOTENCY_CONFLICT: 409,
     ExchangeErrorCode.INVALID_RESPONSE: 502,
 }
 
@@ -323,6 +344,81 @@ class AccessLogRequest:
             audience=audience,
             before=max(0, _time(claims, "before")) if "before" in claims else 0,
             consent=_text(claims, "consent", max_length=MAX_CONSENT_BYTES, required=False) if ping else "",
+            nonce=_text(claims, "nonce", max_length=64),
+            issued_at=_time(claims, "iat"),
+        )
+
+
+def body_digest(body: Mapping[str, Any]) -> str:
+    """The SHA-256 (hex) of a write's body in canonical JSON (sorted keys): what idempotency
+    compares, so the same body sent twice, however its keys are ordered, is the same write."""
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class WriteRequest:
+    """An agency writes to one registry (ADR 0043): one operation on one subject."""
+
+    agency: str
+    registry: str
+    procedure: str
+    dossier: str
+    purpose: str
+    legal_basis: str
+    subject: str
+    operation: str
+    body: Mapping[str, Any]
+    request_id: str
+    requester: str = ""
+    nonce: str = field(default_factory=new_nonce)
+    issued_at: int = field(default_factory=lambda: int(time.time()))
+
+    @property
+    def audience(self) -> str:
+        return f"registry:{self.registry}"
+
+    def claims(self) -> dict[str, Any]:
+        return {
+            "iss": self.agency,
+            "aud": self.audience,
+            "iat": self.issued_at,
+            "nonce": self.nonce,
+            "request_id": self.request_id,
+            "procedure": self.procedure,
+            "dossier": self.dossier,
+            "purpose": self.purpose,
+            "legal_basis": self.legal_basis,
+            "subject": self.subject,
+            "operation": self.operation,
+            "body": dict(self.body),
+            "requester": self.requester,
+        }
+
+    @classmethod
+    def from_claims(cls, claims: Mapping[str, Any]) -> WriteRequest:
+        audience = _text(claims, "aud", max_length=80)
+        kind, _sep, registry = audience.partition(":")
+        if kind != "registry" or not registry:
+            raise ProtocolError(ExchangeErrorCode.WRONG_AUDIENCE, f"Audience {audience!r} is not a registry.")
+        body = claims.get("body")
+        if not isinstance(body, dict) or len(_json(body)) > MAX_WRITE_BODY_BYTES:
+            raise ProtocolError(
+                ExchangeErrorCode.MALFORMED_REQUEST,
+                f"Claim 'body' must be a JSON object of at most {MAX_WRITE_BODY_BYTES} bytes.",
+            )
+        return cls(
+            agency=_text(claims, "iss", max_length=64),
+            registry=registry,
+            procedure=_text(claims, "procedure", max_length=64),
+            dossier=_text(claims, "dossier", max_length=64),
+            purpose=_text(claims, "purpose", max_length=300),
+            legal_basis=_text(claims, "legal_basis", max_length=64),
+            subject=_text(claims, "subject", max_length=16),
+            operation=_text(claims, "operation", max_length=40),
+            body=body,
+            request_id=_text(claims, "request_id", max_length=64),
+            requester=_text(claims, "requester", max_length=16, required=False),
             nonce=_text(claims, "nonce", max_length=64),
             issued_at=_time(claims, "iat"),
         )
