@@ -101,3 +101,8 @@ def test_same_tells_types_apart():
     assert not same({"a": 1}, {"a": 1.0})
     assert not same({"a": 1}, {"a": True})
     assert not same({"a": 1, "b": 2}, {"b": 2, "a": 1})  # the order of the keys is the answer's
+
+
+def test_an_any_dict_with_a_key_that_is_not_a_string_is_left_to_validation():
+    with pytest.raises(Unfit):
+        compile_projector(Outer)(_outer(extra={1: "one"}))

@@ -100,8 +100,8 @@ def _project_any(value: Any) -> Any:
         return value
     if type(value) is list:
         return [_project_any(item) for item in value]
-    if type(value) is dict:
-        return {key: _project_any(item) for key, item in value.items() if type(key) is str}
+    if type(value) is dict and all(type(key) is str for key in value):
+        return {key: _project_any(item) for key, item in value.items()}
     raise Unfit
 
 
@@ -274,6 +274,8 @@ def same(a: Any, b: Any) -> bool:
         return a.keys() == b.keys() and list(a) == list(b) and all(same(a[key], b[key]) for key in a)
     if type(a) is list:
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if type(a) is float and a != a:  # NaN is the same NaN
+        return bool(b != b)
     return bool(a == b)
 
 

@@ -25,17 +25,23 @@ def upload_file(
     file_name: str,
     declared_size: int | None = None,
     owner_public_id: str = "",
+    owner: Applicant | None = None,
 ) -> StoredFile:
     """Store an upload for the actor or for someone they act for (``owner_public_id``).
 
-    The bytes are checked and written first; the row, audit entry and event then commit
-    together. If that transaction fails, the bytes are removed again.
+    ``owner``: the actor's own applicant row when the caller has it already loaded (instead of
+    reading it again); never someone else's. The bytes are checked and written first; the row,
+    audit entry and event then commit together. If that transaction fails, the bytes are removed
+    again.
     """
-    owner = (
-        identity.get_actable_applicant(actor, owner_public_id)
-        if owner_public_id
-        else identity.own_applicant(actor)
-    )
+    if owner is not None and (owner_public_id or owner.pk != actor.applicant_id):
+        raise ValueError("owner must be the actor's own applicant")
+    if owner is None:
+        owner = (
+            identity.get_actable_applicant(actor, owner_public_id)
+            if owner_public_id
+            else identity.own_applicant(actor)
+        )
     stored = storage.store(chunks, declared_size=declared_size)
     try:
         with transaction.atomic():

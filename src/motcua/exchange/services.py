@@ -190,7 +190,7 @@ def _consented_component(source: DataSource) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint of its own inside a caller's transaction
 def record_consent(
     *,
     actor: ApplicantActor,
@@ -200,10 +200,16 @@ def record_consent(
     agency_code: str,
     accepted: Sequence[DataSource],
     declined: Sequence[str],
+    given_by: Applicant | None = None,
 ) -> Consent:
-    """What the applicant agreed to have fetched for this draft, and what they will upload."""
+    """What the applicant agreed to have fetched for this draft, and what they will upload.
+
+    ``given_by``: the actor's own applicant row when the caller has it already loaded (the
+    consent token names that person; it is not read again)."""
+    if given_by is not None and given_by.pk != actor.applicant_id:
+        raise ValueError("given_by must be the actor's own applicant")
     consent = Consent.objects.create(
-        given_by_id=actor.applicant_id,
+        **({"given_by": given_by} if given_by is not None else {"given_by_id": actor.applicant_id}),
         applicant=applicant,
         procedure_code=procedure.code,
         dossier_ref=dossier_ref,

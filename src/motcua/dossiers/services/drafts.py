@@ -317,6 +317,7 @@ def give_consent(
             agency_code=locked.agency_code,
             accepted=accepted_sources,
             declined=declined,
+            given_by=locked.created_by,  # the actor's own applicant, loaded with the draft
         )
         locked.consent = consent
         locked.entries = {**locked.entries, **values}
@@ -408,6 +409,8 @@ def upload_component(
         file_name=file_name,
         declared_size=size,
         owner_public_id="" if draft.applicant_id == actor.applicant_id else str(draft.applicant.public_id),
+        # the actor's own applicant, loaded with the draft (not read again)
+        owner=draft.applicant if draft.applicant_id == actor.applicant_id else None,
     )
     with transaction.atomic():
         locked = _relock(draft)
