@@ -127,6 +127,7 @@ def test_an_id_card_renewal_is_priced_by_its_reason_and_returned_signed(minh, ex
     rows = _in_wallet(minh, result, "id-card-issuance")
     assert rows["Thẻ mới có giá trị đến"] == "12/04/2046"
     assert rows["Số định danh cá nhân"] == MINH[0]
+    assert rows["Lý do cấp lại, đổi thẻ"] == "Thẻ bị mất"  # the choice's label, not its code
     assert set(_provenance(lost).values()) == {Provenance.REGISTRY}
 
 
@@ -150,7 +151,8 @@ def test_a_guest_stay_is_notified_with_the_guests_data_from_the_registry(minh, e
     assert dossier.entries["place_of_stay"].startswith("Số 12 ngõ 45 phố Đội Cấn")
     assert set(_provenance(dossier).values()) == {Provenance.REGISTRY}
     rows = _in_wallet(minh, _return(dossier, "CAX.00004"), "stay-notification")
-    assert any(value == LAN for value in rows.values())
+    assert rows["Số định danh cá nhân của người lưu trú"] == LAN
+    assert rows["Lưu trú đến ngày"] == "27/12/2026"
 
 
 def test_a_passport_is_applied_for_with_the_photo_as_the_only_upload(minh, exchange):
