@@ -61,13 +61,14 @@ def test_every_field_the_procedure_specs_ask_for_is_valid(path):
 def test_registry_definitions():
     assert set(REGISTRIES) == {
         "population", "civil_status", "residence", "enterprise", "land", "social_insurance",
-        "health_insurance", "driving_licence", "vehicle", "judicial_records", "identity_card", "passport",
+        "health_insurance", "driving_licence", "vehicle", "judicial_records", "traffic_fines",
+        "identity_card", "passport",
     }  # fmt: skip
     assert {code for code, definition in REGISTRIES.items() if definition.multiple} == {
-        "land",
-        "vehicle",
-        "passport",
-    }
+        "land", "vehicle", "traffic_fines", "passport",
+    }  # fmt: skip
+    assert REGISTRIES["traffic_fines"].subject_kinds == {"person", "enterprise", "plate"}
+    assert is_valid_field("traffic_fines", "payment.reference")
     assert REGISTRIES["land"].subject_kinds == REGISTRIES["vehicle"].subject_kinds == {"person", "enterprise"}
     assert REGISTRIES["enterprise"].subject_kinds == {"enterprise"}
     assert REGISTRIES["population"].subject_kinds == {"person"}

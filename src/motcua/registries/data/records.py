@@ -115,6 +115,10 @@ SCHEMAS: dict[str, Schema] = {
     "passport": _leaves(
         "passport_number", "passport_kind", "issued_on", "valid_until", "status", "issued_by"
     ),
+    "traffic_fines": _leaves(
+        "violation_id", "plate", "vehicle_kind", "detected_at", "offence", "legal_reference", "fine_vnd",
+        "camera_id", "status", place=_leaves(*_ADDRESS), payment=_leaves("paid_on", "reference"),
+    ),
 }  # fmt: skip
 
 _PERSON = frozenset({"person"})
@@ -137,6 +141,9 @@ _NAMES: dict[str, tuple[str, str, frozenset[str], bool]] = {
     "identity_card": ("Cơ sở dữ liệu căn cước", "Identity-card database", _PERSON, False),
     "passport": ("Cơ sở dữ liệu quốc gia về xuất nhập cảnh (hộ chiếu)",
                  "National immigration database (passports)", _PERSON, True),
+    "traffic_fines": ("Cơ sở dữ liệu xử lý vi phạm giao thông (phạt nguội)",
+                      "Traffic-violation database (camera-detected fines)",
+                      frozenset({"person", "enterprise", "plate"}), True),
 }  # fmt: skip
 
 REGISTRIES: dict[str, RegistryDefinition] = {
@@ -152,6 +159,9 @@ REGISTRIES: dict[str, RegistryDefinition] = {
 }
 
 _ENTERPRISE_CODE = re.compile(r"[0-9]{10}(?:-[0-9]{3})?")
+# A car's plate (30A-123.45, 51LD-123.45) or a motorcycle's (29-E2 168.79), as the vehicle
+# registry writes them.
+_PLATE = re.compile(r"[0-9]{2}[A-Z]{1,2}-[0-9]{3}\.[0-9]{2}|[0-9]{2}-[A-Z][A-Z0-9] [0-9]{3}\.[0-9]{2}")
 
 
 _TODAY: list[tuple[float, datetime.date]] = []
@@ -168,8 +178,9 @@ def _today() -> datetime.date:
 
 def subject_kind(subject_id: str) -> str | None:
     """``"person"`` for a valid personal ID number, ``"enterprise"`` for an enterprise code
-    (10 digits) or a branch code (10 digits, "-", 3 digits), otherwise None."""
-    if len(subject_id) == 12:
+    (10 digits) or a branch code (10 digits, "-", 3 digits), ``"plate"`` for a vehicle's plate,
+    otherwise None."""
+    if len(subject_id) == 12 and subject_id.isdigit():
         try:
             parse_personal_id(subject_id, today=_today())
         except InvalidPersonalId:
@@ -177,6 +188,8 @@ def subject_kind(subject_id: str) -> str | None:
         return "person"
     if _ENTERPRISE_CODE.fullmatch(subject_id):
         return "enterprise"
+    if _PLATE.fullmatch(subject_id):
+        return "plate"
     return None
 
 
