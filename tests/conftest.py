@@ -30,6 +30,7 @@ REGISTERED_AGENCIES = {
     "CAX.00008": ("commune_police", "01", "Công an phường Ngọc Hà"),
     "STP.01": ("provincial_justice_department", "01", "Sở Tư pháp thành phố Hà Nội"),
     "BHXH.01": ("provincial_social_insurance", "01", "Bảo hiểm xã hội thành phố Hà Nội"),
+    "CAT.01": ("provincial_police", "01", "Công an thành phố Hà Nội"),
     "PORTAL": ("portal", "", "Cổng Dịch vụ công (motcua)"),
 }
 

@@ -129,6 +129,13 @@ def test_lint_of_the_shipped_catalog():
     assert birth.full_process_capable
     assert birth.missing_elements == []
     assert report.summary["procedures"] == len(report.procedures) >= 1
+    # the share of the whole catalog counts components, not procedures
+    summary = report.summary
+    assert summary["components"] == sum(p.components for p in report.procedures)
+    assert summary["data_components"] == sum(p.data_components for p in report.procedures)
+    assert summary["catalog_data_share"] == round(summary["data_components"] / summary["components"], 3)
+    confirmation = next(p for p in report.procedures if p.code == "id-number-confirmation")
+    assert (confirmation.data_share, confirmation.full_process_capable) == (1.0, True)
 
 
 def test_lint_command_prints_text_and_json(capsys):

@@ -121,6 +121,8 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "driving_licence": _("Driving-licence database"),
         "vehicle": _("Vehicle registration database"),
         "judicial_records": _("Judicial-record database"),
+        "identity_card": _("Identity-card database"),
+        "passport": _("National immigration database (passports)"),
         "traffic_fines": _("Traffic-violation database (camera-detected fines)"),
     },
     # legal bases of data components (their codes in the registries' policy)
@@ -135,6 +137,8 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         ),
         "qd-1449-bhxh-2024": _("Decision 1449/QĐ-BHXH of 19/08/2024 of Vietnam Social Security"),
         "luat-lltp-2009": _("Law on Judicial Records 2009"),
+        "luat-can-cuoc-2023": _("Identification Law 2023 (No. 26/2023/QH15)"),
+        "luat-xnc-2019": _("Law on Exit and Entry of Vietnamese Citizens 2019 (No. 49/2019/QH14)"),
         "luat-bvdlcn-2025": _("Law on Personal Data Protection No. 91/2025/QH15"),
         "nd-118-2021": _("Decree 118/2021/NĐ-CP detailing the Law on Handling Administrative Violations"),
     },

@@ -50,6 +50,8 @@ class CatalogLint:
     @property
     def summary(self) -> dict[str, Any]:
         count = len(self.procedures)
+        components = sum(p.components for p in self.procedures)
+        data = sum(p.data_components for p in self.procedures)
         return {
             "procedures": count,
             "bundles": len(self.bundles),
@@ -57,6 +59,10 @@ class CatalogLint:
             "average_data_share": round(sum(p.data_share for p in self.procedures) / count, 3)
             if count
             else 0.0,
+            # every component of every procedure together: the share Decision 06's services reach
+            "components": components,
+            "data_components": data,
+            "catalog_data_share": round(data / components, 3) if components else 0.0,
             "replaceable_uploads": sum(len(p.replaceable_uploads) for p in self.procedures),
             "complete": sum(not p.missing_elements for p in self.procedures),
         }
@@ -158,5 +164,9 @@ def format_text(report: CatalogLint) -> str:
         f"{s['full_process_capable']} full-process capable; "
         f"{s['complete']} with every constituent element; average data share {s['average_data_share']:.0%}; "
         f"{s['replaceable_uploads']} uploads a registry could replace"
+    )
+    lines.append(
+        f"components replaced by data across the catalog: {s['data_components']} of {s['components']} "
+        f"({s['catalog_data_share']:.0%})"
     )
     return "\n".join(lines)

@@ -33,6 +33,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "residence_history": _("Residence history"),
     "household": _("Household"),
     "household.head_personal_id": _("Household head's personal ID number"),
+    "household.number": _("Household number"),
     "household.members": _("Household members"),
     "address": _("Address"),
     "commune_code": _("Commune code"),
@@ -104,6 +105,12 @@ FIELD_LABELS: dict[str, Promise] = {
     "quality_certificate": _("Quality certificate"),
     "registration_tax_paid": _("Registration fee paid"),
     "plate": _("Number plate"),
+    # identity cards and passports
+    "id_card_number": _("Identity card number"),
+    "card_kind": _("Kind of identity card"),
+    "issued_by": _("Issued by"),
+    "passport_number": _("Passport number"),
+    "passport_kind": _("Kind of passport"),
     # camera-detected traffic violations
     "violation_id": _("Violation number"),
     "vehicle_kind": _("Kind of vehicle"),

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from motcua.registries.data.synthetic.demo_people import _DemoPeople
+from motcua.registries.data.synthetic.identity_documents import IdentityDocuments
 from motcua.registries.data.synthetic.tables import (
     BATCH_ROWS,
     COLUMNS,
@@ -60,7 +61,14 @@ __all__ = [
 class _Builder(_DemoPeople):
     """One generation run; ``run()`` is the stream ``generate`` returns."""
 
+    def __init__(self, seed: int, size: int) -> None:
+        super().__init__(seed, size)
+        self.identity_documents = IdentityDocuments(self.id_offset)
+
     def _flush(self, *, final: bool = False) -> Iterator[tuple[str, list[Row]]]:
+        people = self.buffers["person"]
+        if people and (final or len(people) >= BATCH_ROWS):  # the cards of the people leaving
+            self.identity_documents.add(people, self.buffers["identity_card"], self.buffers["passport"])
         for key, rows in self.buffers.items():
             if rows and (final or len(rows) >= BATCH_ROWS):
                 self.buffers[key] = []

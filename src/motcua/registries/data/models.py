@@ -292,6 +292,47 @@ class Conviction(models.Model):
         return f"{self.personal_id} {self.judgement_number}"
 
 
+class IdentityCard(models.Model):
+    """A person's current identity card (synthetic.identity_documents); the number is the
+    personal ID number."""
+
+    card_number = models.CharField(max_length=ID, primary_key=True)
+    personal_id = models.CharField(max_length=ID)
+    kind = models.CharField(max_length=16)
+    issued_on = models.DateField()
+    valid_until = models.DateField(null=True)
+    status = models.CharField(max_length=10)
+    issued_by = models.CharField(max_length=100)
+
+    class Meta:
+        db_table = "registry_data_identity_card"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["personal_id"], name="registry_identity_card_person")
+        ]
+
+    def __str__(self) -> str:
+        return self.card_number
+
+
+class Passport(models.Model):
+    """An ordinary passport, current or expired (a person may have held several)."""
+
+    passport_number = models.CharField(max_length=9, primary_key=True)
+    personal_id = models.CharField(max_length=ID)
+    kind = models.CharField(max_length=16)
+    issued_on = models.DateField()
+    valid_until = models.DateField()
+    status = models.CharField(max_length=10)
+    issued_by = models.CharField(max_length=100)
+
+    class Meta:
+        db_table = "registry_data_passport"
+        indexes: ClassVar = [models.Index(fields=["personal_id"], name="registry_passport_person")]
+
+    def __str__(self) -> str:
+        return self.passport_number
+
+
 class Generation(models.Model):
     """One ``generate`` run: what was asked for, what was written, and a digest of it."""
 
@@ -327,5 +368,7 @@ DATA_MODELS: dict[str, type[models.Model]] = {
     "driving_licence": DrivingLicence,
     "vehicle": Vehicle,
     "conviction": Conviction,
+    "identity_card": IdentityCard,
+    "passport": Passport,
     "traffic_violation": TrafficViolation,
 }

@@ -403,6 +403,50 @@ def _judicial_records(cursor: Any, subject: str) -> Record | None:
     return {"convictions": convictions, "bans_on_holding_positions": bans}
 
 
+_IDENTITY_CARD = """
+    SELECT card_number, kind, issued_on, valid_until, status, issued_by
+    FROM registry_data_identity_card WHERE personal_id = %s
+"""
+
+
+def _identity_card(cursor: Any, subject: str) -> Record | None:
+    cursor.execute(_IDENTITY_CARD, [subject])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    number, kind, issued, valid_until, status, issued_by = row
+    return {
+        "id_card_number": number,
+        "card_kind": kind,
+        "issued_on": _iso(issued),
+        "valid_until": _iso(valid_until),
+        "status": status,
+        "issued_by": issued_by,
+    }
+
+
+_PASSPORTS = """
+    SELECT passport_number, kind, issued_on, valid_until, status, issued_by
+    FROM registry_data_passport WHERE personal_id = %s ORDER BY issued_on
+"""
+
+
+def _passport(cursor: Any, subject: str) -> list[Record] | None:
+    cursor.execute(_PASSPORTS, [subject])
+    passports = [
+        {
+            "passport_number": number,
+            "passport_kind": kind,
+            "issued_on": _iso(issued),
+            "valid_until": _iso(valid_until),
+            "status": status,
+            "issued_by": issued_by,
+        }
+        for number, kind, issued, valid_until, status, issued_by in cursor
+    ]
+    return passports or None
+
+
 _VIOLATIONS = """
     SELECT violation_id, plate, vehicle_kind, detected_on, detected_time, commune_code, place, offence,
            legal_reference, fine_vnd, camera_id, status, paid_on, payment_reference
@@ -458,5 +502,7 @@ READERS: dict[str, Callable[[Any, str], Record | list[Record] | None]] = {
     "driving_licence": _driving_licence,
     "vehicle": _vehicle,
     "judicial_records": _judicial_records,
+    "identity_card": _identity_card,
+    "passport": _passport,
     "traffic_fines": _traffic_fines,
 }

@@ -1,6 +1,6 @@
 """What each reference registry answers: its definition (subjects, fields) and its records.
 
-``REGISTRIES`` lists the eleven registries with every field path a request may name: each leaf and
+``REGISTRIES`` lists the registries with every field path a request may name: each leaf and
 each dict subtree (``permanent_residence`` and ``permanent_residence.address``); paths never go
 inside lists, a list is a leaf. ``fetch`` reads the full record tree of one subject (dates as
 ``YYYY-MM-DD`` strings, JSON-serialisable), ``select`` keeps the requested paths of it.
@@ -109,6 +109,12 @@ SCHEMAS: dict[str, Schema] = {
         "registration_tax_paid", "plate", "registered_on",
     ),
     "judicial_records": _leaves("convictions", "bans_on_holding_positions"),
+    "identity_card": _leaves(
+        "id_card_number", "card_kind", "issued_on", "valid_until", "status", "issued_by"
+    ),
+    "passport": _leaves(
+        "passport_number", "passport_kind", "issued_on", "valid_until", "status", "issued_by"
+    ),
     "traffic_fines": _leaves(
         "violation_id", "plate", "vehicle_kind", "detected_at", "offence", "legal_reference", "fine_vnd",
         "camera_id", "status", place=_leaves(*_ADDRESS), payment=_leaves("paid_on", "reference"),
@@ -132,6 +138,9 @@ _NAMES: dict[str, tuple[str, str, frozenset[str], bool]] = {
     "vehicle": ("Cơ sở dữ liệu đăng ký phương tiện giao thông", "Vehicle registration database",
                 frozenset({"person", "enterprise"}), True),
     "judicial_records": ("Cơ sở dữ liệu lý lịch tư pháp", "Judicial-record database", _PERSON, False),
+    "identity_card": ("Cơ sở dữ liệu căn cước", "Identity-card database", _PERSON, False),
+    "passport": ("Cơ sở dữ liệu quốc gia về xuất nhập cảnh (hộ chiếu)",
+                 "National immigration database (passports)", _PERSON, True),
     "traffic_fines": ("Cơ sở dữ liệu xử lý vi phạm giao thông (phạt nguội)",
                       "Traffic-violation database (camera-detected fines)",
                       frozenset({"person", "enterprise", "plate"}), True),
