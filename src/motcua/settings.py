@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "motcua.exchange",
     "motcua.workflow",
     "motcua.dossiers",
+    "motcua.payments",
     "motcua.notify",
     "motcua.portal",
     "motcua.backoffice",

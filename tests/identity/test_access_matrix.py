@@ -1283,6 +1283,30 @@ ENDPOINTS = [
         data=lambda w: {"file": _pdf_upload()},
         check=_component_uploaded,
     ),
+    # --- payments (API; the gateway's notification is public, authenticated by its signature)
+    Endpoint(
+        "api:get /dossiers/{code}/payment",
+        "get",
+        lambda w: f"/api/v1/dossiers/{_payment_dossier(w)}/payment",
+        {"applicant_a"},
+        check=lambda w, r: _contains("TTWORLD000001", "created")(w, r),
+    ),
+    Endpoint(
+        "api:post /dossiers/{code}/payment/start",
+        "post",
+        lambda w: f"/api/v1/dossiers/{_payment_dossier(w)}/payment/start",
+        {"applicant_a"},
+        json=lambda w: {},
+        check=lambda w, r: _contains("vnp_SecureHash", "TTWORLD000001-1")(w, r),
+    ),
+    Endpoint(
+        "api:get /official/dossiers/{code}/payment",
+        "get",
+        lambda w: f"/api/v1/official/dossiers/{_payment_dossier(w)}/payment",
+        SEES_AGENCY_A,
+        audience="official",
+        check=lambda w, r: _contains("TTWORLD000001")(w, r),
+    ),
     # --- notifications (API)
     Endpoint(
         "api:get /notifications",
@@ -1429,6 +1453,11 @@ def _pdf_upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("ban-sao.pdf", PDF, content_type="application/pdf")
+
+
+def _payment_dossier(world: World) -> str:
+    assert world.payment is not None
+    return world.payment.dossier.code
 
 
 def _state() -> tuple:

@@ -38,6 +38,7 @@ from motcua.core.services import record_change
 from motcua.core.types import EventKind
 from motcua.documents import results, storage, wallet
 from motcua.documents.models import ResultDocument
+from motcua.dossiers import holds
 from motcua.dossiers.errors import DossierErrorCode
 from motcua.dossiers.events import Decision, DossierEvent, DossierSubject
 from motcua.dossiers.forms import clean_entries
@@ -357,6 +358,7 @@ def _decide(
         if decision not in step.decisions:
             raise Conflict(_("This decision cannot be taken at this step."), code=DossierErrorCode.WRONG_STEP)
         require_free_or_mine(actor, dossier)
+        holds.require_no_hold(dossier, decision)
         if effect.on_time_rule and dossier.due_on and day > dossier.due_on:
             raise Conflict(
                 _("The dossier is past its appointment date: first issue the apology with a new date."),
