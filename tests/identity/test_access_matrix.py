@@ -1283,6 +1283,28 @@ ENDPOINTS = [
         data=lambda w: {"file": _pdf_upload()},
         check=_component_uploaded,
     ),
+    # --- payments (applicant pages)
+    Endpoint(
+        "payments:payment",
+        "get",
+        lambda w: f"/thanh-toan/{_payment_dossier(w)}/",
+        {"applicant_a"},
+        check=lambda w, r: _contains("TTWORLD000001", "50000")(w, r),
+    ),
+    Endpoint(
+        "payments:payment",
+        "post",
+        lambda w: f"/thanh-toan/{_payment_dossier(w)}/",
+        {"applicant_a"},
+        data=lambda w: {},
+    ),
+    Endpoint(
+        "payments:result",
+        "get",
+        lambda w: f"/thanh-toan/{_payment_dossier(w)}/ket-qua/",
+        {"applicant_a"},
+        check=lambda w, r: _contains(_payment_dossier(w))(w, r),
+    ),
     # --- payments (API; the gateway's notification is public, authenticated by its signature)
     Endpoint(
         "api:get /dossiers/{code}/payment",

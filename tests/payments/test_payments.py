@@ -338,3 +338,23 @@ def test_reconciliation_lists_what_the_ledger_and_the_statement_disagree_on(minh
     assert LedgerEntry.objects.filter(payment=settled, kind="payment").get().source.startswith("finance:")
     with pytest.raises(Conflict):
         finance.resolve_mismatch(actor=officer, mismatch_id=ours[0].id, resolution="noted", note="again")
+
+
+def test_the_pages_pay_and_the_return_page_only_displays(minh, paying, inbox) -> None:  # noqa: F811
+    client, code = submitted(minh)
+    page = client.get(f"/thanh-toan/{code}/").content.decode()
+    assert "Yêu cầu thanh toán" in page
+    assert "100000 ₫" in page
+    to_gateway = client.post(f"/thanh-toan/{code}/")
+    assert to_gateway.status_code == 302
+    assert to_gateway["Location"].startswith(paying.base_url)
+    back = paying.pay(to_gateway["Location"])
+    location = back.headers["Location"]
+    assert location.startswith(f"http://testserver/thanh-toan/{code}/ket-qua/?")
+    # the browser comes back with the gateway's signed success: the page still only waits
+    waiting = client.get(location.removeprefix("http://testserver")).content.decode()
+    assert "Đang chờ cổng thanh toán xác nhận" in waiting
+    assert Payment.objects.get(dossier__code=code).status == "started"
+    inbox.serve(1)
+    assert "Đã thanh toán" in client.get(f"/thanh-toan/{code}/ket-qua/").content.decode()
+    assert "Khoản phí, lệ phí này đã được thanh toán" in client.get(f"/thanh-toan/{code}/").content.decode()
