@@ -88,7 +88,7 @@ def refund(
 def _record_refund(
     *, actor: Actor, payment_id: int, amount_vnd: int, reason: str, treasury: bool, request_id: str, note: str
 ) -> Payment:
-    payment = Payment.objects.select_for_update().select_related("dossier").get(id=payment_id)
+    payment = Payment.objects.select_for_update(of=("self",)).select_related("dossier").get(id=payment_id)
     if payment.ledger.filter(kind=LedgerKind.REFUND, source=request_id).exists():
         return payment  # the same refund recorded already (a retry)
     old = payment.refunded_vnd
@@ -209,7 +209,7 @@ def resolve_mismatch(*, actor: FinanceActor, mismatch_id: int, resolution: str, 
     """A finance officer's action on a mismatch: ``settled`` (a paid-but-unknown transfer of a known
     payment request is recorded as paid, from the statement), ``escalated`` (to the gateway's
     dispute process, tra soát) or ``noted``; always with a note, always audited."""
-    mismatch = Mismatch.objects.select_for_update().select_related("payment").get(id=mismatch_id)
+    mismatch = Mismatch.objects.select_for_update(of=("self",)).select_related("payment").get(id=mismatch_id)
     agency = mismatch.payment.agency_code if mismatch.payment else ""
     if agency:
         require_finance(actor, agency)
@@ -225,7 +225,7 @@ def resolve_mismatch(*, actor: FinanceActor, mismatch_id: int, resolution: str, 
             raise Conflict(_("Only money the gateway received for an unpaid payment request can be settled."))
         if mismatch.statement_vnd != payment.amount_vnd:
             raise Conflict(_("The amount the gateway received is not the amount due: escalate it instead."))
-        payment = Payment.objects.select_for_update().get(id=payment.id)
+        payment = Payment.objects.select_for_update(of=("self",)).get(id=payment.id)
         old = payment.status
         now = timezone.now()
         payment.status, payment.paid_at, payment.updated_at = PaymentStatus.SUCCESS, now, now

@@ -155,7 +155,7 @@ def start_payment(*, actor: Actor, payment: Payment, return_url: str, locale: st
 
 @transaction.atomic
 def _start(*, actor: Actor, payment: Payment, return_url: str, locale: str, ip: str) -> str:
-    payment = Payment.objects.select_for_update().select_related("dossier").get(id=payment.id)
+    payment = Payment.objects.select_for_update(of=("self",)).select_related("dossier").get(id=payment.id)
     if payment.paid:
         raise Conflict(_("This fee has already been paid."), code=PaymentErrorCode.ALREADY_PAID)
     if payment.dossier.status in CLOSED:
@@ -212,7 +212,7 @@ def _accept(params: Mapping[str, str]) -> wire.IpnReply:
 def settle(params: Mapping[str, str], *, source: str) -> wire.IpnReply:
     """Apply a verified result (a notification, or a query's answer) to its payment."""
     payment = (
-        Payment.objects.select_for_update()
+        Payment.objects.select_for_update(of=("self",))
         .select_related("dossier")
         .filter(reference=reference_of(str(params.get("vnp_TxnRef", ""))))
         .first()
