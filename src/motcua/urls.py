@@ -12,11 +12,13 @@ urlpatterns = [
     path("", include("motcua.identity.urls")),
     path("", include("motcua.documents.urls")),
     path("", include("motcua.dossiers.urls")),
+    path("", include("motcua.feedback.urls")),
     path("", include("motcua.notify.urls")),
     path("", include("motcua.payments.urls")),
     path("", include("motcua.backoffice.urls")),
     path("", include("motcua.exchange.urls")),
     path("", include("motcua.catalog.urls")),
+    path("", include("motcua.metrics.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

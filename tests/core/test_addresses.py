@@ -148,6 +148,10 @@ def test_the_makefile_and_the_procfile_use_the_same_defaults_and_pass_the_ports(
     assert f"--bind 127.0.0.1:${{EID_PORT:-{addresses_module.DEFAULT_EID_PORT}}}" in procfile
     assert "registries: exec .venv/bin/motcua registries serve\n" in procfile  # binds its derived URL
     assert "gateway: exec .venv/bin/motcua gateway serve\n" in procfile
+    assert f"\nSMS_GATEWAY_PORT ?= {addresses_module.DEFAULT_SMS_GATEWAY_PORT}\n" in makefile
+    assert f"\nSMTP_CAPTURE_PORT ?= {addresses_module.DEFAULT_SMTP_CAPTURE_PORT}\n" in makefile
+    assert "smsgw: exec .venv/bin/motcua smsgw serve\n" in procfile  # binds its derived URL
+    assert "mail: exec .venv/bin/motcua mailcapture serve\n" in procfile  # SMTP_CAPTURE_PORT
 
 
 def test_the_readme_lists_every_port_and_url_variable():
@@ -166,6 +170,9 @@ def test_the_readme_lists_every_port_and_url_variable():
         "MOTCUA_REGISTRY_URLS",
         "MOTCUA_TSA_URL",
         "OIDC_OP_ISSUER",
+        "SMS_GATEWAY_PORT",
+        "SMTP_CAPTURE_PORT",
+        "MOTCUA_SMS_GATEWAY_URL",
     ):
         assert f"| `{name}`" in readme, name
         assert f"`{name}`" in configuration, name

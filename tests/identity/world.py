@@ -30,6 +30,10 @@ from motcua.dossiers.services import bundles as bundle_services
 from motcua.dossiers.services import drafts as draft_services
 from motcua.dossiers.services import processing as processing_services
 from motcua.dossiers.services import submission as submission_services
+from motcua.exchange import writes as exchange_writes
+from motcua.exchange.models import RegistryWrite, WriteStatus
+from motcua.feedback.models import Petition
+from motcua.feedback.services import petitions as petition_services
 from motcua.identity import integrators, services
 from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for_user
 from motcua.identity.models import Applicant, IntegratorClient, Representation, Role, RoleAssignment, User
@@ -183,8 +187,11 @@ class World:
     share_token: str = ""
     card_draft: Draft | None = None
     notification: Notification | None = None  # applicant_a's, unread: the world's dossier received
+    petition: Petition | None = None  # applicant_a's, about birth registration at commune A, with the file
     clients: dict[str, IntegratorClient] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # an access token of each client
+    # a write of commune A to a registry that the registry refused: for an official to act on
+    registry_write: RegistryWrite | None = None
 
     def applicant(self, name: str) -> Applicant:
         return Applicant.objects.get(user=self.users[name])
@@ -348,10 +355,43 @@ def build_world(directory: Path, *, with_wallet: bool = False) -> World:
     ).order_by("id"):
         notify.notify_applicants(event=event)
     world.notification = Notification.objects.get(dossier=world.dossier, kind=NotificationKind.RECEIVED)
+    world.petition = petition_services.send_petition(
+        actor=actor_a,
+        category="procedure",
+        subject="Chờ kết quả quá lâu",
+        content="Hồ sơ khai sinh của con tôi chờ quá lâu chưa có kết quả.",
+        procedure_code="birth-registration",
+        commune_code="00004",
+        attachments=[str(world.file.public_id)],
+    ).petition
     if with_wallet:
         add_wallet(world)
     add_clients(world)
+    add_refused_registry_write(world)
     return world
+
+
+def add_refused_registry_write(world: World) -> None:
+    """A write commune A queued (the send is not run here) that the registry then refused."""
+    write = exchange_writes.queue_write(
+        actor=SYSTEM,
+        registry="traffic_fines",
+        operation="mark_paid",
+        subject=APPLICANTS["applicant_a"][0],
+        body={
+            "violation_id": "VP0100000001",
+            "payment_reference": "P-1",
+            "amount_vnd": 1,
+            "paid_on": "2026-11-01",
+        },
+        agency_code=AGENCY_A,
+        procedure_code="traffic-fine-payment",
+        dossier_ref="P-1",
+        legal_basis_code="nd-118-2021",
+        purpose="Ghi nhận đã nộp phạt",
+    )
+    RegistryWrite.objects.filter(pk=write.pk).update(status=WriteStatus.REFUSED, error_code="write_rejected")
+    world.registry_write = RegistryWrite.objects.get(pk=write.pk)
 
 
 def make_client(name: str, role: str, agency_code: str) -> tuple[IntegratorClient, str]:

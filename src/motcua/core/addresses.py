@@ -91,3 +91,22 @@ def addresses(environ: Mapping[str, str] | None = None) -> Addresses:
         registries_url=_base_url(env, "MOTCUA_REGISTRIES_URL", f"http://{LOCAL_HOST}:{registries}"),
         gateway_url=_base_url(env, "MOTCUA_GATEWAY_URL", f"http://{LOCAL_HOST}:{gateway}"),
     )
+
+
+# --- the messaging stand-ins (ADR 0050) -------------------------------------------------------
+DEFAULT_SMS_GATEWAY_PORT = 8004
+DEFAULT_SMTP_CAPTURE_PORT = 8025
+
+
+def sms_gateway_url(environ: Mapping[str, str] | None = None) -> str:
+    """The reference SMS gateway's base URL: ``MOTCUA_SMS_GATEWAY_URL``, else 127.0.0.1 on
+    ``SMS_GATEWAY_PORT`` (8004)."""
+    env = os.environ if environ is None else environ
+    port = _port(env, ("SMS_GATEWAY_PORT",), DEFAULT_SMS_GATEWAY_PORT)
+    return _base_url(env, "MOTCUA_SMS_GATEWAY_URL", f"http://{LOCAL_HOST}:{port}")
+
+
+def smtp_capture_port(environ: Mapping[str, str] | None = None) -> int:
+    """The port of the development SMTP capture server (``SMTP_CAPTURE_PORT``, 8025)."""
+    env = os.environ if environ is None else environ
+    return _port(env, ("SMTP_CAPTURE_PORT",), DEFAULT_SMTP_CAPTURE_PORT)

@@ -1,5 +1,6 @@
 """Reads of notifications, scoped to the reader: an applicant reads the notifications addressed
-to them and nobody else's; nobody else reads any. The text is composed here, when it is read, in
+to them and nobody else's, and their own contact addresses; nobody else reads any; the dead-letter
+list of deliveries is the platform administrator's. The text is composed here, when it is read, in
 the reader's language (Vietnamese first), from the dossier and the notice the event issued."""
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
 from motcua.dossiers.models import Notice
+from motcua.feedback.models import PetitionStep
 from motcua.identity.actors import ApplicantActor, RequestActor
-from motcua.notify.models import Notification, NotificationKind
+from motcua.notify.models import ContactPoint, Delivery, DeliveryStatus, Notification, NotificationKind
+from motcua.notify.permissions import require_operator
 from motcua.units.models import Agency
 
 
@@ -24,7 +27,7 @@ def notifications_of(actor: RequestActor | None) -> QuerySet[Notification]:
     """The actor's own notifications, newest first (none for officials or anonymous callers)."""
     if isinstance(actor, ApplicantActor):
         return Notification.objects.filter(recipient_id=actor.applicant_id).select_related(
-            "dossier__procedure"
+            "dossier__procedure", "petition"
         )
     return Notification.objects.none()
 
@@ -58,10 +61,11 @@ class NotificationView:
     kind_label: str
     title: str
     body: str
-    dossier_code: str
-    url: str  # the dossier's page
+    dossier_code: str  # "" for a petition's
+    url: str  # the dossier's page (the rating page for a rating prompt), or the petition's
     created_at: datetime.datetime
     read_at: datetime.datetime | None
+    petition_code: str = ""
 
     @property
     def unread(self) -> bool:
@@ -81,6 +85,16 @@ def notification_views(notifications: list[Notification]) -> list[NotificationVi
     reasons = {}
     if numbers:
         reasons = dict(Notice.objects.filter(number__in=numbers).values_list("number", "reason"))
+    step_ids = {
+        int(str(n.facts["step_id"])) for n in notifications if n.petition_id and n.facts.get("step_id")
+    }
+    if step_ids:
+        reasons.update(
+            {
+                f"step:{pk}": text
+                for pk, text in PetitionStep.objects.filter(pk__in=step_ids).values_list("id", "text")
+            }
+        )
     english = (get_language() or "vi").startswith("en")
     codes = {str(n.facts.get("agency", "")) for n in notifications} - {""}
     names = Agency.objects.filter(code__in=codes).values_list("code", "name", "name_en")
@@ -95,7 +109,10 @@ def notification_view(notification: Notification) -> NotificationView:
 def _view(
     n: Notification, reasons: dict[str, str], agencies: dict[str, str], english: bool
 ) -> NotificationView:
+    if n.petition is not None:
+        return _petition_view(n, reasons, agencies)
     dossier = n.dossier
+    assert dossier is not None  # a notification is about a dossier or a petition
     code = dossier.code
     names = dossier.procedure
     procedure = names.name_en if english and names.name_en else names.name_vi
@@ -110,9 +127,57 @@ def _view(
         title=title,
         body=body,
         dossier_code=code,
-        url=reverse("dossiers:dossier", args=[code]),
+        url=reverse(
+            "feedback:rate" if n.kind == NotificationKind.RATE_DOSSIER else "dossiers:dossier", args=[code]
+        ),
         created_at=n.created_at,
         read_at=n.read_at,
+    )
+
+
+def _petition_view(n: Notification, reasons: dict[str, str], agencies: dict[str, str]) -> NotificationView:
+    petition = n.petition
+    assert petition is not None
+    facts = n.facts
+    values = {
+        "code": petition.code,
+        "agency": agencies.get(str(facts.get("agency", "")), str(facts.get("agency", ""))),
+        "reason": reasons.get(f"step:{facts.get('step_id')}", ""),
+        "date": _day(facts.get("due_on")),
+    }
+    step = str(facts.get("step", "received"))
+    texts = {
+        "received": (
+            _("Petition %(code)s has been received"),
+            _("%(agency)s received your petition; the answer is due by %(date)s."),
+        ),
+        "refused": (_("Petition %(code)s has been refused"), _("%(agency)s refused it: %(reason)s")),
+        "info_requested": (
+            _("Petition %(code)s needs more information"),
+            _("%(agency)s asks: %(reason)s The time limit is paused until you answer."),
+        ),
+        "transferred": (
+            _("Petition %(code)s has been transferred"),
+            _("It is now handled by %(agency)s; the answer is due by %(date)s."),
+        ),
+        "answered": (_("Petition %(code)s has been answered"), _("%(agency)s answered: %(reason)s")),
+        "published": (
+            _("The answer to petition %(code)s is published"),
+            _("Anyone can now read the answer, without your personal data."),
+        ),
+    }
+    title, body = texts.get(step, texts["received"])
+    return NotificationView(
+        public_id=str(n.public_id),
+        kind=n.kind,
+        kind_label=str(NotificationKind(n.kind).label),
+        title=title % values,
+        body=body % values,
+        dossier_code="",
+        url=reverse("feedback:petition", args=[petition.code]),
+        created_at=n.created_at,
+        read_at=n.read_at,
+        petition_code=petition.code,
     )
 
 
@@ -161,8 +226,57 @@ def _texts(
             _("Dossier %(code)s has been transferred") % values,
             _("It is now handled by %(agency)s. Reason: %(reason)s") % values,
         )
+    if kind == NotificationKind.RATE_DOSSIER:
+        return (
+            _("Rate dossier %(code)s") % values,
+            _("Your dossier has ended. Tell %(agency)s how its handling went: it takes a minute.") % values,
+        )
     if facts.get("result"):
         body = _("The signed result %(number)s is in your data wallet.") % {"number": facts["result"]}
     else:
         body = _("%(agency)s has returned the result of %(procedure)s.") % values
     return _("The result of dossier %(code)s is ready") % values, body
+
+
+# --- contact points and deliveries (ADR 0049, 0050) -------------------------------------------
+
+
+def contacts_of(actor: RequestActor | None) -> QuerySet[ContactPoint]:
+    """The actor's own contact points (none for anyone but an applicant)."""
+    if isinstance(actor, ApplicantActor):
+        return ContactPoint.objects.filter(applicant_id=actor.applicant_id).order_by("channel")
+    return ContactPoint.objects.none()
+
+
+def get_contact(actor: RequestActor | None, channel: str, *, for_update: bool = False) -> ContactPoint:
+    found = contacts_of(actor).filter(channel=channel)
+    if for_update:
+        found = found.select_for_update(of=("self",))
+    contact = found.first()
+    if contact is None:
+        raise NotFound(_("No such contact address."))
+    return contact
+
+
+def dead_letters(actor: RequestActor | None) -> QuerySet[Delivery]:
+    """Deliveries that failed for good, newest first: the platform administrator's (operators')
+    list; anyone else is refused (``Forbidden``)."""
+    require_operator(actor)
+    return Delivery.objects.filter(status=DeliveryStatus.DEAD).select_related("notification__dossier")
+
+
+def get_delivery(
+    actor: RequestActor | None, public_id: uuid.UUID | str, *, for_update: bool = False
+) -> Delivery:
+    require_operator(actor)
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound(_("No such delivery.")) from None
+    found = Delivery.objects.filter(public_id=key)
+    if for_update:
+        found = found.select_for_update(of=("self",))
+    delivery = found.first()
+    if delivery is None:
+        raise NotFound(_("No such delivery."))
+    return delivery

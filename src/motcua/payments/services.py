@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.catalog.selectors import with_spec
+from motcua.catalog.selectors import definition
 from motcua.core.actors import Actor, ActorRef
 from motcua.core.errors import Conflict, MotcuaError
 from motcua.core.logging import get_logger
@@ -47,8 +47,8 @@ CLOSED = {DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED}
 
 def fee_terms(dossier: Dossier) -> tuple[str, str]:
     """When the dossier's fee is due and whether it is a phí or a lệ phí (the spec's ``fees``)."""
-    fees = with_spec(dossier.procedure).spec.get("fees") or {}
-    return fees.get("due", Due.AT_RESULT), fees.get("category", "le_phi")
+    fees = definition(dossier.procedure, dossier.spec_sha256).fees
+    return (fees.due, fees.category) if fees is not None else (Due.AT_RESULT, "le_phi")
 
 
 def _payload(payment: Payment, **more: Any) -> dict[str, Any]:

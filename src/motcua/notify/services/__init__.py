@@ -14,6 +14,8 @@ from motcua.core.models import Event
 from motcua.core.services import record_change
 from motcua.dossiers.events import DossierEvent, DossierSubject
 from motcua.dossiers.models import Dossier
+from motcua.feedback.events import FeedbackEvent, FeedbackSubject
+from motcua.feedback.models import Petition
 from motcua.identity.actors import ApplicantActor
 from motcua.identity.events import IdentitySubject
 from motcua.identity.models import Applicant
@@ -30,18 +32,42 @@ KIND_OF_EVENT: dict[str, NotificationKind] = {
     DossierEvent.DOSSIER_STOPPED: NotificationKind.STOPPED,
     DossierEvent.DOSSIER_TRANSFERRED: NotificationKind.TRANSFERRED,
     DossierEvent.DOSSIER_RESULT_RETURNED: NotificationKind.RESULT_READY,
+    FeedbackEvent.RATING_REQUESTED: NotificationKind.RATE_DOSSIER,
+    FeedbackEvent.PETITION_RECEIVED: NotificationKind.PETITION_UPDATE,
+    FeedbackEvent.PETITION_STEP: NotificationKind.PETITION_UPDATE,
 }
 # what the text needs from the event's payload (ids and dates only)
-FACTS = ("due_on", "notice", "result", "agency")
+FACTS = ("due_on", "notice", "result", "agency", "step", "step_id")
+# the petition steps the petitioner is not told of (their own answer to a question)
+UNTOLD_STEPS = {"info_received"}
 
 
 @transaction.atomic
 def notify_applicants(*, event: Event, actor: Actor = SYSTEM) -> list[Notification]:
-    """Tell the dossier's applicant, and whoever submitted it for them, of ``event``.
+    """Tell the dossier's applicant, and whoever submitted it for them, of ``event`` (a petition's
+    event: its petitioner, when signed in).
 
     Returns the notifications made now; a second call for the same event makes none."""
     kind = KIND_OF_EVENT.get(event.type)
-    if kind is None or event.subject_type != DossierSubject.DOSSIER:
+    if kind is None:
+        return []
+    payload = event.payload or {}
+    facts = {name: payload[name] for name in FACTS if payload.get(name)}
+    if event.subject_type == FeedbackSubject.PETITION:
+        petition = (
+            Petition.objects.filter(code=event.subject_id)
+            .only("id", "code", "agency_code", "applicant_id")
+            .first()
+        )
+        if petition is None or petition.applicant_id is None or facts.get("step") in UNTOLD_STEPS:
+            return []
+        facts.setdefault("step", "received")
+        facts["agency"] = event.agency_code or petition.agency_code
+        recipients = dict(Applicant.objects.filter(pk=petition.applicant_id).values_list("id", "public_id"))
+        return _make(
+            event, kind, recipients, facts, actor=actor, petition=petition, agency_code=petition.agency_code
+        )
+    if event.subject_type not in (DossierSubject.DOSSIER, FeedbackSubject.RATING):
         return []
     dossier = (
         Dossier.objects.filter(code=event.subject_id)
@@ -50,14 +76,29 @@ def notify_applicants(*, event: Event, actor: Actor = SYSTEM) -> list[Notificati
     )
     if dossier is None:
         return []
-    payload = event.payload or {}
-    facts = {name: payload[name] for name in FACTS if payload.get(name)}
     facts.setdefault("agency", event.agency_code or dossier.agency_code)
     recipients = dict(
         Applicant.objects.filter(pk__in={dossier.applicant_id, dossier.submitted_by_id}).values_list(
             "id", "public_id"
         )
     )
+    return _make(
+        event, kind, recipients, facts, actor=actor, dossier=dossier, agency_code=dossier.agency_code
+    )
+
+
+def _make(
+    event: Event,
+    kind: NotificationKind,
+    recipients: dict[int, uuid.UUID],
+    facts: dict[str, object],
+    *,
+    actor: Actor,
+    agency_code: str,
+    dossier: Dossier | None = None,
+    petition: Petition | None = None,
+) -> list[Notification]:
+    """One notification of ``event`` per recipient (none twice), each with its audit entry."""
     made = []
     for recipient_id in sorted(recipients):
         if Notification.objects.filter(event=event, recipient_id=recipient_id).exists():
@@ -69,20 +110,26 @@ def notify_applicants(*, event: Event, actor: Actor = SYSTEM) -> list[Notificati
                     kind=kind,
                     event=event,
                     dossier=dossier,
+                    petition=petition,
                     facts=facts,
                     created_at=event.occurred_at,
                 )
         except IntegrityError:  # another dispatcher made it meanwhile
             continue
+        about = (
+            {"dossier": [None, dossier.code]}
+            if dossier
+            else {"petition": [None, petition.code if petition else ""]}
+        )
         record_change(
             actor=actor,
             type=NotifyEvent.NOTIFICATION_CREATED,
             subject_type=NotifySubject.NOTIFICATION,
             subject_id=str(notification.public_id),
-            agency_code=dossier.agency_code,
+            agency_code=agency_code,
             changes={
                 "kind": [None, kind.value],
-                "dossier": [None, dossier.code],
+                **about,
                 "recipient": [None, str(recipients[recipient_id])],
                 "event": [None, event.pk],
             },
