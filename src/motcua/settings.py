@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "motcua.exchange",
     "motcua.workflow",
     "motcua.dossiers",
+    "motcua.payments",
     "motcua.feedback",
     "motcua.notify",
     "motcua.metrics",

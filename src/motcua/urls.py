@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.feedback.urls")),
     path("", include("motcua.notify.urls")),
+    path("", include("motcua.payments.urls")),
     path("", include("motcua.backoffice.urls")),
     path("", include("motcua.exchange.urls")),
     path("", include("motcua.catalog.urls")),

@@ -1461,6 +1461,52 @@ ENDPOINTS = [
         data=lambda w: {"file": _pdf_upload()},
         check=_component_uploaded,
     ),
+    # --- payments (applicant pages)
+    Endpoint(
+        "payments:payment",
+        "get",
+        lambda w: f"/thanh-toan/{_payment_dossier(w)}/",
+        {"applicant_a"},
+        check=lambda w, r: _contains("TTWORLD000001", "50000")(w, r),
+    ),
+    Endpoint(
+        "payments:payment",
+        "post",
+        lambda w: f"/thanh-toan/{_payment_dossier(w)}/",
+        {"applicant_a"},
+        data=lambda w: {},
+    ),
+    Endpoint(
+        "payments:result",
+        "get",
+        lambda w: f"/thanh-toan/{_payment_dossier(w)}/ket-qua/",
+        {"applicant_a"},
+        check=lambda w, r: _contains(_payment_dossier(w))(w, r),
+    ),
+    # --- payments (API; the gateway's notification is public, authenticated by its signature)
+    Endpoint(
+        "api:get /dossiers/{code}/payment",
+        "get",
+        lambda w: f"/api/v1/dossiers/{_payment_dossier(w)}/payment",
+        {"applicant_a"},
+        check=lambda w, r: _contains("TTWORLD000001", "created")(w, r),
+    ),
+    Endpoint(
+        "api:post /dossiers/{code}/payment/start",
+        "post",
+        lambda w: f"/api/v1/dossiers/{_payment_dossier(w)}/payment/start",
+        {"applicant_a"},
+        json=lambda w: {},
+        check=lambda w, r: _contains("vnp_SecureHash", "TTWORLD000001-1")(w, r),
+    ),
+    Endpoint(
+        "api:get /official/dossiers/{code}/payment",
+        "get",
+        lambda w: f"/api/v1/official/dossiers/{_payment_dossier(w)}/payment",
+        SEES_AGENCY_A,
+        audience="official",
+        check=lambda w, r: _contains("TTWORLD000001")(w, r),
+    ),
     # --- notifications (API)
     Endpoint(
         "api:get /notifications",
@@ -1838,6 +1884,11 @@ def _pdf_upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("ban-sao.pdf", PDF, content_type="application/pdf")
+
+
+def _payment_dossier(world: World) -> str:
+    assert world.payment is not None
+    return world.payment.dossier.code
 
 
 def _state() -> tuple:

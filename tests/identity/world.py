@@ -39,6 +39,8 @@ from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for_user
 from motcua.identity.models import Applicant, IntegratorClient, Representation, Role, RoleAssignment, User
 from motcua.notify import services as notify
 from motcua.notify.models import Notification, NotificationKind
+from motcua.payments.models import Due, Payment
+from motcua.payments.services import DEFAULT_ACCOUNT
 from motcua.units.dataset import DEFAULT_SOURCE
 from motcua.units.services import reload_units
 
@@ -172,6 +174,8 @@ class World:
     dossier: Dossier | None = None  # applicant_a's birth registration, submitted at commune A
     # another, the first of a birth-bundle application, in handling, waiting for applicant_a's supplement
     waiting: Dossier | None = None
+    # the waiting dossier's payment request (50.000 đ, due at result), as if the catalog priced it
+    payment: Payment | None = None
     assignment: RoleAssignment | None = None  # handler_a's role at commune A
     # with_wallet: applicant_a's birth registration, approved (its result signed) and returned,
     # so the birth extract is in their data wallet; the world's file kept there too; a link
@@ -333,6 +337,17 @@ def build_world(directory: Path, *, with_wallet: bool = False) -> World:
         decision="supplement",
         reason="Giấy chứng sinh bị mờ.",
         items=[{"component": "birth-certificate"}, {"field": "child_place_of_birth"}],
+    )
+    world.payment = Payment.objects.create(
+        reference="TTWORLD000001",
+        dossier=world.waiting,
+        agency_code=world.waiting.agency_code,
+        unit_code=world.waiting.commune_code,
+        procedure_code=world.waiting.procedure.code,
+        amount_vnd=50_000,
+        fees=[{"kind": "le_phi", "amount_vnd": 50_000}],
+        due=Due.AT_RESULT,
+        account=DEFAULT_ACCOUNT,
     )
     # what the event-log dispatcher would have made of the dossiers' events
     for event in Event.objects.filter(

@@ -34,6 +34,7 @@ from motcua.identity.oauth_api import router as oauth_router
 from motcua.metrics.api import router as metrics_router
 from motcua.notify.api import router as notify_router
 from motcua.ops.api import router as ops_router
+from motcua.payments.api import router as payments_router
 from motcua.units.api import router as units_router
 
 
@@ -147,5 +148,6 @@ api.add_router("/", wallet_router)
 api.add_router("/", dossiers_router)
 api.add_router("/", exchange_router)
 api.add_router("/", notify_router)
+api.add_router("/", payments_router)
 api.add_router("/", ops_router)
 api.add_router("/", metrics_router)

@@ -156,6 +156,8 @@ class FeesSpec(_Spec):
     amount_vnd: int | None = None
     rows: tuple[FeeRow, ...] = ()
     decision: str = ""  # dmn: the table's file
+    due: str = "at_result"  # before_reception | at_result: when payments holds the dossier
+    category: str = "le_phi"  # phi | le_phi
     note: str = ""
     public_note: Text = Text()
 

@@ -12,3 +12,4 @@ class DossierErrorCode(ErrorKind):
     APOLOGY_REQUIRED = "apology_required"
     CLAIMED_BY_OTHER = "claimed_by_other"
     DRAFT_SUBMITTED = "draft_submitted"
+    ON_HOLD = "on_hold"  # an app above dossiers keeps it waiting (dossiers.holds: payment due)

@@ -168,6 +168,7 @@ class Role(models.TextChoices):
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     SUPERVISOR = "supervisor", _("Supervisor")
     PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+    FINANCE = "finance", _("Finance officer")  # the agency's fees: ledger, reconciliation, refunds
 
 
 class RoleAssignment(models.Model):

@@ -40,6 +40,7 @@ from motcua.core.services import record_change
 from motcua.core.types import EventKind
 from motcua.documents import results, storage, wallet
 from motcua.documents.models import ResultDocument
+from motcua.dossiers import holds
 from motcua.dossiers.errors import DossierErrorCode
 from motcua.dossiers.events import APOLOGY_FIRST_WHEN_LATE, Decision, DossierEvent, DossierSubject
 from motcua.dossiers.forms import clean_entries
@@ -359,6 +360,7 @@ def _decide(
         if decision not in step.decisions:
             raise Conflict(_("This decision cannot be taken at this step."), code=DossierErrorCode.WRONG_STEP)
         require_free_or_mine(actor, dossier)
+        holds.require_no_hold(dossier, decision)
         if decision in APOLOGY_FIRST_WHEN_LATE and dossier.due_on and day > dossier.due_on:
             raise Conflict(
                 _("The dossier is past its appointment date: first issue the apology with a new date."),

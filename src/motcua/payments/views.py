@@ -1,0 +1,45 @@
+"""The applicant's payment pages: the payment request of a dossier and paying it at the gateway;
+the page the gateway sends the browser back to, which only displays what the platform knows
+(only the gateway's signed notification, or a signed query answer, marks a fee paid)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from motcua.core import ratelimit
+from motcua.core.errors import MotcuaError
+from motcua.identity.permissions import applicant_of, applicant_required
+from motcua.payments import selectors, services
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def payment(request: HttpRequest, code: str) -> HttpResponse:
+    actor = applicant_of(request)
+    found = selectors.payment_of_dossier(actor, code)
+    error = ""
+    if request.method == "POST":
+        try:
+            url = services.start_payment(
+                actor=actor,
+                payment=found,
+                return_url=request.build_absolute_uri(reverse("payments:result", args=[found.dossier.code])),
+                locale=get_language() or "vi",
+                ip=ratelimit.client_address(request),
+            )
+        except MotcuaError as exc:
+            error = exc.message
+        else:
+            return redirect(url)
+    return render(request, "payments/payment.html", {"payment": found, "error": error})
+
+
+@applicant_required
+def result(request: HttpRequest, code: str) -> HttpResponse:
+    """Where the gateway sends the browser back: display only, whatever its parameters say."""
+    found = selectors.payment_of_dossier(applicant_of(request), code)
+    return render(request, "payments/result.html", {"payment": found})
