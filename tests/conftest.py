@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
 from motcua.core import refdata
@@ -45,6 +47,17 @@ def _fresh_reference_data() -> Iterator[None]:
     refdata.clear()
     yield
     refdata.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the platform's default language (Vietnamese), as a worker or a fresh
+    request does: a test client request in English leaves English active in the thread (Django's
+    LocaleMiddleware activates the request's language and nothing resets it), and code that renders
+    outside a request (a notification read back, a label) would then answer in English."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

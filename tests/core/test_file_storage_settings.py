@@ -10,30 +10,30 @@ from typing import Any
 import pytest
 
 from motcua.core.files import PrivateFileSystemStorage
-from tests.core.test_settings import _production, _run_settings
+from tests.production import production_env, run_settings
 
 
 def test_object_storage_needs_its_bucket_and_an_unknown_backend_is_refused(tmp_path: Path) -> None:
-    missing = _run_settings(tmp_path, MOTCUA_FILE_STORAGE="s3")
+    missing = run_settings(tmp_path, MOTCUA_FILE_STORAGE="s3")
     assert missing.returncode != 0
     assert "MOTCUA_S3_BUCKET is required" in missing.stderr
-    unknown = _run_settings(tmp_path, MOTCUA_FILE_STORAGE="nfs")
+    unknown = run_settings(tmp_path, MOTCUA_FILE_STORAGE="nfs")
     assert unknown.returncode != 0
     assert "MOTCUA_FILE_STORAGE must be filesystem or s3" in unknown.stderr
-    configured = _run_settings(
+    configured = run_settings(
         tmp_path, MOTCUA_FILE_STORAGE="s3", MOTCUA_S3_BUCKET="motcua", MOTCUA_S3_ENDPOINT_URL="http://s3:9000"
     )
     assert configured.returncode == 0, configured.stderr
 
 
 def test_production_refuses_a_cache_or_a_task_queue_in_one_process(tmp_path: Path) -> None:
-    configured = _production(tmp_path)
-    assert _run_settings(tmp_path, **configured).returncode == 0
+    configured = production_env(tmp_path)
+    assert run_settings(tmp_path, **configured).returncode == 0
     for name, value, said in (
         ("CACHE_URL", "locmem://", "CACHE_URL=locmem://"),
         ("MOTCUA_TASK_BACKEND", "memory", "MOTCUA_TASK_BACKEND=memory"),
     ):
-        refused = _run_settings(tmp_path, **{**configured, name: value})
+        refused = run_settings(tmp_path, **{**configured, name: value})
         assert refused.returncode != 0, name
         assert said in refused.stderr
 

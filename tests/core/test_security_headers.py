@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import base64
-import os
 import secrets
 import subprocess
 import sys
 
 import pytest
 
-from tests.core.test_settings import production_signing
+from tests.production import clean_environment, production_env
 
 
 @pytest.mark.django_db
@@ -36,30 +34,16 @@ def test_api_docs_are_served_locally_with_only_inline_styles_allowed(client):
 
 
 def test_deploy_checks_pass_in_production_settings(tmp_path):
-    jwks = tmp_path / "registries-jwks.json"
-    jwks.write_text('{"keys": []}')
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DATABASE_URL", "DEBUG"))}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "motcua.settings",
-            "MOTCUA_ENV": "production",
-            "MOTCUA_VAR_DIR": str(tmp_path),
-            "SECRET_KEY": secrets.token_urlsafe(60),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "ALLOWED_HOSTS": "dichvucong.example",
-            "EMAIL_HOST": "smtp.example",
-            "DEFAULT_FROM_EMAIL": "no-reply@dichvucong.example",
-            "CACHE_URL": "redis://127.0.0.1:6379/1",
-            "OIDC_OP_ISSUER": "https://eid.example/o",
-            "OIDC_RP_CLIENT_ID": "motcua",
-            "OIDC_RP_CLIENT_SECRET": "s" * 40,
-            "MOTCUA_EXCHANGE_KEY_SECRET": base64.b64encode(secrets.token_bytes(32)).decode(),
-            "MOTCUA_REGISTRIES_URL": "https://registries.dichvucong.example",
-            "MOTCUA_REGISTRIES_JWKS_FILE": str(jwks),
-            "MOTCUA_PUBLIC_URL": "https://dichvucong.example",
-            **production_signing(tmp_path),
-        }
-    )
+    env = {
+        **clean_environment(),
+        **production_env(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "motcua.settings",
+        "MOTCUA_VAR_DIR": str(tmp_path),
+        # Django's deploy check wants a secret with many distinct characters and the database is
+        # opened, so a real file
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
     result = subprocess.run(
         [sys.executable, "-m", "motcua", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

@@ -6,62 +6,16 @@ import base64
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from motcua.core.env import development_secret_key, env_bool, env_int, env_list, env_str
-
-CHECK = (
-    "import django; django.setup(); from django.conf import settings; "
-    "print(settings.DATABASES['default']['ENGINE'])"
-)
-
-
-def _run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("MOTCUA_", "DATABASE_URL", "SECRET_KEY", "DEBUG"))
-        and k not in {"PORT", "EID_PORT", "REGISTRIES_PORT"}
-    }
-    clean.update(
-        {"DJANGO_SETTINGS_MODULE": "motcua.settings", "MOTCUA_VAR_DIR": str(tmp_path / "var"), **env}
-    )
-    return subprocess.run(
-        [sys.executable, "-c", CHECK], env=clean, capture_output=True, text=True, timeout=60, check=False
-    )
-
-
-def _exchange(tmp_path: Path) -> dict[str, str]:
-    """The exchange's production settings (a key-encryption secret and pinned registry keys),
-    the signing ones (configured keys, the national roots, a timestamp authority) and the
-    platform's public address."""
-    jwks = tmp_path / "registries-jwks.json"
-    jwks.write_text('{"keys": []}')
-    return {
-        "MOTCUA_EXCHANGE_KEY_SECRET": base64.b64encode(b"k" * 32).decode(),
-        "MOTCUA_REGISTRIES_URL": "https://registries.example",
-        "MOTCUA_REGISTRIES_JWKS_FILE": str(jwks),
-        "MOTCUA_PUBLIC_URL": "https://dichvucong.example",
-        **production_signing(tmp_path),
-    }
-
-
-def production_signing(tmp_path: Path) -> dict[str, str]:
-    roots = tmp_path / "national-roots.pem"
-    roots.write_text("")
-    return {
-        "MOTCUA_SIGNER": "remote",
-        "MOTCUA_REMOTE_SIGNER_URL": "https://signer.example",
-        "MOTCUA_TRUST_ROOTS": str(roots),
-        "MOTCUA_TSA_URL": "https://tsa.example/tsa",
-    }
+from tests.production import production_env, run_settings
 
 
 def test_production_refuses_to_start_and_names_every_missing_variable(tmp_path):
-    result = _run_settings(tmp_path, MOTCUA_ENV="production")
+    result = run_settings(tmp_path, MOTCUA_ENV="production")
     assert result.returncode != 0
     for name in (
         "SECRET_KEY",
@@ -83,50 +37,20 @@ def test_production_refuses_to_start_and_names_every_missing_variable(tmp_path):
 
 
 def test_production_refuses_debug(tmp_path):
-    result = _run_settings(
-        tmp_path,
-        MOTCUA_ENV="production",
-        DEBUG="1",
-        SECRET_KEY="x" * 60,
-        DATABASE_URL="postgres://u@db/motcua",
-        ALLOWED_HOSTS="dichvucong.example",
-        EMAIL_HOST="smtp.example",
-        DEFAULT_FROM_EMAIL="no-reply@example",
-        CACHE_URL="redis://127.0.0.1:6379/1",
-        OIDC_OP_ISSUER="https://eid.example/o",
-        OIDC_RP_CLIENT_ID="motcua",
-        OIDC_RP_CLIENT_SECRET="s" * 40,
-        **_exchange(tmp_path),
-    )
+    result = run_settings(tmp_path, **{**production_env(tmp_path), "DEBUG": "1"})
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
 
 
-def _production(tmp_path: Path) -> dict[str, str]:
-    return {
-        "MOTCUA_ENV": "production",
-        "SECRET_KEY": "x" * 60,
-        "DATABASE_URL": "postgres://u@db/motcua",
-        "ALLOWED_HOSTS": "dichvucong.example",
-        "EMAIL_HOST": "smtp.example",
-        "DEFAULT_FROM_EMAIL": "no-reply@example",
-        "CACHE_URL": "redis://127.0.0.1:6379/1",
-        "OIDC_OP_ISSUER": "https://eid.example/o",
-        "OIDC_RP_CLIENT_ID": "motcua",
-        "OIDC_RP_CLIENT_SECRET": "s" * 40,
-        **_exchange(tmp_path),
-    }
-
-
 def test_production_refuses_the_development_signer(tmp_path):
-    configured = _production(tmp_path)
-    assert _run_settings(tmp_path, **configured).returncode == 0
+    configured = production_env(tmp_path)
+    assert run_settings(tmp_path, **configured).returncode == 0
     for name, value in (
         ("MOTCUA_SIGNER", "files"),
         ("MOTCUA_PKI_AUTO_ISSUE", "1"),
         ("MOTCUA_TRUST_ROOTS", ""),
     ):
-        result = _run_settings(tmp_path, **{**configured, name: value})
+        result = run_settings(tmp_path, **{**configured, name: value})
         assert result.returncode != 0, name
         assert "MOTCUA_SIGNER" in result.stderr or "MOTCUA_TRUST_ROOTS" in result.stderr, name
 
@@ -134,61 +58,35 @@ def test_production_refuses_the_development_signer(tmp_path):
 def test_production_refuses_to_start_without_the_public_url(tmp_path):
     """Issue 15: the base of every link the platform hands out (a result's QR code, a share
     link) is never guessed in production, whatever PORT says."""
-    configured = {**_production(tmp_path), "PORT": "443"}
+    configured = {**production_env(tmp_path), "PORT": "443"}
     del configured["MOTCUA_PUBLIC_URL"]
-    result = _run_settings(tmp_path, **configured)
+    result = run_settings(tmp_path, **configured)
     assert result.returncode != 0
     assert "MOTCUA_ENV=production needs these environment variables: MOTCUA_PUBLIC_URL" in result.stderr
-    bad = _run_settings(tmp_path, **{**configured, "MOTCUA_PUBLIC_URL": "dichvucong.example/motcua"})
+    bad = run_settings(tmp_path, **{**configured, "MOTCUA_PUBLIC_URL": "dichvucong.example/motcua"})
     assert bad.returncode != 0
     assert "MOTCUA_PUBLIC_URL must be a base URL" in bad.stderr
 
 
 def test_production_starts_when_configured(tmp_path):
-    result = _run_settings(
-        tmp_path,
-        MOTCUA_ENV="production",
-        SECRET_KEY="x" * 60,
-        DATABASE_URL="postgres://u@db/motcua",
-        ALLOWED_HOSTS="dichvucong.example",
-        EMAIL_HOST="smtp.example",
-        DEFAULT_FROM_EMAIL="no-reply@example",
-        CACHE_URL="redis://127.0.0.1:6379/1",
-        OIDC_OP_ISSUER="https://eid.example/o",
-        OIDC_RP_CLIENT_ID="motcua",
-        OIDC_RP_CLIENT_SECRET="s" * 40,
-        **_exchange(tmp_path),
-    )
+    result = run_settings(tmp_path, **production_env(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
 
 def test_the_exchange_refuses_a_weak_key_secret_or_unpinned_registry_keys(tmp_path):
-    weak = _run_settings(tmp_path, MOTCUA_EXCHANGE_KEY_SECRET=base64.b64encode(b"short").decode())
+    weak = run_settings(tmp_path, MOTCUA_EXCHANGE_KEY_SECRET=base64.b64encode(b"short").decode())
     assert weak.returncode != 0
     assert "MOTCUA_EXCHANGE_KEY_SECRET must be 32 random bytes" in weak.stderr
-    production = {
-        "MOTCUA_ENV": "production",
-        "SECRET_KEY": "x" * 60,
-        "DATABASE_URL": "postgres://u@db/motcua",
-        "ALLOWED_HOSTS": "dichvucong.example",
-        "EMAIL_HOST": "smtp.example",
-        "DEFAULT_FROM_EMAIL": "no-reply@example",
-        "CACHE_URL": "redis://127.0.0.1:6379/1",
-        "OIDC_OP_ISSUER": "https://eid.example/o",
-        "OIDC_RP_CLIENT_ID": "motcua",
-        "OIDC_RP_CLIENT_SECRET": "s" * 40,
-        **_exchange(tmp_path),
-        "MOTCUA_REGISTRIES_JWKS_FILE": str(tmp_path / "missing.json"),
-    }
-    unpinned = _run_settings(tmp_path, **production)
+    production = {**production_env(tmp_path), "MOTCUA_REGISTRIES_JWKS_FILE": str(tmp_path / "missing.json")}
+    unpinned = run_settings(tmp_path, **production)
     assert unpinned.returncode != 0
     assert "MOTCUA_REGISTRIES_JWKS_FILE" in unpinned.stderr
     assert "does not exist" in unpinned.stderr
 
 
 def test_development_defaults_to_sqlite_under_var_and_generates_a_private_secret(tmp_path):
-    result = _run_settings(tmp_path, MOTCUA_ENV="development")
+    result = run_settings(tmp_path, MOTCUA_ENV="development")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.sqlite3"
     key_file = tmp_path / "var" / "secret_key"
@@ -197,7 +95,7 @@ def test_development_defaults_to_sqlite_under_var_and_generates_a_private_secret
 
 
 def test_unknown_environment_name_is_rejected(tmp_path):
-    result = _run_settings(tmp_path, MOTCUA_ENV="staging")
+    result = run_settings(tmp_path, MOTCUA_ENV="staging")
     assert result.returncode != 0
     assert "MOTCUA_ENV must be development, test or production" in result.stderr
 

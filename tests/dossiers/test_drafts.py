@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 import re
 
+import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.core.actors import SYSTEM
@@ -19,7 +21,7 @@ from motcua.exchange.models import Consent, Exchange
 from motcua.identity.models import RepresentationBasis
 from tests.conftest import reset_exchange_state
 from tests.exchange.server import free_port
-from tests.identity.world import PDF, applicant_client, make_applicant
+from tests.identity.world import PDF, applicant_actor, applicant_client, make_applicant
 
 MINH = ("001086027419", "Nguyễn Văn Minh", datetime.date(1986, 4, 12))
 CHILD = "001318046203"
@@ -202,6 +204,18 @@ def test_starting_twice_resumes_the_same_draft(minh):
     client = applicant_client(minh)
     assert start(client) == start(client)
     assert Draft.objects.count() == 1
+    # two starts racing past the resume check cannot both create one: the database refuses the second
+    draft = Draft.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Draft.objects.create(
+            procedure=draft.procedure,
+            spec_sha256=draft.spec_sha256,
+            applicant=draft.applicant,
+            created_by=draft.created_by,
+            commune_code=draft.commune_code,
+            agency_code=draft.agency_code,
+            expires_at=draft.expires_at,
+        )
 
 
 def test_abandoned_drafts_are_purged_with_their_data_but_the_evidence_stays(minh, exchange):
@@ -384,3 +398,37 @@ def test_who_used_my_data_in_english_names_agencies_procedures_and_purposes_in_e
     assert "Đăng ký khai sinh" not in page
     assert "Identify the person requesting the registration" in page
     assert "Xác định người yêu cầu đăng ký khai sinh" not in page
+
+
+def test_a_revoked_authorisation_takes_the_drafts_it_allowed_away_from_the_representative(minh, exchange):
+    from motcua.identity import services as identity
+
+    ha = make_applicant("079192031586", "Trần Thị Thu Hà", datetime.date(1992, 9, 3))
+    authorisation = identity.authorise(
+        actor=applicant_actor(ha),
+        representative_personal_id=MINH[0],
+        representative_name=MINH[1],
+        valid_until=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    draft = draft_services.start_draft(
+        actor=applicant_actor(minh),
+        procedure_code="permanent-residence-registration",
+        commune_code="00004",
+        applicant_public_id=applicant_actor(ha).applicant_public_id,
+    )
+    assert draft.applicant_id == applicant_actor(ha).applicant_id
+    client = applicant_client(minh)
+    assert client.get(f"/ho-so-nhap/{draft.public_id}/").status_code == 200
+    assert client.get(f"/api/v1/drafts/{draft.public_id}").status_code == 200
+    own = start(client)
+
+    identity.revoke_representation(actor=applicant_actor(ha), public_id=str(authorisation.public_id))
+    assert client.get(f"/ho-so-nhap/{draft.public_id}/").status_code == 404
+    assert client.get(f"/api/v1/drafts/{draft.public_id}").status_code == 404
+    changed = client.post(f"/ho-so-nhap/{draft.public_id}/dong-y/", {"accept": ["requester-identity"]})
+    assert changed.status_code == 404
+    listed = {item["id"] for item in client.get("/api/v1/drafts").json()}
+    assert listed == {own}
+    # the representative's own draft is untouched, and the draft itself is kept for its owner
+    assert client.get(f"/ho-so-nhap/{own}/").status_code == 200
+    assert Draft.objects.filter(public_id=draft.public_id).exists()

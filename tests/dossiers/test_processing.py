@@ -383,6 +383,14 @@ def test_a_late_dossier_needs_the_apology_letter_with_a_new_date_first(people):
     with pytest.raises(Conflict) as refused:
         processing_services.decide(actor=reception, code=dossier.code, decision="accept", today=late)
     assert refused.value.code == DossierErrorCode.APOLOGY_REQUIRED
+    # the officer's page offers what the service allows: not accepting, until the apology
+    offered = action_selectors.available_actions(reception, _get(reception, dossier.code), today=late)
+    assert "accept" not in offered.decisions
+    assert {"refuse", "supplement"} <= set(offered.decisions)
+    assert (
+        "accept"
+        in action_selectors.available_actions(reception, _get(reception, dossier.code), today=due).decisions
+    )
     # the periodic check flags it, once
     assert deadline_services.flag_deadlines(today=late) >= 1
     assert Dossier.objects.get(code=dossier.code).deadline_flag == DeadlineFlag.OVERDUE
@@ -417,6 +425,10 @@ def test_a_late_dossier_needs_the_apology_letter_with_a_new_date_first(people):
     # the applicant is told: the notice is on their dossier
     mine = dossier_selectors.get_dossier(applicant_actor(people.applicant), dossier.code)
     assert [n.notice.form for n in dossier_presenters.notices_of(mine)] == [NoticeForm.APOLOGY]
+    assert (
+        "accept"
+        in action_selectors.available_actions(reception, _get(reception, dossier.code), today=late).decisions
+    )
     dossier = processing_services.decide(actor=reception, code=dossier.code, decision="accept", today=late)
     assert dossier.step == Step.HANDLING
     with pytest.raises(Conflict):  # not late (any more): no apology due
@@ -438,3 +450,7 @@ def test_the_role_lanes_of_the_shipped_process_match_the_inbox_queues():
         assert processing_services.LANE_ROLES[lanes[step]] == role
     assert lanes[Step.SUPPLEMENT_AT_RECEPTION] == lanes[Step.SUPPLEMENT_AT_HANDLING] == "applicant"
     assert set(lanes) == {s for s in Step.values if s != Step.DONE}
+
+
+def _get(actor: OfficialActor, code: str) -> Dossier:
+    return dossier_selectors.get_dossier(actor, code)

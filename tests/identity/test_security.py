@@ -69,6 +69,20 @@ def test_wrong_second_factor_codes_are_limited_too(small_limits, tmp_path):
     assert statuses[3] == 429
 
 
+def test_a_second_factor_code_is_refused_when_used_again(small_limits, tmp_path):
+    user, key = make_official("canbo.replay", [])
+    code = totp(key, drift=1)
+    first = Client()
+    assert first.post(SIGN_IN, {"username": user.username, "password": OFFICIAL_PASSWORD}).status_code == 302
+    assert first.post("/can-bo/xac-thuc/", {"token": code}).status_code == 302
+    assert first.get("/can-bo/").status_code == 200
+    # someone who saw the code signs in with the password and the same code: refused
+    second = Client()
+    assert second.post(SIGN_IN, {"username": user.username, "password": OFFICIAL_PASSWORD}).status_code == 302
+    assert second.post("/can-bo/xac-thuc/", {"token": code}).status_code == 400
+    assert second.get("/can-bo/").status_code == 302
+
+
 def test_password_alone_does_not_open_the_back_office(world: World):
     client = Client()
     client.post(SIGN_IN, {"username": "admin.a", "password": OFFICIAL_PASSWORD})

@@ -59,3 +59,10 @@ class Decision(StrEnum):
     APPROVE = "approve"
     RETURN = "return"
     SUPPLEMENTED = "supplemented"  # the applicant's, completing a supplement request
+
+
+# Past the appointment date these decisions wait for the apology letter with a new date (form 04):
+# the services refuse them and the officials' pages do not offer them until it is issued.
+APOLOGY_FIRST_WHEN_LATE: frozenset[Decision] = frozenset(
+    {Decision.ACCEPT, Decision.PROPOSE, Decision.APPROVE, Decision.RETURN}
+)

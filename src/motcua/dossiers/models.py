@@ -81,6 +81,14 @@ class Draft(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["created_by", "-updated_at"], name="dossiers_draft_owner_idx")]
+        constraints = [
+            # one open draft per procedure, person, place and kind (plain or a bundle's): starting
+            # again resumes it, and two starts racing each other cannot make two
+            models.UniqueConstraint(
+                fields=["created_by", "applicant", "procedure", "commune_code", "bundle_code"],
+                name="dossiers_draft_one_open",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.public_id)

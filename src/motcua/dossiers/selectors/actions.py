@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from motcua.core.calendar import WorkingCalendar
+from motcua.dossiers.events import APOLOGY_FIRST_WHEN_LATE
 from motcua.dossiers.models import (
     Dossier,
     DossierStatus,
@@ -72,6 +73,8 @@ def available_actions(
                 decisions = ready.decisions
         if dossier.supplement_requests >= 1:
             decisions = tuple(d for d in decisions if d != "supplement")
+        if dossier.due_on is not None and day > dossier.due_on:
+            decisions = tuple(d for d in decisions if d not in APOLOGY_FIRST_WHEN_LATE)
     # work is taken by and given to people: an agency system neither claims nor assigns
     may_assign = (
         is_person

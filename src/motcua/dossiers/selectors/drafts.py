@@ -1,5 +1,5 @@
 """Reads of drafts, scoped to the actor: an applicant sees the drafts they started (for
-themself or for someone they act for), nobody else's; officials see no drafts at all (a draft
+themself or for someone they may still act for), nobody else's; officials see no drafts at all (a draft
 becomes visible to an agency only once submitted). Missing and forbidden both raise ``NotFound``.
 
 What the pages and the API show of a draft is assembled in ``presenters.drafts``.
@@ -8,9 +8,9 @@ What the pages and the API show of a draft is assembled in ``presenters.drafts``
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.catalog.selectors import with_spec
@@ -22,15 +22,35 @@ from motcua.dossiers.models import (
 )
 from motcua.exchange.sources import data_sources, prefills, value_at
 from motcua.identity.actors import ApplicantActor, RequestActor
+from motcua.identity.selectors import active_representations
 
 
 def drafts_of(actor: RequestActor | None) -> QuerySet[Draft]:
+    """The drafts the applicant started, for themself or for someone they may still act for: a
+    draft started under an authorisation that has since been revoked or has expired is no longer
+    theirs to see or change (its owner's is untouched; ``get_draft`` also checks the procedure is
+    still in the authorisation's scope)."""
     if not isinstance(actor, ApplicantActor):
         return Draft.objects.none()
+    acting_for = (
+        active_representations().filter(representative_id=actor.applicant_id).values("represented_id")
+    )
     return (
         Draft.objects.filter(created_by_id=actor.applicant_id)
+        .filter(Q(applicant_id=actor.applicant_id) | Q(applicant_id__in=acting_for))
         .select_related("procedure", "applicant", "consent")
         .order_by("-updated_at", "-id")
+    )
+
+
+def _still_covered(actor: ApplicantActor, draft: Draft) -> bool:
+    if draft.applicant_id == actor.applicant_id:
+        return True
+    return any(
+        representation.covers(draft.procedure.code)
+        for representation in active_representations().filter(
+            representative_id=actor.applicant_id, represented_id=draft.applicant_id
+        )
     )
 
 
@@ -44,7 +64,7 @@ def get_draft(actor: RequestActor | None, public_id: uuid.UUID | str, *, for_upd
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     draft = queryset.filter(public_id=key).first()
-    if draft is None:
+    if draft is None or not _still_covered(cast(ApplicantActor, actor), draft):
         raise NotFound(_("No such draft."))
     with_spec(draft.procedure)
     return draft

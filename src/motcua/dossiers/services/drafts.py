@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,28 +155,30 @@ def start_draft(
         else identity.own_applicant(actor)
     )
     agency = competent_agency(procedure.level, procedure.agency_type, commune_code)
-    existing = (
-        draft_selectors.drafts_of(actor)
-        .filter(procedure=procedure, applicant=applicant, commune_code=commune_code, bundle_code=bundle_code)
-        .order_by("-updated_at")
-        .first()
-    )
+    same = {
+        "procedure": procedure,
+        "applicant": applicant,
+        "commune_code": commune_code,
+        "bundle_code": bundle_code,
+    }
+    existing = draft_selectors.drafts_of(actor).filter(**same).first()
     if existing is not None:
         return existing
     now = timezone.now()
-    draft = Draft.objects.create(
-        procedure=procedure,
-        spec_sha256=procedure.spec_sha256,
-        applicant=applicant,
-        created_by_id=actor.applicant_id,
-        commune_code=commune_code,
-        agency_code=agency.code,
-        components=_initial_components(procedure.spec),
-        created_at=now,
-        updated_at=now,
-        expires_at=_expiry(now),
-        bundle_code=bundle_code,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the start racing this one may have won
+            draft = Draft.objects.create(
+                **same,
+                spec_sha256=procedure.spec_sha256,
+                created_by_id=actor.applicant_id,
+                agency_code=agency.code,
+                components=_initial_components(procedure.spec),
+                created_at=now,
+                updated_at=now,
+                expires_at=_expiry(now),
+            )
+    except IntegrityError:
+        return draft_selectors.drafts_of(actor).get(**same)
     changes: dict[str, list[Any]] = {"procedure": [None, procedure.code]}
     if bundle_code:
         changes["bundle"] = [None, bundle_code]

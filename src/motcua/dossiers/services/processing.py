@@ -39,7 +39,7 @@ from motcua.core.types import EventKind
 from motcua.documents import results, storage, wallet
 from motcua.documents.models import ResultDocument
 from motcua.dossiers.errors import DossierErrorCode
-from motcua.dossiers.events import Decision, DossierEvent, DossierSubject
+from motcua.dossiers.events import APOLOGY_FIRST_WHEN_LATE, Decision, DossierEvent, DossierSubject
 from motcua.dossiers.forms import clean_entries
 from motcua.dossiers.models import (
     ClockPause,
@@ -78,11 +78,10 @@ class Effect:
     notice: NoticeForm | None = None
     needs_reason: bool = False
     finishes: bool = False  # processing ends (NgayKetThucXuLy)
-    on_time_rule: bool = False  # past the appointment date, only after the apology letter (form 04)
 
 
 EFFECTS: dict[Decision, Effect] = {
-    Decision.ACCEPT: Effect(DossierEvent.DOSSIER_ACCEPTED, on_time_rule=True),
+    Decision.ACCEPT: Effect(DossierEvent.DOSSIER_ACCEPTED),
     Decision.SUPPLEMENT: Effect(
         DossierEvent.DOSSIER_SUPPLEMENT_REQUESTED,
         DossierStatus.SUPPLEMENT_REQUESTED,
@@ -99,17 +98,13 @@ EFFECTS: dict[Decision, Effect] = {
     Decision.TRANSFER: Effect(
         DossierEvent.DOSSIER_TRANSFERRED, notice=NoticeForm.TRANSFER, needs_reason=True
     ),
-    Decision.PROPOSE: Effect(DossierEvent.DOSSIER_PROPOSED, on_time_rule=True),
+    Decision.PROPOSE: Effect(DossierEvent.DOSSIER_PROPOSED),
     Decision.SEND_BACK: Effect(DossierEvent.DOSSIER_SENT_BACK, needs_reason=True),
     Decision.STOP: Effect(
         DossierEvent.DOSSIER_STOPPED, DossierStatus.STOPPED, NoticeForm.STOP, needs_reason=True, finishes=True
     ),
-    Decision.APPROVE: Effect(
-        DossierEvent.DOSSIER_APPROVED, DossierStatus.PROCESSED, finishes=True, on_time_rule=True
-    ),
-    Decision.RETURN: Effect(
-        DossierEvent.DOSSIER_RESULT_RETURNED, DossierStatus.RESULT_RETURNED, on_time_rule=True
-    ),
+    Decision.APPROVE: Effect(DossierEvent.DOSSIER_APPROVED, DossierStatus.PROCESSED, finishes=True),
+    Decision.RETURN: Effect(DossierEvent.DOSSIER_RESULT_RETURNED, DossierStatus.RESULT_RETURNED),
 }
 
 
@@ -357,7 +352,7 @@ def _decide(
         if decision not in step.decisions:
             raise Conflict(_("This decision cannot be taken at this step."), code=DossierErrorCode.WRONG_STEP)
         require_free_or_mine(actor, dossier)
-        if effect.on_time_rule and dossier.due_on and day > dossier.due_on:
+        if decision in APOLOGY_FIRST_WHEN_LATE and dossier.due_on and day > dossier.due_on:
             raise Conflict(
                 _("The dossier is past its appointment date: first issue the apology with a new date."),
                 code=DossierErrorCode.APOLOGY_REQUIRED,
