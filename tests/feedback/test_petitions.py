@@ -269,3 +269,28 @@ def test_the_signed_in_petitioner_is_told_of_each_step(people):
     asked = next(v for v in views if "bổ sung" in v.title)
     assert "Cho biết ngày nộp." in asked.body
     assert asked.url == f"/phan-anh-kien-nghi/{petition.code}/"
+
+
+def test_the_inbox_counts_and_flags_overdue_and_due_soon_petitions_in_scope(people):
+    late, soon, paused = send(people), send(people, category="conduct"), send(people, category="regulation")
+    services.request_information(
+        actor=people.official("handler"), code=paused.code, question="Ai?", today=RECEIVED
+    )
+    Petition.objects.filter(pk=soon.pk).update(due_on=datetime.date(2026, 9, 15))
+    found = selectors.inbox(people.official("handler"), today=datetime.date(2026, 9, 15))
+    assert [(row.petition.code, row.deadline) for row in found.rows] == [
+        (late.code, "overdue"),  # due 14/9
+        (soon.code, "due_soon"),
+        (paused.code, "paused"),
+    ]
+    assert (found.overdue, found.due_soon, found.counts["received"], found.counts["info_requested"]) == (
+        1,
+        1,
+        2,
+        1,
+    )
+    overdue_only = selectors.inbox(
+        people.official("handler"), deadline="overdue", today=datetime.date(2026, 9, 15)
+    )
+    assert [row.petition.code for row in overdue_only.rows] == [late.code]
+    assert selectors.inbox(people.official("handler_b")).rows == []

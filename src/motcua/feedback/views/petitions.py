@@ -220,7 +220,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in PetitionStatus.values:
         status = ""
-    found = selectors.inbox(official_of(request), status=status)
+    deadline = request.GET.get("deadline", "")
+    found = selectors.inbox(official_of(request), status=status, deadline=deadline)
     return render(
         request,
         "feedback/inbox.html",
