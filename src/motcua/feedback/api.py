@@ -327,6 +327,14 @@ def send_petition(request: HttpRequest, body: PetitionIn) -> dict[str, Any]:
 )
 @public
 def send_public_petition(request: HttpRequest, body: PublicPetitionIn) -> dict[str, Any]:
+    verdict = ratelimit.hit(
+        "petitions_sent", ratelimit.client_address(request), petition_services.ANONYMOUS_SEND_RATE
+    )
+    if not verdict.allowed:
+        raise RateLimited(
+            _("Too many petitions from your connection; please try again later."),
+            retry_after=verdict.retry_after,
+        )
     sent = petition_services.send_petition(
         actor=None,
         category=body.category,

@@ -23,6 +23,7 @@ from motcua.core.actors import Actor, ActorRef
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import Conflict, Forbidden, NotFound
 from motcua.core.inputs import InvalidText, text_problem
+from motcua.core.ratelimit import Rate
 from motcua.core.services import record_change
 from motcua.documents.models import StoredFile
 from motcua.dossiers.selectors.dossiers import get_dossier
@@ -46,6 +47,8 @@ SUBJECT_MAX = 200
 CONTENT_MAX = 5000
 TEXT_MAX = 5000
 MAX_ATTACHMENTS = 5
+# how many petitions one address may send without an account (the pages and the API count them)
+ANONYMOUS_SEND_RATE = Rate(limit=10, window=3600)
 # who handles petitions at an agency; publishing the answer takes a leader or the agency admin
 HANDLING_ROLES = (Role.RECEPTION, Role.HANDLER, Role.APPROVER, Role.AGENCY_ADMIN)
 PUBLISHING_ROLES = (Role.APPROVER, Role.AGENCY_ADMIN)
