@@ -1,6 +1,7 @@
 # motcua: two commands on a fresh machine.
 #   make run    set up (virtualenv, install, migrate, reference data) and start the web server, the task
-#               worker, the stand-in eID provider and the reference national registries
+#               worker, the stand-in eID provider, the reference national registries, the reference
+#               SMS gateway and the SMTP capture server
 #   make test   set up, then ruff, mypy, lint-imports, makemigrations --check, pytest on SQLite and PostgreSQL
 #               (with the browser tests in Debian's Chromium when it is installed)
 PYTHON ?= python3
@@ -16,9 +17,16 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 EID_PORT ?= 8001
 REGISTRIES_PORT ?= 8002
+GATEWAY_PORT ?= 8003
+# the reference SMS gateway and the SMTP capture server (notifications by SMS and e-mail, ADR 0050)
+SMS_GATEWAY_PORT ?= 8004
+SMTP_CAPTURE_PORT ?= 8025
 data run: export PORT := $(PORT)
 data run: export EID_PORT := $(EID_PORT)
 data run: export REGISTRIES_PORT := $(REGISTRIES_PORT)
+data run: export GATEWAY_PORT := $(GATEWAY_PORT)
+data run: export SMS_GATEWAY_PORT := $(SMS_GATEWAY_PORT)
+data run: export SMTP_CAPTURE_PORT := $(SMTP_CAPTURE_PORT)
 data run: export MOTCUA_PORT := $(PORT)
 REGISTRY_SEED ?= 2025
 REGISTRY_SIZE ?= 20000
@@ -53,8 +61,11 @@ data: setup
 	$(BIN)/motcua exchange keys ensure
 	$(BIN)/motcua exchange keys export var/exchange/registration.json
 	$(BIN)/motcua registries agencies import var/exchange/registration.json
+	$(BIN)/motcua gateway migrate --noinput
+	$(BIN)/motcua gateway merchants add MOTCUA --name "Cổng Dịch vụ công (motcua)" --secret-file var/payments/merchant-secret --account 970436:0011000123456
 	$(BIN)/motcua-eid migrate --noinput
 	$(BIN)/motcua-eid eid seed --client-id motcua-portal --client-secret-file var/oidc-client-secret
+	$(BIN)/motcua smsgw migrate --noinput
 
 run: data
 	$(BIN)/honcho start -f Procfile

@@ -211,6 +211,20 @@ def run_baseline(ref: str, argv: list[str], database_url: str) -> dict[str, Any]
     return result
 
 
+def print_projections() -> None:
+    """Which answers were projected on their schemas, which validated (ADR 0051; a tree before
+    it has no projection)."""
+    try:
+        from motcua.api.projection import counts
+    except ImportError:
+        return
+    handlers = sorted({name for name, _ in counts})
+    print(
+        "API answers projected / validated (ADR 0051): "
+        + ", ".join(f"{name} {counts[name, True]}/{counts[name, False]}" for name in handlers)
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -291,6 +305,7 @@ def main() -> None:
         Path(args.json).write_text(json.dumps(here))
     print_summary(f"{connection.vendor}, cache {cache}; {args.count} each; load average {load}", figures)
     print_targets(figures)
+    print_projections()
     if baseline is not None:
         print_side_by_side(baseline, here, args.baseline_ref)
     if args.show_sql:

@@ -81,6 +81,8 @@ def _environment(var_dir: Path, database_url: str, cache_url: str) -> dict[str, 
         "DATABASE_URL": database_url,
         "DEBUG": "0",
         "LOG_LEVEL": "WARNING",
+        # as in production: answers projected on their schemas, not validated (ADR 0051)
+        "MOTCUA_API_CHECK_RESPONSES": os.environ.get("MOTCUA_API_CHECK_RESPONSES", "0"),
         "RATE_LIMIT_API_ADDRESS": "100000000/m",
         "RATE_LIMIT_API_USER": "100000000/m",
         **({"CACHE_URL": cache_url} if cache_url else {}),

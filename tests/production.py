@@ -55,6 +55,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "OIDC_OP_ISSUER": "https://eid.example/o",
         "OIDC_RP_CLIENT_ID": "motcua",
         "OIDC_RP_CLIENT_SECRET": "s" * 40,
+        "MOTCUA_SMS_GATEWAY_SECRET": "m" * 40,
         **production_exchange(tmp_path),
     }
 

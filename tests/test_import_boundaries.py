@@ -48,21 +48,26 @@ FORBIDDEN = {
         ("motcua.identity.demo", "motcua.eid.accounts"),
         ("motcua.portal.banner", "motcua.eid.accounts"),
         ("motcua.identity.demo", "motcua.registries.models"),
+        ("motcua.protocol.payments", "motcua.gateway.services"),
     ],
     "registries-and-eid-share-only-neutral-packages": [
         ("motcua.registries.services", "motcua.exchange.client"),
         ("motcua.registries.log", "motcua.core.models"),
         ("motcua.eid.views", "motcua.identity.models"),
+        ("motcua.gateway.services", "motcua.core.models"),
+        ("motcua.gateway.views", "motcua.dossiers.models"),
     ],
     "registries-apart-from-eid": [
         ("motcua.registries.data.generator", "motcua.eid.accounts"),
         ("motcua.eid.views", "motcua.registries.models"),
+        ("motcua.gateway.services", "motcua.registries.models"),
     ],
     "neutral-packages": [
         ("motcua.protocol", "motcua.exchange.models"),
         ("motcua.protocol.consent_token", "motcua.registries.models"),
         ("motcua.demo.people", "motcua.registries.data.generator"),
         ("motcua.demo.accounts", "motcua.eid.models"),
+        ("motcua.protocol.payments", "motcua.gateway.models"),
     ],
     "documents-below-dossiers": [
         ("motcua.documents.results", "motcua.dossiers.models"),
@@ -75,6 +80,7 @@ ALLOWED = [
     ("motcua.dossiers.api", "motcua.documents.views"),  # an API answer that streams a file
     ("motcua.backoffice.views", "motcua.dossiers.forms"),  # the spec's form (not a Django form)
     ("motcua.registries.services", "motcua.protocol"),
+    ("motcua.gateway.services", "motcua.protocol.payments"),
     ("motcua.eid.accounts", "motcua.core.ids"),
     ("motcua.identity.demo", "motcua.demo.accounts"),
     ("motcua.dossiers.services", "motcua.documents.storage"),

@@ -16,7 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.addresses import addresses
+from motcua.core.addresses import addresses, sms_gateway_url, smtp_capture_port
 from motcua.core.env import (
     deployment_env,
     development_key,
@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.feedback",
     "motcua.notify",
+    "motcua.metrics",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.ops",
@@ -313,6 +314,38 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", IS_PRODUCTION)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "motcua@localhost")
 
+# --- Delivery of notifications by e-mail and SMS (notify, ADR 0049 and 0050, docs/notify.md) ---
+# The e-mail channel always speaks SMTP (Django's SMTP backend, whatever EMAIL_BACKEND says) to
+# MOTCUA_SMTP_HOST:MOTCUA_SMTP_PORT: in development and tests the capture server (`motcua
+# mailcapture serve`, port 8025); in production the operator's relay (EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL; docs/configuration.md).
+MOTCUA_SMTP_HOST = env_str("MOTCUA_SMTP_HOST", EMAIL_HOST if IS_PRODUCTION else "127.0.0.1")
+MOTCUA_SMTP_PORT = env_int("MOTCUA_SMTP_PORT", EMAIL_PORT if IS_PRODUCTION else smtp_capture_port())
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# The SMS gateway (the reference one on port 8004 in development) and the secret shared with it.
+MOTCUA_SMS_GATEWAY_URL = env_str("MOTCUA_SMS_GATEWAY_URL", sms_gateway_url())
+MOTCUA_SMS_GATEWAY_SECRET = env_str("MOTCUA_SMS_GATEWAY_SECRET", "") or (
+    "" if IS_PRODUCTION else development_secret(VAR_DIR, "sms-gateway-secret")
+)
+MOTCUA_SMS_GATEWAY_TIMEOUT = env_int("MOTCUA_SMS_GATEWAY_TIMEOUT", 5)
+MOTCUA_SMS_SENDER = env_str("MOTCUA_SMS_SENDER", "DVCQG")
+# Where the gateway posts its delivery receipts (default: this platform's receipt endpoint); set
+# after MOTCUA_PUBLIC_URL below.
+MOTCUA_SMS_RECEIPT_URL = env_str("MOTCUA_SMS_RECEIPT_URL", "")
+# Channels that deliver notifications (both by default; an empty value turns delivery off).
+MOTCUA_NOTIFY_CHANNELS = env_list("MOTCUA_NOTIFY_CHANNELS", ["email", "sms"])
+if IS_PRODUCTION and "sms" in MOTCUA_NOTIFY_CHANNELS and not MOTCUA_SMS_GATEWAY_SECRET:
+    raise ImproperlyConfigured("MOTCUA_SMS_GATEWAY_SECRET is required when the sms channel is on.")
+# A delivery is tried this many times (backoff 30 s, 1 min, 2 min, ... at most an hour) before it
+# joins the dead-letter list.
+MOTCUA_NOTIFY_MAX_ATTEMPTS = env_int("MOTCUA_NOTIFY_MAX_ATTEMPTS", 5)
+# Verification codes: valid this long, this many wrong tries each.
+MOTCUA_CONTACT_CODE_SECONDS = env_int("MOTCUA_CONTACT_CODE_SECONDS", 600)
+MOTCUA_CONTACT_CODE_ATTEMPTS = env_int("MOTCUA_CONTACT_CODE_ATTEMPTS", 5)
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # idle sessions expire after 30 minutes
@@ -366,6 +399,7 @@ MOTCUA_HEALTH_TIMEOUT_SECONDS = env_int("MOTCUA_HEALTH_TIMEOUT_SECONDS", 3)  # e
 # Where applicants reach the platform: the base of the links it hands out (a result's QR code,
 # a wallet share link). Required in production; in development PORT's address.
 MOTCUA_PUBLIC_URL = _addresses.public_url
+MOTCUA_SMS_RECEIPT_URL = MOTCUA_SMS_RECEIPT_URL or f"{MOTCUA_PUBLIC_URL}/api/v1/notify/sms-receipts"
 
 # Rate limits ("<count>/<window>", windows in s, m, h, d, e.g. "5/15m"); see core/ratelimit.py.
 MOTCUA_RATE_LIMITS = {
@@ -384,6 +418,10 @@ MOTCUA_RATE_LIMITS = {
     # client; a client may be given its own API rate (`motcua integrators create --rate`)
     "api_client": env_str("RATE_LIMIT_API_CLIENT", "240/m"),
     "token_client": env_str("RATE_LIMIT_TOKEN_CLIENT", "60/h"),
+    # verification codes sent to a contact address: per person and channel, and per address
+    # whoever asks (no one can bomb an address from many accounts; ADR 0049)
+    "contact_code_person": env_str("RATE_LIMIT_CONTACT_CODE_PERSON", "5/h"),
+    "contact_code_address": env_str("RATE_LIMIT_CONTACT_CODE_ADDRESS", "5/h"),
 }
 # Lifetime of an integrator client's access token (docs/api.md); a client asks for a new one.
 MOTCUA_INTEGRATOR_TOKEN_SECONDS = env_int("MOTCUA_INTEGRATOR_TOKEN_SECONDS", 600)
@@ -391,6 +429,10 @@ MOTCUA_INTEGRATOR_TOKEN_SECONDS = env_int("MOTCUA_INTEGRATOR_TOKEN_SECONDS", 600
 # each process and dropped when a reload bumps its version in the shared cache; a process looks
 # at that version at most this often (core/refdata.py, ADR 0033).
 MOTCUA_REFDATA_CHECK_SECONDS = env_int("MOTCUA_REFDATA_CHECK_SECONDS", 1)
+# The API does not validate its own answers in production: an answer whose values have exactly the
+# declared types is projected on its schema; this setting (on outside production) also validates
+# it and fails on any difference (api/projection.py, ADR 0051).
+API_CHECK_RESPONSES = env_bool("MOTCUA_API_CHECK_RESPONSES", default=not IS_PRODUCTION)
 # How many reverse proxies sit in front of the platform (0: ignore X-Forwarded-For).
 MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0)
 
@@ -405,6 +447,19 @@ MOTCUA_PDF_MAX_DECODED_BYTES = env_int("MOTCUA_PDF_MAX_DECODED_MB", 256) * 1024 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to a temporary file
 FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# --- Payments (docs/payments.md, ADR 0041) ------------------------------------------------------
+# The payment gateway (default: the reference gateway `make run` starts), the platform's merchant
+# code there and the shared HMAC-SHA512 secret (development: generated once under var/payments/,
+# which `make run` registers with the reference gateway).
+MOTCUA_PAYMENT_GATEWAY_URL = _addresses.gateway_url
+MOTCUA_PAYMENT_MERCHANT = env_str("MOTCUA_PAYMENT_MERCHANT", "MOTCUA")
+MOTCUA_PAYMENT_SECRET = (
+    env_str("MOTCUA_PAYMENT_SECRET", "")
+    if IS_PRODUCTION
+    else env_str("MOTCUA_PAYMENT_SECRET", "") or development_secret(VAR_DIR, "payments/merchant-secret")
+)
+MOTCUA_PAYMENT_TIMEOUT_MS = env_int("MOTCUA_PAYMENT_TIMEOUT_MS", 5000)
 
 # --- Once-only data exchange with the national registries (docs/exchange.md) ------------------
 # Where the registries answer (default: the reference registries that `make run` starts), with
@@ -439,6 +494,9 @@ MOTCUA_EXCHANGE_BACKOFF_MS = env_int("MOTCUA_EXCHANGE_BACKOFF_MS", 50)
 MOTCUA_EXCHANGE_BREAKER_FAILURES = env_int("MOTCUA_EXCHANGE_BREAKER_FAILURES", 5)
 MOTCUA_EXCHANGE_BREAKER_RESET_SECONDS = env_int("MOTCUA_EXCHANGE_BREAKER_RESET_SECONDS", 30)
 MOTCUA_EXCHANGE_PARALLEL = env_int("MOTCUA_EXCHANGE_PARALLEL", 16)
+# Signed writes (ADR 0043): sends before a write is left for an official, and the first pause.
+MOTCUA_EXCHANGE_WRITE_ATTEMPTS = env_int("MOTCUA_EXCHANGE_WRITE_ATTEMPTS", 8)
+MOTCUA_EXCHANGE_WRITE_BACKOFF_SECONDS = env_int("MOTCUA_EXCHANGE_WRITE_BACKOFF_SECONDS", 30)
 # The portal's own identity towards the registries (it reads access logs for signed-in people).
 MOTCUA_PORTAL_AGENCY_CODE = env_str("MOTCUA_PORTAL_AGENCY_CODE", "PORTAL")
 # The platform as the issuer of consent tokens (ADR 0022): the name the registries know its

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("motcua.backoffice.urls")),
     path("", include("motcua.exchange.urls")),
     path("", include("motcua.catalog.urls")),
+    path("", include("motcua.metrics.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

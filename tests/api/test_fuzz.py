@@ -298,6 +298,8 @@ def _path_values(world: World) -> dict[str, str]:
         "result_id": str(world.result_item.result.public_id)
         if world.result_item and world.result_item.result
         else "x",
+        "channel": "email",
+        "delivery_id": "00000000-0000-4000-8000-000000000000",
     }
 
 

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from tests.identity.world import BIRTH_ENTRIES, PDF, World
 
+from motcua.catalog.typed import FormSpec
 from motcua.core.inputs import MAX_TEXT
 from motcua.documents.models import StoredFile
 from motcua.dossiers.forms import clean_entries
@@ -95,7 +96,9 @@ def test_a_lone_surrogate_is_refused_in_the_form_checks_themselves():
     """The same check in the draft's schema validation, for values that arrive inside a
     JSON string (the counter's and the supplement's ``entries``) or from any other caller."""
     spec = {"form": {"properties": {"name": {"type": "string"}, "notes": {"type": "array", "items": {}}}}}
-    values, errors = clean_entries(spec, {"name": SURROGATE, "notes": ["ok", NUL]})
+    values, errors = clean_entries(
+        FormSpec.model_validate(spec["form"]).fields, {"name": SURROGATE, "notes": ["ok", NUL]}
+    )
     assert values == {}
     assert set(errors) == {"name", "notes"}
 

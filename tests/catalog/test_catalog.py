@@ -105,7 +105,7 @@ def test_lint_computes_shares_gaps_and_blockers():
     spec["fees"] = {"kind": "unconfirmed", "note": "not known"}
     spec["legal_basis"] = [{"title": "Some law", "confirmed": False}]
     del spec["steps"]
-    from motcua.catalog.specs import ProcedureSpec, _component
+    from motcua.catalog.specs import ProcedureSpec
 
     result = lint_procedure(
         ProcedureSpec(
@@ -113,7 +113,6 @@ def test_lint_computes_shares_gaps_and_blockers():
             source=None,  # type: ignore[arg-type]
             sha256="",
             raw=spec,
-            components=tuple(_component(c) for c in spec["components"]),
         )
     )
     assert (result.components, result.data_components, result.wallet_components) == (5, 3, 1)

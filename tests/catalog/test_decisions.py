@@ -17,6 +17,7 @@ from django.utils import translation
 
 from motcua.catalog import decisions
 from motcua.catalog.specs import SPECS_DIR, SpecError, load_catalog
+from motcua.catalog.typed import parse_procedure
 from motcua.workflow import engine
 
 from .conftest import birth_spec
@@ -27,6 +28,7 @@ CRIMINAL = yaml.safe_load(
 CARD = yaml.safe_load(
     (SPECS_DIR / "procedures" / "health-insurance-card-under-6.yaml").read_text(encoding="utf-8")
 )
+CRIMINAL_SPEC, CARD_SPEC = parse_procedure(CRIMINAL), parse_procedure(CARD)
 DECEMBER = datetime.date(2026, 12, 1)
 
 
@@ -223,7 +225,7 @@ def test_catalog_validate_names_the_problem_and_fails(spec_dir):
     ],
 )
 def test_the_criminal_record_fee_follows_the_applicant_category(category, fee, rule):
-    decided = decisions.fee_of(CRIMINAL, {"applicant_category": category}, on=DECEMBER)
+    decided = decisions.fee_of(CRIMINAL_SPEC, {"applicant_category": category}, on=DECEMBER)
     assert decided.amount_vnd == fee
     assert decided.basis["rule"] == rule
     assert decided.basis["decision"] == "criminal-record-fee.dmn"
@@ -232,24 +234,28 @@ def test_the_criminal_record_fee_follows_the_applicant_category(category, fee, r
 
 def test_an_unmatched_or_empty_fee_input_is_a_problem_on_its_field():
     with pytest.raises(decisions.DecisionRefused) as unmatched:
-        decisions.fee_of(CRIMINAL, {"applicant_category": "astronaut"}, on=DECEMBER)
+        decisions.fee_of(CRIMINAL_SPEC, {"applicant_category": "astronaut"}, on=DECEMBER)
     assert unmatched.value.fields == {
         "applicant_category": "Không có mức lệ phí cho giá trị này: hãy kiểm tra lại, "
         "hoặc hỏi cơ quan giải quyết thủ tục."
     }
     with pytest.raises(decisions.DecisionRefused) as empty:
-        decisions.fee_of(CRIMINAL, {"applicant_category": ""}, on=DECEMBER)
+        decisions.fee_of(CRIMINAL_SPEC, {"applicant_category": ""}, on=DECEMBER)
     assert empty.value.fields == {"applicant_category": "Hãy khai mục này: lệ phí phụ thuộc vào nó."}
 
 
 def test_fees_that_are_not_tables():
-    assert decisions.fee_of(CARD, {}, on=DECEMBER).amount_vnd == 0  # kind: none
+    assert decisions.fee_of(CARD_SPEC, {}, on=DECEMBER).amount_vnd == 0  # kind: none
     assert (
-        decisions.fee_of(birth_spec(fees={"kind": "fixed", "amount_vnd": 8000}), {}, on=DECEMBER).amount_vnd
+        decisions.fee_of(
+            parse_procedure(birth_spec(fees={"kind": "fixed", "amount_vnd": 8000})), {}, on=DECEMBER
+        ).amount_vnd
         == 8000
     )
     assert (
-        decisions.fee_of(birth_spec(fees={"kind": "unconfirmed", "note": "?"}), {}, on=DECEMBER).amount_vnd
+        decisions.fee_of(
+            parse_procedure(birth_spec(fees={"kind": "unconfirmed", "note": "?"})), {}, on=DECEMBER
+        ).amount_vnd
         is None
     )
 
@@ -265,7 +271,9 @@ def test_fees_that_are_not_tables():
     ],
 )
 def test_the_health_card_is_for_a_child_under_6_on_the_submission_date(born, refusal):
-    problems = decisions.eligibility_refusals(CARD, {"child_date_of_birth": born.isoformat()}, on=DECEMBER)
+    problems = decisions.eligibility_refusals(
+        CARD_SPEC, {"child_date_of_birth": born.isoformat()}, on=DECEMBER
+    )
     if refusal is None:
         assert problems == {}
     else:
@@ -275,7 +283,9 @@ def test_the_health_card_is_for_a_child_under_6_on_the_submission_date(born, ref
 
 def test_the_refusal_is_in_the_applicants_language():
     with translation.override("en"):
-        problems = decisions.eligibility_refusals(CARD, {"child_date_of_birth": "2015-01-01"}, on=DECEMBER)
+        problems = decisions.eligibility_refusals(
+            CARD_SPEC, {"child_date_of_birth": "2015-01-01"}, on=DECEMBER
+        )
     assert problems == {
         "child_date_of_birth": "The child is 6 or older on the day of submission, so this procedure "
         "(a card for a child under 6) does not apply."
@@ -283,7 +293,7 @@ def test_the_refusal_is_in_the_applicants_language():
 
 
 def test_a_date_the_table_needs_left_empty_is_asked_for():
-    assert decisions.eligibility_refusals(CARD, {}, on=DECEMBER) == {
+    assert decisions.eligibility_refusals(CARD_SPEC, {}, on=DECEMBER) == {
         "child_date_of_birth": "Hãy khai mục này: thủ tục có áp dụng hay không phụ thuộc vào nó."
     }
 

@@ -139,6 +139,7 @@ def test_the_makefile_and_the_procfile_use_the_same_defaults_and_pass_the_ports(
     assert f"\nPORT ?= {addresses_module.DEFAULT_WEB_PORT}\n" in makefile
     assert f"\nEID_PORT ?= {addresses_module.DEFAULT_EID_PORT}\n" in makefile
     assert f"\nREGISTRIES_PORT ?= {addresses_module.DEFAULT_REGISTRIES_PORT}\n" in makefile
+    assert f"\nGATEWAY_PORT ?= {addresses_module.DEFAULT_GATEWAY_PORT}\n" in makefile
     assert "data run: export MOTCUA_PORT := $(PORT)" in makefile
     assert "127.0.0.1:$(" not in makefile  # no address spelt out from a port in make
     assert "localhost:$(" not in makefile
@@ -146,6 +147,11 @@ def test_the_makefile_and_the_procfile_use_the_same_defaults_and_pass_the_ports(
     assert f"--bind 127.0.0.1:${{PORT:-{addresses_module.DEFAULT_WEB_PORT}}}" in procfile
     assert f"--bind 127.0.0.1:${{EID_PORT:-{addresses_module.DEFAULT_EID_PORT}}}" in procfile
     assert "registries: exec .venv/bin/motcua registries serve\n" in procfile  # binds its derived URL
+    assert "gateway: exec .venv/bin/motcua gateway serve\n" in procfile
+    assert f"\nSMS_GATEWAY_PORT ?= {addresses_module.DEFAULT_SMS_GATEWAY_PORT}\n" in makefile
+    assert f"\nSMTP_CAPTURE_PORT ?= {addresses_module.DEFAULT_SMTP_CAPTURE_PORT}\n" in makefile
+    assert "smsgw: exec .venv/bin/motcua smsgw serve\n" in procfile  # binds its derived URL
+    assert "mail: exec .venv/bin/motcua mailcapture serve\n" in procfile  # SMTP_CAPTURE_PORT
 
 
 def test_the_readme_lists_every_port_and_url_variable():
@@ -159,9 +165,14 @@ def test_the_readme_lists_every_port_and_url_variable():
         "MOTCUA_PUBLIC_URL",
         "MOTCUA_EID_URL",
         "MOTCUA_REGISTRIES_URL",
+        "GATEWAY_PORT",
+        "MOTCUA_GATEWAY_URL",
         "MOTCUA_REGISTRY_URLS",
         "MOTCUA_TSA_URL",
         "OIDC_OP_ISSUER",
+        "SMS_GATEWAY_PORT",
+        "SMTP_CAPTURE_PORT",
+        "MOTCUA_SMS_GATEWAY_URL",
     ):
         assert f"| `{name}`" in readme, name
         assert f"`{name}`" in configuration, name

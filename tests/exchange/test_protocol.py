@@ -143,3 +143,19 @@ def test_a_key_is_named_by_its_thumbprint_and_a_false_kid_is_refused():
 
 def test_the_nonce_is_fresh_for_every_request():
     assert len({_request().nonce for _ in range(200)}) == 200
+
+
+def test_header_parameters_the_protocol_does_not_use_and_loose_base64_are_refused():
+    key = protocol.generate_key()
+    token = protocol.sign(_request().claims(), key, typ=protocol.REQUEST_TYPE)
+    _header, payload, signature = token.split(".")
+    for extra in ({"crit": ["b64"], "b64": False}, {"jku": "https://attacker.example/jwks"}):
+        header = {"alg": "Ed25519", "kid": key.kid, "typ": protocol.REQUEST_TYPE, **extra}
+        encoded = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
+        with pytest.raises(ProtocolError) as refused:
+            protocol.verify(f"{encoded}.{payload}.{signature}", key, typ=protocol.REQUEST_TYPE)
+        assert refused.value.code == ExchangeErrorCode.MALFORMED_REQUEST
+    for loose in (f"{token}=", token.replace(".", ".+", 1), f"{_header}.{payload}=.{signature}"):
+        with pytest.raises(ProtocolError) as refused:
+            protocol.verify(loose, key, typ=protocol.REQUEST_TYPE)
+        assert refused.value.code == ExchangeErrorCode.MALFORMED_REQUEST

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventKind
@@ -35,21 +36,48 @@ from motcua.documents.events import DocumentEvent
 from motcua.documents.models import ResultDocument, ShareLink, StoredFile, WalletItem
 from motcua.dossiers.events import DossierEvent
 from motcua.dossiers.models import Dossier, Draft
-from motcua.exchange.models import Consent, Exchange
+from motcua.exchange.models import Consent, Exchange, RegistryWrite
 from motcua.feedback.events import FeedbackEvent
 from motcua.feedback.models import CounterRatingScreen, Petition, Rating
 from motcua.identity.actors import IntegratorActor
 from motcua.identity.events import IdentityEvent
 from motcua.identity.models import Representation, RoleAssignment
+from motcua.metrics.models import FollowUpReport
 from motcua.notify.events import NotifyEvent
-from motcua.notify.models import Notification
+from motcua.notify.models import ContactPoint, Delivery, DeliveryStatus, Notification
+from motcua.notify.services import contacts as contact_services
 from tests.identity.world import AGENCY_A, APPLICANTS, BIRTH_ENTRIES, CLIENTS, OFFICIALS, PDF, World
+from tests.notify.servers import MailCaptureServer
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def mail_capture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailCaptureServer]:
+    with MailCaptureServer(tmp_path_factory.mktemp("mail")) as server:
+        yield server
+
+
 @pytest.fixture
-def world(world_copy: World) -> World:
+def world(world_copy: World, mail_capture: MailCaptureServer, settings: Any) -> World:
+    settings.MOTCUA_SMTP_HOST, settings.MOTCUA_SMTP_PORT = "127.0.0.1", mail_capture.port
+    settings.MOTCUA_NOTIFY_CHANNELS = ["email", "sms"]
+    applicant = world_copy.users["applicant_a"].applicant
+    email = ContactPoint.objects.create(applicant=applicant, channel="email", address="an@example.vn")
+    email.code_hash = contact_services._code_hash(email, CONTACT_CODE)
+    email.code_expires_at = timezone.now() + datetime.timedelta(minutes=10)
+    email.save()
+    ContactPoint.objects.create(
+        applicant=applicant, channel="sms", address="+84912000111", verified_at=timezone.now()
+    )
+    assert world_copy.notification is not None
+    Delivery.objects.create(
+        notification=world_copy.notification,
+        channel="sms",
+        status=DeliveryStatus.DEAD,
+        attempts=5,
+        last_error="503",
+    )
     return world_copy
 
 
@@ -69,6 +97,22 @@ RECEIVES = {"reception_a", "reception_b"}  # the reception role, at commune A an
 RESULT_READERS = {"reception_a", "handler_a", "approver_a", "admin_a"}
 REVOKES = {"approver_a", "admin_a"}
 HOLDS_RESULT = {"applicant_a", "representative"}
+# officials who act on commune A's writes to the registries (handle, approve, administer), and the
+# platform administrator (every agency's); a receptionist or a supervisor does not
+ACTS_ON_WRITES_A = {"handler_a", "approver_a", "admin_a", "platform_admin"}
+
+
+def _write(world: World) -> str:
+    assert world.registry_write is not None
+    return str(world.registry_write.public_id)
+
+
+def _write_status(status: str) -> Callable[[World, Any], None]:
+    def check(world: World, response: Any) -> None:
+        assert world.registry_write is not None
+        assert RegistryWrite.objects.get(pk=world.registry_write.pk).status == status
+
+    return check
 
 
 @dataclass(frozen=True)
@@ -124,6 +168,8 @@ class Endpoint:
             return client.put(url, self.json(world) if self.json else {}, content_type="application/json")
         if self.method == "delete":
             return client.delete(url)
+        if self.method == "patch":
+            return client.patch(url, self.json(world) if self.json else {}, content_type="application/json")
         if self.json is not None:
             return client.post(url, self.json(world), content_type="application/json")
         return client.post(url, self.data(world) if self.data else {})
@@ -608,6 +654,21 @@ def _health_report(world: World, response: Any) -> None:
     assert report["checks"][2]["ok"] is True  # the world talks to the session's registries
 
 
+def _followup_url(world: World) -> str:
+    """A five-day report to read (made here without an audit row: the matrix compares those)."""
+    report, _created = FollowUpReport.objects.get_or_create(
+        created_on=datetime.date(2026, 12, 1),
+        defaults={"period_kind": "month", "period_start": datetime.date(2026, 12, 1)},
+    )
+    return f"/can-bo/chi-so-766/theo-doi/{report.pk}.pdf"
+
+
+def _is_list(response: Any) -> None:
+    assert isinstance(response.json(), list)
+
+
+STEERS = {"supervisor_province", "supervisor_b", "supervisor_other_province", "platform_admin"}
+
 ENDPOINTS = [
     # --- applicant pages
     Endpoint("identity:my-space", "get", lambda w: "/ca-nhan/", set(APPLICANT_NAMES), check=_own_name),
@@ -915,6 +976,32 @@ ENDPOINTS = [
         lambda w: "/ca-nhan/du-lieu-cua-toi/",
         set(APPLICANT_NAMES),
         check=_data_use_listed,
+    ),
+    Endpoint("exchange:fines", "get", lambda w: "/ca-nhan/phat-nguoi/", set(APPLICANT_NAMES)),
+    Endpoint("exchange:fines", "post", lambda w: "/ca-nhan/phat-nguoi/", set(APPLICANT_NAMES)),
+    Endpoint(
+        "exchange:registry-writes",
+        "get",
+        lambda w: "/can-bo/ghi-du-lieu/",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "exchange:registry-write-retry",
+        "post",
+        lambda w: f"/can-bo/ghi-du-lieu/{_write(w)}/gui-lai/",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        check=_write_status("queued"),
+    ),
+    Endpoint(
+        "exchange:registry-write-resolve",
+        "post",
+        lambda w: f"/can-bo/ghi-du-lieu/{_write(w)}/dong/",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        data=lambda w: {"note": "Đã hoàn tiền cho người nộp."},
+        check=_write_status("resolved"),
     ),
     # --- official pages
     Endpoint(
@@ -1479,6 +1566,41 @@ ENDPOINTS = [
         set(APPLICANT_NAMES),
         check=lambda w, r: None,
     ),
+    Endpoint("api:post /me/fines", "post", lambda w: "/api/v1/me/fines", set(APPLICANT_NAMES)),
+    Endpoint(
+        "api:get /registry-writes",
+        "get",
+        lambda w: "/api/v1/registry-writes",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=lambda w, r: None,
+    ),
+    Endpoint(
+        "api:get /registry-writes/{write_id}",
+        "get",
+        lambda w: f"/api/v1/registry-writes/{_write(w)}",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        check=_contains("write_rejected"),
+    ),
+    Endpoint(
+        "api:post /registry-writes/{write_id}/retry",
+        "post",
+        lambda w: f"/api/v1/registry-writes/{_write(w)}/retry",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        json=lambda w: {},
+        check=_write_status("queued"),
+    ),
+    Endpoint(
+        "api:post /registry-writes/{write_id}/resolve",
+        "post",
+        lambda w: f"/api/v1/registry-writes/{_write(w)}/resolve",
+        ACTS_ON_WRITES_A,
+        audience="official",
+        json=lambda w: {"note": "Đã hoàn tiền cho người nộp."},
+        check=_write_status("resolved"),
+    ),
     Endpoint(
         "api:get /officials/me",
         "get",
@@ -1602,6 +1724,202 @@ ENDPOINTS = [
         audience="official",
         check=_health_report,
     ),
+    # --- metrics (API): the dossiers behind a number, for any official, scoped to what they see
+    # (tests/metrics/test_api.py shows the scoping with dossiers in two wards)
+    Endpoint(
+        "api:get /metrics/dossiers",
+        "get",
+        lambda w: "/api/v1/metrics/dossiers?scope=commune&code=00004",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=lambda w, r: _is_list(r),
+    ),
+    Endpoint(
+        "metrics:dashboard",
+        "get",
+        lambda w: "/can-bo/chi-so-766/?scope=province&code=01",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=_contains("<svg"),
+    ),
+    Endpoint(
+        "metrics:dossiers",
+        "get",
+        lambda w: "/can-bo/chi-so-766/ho-so/?scope=province&code=01",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    # Plan 02 steering: every official sees a scope's progress; the supervising level (the
+    # province's supervisor for its communes, the platform administrator) sets targets; the
+    # five-day reports are the steering officials' (supervisors, platform administrator)
+    Endpoint(
+        "metrics:targets",
+        "get",
+        lambda w: "/can-bo/chi-so-766/chi-tieu/?scope=commune&code=00004",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "metrics:targets",
+        "post",
+        lambda w: "/can-bo/chi-so-766/chi-tieu/?scope=commune&code=00004",
+        {"supervisor_province", "platform_admin"},
+        forbidden=set(OFFICIAL_NAMES) - {"supervisor_province", "platform_admin"},
+        audience="official",
+        data=lambda w: {
+            "indicator": "2.1",
+            "target_percent": "90",
+            "leader_name": "Lê Văn Hòa",
+            "due_on": "2026-12-31",
+        },
+    ),
+    Endpoint(
+        "metrics:followup",
+        "get",
+        _followup_url,
+        STEERS,
+        forbidden=set(OFFICIAL_NAMES) - STEERS,
+        audience="official",
+    ),
+]
+
+# --- e-mail and SMS: contact addresses and preferences (applicants), dead letters (operators) ------
+# ``world`` gives applicant_a an unverified e-mail address (code 123456), a verified phone and a
+# dead SMS delivery of their notification; a code is sent to the capture server (``mail_capture``).
+CONTACT_CODE = "123456"
+
+
+def _dead_letter(world: World) -> str:
+    return str(Delivery.objects.get(notification__public_id=_notification(world), channel="sms").public_id)
+
+
+def _contacts_listed(world: World, response: Any) -> None:
+    sees = response.wsgi_request.user.pk == world.users["applicant_a"].pk
+    assert ("+84912000111" in _text(response)) == sees
+
+
+def _contact_state(channel: str, **expected: object) -> Callable[[World, Any], None]:
+    def check(world: World, response: Any) -> None:
+        contact = ContactPoint.objects.filter(
+            applicant__user=response.wsgi_request.user, channel=channel
+        ).first()
+        for name, value in expected.items():
+            assert getattr(contact, name) == value if contact is not None else value is None, (name, contact)
+
+    return check
+
+
+def _dead_letters_listed(world: World, response: Any) -> None:
+    assert _dead_letter(world) in _text(response)
+    assert "+84912000111" not in _text(response)  # operators see no address
+
+
+def _delivery_status(status: str) -> Callable[[World, Any], None]:
+    def check(world: World, response: Any) -> None:
+        assert Delivery.objects.get(public_id=_dead_letter(world)).status == status
+
+    return check
+
+
+ENDPOINTS += [
+    Endpoint("notify:contacts", "get", lambda w: "/lien-he/", set(APPLICANT_NAMES), check=_contacts_listed),
+    Endpoint(
+        "notify:contact-action",
+        "post",
+        lambda w: "/lien-he/sms/preferences/",
+        {"applicant_a"},
+        data=lambda w: {"language": "en"},
+        check=_contact_state("sms", notify=False, language="en"),
+    ),
+    Endpoint(
+        "notify:dead-letters",
+        "get",
+        lambda w: "/can-bo/thu-chua-gui-duoc/",
+        {"platform_admin"},
+        forbidden=set(OFFICIAL_NAMES) - {"platform_admin"},
+        audience="official",
+        check=_dead_letters_listed,
+    ),
+    Endpoint(
+        "notify:dead-letter-action",
+        "post",
+        lambda w: f"/can-bo/thu-chua-gui-duoc/{_dead_letter(w)}/resolve/",
+        {"platform_admin"},
+        forbidden=set(OFFICIAL_NAMES) - {"platform_admin"},
+        audience="official",
+        check=_delivery_status("resolved"),
+    ),
+    Endpoint(
+        "api:get /contacts", "get", lambda w: "/api/v1/contacts", set(APPLICANT_NAMES), check=_contacts_listed
+    ),
+    Endpoint(
+        "api:put /contacts/{channel}",
+        "put",
+        lambda w: "/api/v1/contacts/email",
+        set(APPLICANT_NAMES),
+        json=lambda w: {"address": "matrix@example.vn"},
+        check=_contact_state("email", address="matrix@example.vn", verified_at=None),
+    ),
+    Endpoint(
+        "api:post /contacts/{channel}/code",
+        "post",
+        lambda w: "/api/v1/contacts/email/code",
+        {"applicant_a"},
+        json=lambda w: {},
+        check=_contact_state("email", verified_at=None),
+    ),
+    Endpoint(
+        "api:post /contacts/{channel}/verify",
+        "post",
+        lambda w: "/api/v1/contacts/email/verify",
+        {"applicant_a"},
+        json=lambda w: {"code": CONTACT_CODE},
+        check=lambda w, r: _contact_state("email", is_verified=True)(w, r),
+    ),
+    Endpoint(
+        "api:patch /contacts/{channel}",
+        "patch",
+        lambda w: "/api/v1/contacts/sms",
+        {"applicant_a"},
+        json=lambda w: {"notify": False},
+        check=_contact_state("sms", notify=False),
+    ),
+    Endpoint(
+        "api:delete /contacts/{channel}",
+        "delete",
+        lambda w: "/api/v1/contacts/sms",
+        {"applicant_a"},
+        check=_contact_state("sms"),
+    ),
+    Endpoint(
+        "api:get /notify/dead-letters",
+        "get",
+        lambda w: "/api/v1/notify/dead-letters",
+        {"platform_admin"},
+        forbidden=set(OFFICIAL_NAMES) - {"platform_admin"},
+        audience="official",
+        check=_dead_letters_listed,
+    ),
+    Endpoint(
+        "api:post /notify/dead-letters/{delivery_id}/retry",
+        "post",
+        lambda w: f"/api/v1/notify/dead-letters/{_dead_letter(w)}/retry",
+        {"platform_admin"},
+        forbidden=set(OFFICIAL_NAMES) - {"platform_admin"},
+        audience="official",
+        json=lambda w: {},
+        check=_delivery_status("pending"),
+    ),
+    Endpoint(
+        "api:post /notify/dead-letters/{delivery_id}/resolve",
+        "post",
+        lambda w: f"/api/v1/notify/dead-letters/{_dead_letter(w)}/resolve",
+        {"platform_admin"},
+        forbidden=set(OFFICIAL_NAMES) - {"platform_admin"},
+        audience="official",
+        json=lambda w: {},
+        check=_delivery_status("resolved"),
+    ),
 ]
 
 
@@ -1623,9 +1941,16 @@ def _state() -> tuple:
         Dossier.objects.count(),
         Consent.objects.count(),
         Exchange.objects.count(),
+        sorted(RegistryWrite.objects.values_list("status", flat=True)),
         WalletItem.objects.filter(removed_at__isnull=True).count(),
         ShareLink.objects.filter(revoked_at__isnull=True).count(),
         Notification.objects.filter(read_at__isnull=True).count(),
+        sorted(
+            ContactPoint.objects.values_list(
+                "channel", "address", "verified_at", "notify", "language", "code_hash"
+            )
+        ),
+        sorted(Delivery.objects.values_list("status", "attempts")),
         sorted(str(components) for components in Draft.objects.values_list("components", flat=True)),
     )
 

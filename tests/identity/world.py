@@ -30,6 +30,8 @@ from motcua.dossiers.services import bundles as bundle_services
 from motcua.dossiers.services import drafts as draft_services
 from motcua.dossiers.services import processing as processing_services
 from motcua.dossiers.services import submission as submission_services
+from motcua.exchange import writes as exchange_writes
+from motcua.exchange.models import RegistryWrite, WriteStatus
 from motcua.feedback.models import Petition
 from motcua.feedback.services import petitions as petition_services
 from motcua.identity import integrators, services
@@ -185,6 +187,8 @@ class World:
     asked_petition: Petition | None = None  # applicant_a's, at commune A, waiting for their information
     clients: dict[str, IntegratorClient] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # an access token of each client
+    # a write of commune A to a registry that the registry refused: for an official to act on
+    registry_write: RegistryWrite | None = None
 
     def applicant(self, name: str) -> Applicant:
         return Applicant.objects.get(user=self.users[name])
@@ -359,7 +363,31 @@ def build_world(directory: Path, *, with_wallet: bool = False) -> World:
     if with_wallet:
         add_wallet(world)
     add_clients(world)
+    add_refused_registry_write(world)
     return world
+
+
+def add_refused_registry_write(world: World) -> None:
+    """A write commune A queued (the send is not run here) that the registry then refused."""
+    write = exchange_writes.queue_write(
+        actor=SYSTEM,
+        registry="traffic_fines",
+        operation="mark_paid",
+        subject=APPLICANTS["applicant_a"][0],
+        body={
+            "violation_id": "VP0100000001",
+            "payment_reference": "P-1",
+            "amount_vnd": 1,
+            "paid_on": "2026-11-01",
+        },
+        agency_code=AGENCY_A,
+        procedure_code="traffic-fine-payment",
+        dossier_ref="P-1",
+        legal_basis_code="nd-118-2021",
+        purpose="Ghi nhận đã nộp phạt",
+    )
+    RegistryWrite.objects.filter(pk=write.pk).update(status=WriteStatus.REFUSED, error_code="write_rejected")
+    world.registry_write = RegistryWrite.objects.get(pk=write.pk)
 
 
 def make_client(name: str, role: str, agency_code: str) -> tuple[IntegratorClient, str]:

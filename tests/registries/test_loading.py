@@ -61,9 +61,13 @@ def test_every_field_the_procedure_specs_ask_for_is_valid(path):
 def test_registry_definitions():
     assert set(REGISTRIES) == {
         "population", "civil_status", "residence", "enterprise", "land", "social_insurance",
-        "health_insurance", "driving_licence", "vehicle", "judicial_records",
+        "health_insurance", "driving_licence", "vehicle", "judicial_records", "traffic_fines",
     }  # fmt: skip
-    assert {code for code, definition in REGISTRIES.items() if definition.multiple} == {"land", "vehicle"}
+    assert {code for code, definition in REGISTRIES.items() if definition.multiple} == {
+        "land", "vehicle", "traffic_fines",
+    }  # fmt: skip
+    assert REGISTRIES["traffic_fines"].subject_kinds == {"person", "enterprise", "plate"}
+    assert is_valid_field("traffic_fines", "payment.reference")
     assert REGISTRIES["land"].subject_kinds == REGISTRIES["vehicle"].subject_kinds == {"person", "enterprise"}
     assert REGISTRIES["enterprise"].subject_kinds == {"enterprise"}
     assert REGISTRIES["population"].subject_kinds == {"person"}

@@ -11,7 +11,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
+from ninja.router import BoundRouter
 
+from motcua.api import projection
 from motcua.api.errors import Utf8JSONRenderer, declare_common_errors, install_error_handlers
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import (
@@ -30,6 +32,7 @@ from motcua.exchange.api import router as exchange_router
 from motcua.feedback.api import router as feedback_router
 from motcua.identity.api import router as identity_router
 from motcua.identity.oauth_api import router as oauth_router
+from motcua.metrics.api import router as metrics_router
 from motcua.notify.api import router as notify_router
 from motcua.ops.api import router as ops_router
 from motcua.units.api import router as units_router
@@ -43,6 +46,20 @@ class MotcuaAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         declare_common_errors(schema)
         return schema
+
+    def _get_bound_routers(self) -> list[BoundRouter]:
+        """The routers as mounted, their operations answering through ``api.projection``: no
+        re-validation of the platform's own answers in production (ADR 0051)."""
+        bound = super()._get_bound_routers()
+        projection.install(
+            [
+                operation
+                for router in bound
+                for view in router.path_operations.values()
+                for operation in view.operations
+            ]
+        )
+        return bound
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """``<module>_<handler>`` as django-ninja names it, where an app's API split into a package
@@ -133,3 +150,4 @@ api.add_router("/", exchange_router)
 api.add_router("/", feedback_router)
 api.add_router("/", notify_router)
 api.add_router("/", ops_router)
+api.add_router("/", metrics_router)

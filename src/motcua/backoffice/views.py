@@ -11,6 +11,7 @@ refused action shows the page again with the reason, nothing changed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import uuid
 from collections.abc import Callable
@@ -102,7 +103,7 @@ def _visible_dossier(request: HttpRequest, code: str) -> Any:
 def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: int = 200) -> HttpResponse:
     actor = official_of(request)
     found = _visible_dossier(request, code)
-    spec = found.procedure.spec
+    spec = catalog.definition(found.procedure, found.spec_sha256)  # the version it was filed under
     result_doc = documents_selectors.result_for_dossier(found)
     return render(
         request,
@@ -125,15 +126,9 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
             "notice_pdf": "backoffice:notice-pdf",
             "actions": action_selectors.available_actions(actor, found),
             "step_label": found.get_step_display(),
-            "supplement_components": [(str(c["id"]), c.get("name", {})) for c in spec.get("components", [])],
-            "result_fields": [
-                (name, field_title(prop) or name)
-                for name, prop in spec.get("result", {}).get("fields", {}).items()
-            ],
-            "supplement_fields": [
-                (name, field_title(prop) or name)
-                for name, prop in spec.get("form", {}).get("properties", {}).items()
-            ],
+            "supplement_components": [(c.id, c.name) for c in spec.components],
+            "result_fields": [(name, field_title(prop) or name) for name, prop in spec.result_fields.items()],
+            "supplement_fields": [(name, field_title(prop) or name) for name, prop in spec.fields.items()],
             # each decision is its own form showing only its inputs (ADR 0037): which need a reason
             "reason_decisions": [
                 name for name, effect in processing_services.EFFECTS.items() if effect.needs_reason
@@ -365,9 +360,8 @@ def counter(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             raise Http404
         return render(request, "backoffice/counter.html", context)
-    spec = procedure.spec
-    properties = spec.get("form", {}).get("properties", {})
-    entries = {name: request.POST.get(name, "") for name in properties} if request.method == "POST" else {}
+    spec = catalog.definition(procedure)
+    entries = {name: request.POST.get(name, "") for name in spec.fields} if request.method == "POST" else {}
     field_errors: dict[str, str] = {}
     component_errors: dict[str, str] = {}
     if request.method == "POST":
@@ -403,9 +397,9 @@ def counter(request: HttpRequest) -> HttpResponse:
                 messages.warning(request, pdf_safety.removal_notice(removed))
             return redirect("backoffice:receipt", code=received.code)
     context.update(
-        fields=form_fields(spec, entries, prefilled={}, errors=field_errors),
+        fields=form_fields(spec.form, entries, prefilled={}, errors=field_errors),
         components=[
-            {**component, "error": component_errors.get(component["id"], "")}
+            dataclasses.replace(component, error=component_errors.get(component.id, ""))
             for component in counter_services.scannable_components(procedure)
         ],
         communes=(

@@ -89,7 +89,7 @@ class BundleOut(Schema):
                 "procedure": m.procedure.code,
                 "optional": m.optional,
                 "after": m.after,
-                "receives": m.receives,
+                "receives": [flow.as_dict() for flow in m.receives],
                 "deadline_note": m.deadline_note,
                 "public_note": m.public_note,
             }

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.labels import localised
 from motcua.catalog.specs import SPECS_DIR
+from motcua.catalog.typed import ProcedureDefinition, parse_procedure
 from motcua.core.errors import MotcuaError
 from motcua.workflow import engine
 
@@ -66,19 +67,15 @@ def _read(file: str) -> str:
     return (DECISIONS_DIR / file).read_text(encoding="utf-8")
 
 
-def _form_properties(spec: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(spec.get("form", {}).get("properties", {}))
-
-
-def _facts(spec: Mapping[str, Any], entries: Mapping[str, Any], on: datetime.date) -> dict[str, Any]:
+def _facts(spec: ProcedureDefinition, entries: Mapping[str, Any], on: datetime.date) -> dict[str, Any]:
     """The form's values as a table reads them (dates as dates, an empty field as None), and the
     platform's facts."""
     facts: dict[str, Any] = {}
-    for name, prop in _form_properties(spec).items():
+    for name, prop in spec.fields.items():
         value = entries.get(name)
         if value in ("", [], None):
             value = None
-        elif prop.get("format") == "date" and isinstance(value, str):
+        elif prop.format == "date" and isinstance(value, str):
             try:
                 value = datetime.date.fromisoformat(value)
             except ValueError:
@@ -88,17 +85,16 @@ def _facts(spec: Mapping[str, Any], entries: Mapping[str, Any], on: datetime.dat
     return facts
 
 
-def _input_fields(spec: Mapping[str, Any], table: engine.DecisionTable) -> list[str]:
+def _input_fields(spec: ProcedureDefinition, table: engine.DecisionTable) -> list[str]:
     """The form fields the table reads, in the form's order."""
-    return [name for name in _form_properties(spec) if name in table.names]
+    return [name for name in spec.fields if name in table.names]
 
 
-def fee_fields(spec: Mapping[str, Any]) -> list[str]:
+def fee_fields(spec: ProcedureDefinition) -> list[str]:
     """The form fields a procedure's fee table reads ([] when the fee is not a table)."""
-    fees = spec.get("fees", {})
-    if fees.get("kind") != "dmn":
+    if spec.fees is None or spec.fees.kind != "dmn":
         return []
-    return _input_fields(spec, _table(str(fees["decision"]))[1])
+    return _input_fields(spec, _table(spec.fees.decision)[1])
 
 
 def _table(file: str) -> tuple[str, engine.DecisionTable]:
@@ -107,7 +103,7 @@ def _table(file: str) -> tuple[str, engine.DecisionTable]:
 
 
 def _evaluate(
-    spec: Mapping[str, Any], file: str, entries: Mapping[str, Any], on: datetime.date, missing_message: str
+    spec: ProcedureDefinition, file: str, entries: Mapping[str, Any], on: datetime.date, missing_message: str
 ) -> tuple[engine.Decision, dict[str, Any], list[str]]:
     """The decision of ``file`` on the case, its basis (file, content hash) and the form fields
     it read; ``DecisionRefused`` with ``missing_message`` on each of those fields left empty."""
@@ -130,18 +126,17 @@ def _evaluate(
         ) from None
 
 
-def fee_of(spec: Mapping[str, Any], entries: Mapping[str, Any], *, on: datetime.date) -> Fee:
+def fee_of(spec: ProcedureDefinition, entries: Mapping[str, Any], *, on: datetime.date) -> Fee:
     """The fee of the case ``entries`` (the form's typed values) submitted on ``on``;
     ``DecisionRefused`` when a fee table cannot set it from them."""
-    fees = spec.get("fees", {})
-    kind = str(fees.get("kind", "unconfirmed"))
+    fees, kind = spec.fees, spec.fee_kind
     if kind == "none":
         return Fee(0, kind, {"kind": kind})
-    if kind == "fixed":
-        return Fee(int(fees["amount_vnd"]), kind, {"kind": kind})
-    if kind != "dmn":
+    if fees is not None and kind == "fixed":
+        return Fee(int(fees.amount_vnd or 0), kind, {"kind": kind})
+    if fees is None or kind != "dmn":
         return Fee(None, kind, {"kind": kind})
-    file = str(fees["decision"])
+    file = fees.decision
     decision, basis, fields = _evaluate(spec, file, entries, on, _("Enter this: the fee depends on it."))
     amount = decision.outputs.get(FEE_OUTPUT)
     if not decision.matched or isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
@@ -155,14 +150,14 @@ def fee_of(spec: Mapping[str, Any], entries: Mapping[str, Any], *, on: datetime.
 
 
 def eligibility_refusals(
-    spec: Mapping[str, Any], entries: Mapping[str, Any], *, on: datetime.date
+    spec: ProcedureDefinition, entries: Mapping[str, Any], *, on: datetime.date
 ) -> dict[str, str]:
     """Why the procedure does not apply to the case, by form field ({} when it applies, or when
     the procedure has no eligibility table)."""
-    eligibility = spec.get("eligibility")
-    if not eligibility:
+    eligibility = spec.eligibility
+    if eligibility is None:
         return {}
-    file, where = str(eligibility["decision"]), str(eligibility["field"])
+    file, where = eligibility.decision, eligibility.field
     try:
         decision, _basis, _fields = _evaluate(
             spec, file, entries, on, _("Enter this: whether the procedure applies depends on it.")
@@ -178,12 +173,12 @@ def eligibility_refusals(
     if decision.outputs.get(ELIGIBLE_OUTPUT) is True:
         return {}
     code = str(decision.outputs.get(REFUSAL_OUTPUT, ""))
-    wording = eligibility.get("refusals", {}).get(code)
+    wording = eligibility.refusals.get(code)
     return {where: localised(wording) if wording else _("This procedure does not apply to this case.")}
 
 
 def decided(
-    spec: Mapping[str, Any], entries: Mapping[str, Any], *, on: datetime.date
+    spec: ProcedureDefinition, entries: Mapping[str, Any], *, on: datetime.date
 ) -> tuple[Fee | None, dict[str, str]]:
     """The fee and every problem the tables find with the case, by form field, both at once
     (the checks of a submission, online or at the counter)."""
@@ -207,8 +202,8 @@ class FeePreview:
     problem: str  # why the entered values give no fee ("" otherwise)
 
 
-def fee_preview(spec: Mapping[str, Any], entries: Mapping[str, Any], *, on: datetime.date) -> FeePreview:
-    kind = str(spec.get("fees", {}).get("kind", "unconfirmed"))
+def fee_preview(spec: ProcedureDefinition, entries: Mapping[str, Any], *, on: datetime.date) -> FeePreview:
+    kind = spec.fee_kind
     try:
         fee = fee_of(spec, entries, on=on)
     except DecisionRefused as refused:
@@ -230,18 +225,18 @@ def _literal(text: str) -> Any:
         return ast  # a marker: not a literal
 
 
-def _uncovered(spec: Mapping[str, Any], text: str, file: str, table: engine.DecisionTable) -> list[str]:
+def _uncovered(spec: ProcedureDefinition, text: str, file: str, table: engine.DecisionTable) -> list[str]:
     """The combinations of values no rule matches, when every input is one choice field (an
     enum or a yes/no field) of the form: those are cases an applicant can enter."""
-    properties = _form_properties(spec)
+    properties = spec.fields
     domains: list[tuple[str, list[Any]]] = []
     for item in table.inputs:
         prop = properties.get(item.expression.strip())
         if prop is None:
             return []
-        if "enum" in prop:
-            domains.append((item.expression.strip(), list(prop["enum"])))
-        elif prop.get("type") == "boolean":
+        if prop.enum is not None:
+            domains.append((item.expression.strip(), list(prop.enum)))
+        elif prop.type == "boolean":
             domains.append((item.expression.strip(), [True, False]))
         else:
             return []
@@ -261,7 +256,7 @@ def _uncovered(spec: Mapping[str, Any], text: str, file: str, table: engine.Deci
 
 
 def _check_table(
-    spec: Mapping[str, Any], where: str, file: str, decisions_dir: Path, outputs: tuple[str, ...]
+    spec: ProcedureDefinition, where: str, file: str, decisions_dir: Path, outputs: tuple[str, ...]
 ) -> tuple[engine.DecisionTable | None, list[str]]:
     path = decisions_dir / file
     if not path.is_file():
@@ -272,7 +267,7 @@ def _check_table(
     except engine.DecisionError as exc:
         return None, [f"{where}: {exc}"]
     problems = []
-    properties = _form_properties(spec)
+    properties = spec.fields
     for output in outputs:
         if output not in table.outputs:
             problems.append(
@@ -296,14 +291,16 @@ def _check_table(
     return table, problems
 
 
-def check_procedure(spec: Mapping[str, Any], decisions_dir: Path) -> list[str]:
+def check_procedure(raw: Mapping[str, Any], decisions_dir: Path) -> list[str]:
     """The problems of a procedure spec's decision tables: the file exists, SpiffWorkflow reads
     it, its inputs read the form's fields (or the platform's facts), it has the outputs its use
-    needs, and every choice an applicant can make is covered by a rule."""
+    needs, and every choice an applicant can make is covered by a rule. ``raw`` passed the
+    schema."""
     problems: list[str] = []
-    fees = spec.get("fees", {})
-    if fees.get("kind") == "dmn":
-        file = str(fees.get("decision"))
+    spec = parse_procedure(raw)
+    fees = spec.fees
+    if fees is not None and fees.kind == "dmn":
+        file = fees.decision
         table, found = _check_table(spec, "fees.decision", file, decisions_dir, (FEE_OUTPUT,))
         problems += found
         if table is not None and not found:
@@ -317,11 +314,11 @@ def check_procedure(spec: Mapping[str, Any], decisions_dir: Path) -> list[str]:
                     problems.append(
                         f"fees.decision: {file}: fee_vnd {text!r} is not a whole number of đồng ≥ 0"
                     )
-    eligibility = spec.get("eligibility")
-    if eligibility:
-        file = str(eligibility.get("decision"))
-        if eligibility.get("field") not in _form_properties(spec):
-            problems.append(f"eligibility.field: {eligibility.get('field')!r} is not a field of the form")
+    eligibility = spec.eligibility
+    if eligibility is not None:
+        file = eligibility.decision
+        if eligibility.field not in spec.fields:
+            problems.append(f"eligibility.field: {eligibility.field!r} is not a field of the form")
         table, found = _check_table(
             spec, "eligibility.decision", file, decisions_dir, (ELIGIBLE_OUTPUT, REFUSAL_OUTPUT)
         )
@@ -329,7 +326,7 @@ def check_procedure(spec: Mapping[str, Any], decisions_dir: Path) -> list[str]:
         if table is not None and not found:
             if table.hit_policy != "UNIQUE":
                 problems.append(f"eligibility.decision: {file}: an eligibility table needs hit policy UNIQUE")
-            worded = set(eligibility.get("refusals", {}))
+            worded = set(eligibility.refusals)
             for text in table.output_entries.get(REFUSAL_OUTPUT, ()):
                 code = _literal(text)
                 if code is ast or not isinstance(code, str | type(None)):

@@ -9,6 +9,8 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.typed import FieldSpec, Text
+
 VOCABULARIES: dict[str, dict[str, Promise]] = {
     "level": {"commune": _("Commune"), "province": _("Province"), "ministry": _("Ministry")},
     "online_level": {"full": _("Full-process online"), "partial": _("Partially online")},
@@ -119,6 +121,7 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "driving_licence": _("Driving-licence database"),
         "vehicle": _("Vehicle registration database"),
         "judicial_records": _("Judicial-record database"),
+        "traffic_fines": _("Traffic-violation database (camera-detected fines)"),
     },
     # legal bases of data components (their codes in the registries' policy)
     "legal_basis": {
@@ -133,6 +136,7 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "qd-1449-bhxh-2024": _("Decision 1449/QĐ-BHXH of 19/08/2024 of Vietnam Social Security"),
         "luat-lltp-2009": _("Law on Judicial Records 2009"),
         "luat-bvdlcn-2025": _("Law on Personal Data Protection No. 91/2025/QH15"),
+        "nd-118-2021": _("Decree 118/2021/NĐ-CP detailing the Law on Handling Administrative Violations"),
     },
     # common values of form choices, for specs that give no x-enum-labels
     "enum_value": {
@@ -169,7 +173,10 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
 
 
 def localised(text: Any) -> str:
-    """Pick the active language from a ``{"vi": ..., "en": ...}`` text of a spec (Vietnamese as fallback)."""
+    """Pick the active language from a spec's ``Text`` or a ``{"vi": ..., "en": ...}`` mapping
+    (Vietnamese as fallback)."""
+    if isinstance(text, Text):
+        return (text.en if (get_language() or "vi").startswith("en") else "") or text.vi
     if isinstance(text, Mapping):
         language = "en" if (get_language() or "vi").startswith("en") else "vi"
         return str(text.get(language) or text.get("vi") or "")
@@ -180,10 +187,10 @@ def label_for(vocabulary: str, value: str) -> str:
     return str(VOCABULARIES.get(vocabulary, {}).get(value, value))
 
 
-def enum_label(prop: Mapping[str, Any], value: Any) -> str:
+def enum_label(prop: FieldSpec, value: Any) -> str:
     """A choice of a spec's form field by its label: the field's own ``x-enum-labels`` in the
     active language, else the shared ``enum_value`` vocabulary, else the value itself."""
-    labels = prop.get("x-enum-labels", {}).get(str(value))
-    if isinstance(labels, dict):
+    labels = prop.enum_labels.get(str(value))
+    if labels is not None:
         return localised(labels) or str(value)
     return label_for("enum_value", str(value))

@@ -90,17 +90,16 @@ def _missing_elements(raw: dict[str, Any]) -> list[str]:
 
 
 def _blockers(spec: ProcedureSpec) -> list[str]:
-    raw = spec.raw
+    typed = spec.definition
     blockers = []
-    if raw.get("online_level") != "full":
-        reason = raw.get("partial_reason")
+    if typed.online_level != "full":
+        reason = typed.partial_reason
         blockers.append(f"declared partial: {reason}" if reason else "online level not declared full")
-    if "online" not in raw.get("methods", []):
+    if "online" not in typed.methods:
         blockers.append("online is not among the submission methods")
-    result = raw.get("result")
-    if not result:
+    if typed.result is None:
         blockers.append("no result declared")
-    elif not result.get("electronic", True):
+    elif not typed.result.electronic:
         blockers.append("the result is not electronic")
     # Every component kind (data, document, wallet) can be provided online, so components
     # themselves never block; physical presence is expressed as online_level partial.

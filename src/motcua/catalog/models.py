@@ -37,6 +37,24 @@ class Procedure(models.Model):
         return self.name_vi
 
 
+class ProcedureSpecVersion(models.Model):
+    """Every version of a procedure's spec ever published, by the hash of its file: a draft or
+    dossier names the version it was filed under (its ``spec_sha256``), and reads its labels,
+    form and components from that version even after the procedure is published again
+    (ADR 0039). Rows are written by ``services.sync_catalog`` and never changed."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="spec_versions")
+    sha256 = models.CharField(max_length=64, unique=True)
+    spec = models.JSONField()
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["procedure", "published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code}@{self.sha256[:12]}"
+
+
 class Bundle(models.Model):
     """An interconnected procedure group (liên thông)."""
 

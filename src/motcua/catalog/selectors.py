@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
-from motcua.catalog.models import Bundle, Procedure
+from motcua.catalog import typed
+from motcua.catalog.models import Bundle, Procedure, ProcedureSpecVersion
+from motcua.catalog.typed import BundleDefinition, FlowSpec, ProcedureDefinition, procedure_definition
 from motcua.core import refdata
 from motcua.core.collation import order_vietnamese
 from motcua.core.errors import NotFound
@@ -27,7 +29,7 @@ class Member:
     procedure: Procedure
     optional: bool
     after: list[str]
-    receives: list[dict[str, str]]
+    receives: tuple[FlowSpec, ...]
     deadline_note: str  # the integrators' note (API only); pages show public_note
     public_note: dict[str, str] = field(default_factory=dict)  # {vi, en}, may be empty
     # What the member receives without re-entry, as the titles of its form's fields ({vi, en}).
@@ -74,17 +76,36 @@ def get_procedure(code: str) -> Procedure:
     return procedure
 
 
-def with_spec(procedure: Procedure) -> Procedure:
-    """Give a procedure loaded without its spec (``defer("spec")``, as draft queries load it:
-    the spec is the largest column and the same for every draft) the spec it was published
-    with, kept per process by its hash (``core.refdata``)."""
+def definition(procedure: Procedure, version: str = "") -> ProcedureDefinition:
+    """The typed spec of a procedure (ADR 0039): the version it is published with now, or, given
+    ``version`` (the ``spec_sha256`` a draft or dossier was filed under), that version, so a
+    spec published again never relabels what was filed before. Parsed once per process by its
+    hash (``core.refdata``); a procedure loaded without its spec (``defer("spec")``, as draft
+    queries load it: the largest column, the same for every draft) reads it only when no
+    process copy exists. A version published before versions were kept, and since replaced,
+    reads as the current one."""
+    if version and version != procedure.spec_sha256:
+        return procedure_definition(lambda: _version_spec(procedure, version), version)
     if "spec" in procedure.get_deferred_fields():
-        procedure.spec = refdata.cached(
-            "procedure_spec",
-            (procedure.pk, procedure.spec_sha256),
+        return procedure_definition(
             lambda: Procedure.objects.values_list("spec", flat=True).get(pk=procedure.pk),
+            procedure.spec_sha256,
         )
-    return procedure
+    return procedure_definition(procedure.spec, procedure.spec_sha256)
+
+
+def _version_spec(procedure: Procedure, version: str) -> Any:
+    kept = ProcedureSpecVersion.objects.filter(sha256=version, procedure_id=procedure.pk).values_list(
+        "spec", flat=True
+    )
+    for spec in kept:
+        return spec
+    return Procedure.objects.values_list("spec", flat=True).get(pk=procedure.pk)
+
+
+def bundle_definition(bundle: Bundle) -> BundleDefinition:
+    """The typed spec of a published bundle, parsed once per process by its hash."""
+    return typed.bundle_definition(bundle.spec, bundle.spec_sha256)
 
 
 def list_sectors() -> list[Sector]:
@@ -115,30 +136,28 @@ def bundles_with_procedure(code: str) -> QuerySet[Bundle]:
 def bundle_members(bundle: Bundle) -> list[Member]:
     procedures = {m.position: m.procedure for m in bundle.members.select_related("procedure")}
     by_code = {procedure.code: procedure for procedure in procedures.values()}
-    members: list[dict[str, Any]] = bundle.spec["members"]
     return [
         Member(
             procedure=procedures[index],
-            optional=bool(raw.get("optional", False)),
-            after=list(raw.get("after", [])),
-            receives=list(raw.get("receives", [])),
-            deadline_note=str(raw.get("deadline_note", "")),
-            public_note=dict(raw.get("public_note", {})),
+            optional=member.optional,
+            after=list(member.after),
+            receives=member.receives,
+            deadline_note=member.deadline_note,
+            public_note=member.public_note.as_dict(),
             received_fields=[
-                _field_title(procedures[index], str(flow["target"]).partition(".")[2])
-                for flow in raw.get("receives", [])
+                _field_title(definition(procedures[index]), flow.target_field) for flow in member.receives
             ],
-            after_procedures=[by_code[code] for code in raw.get("after", []) if code in by_code],
+            after_procedures=[by_code[code] for code in member.after if code in by_code],
         )
-        for index, raw in enumerate(members)
+        for index, member in enumerate(bundle_definition(bundle).members)
     ]
 
 
-def _field_title(procedure: Procedure, name: str) -> dict[str, str]:
+def _field_title(spec: ProcedureDefinition, name: str) -> dict[str, str]:
     """A form field's title as ``{vi, en}`` (its name when the spec gives no title)."""
-    prop = procedure.spec.get("form", {}).get("properties", {}).get(name, {})
-    vi = str(prop.get("title") or name)
-    return {"vi": vi, "en": str(prop.get("x-title-en") or vi)}
+    prop = spec.fields.get(name)
+    vi = (prop.title_vi if prop else "") or name
+    return {"vi": vi, "en": (prop.title_en if prop else "") or vi}
 
 
 def procedure_names(codes: list[str]) -> dict[str, str]:

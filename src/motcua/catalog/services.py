@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from motcua.catalog.events import CatalogEvent, CatalogSubject
-from motcua.catalog.models import Bundle, BundleMember, Procedure
+from motcua.catalog.models import Bundle, BundleMember, Procedure, ProcedureSpecVersion
 from motcua.catalog.specs import SPECS_DIR, BundleSpec, ProcedureSpec, load_catalog
 from motcua.core import refdata
 from motcua.core.actors import Actor
@@ -32,31 +32,30 @@ class SyncReport:
 
 
 def _procedure_values(spec: ProcedureSpec, directory: Path) -> dict[str, Any]:
-    raw = spec.raw
-    sector = raw["sector"]
+    typed = spec.definition
     words = [
         spec.code,
-        raw["name"]["vi"],
-        raw["name"]["en"],
-        sector["vi"],
-        sector["en"],
-        raw.get("description", {}).get("vi", ""),
-        raw.get("description", {}).get("en", ""),
-        raw.get("national_code") or "",
+        typed.name.vi,
+        typed.name.en,
+        typed.sector.vi,
+        typed.sector.en,
+        typed.description.vi,
+        typed.description.en,
+        typed.national_code or "",
     ]
     return {
-        "national_code": raw.get("national_code") or "",
-        "name_vi": raw["name"]["vi"],
-        "name_en": raw["name"]["en"],
-        "sector_code": sector["code"],
-        "sector_vi": sector["vi"],
-        "sector_en": sector["en"],
+        "national_code": typed.national_code or "",
+        "name_vi": typed.name.vi,
+        "name_en": typed.name.en,
+        "sector_code": typed.sector.code,
+        "sector_vi": typed.sector.vi,
+        "sector_en": typed.sector.en,
         "level": spec.level,
         "agency_type": spec.agency_type,
-        "processing_days": raw.get("processing_time", {}).get("working_days"),
-        "online_level": raw.get("online_level", ""),
-        "fee_kind": raw.get("fees", {}).get("kind", ""),
-        "spec": raw,
+        "processing_days": typed.working_days,
+        "online_level": typed.online_level,
+        "fee_kind": typed.fees.kind if typed.fees is not None else "",
+        "spec": spec.raw,
         "spec_sha256": spec.sha256,
         "source_file": str(spec.source.relative_to(directory)),
         # Padded with spaces so that a query word matches the start of a word (" tu" ≠ "cu tru").
@@ -88,6 +87,11 @@ def _sync_procedure(spec: ProcedureSpec, directory: Path, *, actor: Actor, repor
         procedure = existing
         report.updated.append(spec.code)
         event = CatalogEvent.PROCEDURE_UPDATED
+    # the version dossiers filed under it keep reading (ADR 0039); a spec published again as it
+    # was before (a revert) already has its row
+    ProcedureSpecVersion.objects.get_or_create(
+        sha256=spec.sha256, defaults={"procedure": procedure, "spec": spec.raw}
+    )
     record_change(
         actor=actor,
         type=event,
@@ -106,8 +110,8 @@ def _sync_bundle(spec: BundleSpec, directory: Path, *, actor: Actor, report: Syn
         return
     old_hash = existing.spec_sha256 if existing is not None else None
     values = {
-        "name_vi": spec.raw["name"]["vi"],
-        "name_en": spec.raw["name"]["en"],
+        "name_vi": spec.definition.name.vi,
+        "name_en": spec.definition.name.en,
         "spec": spec.raw,
         "spec_sha256": spec.sha256,
         "source_file": str(spec.source.relative_to(directory)),

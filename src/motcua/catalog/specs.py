@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,13 @@ from jsonschema.exceptions import ValidationError
 
 from motcua.catalog.errors import CatalogErrorCode
 from motcua.catalog.public_text import editorial_marker_problems
+from motcua.catalog.typed import (
+    BundleDefinition,
+    ComponentSpec,
+    MemberSpec,
+    ProcedureDefinition,
+    parse_procedure,
+)
 from motcua.core.errors import MotcuaError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -39,17 +46,6 @@ class SpecError(MotcuaError):
         super().__init__(f"{len(problems)} problem(s) in the procedure catalog:\n{listing}")
 
 
-@dataclass(frozen=True)
-class ComponentSpec:
-    id: str
-    kind: str  # data | document | wallet
-    required: bool
-    registry: str | None
-    fields: tuple[str, ...]
-    registry_could_provide: str | None
-    raw: dict[str, Any]
-
-
 def subject_field_of(component: Mapping[str, Any]) -> str:
     """The form field where the applicant enters the ID of whom a data component is about, or ""
     when it is about the applicant (``subject: applicant``, the default)."""
@@ -59,15 +55,26 @@ def subject_field_of(component: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class ProcedureSpec:
+    """A valid procedure spec file: where it is, its hash, the mapping (for the checks, lint and
+    the published row) and its typed form (``definition``, what every other reader uses)."""
+
     code: str
     source: Path
     sha256: str
     raw: dict[str, Any]
-    components: tuple[ComponentSpec, ...] = field(default=())
 
     @property
     def name_vi(self) -> str:
         return str(self.raw["name"]["vi"])
+
+    @cached_property
+    def definition(self) -> ProcedureDefinition:
+        """The spec as typed objects (``typed.py``)."""
+        return parse_procedure(self.raw, self.sha256)
+
+    @property
+    def components(self) -> tuple[ComponentSpec, ...]:
+        return self.definition.components
 
     @property
     def level(self) -> str:
@@ -87,21 +94,20 @@ class ProcedureSpec:
 
 
 @dataclass(frozen=True)
-class BundleMemberSpec:
-    procedure: str
-    optional: bool
-    after: tuple[str, ...]
-    receives: tuple[dict[str, str], ...]
-    deadline_note: str
-
-
-@dataclass(frozen=True)
 class BundleSpec:
     code: str
     source: Path
     sha256: str
     raw: dict[str, Any]
-    members: tuple[BundleMemberSpec, ...]
+
+    @cached_property
+    def definition(self) -> BundleDefinition:
+        """The spec as typed objects (``typed.py``)."""
+        return BundleDefinition.model_validate({**self.raw, "sha256": self.sha256})
+
+    @property
+    def members(self) -> tuple[MemberSpec, ...]:
+        return self.definition.members
 
 
 @dataclass(frozen=True)
@@ -218,18 +224,6 @@ def _check_procedure(spec: dict[str, Any], source: Path, decisions_dir: Path) ->
     return problems + editorial_marker_problems(spec)
 
 
-def _component(raw: dict[str, Any]) -> ComponentSpec:
-    return ComponentSpec(
-        id=raw["id"],
-        kind=raw["kind"],
-        required=bool(raw.get("required", True)),
-        registry=raw.get("registry"),
-        fields=tuple(raw.get("fields", ())),
-        registry_could_provide=raw.get("registry_could_provide"),
-        raw=raw,
-    )
-
-
 def _check_bundle(spec: dict[str, Any], source: Path, procedures: dict[str, ProcedureSpec]) -> list[str]:
     problems: list[str] = []
     if spec.get("code") != source.stem:
@@ -297,13 +291,7 @@ def _read_specs(
 def load_catalog(directory: Path = SPECS_DIR) -> Catalog:
     problems: list[str] = []
     procedures = {
-        data["code"]: ProcedureSpec(
-            code=data["code"],
-            source=path,
-            sha256=sha,
-            raw=data,
-            components=tuple(_component(c) for c in data.get("components", [])),
-        )
+        data["code"]: ProcedureSpec(code=data["code"], source=path, sha256=sha, raw=data)
         for path, sha, data in _read_specs(
             directory,
             "procedure",
@@ -312,22 +300,7 @@ def load_catalog(directory: Path = SPECS_DIR) -> Catalog:
         )
     }
     bundles = {
-        data["code"]: BundleSpec(
-            code=data["code"],
-            source=path,
-            sha256=sha,
-            raw=data,
-            members=tuple(
-                BundleMemberSpec(
-                    procedure=m["procedure"],
-                    optional=bool(m.get("optional", False)),
-                    after=tuple(m.get("after", ())),
-                    receives=tuple(m.get("receives", ())),
-                    deadline_note=m.get("deadline_note", ""),
-                )
-                for m in data["members"]
-            ),
-        )
+        data["code"]: BundleSpec(code=data["code"], source=path, sha256=sha, raw=data)
         for path, sha, data in _read_specs(
             directory, "bundle", problems, lambda data, path: _check_bundle(data, path, procedures)
         )

@@ -74,6 +74,13 @@ MINH_PARCEL_CERTIFICATE: Final = "CS 052318"
 MINH_MOTORCYCLE: Final = ("RLHJK0310K7015841", "JK03E1015841", "Honda", "Vision", "29-E2 168.79")
 MINH_MOTORCYCLE_REGISTERED_ON: Final = datetime.date(2019, 3, 14)
 MINH_NEW_MOTORCYCLE: Final = ("RLHJF8330T7402217", "JF83E5402217", "Honda", "Air Blade")  # not yet registered
+# Camera-detected violations of his motorcycle (essential service #8): (violation id, detected on,
+# time, offence index in the registries' vocabulary, paid on or None). Two unpaid, one paid.
+MINH_FINES: Final = (
+    ("VPDEMO000001", datetime.date(2026, 9, 18), "07:42", 0, None),
+    ("VPDEMO000002", datetime.date(2026, 10, 5), "17:15", 1, None),
+    ("VPDEMO000003", datetime.date(2026, 3, 2), "08:05", 2, datetime.date(2026, 3, 20)),
+)
 
 # The demo company: Trần Thị Thu Hà is its legal representative.
 DEMO_COMPANY_COMMUNE: Final = NGOC_HA

@@ -30,6 +30,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.catalog.labels import enum_label
+from motcua.catalog.selectors import definition
+from motcua.catalog.typed import FieldSpec, ProcedureDefinition
 from motcua.core.errors import Forbidden, MotcuaError
 from motcua.core.inputs import clean_text
 from motcua.core.services import record_change
@@ -61,6 +63,8 @@ class ResultSubject(Protocol):
     def result(self) -> Any: ...
     @property
     def procedure(self) -> Procedure: ...
+    @property
+    def spec_sha256(self) -> str: ...
     @property
     def applicant(self) -> Applicant: ...
 
@@ -111,20 +115,25 @@ def initials(name: str) -> str:
     return " ".join(f"{part[0].upper()}." for part in name.split() if part)
 
 
-def _display(spec: Mapping[str, Any], name: str, value: Any) -> str:
+def _spec(dossier: ResultSubject) -> ProcedureDefinition:
+    """The spec version the dossier was filed under (ADR 0039): its labels, not today's."""
+    return definition(dossier.procedure, dossier.spec_sha256)
+
+
+def _display(fields: Mapping[str, FieldSpec], name: str, value: Any) -> str:
     """A form value as the document prints it: dates as dd/mm/yyyy, choices by their Vietnamese
     label, booleans as Có/Không."""
-    prop = spec.get("form", {}).get("properties", {}).get(name, {})
+    prop = fields.get(name) or FieldSpec()
     if value in (None, "", []):
         return ""
     if isinstance(value, bool):
         return "Có" if value else "Không"
-    if prop.get("format") == "date" and isinstance(value, str):
+    if prop.format == "date" and isinstance(value, str):
         try:
             return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
         except ValueError:
             return value
-    if "enum" in prop:
+    if prop.enum is not None:
         with translation.override("vi"):
             return enum_label(prop, value)
     if isinstance(value, list):
@@ -134,12 +143,11 @@ def _display(spec: Mapping[str, Any], name: str, value: Any) -> str:
 
 def _value(dossier: ResultSubject, path: str) -> str:
     source, _sep, name = path.partition(".")
-    spec = dossier.procedure.spec
+    spec = _spec(dossier)
     if source == "entries":
-        return _display(spec, name, dossier.entries.get(name))
+        return _display(spec.fields, name, dossier.entries.get(name))
     if source == "result":
-        fields = spec.get("result", {}).get("fields", {})
-        return _display({"form": {"properties": fields}}, name, dossier.result.get(name))
+        return _display(spec.result_fields, name, dossier.result.get(name))
     if source == "holder":
         return str(
             getattr(dossier.applicant, {"name": "name", "personal_id": "personal_id"}.get(name, ""), "") or ""
@@ -149,18 +157,14 @@ def _value(dossier: ResultSubject, path: str) -> str:
 
 def rows_for(dossier: ResultSubject, template: Template) -> list[tuple[str, str]]:
     if template.all_form_fields:
-        properties = dossier.procedure.spec.get("form", {}).get("properties", {})
+        spec = _spec(dossier)
         found = [
-            (
-                str(prop.get("title") or name),
-                _display(dossier.procedure.spec, name, dossier.entries.get(name)),
-            )
-            for name, prop in properties.items()
+            (prop.title_vi or name, _display(spec.fields, name, dossier.entries.get(name)))
+            for name, prop in spec.fields.items()
         ]
-        result_fields = dossier.procedure.spec.get("result", {}).get("fields", {})
         found += [
-            (str(prop.get("title") or name), _value(dossier, f"result.{name}"))
-            for name, prop in result_fields.items()
+            (prop.title_vi or name, _value(dossier, f"result.{name}"))
+            for name, prop in spec.result_fields.items()
         ]
     else:
         found = [(label, _value(dossier, path)) for label, path in template.rows]
@@ -198,9 +202,8 @@ def issue_result(
 
     ``on_written`` receives the stored file's name as soon as its bytes are on disk, so the
     caller can remove them if its transaction rolls back."""
-    spec = dossier.procedure.spec
-    result_spec = spec.get("result") or {}
-    template = template_for(str(result_spec.get("type", "")))
+    result_spec = _spec(dossier).result
+    template = template_for(result_spec.type if result_spec is not None else "")
     agency = Agency.objects.select_related("province", "commune").get(code=dossier.agency_code)
     approver = User.objects.get(pk=actor.user_id)
     number = f"{dossier.code}/{template.abbreviation}"

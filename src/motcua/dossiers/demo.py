@@ -44,7 +44,7 @@ def _birth(actor: OfficialActor, key: str) -> Dossier:
     personal_id, name, birth_date, child = PEOPLE[key]
     procedure = "birth-registration"
     scans = {
-        str(c["id"]): counter_services.Scan(chunks=[PDF], file_name=f"{c['id']}.pdf")
+        c.id: counter_services.Scan(chunks=[PDF], file_name=f"{c.id}.pdf")
         for c in counter_services.scannable_components(catalog.get_procedure(procedure))
     }
     return counter_services.receive_at_counter(

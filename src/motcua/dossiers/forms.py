@@ -22,6 +22,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from motcua.catalog.labels import enum_label, localised
+from motcua.catalog.typed import FieldSpec, FormSpec
 from motcua.core.ids import InvalidPersonalId, parse_personal_id
 from motcua.core.inputs import DEFAULT_FIELD_MAX_LENGTH, text_problem
 
@@ -30,20 +31,20 @@ MAX_LIST_ITEMS = 100  # a list field whose schema sets no maxItems
 MAX_INTEGER = 2**53 - 1  # the largest whole number every JSON reader holds exactly
 
 
-def max_length(prop: Mapping[str, Any]) -> int:
+def max_length(prop: FieldSpec) -> int:
     """The bound of a text field (or of each line of a list field)."""
-    return int(prop.get("maxLength", DEFAULT_FIELD_MAX_LENGTH))
+    return prop.max_length if prop.max_length is not None else DEFAULT_FIELD_MAX_LENGTH
 
 
-def refused(prop: Mapping[str, Any], raw: Any) -> str:
+def refused(prop: FieldSpec, raw: Any) -> str:
     """Why input hygiene refuses this raw value outright ("" when it does not): it is then
     not stored at all, unlike a value of the wrong format."""
-    if field_kind(prop) == "list":
+    if prop.kind == "list":
         items = raw if isinstance(raw, list) else str(raw).splitlines()
-        limit = int(prop.get("maxItems", MAX_LIST_ITEMS))
+        limit = prop.max_items if prop.max_items is not None else MAX_LIST_ITEMS
         if len(items) > max(limit, MAX_LIST_ITEMS):
             return _("At most %(count)d entries.") % {"count": limit}
-        item_schema = prop.get("items", {})
+        item_schema = prop.item
         return next((problem for item in items if (problem := refused(item_schema, item))), "")
     if isinstance(raw, bool | int | float):
         return ""
@@ -51,58 +52,44 @@ def refused(prop: Mapping[str, Any], raw: Any) -> str:
     return text_problem(text.strip(), max_length=max_length(prop))
 
 
-def field_title(prop: Mapping[str, Any]) -> str:
-    return localised({"vi": prop.get("title", ""), "en": prop.get("x-title-en", "")})
+def field_title(prop: FieldSpec | None) -> str:
+    """A field's title in the reader's language ("" for no field)."""
+    return localised(prop.title) if prop is not None else ""
 
 
-def field_kind(prop: Mapping[str, Any]) -> str:
-    kind = prop.get("type")
-    if kind == "boolean":
-        return "boolean"
-    if "enum" in prop:
-        return "choice"
-    if kind == "array":
-        return "list"
-    if kind == "integer":
-        return "integer"
-    if prop.get("format") == "date":
-        return "date"
-    return "text"
+def is_personal_id_field(name: str, prop: FieldSpec) -> bool:
+    return name.endswith("personal_id") and prop.pattern == "^[0-9]{12}$"
 
 
-def is_personal_id_field(name: str, prop: Mapping[str, Any]) -> bool:
-    return name.endswith("personal_id") and prop.get("pattern") == "^[0-9]{12}$"
-
-
-def _parse(name: str, prop: Mapping[str, Any], raw: Any) -> tuple[Any, str]:
+def _parse(name: str, prop: FieldSpec, raw: Any) -> tuple[Any, str]:
     """The typed value of one field and the error ("" when valid)."""
-    kind = field_kind(prop)
+    kind = prop.kind
     if kind == "list":
         items = raw if isinstance(raw, list) else [line.strip() for line in str(raw).splitlines()]
         items = [str(item).strip() for item in items if str(item).strip()]
-        item_schema = prop.get("items", {})
+        item_schema = prop.item
         for item in items:
             _value, error = _parse(name, item_schema, item)
             if error:
                 return items, error
-        if "maxItems" in prop and len(items) > int(prop["maxItems"]):
-            return items, _("At most %(count)d entries.") % {"count": int(prop["maxItems"])}
+        if prop.max_items is not None and len(items) > prop.max_items:
+            return items, _("At most %(count)d entries.") % {"count": prop.max_items}
         return items, ""
     if kind == "boolean":
         return raw in (True, "true", "on", "1", 1), ""
     text = str(raw).strip()
-    if kind == "integer" or prop.get("type") == "integer":
+    if kind == "integer" or prop.type == "integer":
         try:
             value: Any = int(text)
         except ValueError:
             return text, _("Enter a whole number.")
         if abs(value) > MAX_INTEGER:
             return text, _("The number is too large.")
-        if "enum" in prop and value not in prop["enum"]:
+        if prop.enum is not None and value not in prop.enum:
             return value, _("Choose one of the listed values.")
         return value, ""
     if kind == "choice":
-        if text not in [str(option) for option in prop["enum"]]:
+        if text not in [str(option) for option in prop.enum or ()]:
             return text, _("Choose one of the listed values.")
         return text, ""
     if kind == "date":
@@ -120,26 +107,26 @@ def _parse(name: str, prop: Mapping[str, Any], raw: Any) -> tuple[Any, str]:
         except InvalidPersonalId as exc:
             return text, exc.message
         return text, ""
-    if "minLength" in prop and len(text) < int(prop["minLength"]):
-        return text, _("Enter at least %(count)d characters.") % {"count": int(prop["minLength"])}
-    if "pattern" in prop and not re.search(str(prop["pattern"]), text):
+    if prop.min_length is not None and len(text) < prop.min_length:
+        return text, _("Enter at least %(count)d characters.") % {"count": prop.min_length}
+    if prop.pattern and not re.search(prop.pattern, text):
         return text, _("This value is not in the expected format.")
     return text, ""
 
 
 def clean_entries(
-    spec: Mapping[str, Any], raw: Mapping[str, Any], *, only: set[str] | None = None
+    fields: Mapping[str, FieldSpec], raw: Mapping[str, Any], *, only: set[str] | None = None
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Typed values of the filled fields among ``raw`` (unknown names ignored), and their errors."""
-    properties: dict[str, Any] = dict(spec.get("form", {}).get("properties", {}))
+    """Typed values of the filled fields among ``raw`` (unknown names ignored), and their errors.
+    ``fields`` are a spec's form fields (``definition.fields``) or its result's."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for name, prop in properties.items():
+    for name, prop in fields.items():
         if (only is not None and name not in only) or name not in raw:
             continue
         value = raw[name]
         if value is None or (isinstance(value, str) and not value.strip()) or value == []:
-            values[name] = [] if field_kind(prop) == "list" else ""
+            values[name] = [] if prop.kind == "list" else ""
             continue
         problem = refused(prop, value)
         if problem:  # never stored: the field keeps what it had
@@ -178,15 +165,15 @@ class FormField:
         return self.source is not None and not self.candidates
 
 
-def _field_bound(kind: str, prop: Mapping[str, Any]) -> int | None:
+def _field_bound(kind: str, prop: FieldSpec) -> int | None:
     if kind == "text":
         return max_length(prop)
     if kind == "list":
-        return max_length(prop.get("items", {}))
+        return max_length(prop.item)
     return None
 
 
-def _display(kind: str, prop: Mapping[str, Any], value: Any) -> str:
+def _display(kind: str, prop: FieldSpec, value: Any) -> str:
     if value in (None, ""):
         return ""
     if kind == "list":
@@ -202,18 +189,18 @@ def _display(kind: str, prop: Mapping[str, Any], value: Any) -> str:
 
 
 def form_fields(
-    spec: Mapping[str, Any],
+    form: FormSpec,
     entries: Mapping[str, Any],
     *,
     prefilled: Mapping[str, tuple[Any, SourceMark]],
     errors: Mapping[str, str],
 ) -> list[FormField]:
-    form = spec.get("form", {})
-    required = set(form.get("required", []))
+    """The fields of ``form`` (a spec's ``definition.form``) as a page shows them."""
+    required = set(form.required)
     fields = []
-    for name, prop in dict(form.get("properties", {})).items():
-        kind = field_kind(prop)
-        value = entries.get(name, prop.get("default", ""))
+    for name, prop in form.fields.items():
+        kind = prop.kind
+        value = entries.get(name, "" if prop.default is None else prop.default)
         source: SourceMark | None = None
         candidates: list[str] = []
         if name in prefilled:
@@ -226,7 +213,7 @@ def form_fields(
                     value = ""
             else:
                 value = fetched
-        choices = [(str(option), enum_label(prop, option)) for option in prop.get("enum", [])]
+        choices = [(str(option), enum_label(prop, option)) for option in prop.enum or ()]
         fields.append(
             FormField(
                 name=name,

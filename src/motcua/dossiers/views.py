@@ -67,10 +67,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         except MotcuaError as exc:
             error = exc.message
         else:
-            if (
-                any(c.get("kind") == "data" for c in procedure.spec.get("components", []))
-                and draft.consent is None
-            ):
+            if any(catalog.definition(procedure).components_of("data")) and draft.consent is None:
                 return redirect("dossiers:consent", public_id=draft.public_id)
             return redirect("dossiers:draft", public_id=draft.public_id)
     return render(
@@ -213,7 +210,7 @@ def draft(request: HttpRequest, public_id: str) -> HttpResponse:
         return redirect("dossiers:dossier", code=already.code)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values = {name: request.POST.get(name, "") for name in current.procedure.spec["form"]["properties"]}
+        values = {name: request.POST.get(name, "") for name in catalog.definition(current.procedure).fields}
         if current.bundle_code:  # the later members' fields of an interconnected application
             values.update(
                 {k: request.POST.get(k, "") for k in request.POST if bundle_services.SEPARATOR in k}

@@ -11,3 +11,4 @@ class ExchangeConfig(AppConfig):
         from motcua.exchange.events import ExchangeEvent, ExchangeSubject
 
         register_vocabulary(self.label, event_types=ExchangeEvent, subject_types=ExchangeSubject)
+        from motcua.exchange import handlers  # noqa: F401 (registers the event handler)

@@ -38,11 +38,13 @@ from motcua.protocol import (
     MAX_RESPONSE_BYTES,
     REQUEST_TYPE,
     RESPONSE_TYPE,
+    WRITE_TYPE,
     AccessLogRequest,
     ExchangeErrorCode,
     ExchangeRequest,
     ExchangeResponse,
     ProtocolError,
+    WriteRequest,
     check_time,
     digest,
     key_set,
@@ -105,6 +107,10 @@ class Endpoints:
 
     def query_url(self, registry: str) -> str:
         return self.overrides.get(registry) or f"{self.base_url}/v1/{registry}/query"
+
+    def write_url(self, registry: str) -> str:
+        query = self.query_url(registry)
+        return query.removesuffix("/query") + "/write" if query.endswith("/query") else query + "/write"
 
     @property
     def access_log_url(self) -> str:
@@ -241,6 +247,7 @@ class ExchangeClient:
         key: OKPKey,
         agency: str,
         deadline: float,
+        typ: str = REQUEST_TYPE,
     ) -> CallOutcome:
         """Sign ``claims_for(nonce, iat)`` and post it, retrying transport failures until ``deadline``."""
         breaker = self.breakers.for_registry(breaker_name)
@@ -256,7 +263,7 @@ class ExchangeClient:
                     outcome.status = PullStatus.CIRCUIT_OPEN
                 break
             nonce = new_nonce()
-            token = sign(claims_for(nonce, int(time.time())), key, typ=REQUEST_TYPE)
+            token = sign(claims_for(nonce, int(time.time())), key, typ=typ)
             outcome.attempts = attempt
             outcome.request_digest = digest(token)
             try:
@@ -338,6 +345,24 @@ class ExchangeClient:
                     )
                 )
         return outcomes
+
+    def write(self, request: WriteRequest, key: OKPKey, *, timeout: float | None = None) -> CallOutcome:
+        """One signed write (ADR 0043), with the same retries, breaker and answer checks as a
+        query. Every attempt is signed afresh (a new nonce) with the same request id and body, so
+        a retry after a lost answer gets the answer of the write already made, not a second one."""
+
+        def claims_for(nonce: str, issued_at: int) -> Mapping[str, Any]:
+            return dataclasses.replace(request, nonce=nonce, issued_at=issued_at).claims()
+
+        return self.call(
+            breaker_name=request.registry,
+            url=self.endpoints.write_url(request.registry),
+            claims_for=claims_for,
+            key=key,
+            agency=request.agency,
+            deadline=time.monotonic() + (self.timeout if timeout is None else timeout),
+            typ=WRITE_TYPE,
+        )
 
     def signed_call(self, request: AccessLogRequest, key: OKPKey, *, url: str) -> CallOutcome:
         """One access-log or ping call (not fanned out), within the client's timeout."""

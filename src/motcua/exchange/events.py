@@ -12,6 +12,13 @@ class ExchangeEvent(EventKind):
     EXCHANGE_KEY_ACTIVATED = "exchange.key_activated", "Exchange key activated"
     CONSENT_GIVEN = "exchange.consent_given", "Consent to data use given"
     DATA_PULLED = "exchange.data_pulled", "Data pulled from registries"
+    REGISTRY_WRITE_QUEUED = "exchange.write_queued", "Registry write queued"
+    REGISTRY_WRITE_DONE = "exchange.write_done", "Registry write done"
+    REGISTRY_WRITE_ATTEMPT_FAILED = "exchange.write_attempt_failed", "Registry write attempt failed"
+    REGISTRY_WRITE_REFUSED = "exchange.write_refused", "Registry write refused"
+    REGISTRY_WRITE_FAILED = "exchange.write_failed", "Registry write undeliverable"
+    REGISTRY_WRITE_RETRIED = "exchange.write_retried", "Registry write retried by an official"
+    REGISTRY_WRITE_RESOLVED = "exchange.write_resolved", "Registry write resolved by an official"
 
 
 class ExchangeSubject(SubjectKind):
@@ -20,3 +27,4 @@ class ExchangeSubject(SubjectKind):
     CONSENT = "exchange.consent", "Consent"
     AGENCY_KEY = "exchange.agency_key", "Agency exchange key"
     AGENCY_KEYS = "exchange.agency_keys", "Agency exchange keys (bulk)"
+    REGISTRY_WRITE = "exchange.registry_write", "Registry write"

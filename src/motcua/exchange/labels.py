@@ -104,6 +104,16 @@ FIELD_LABELS: dict[str, Promise] = {
     "quality_certificate": _("Quality certificate"),
     "registration_tax_paid": _("Registration fee paid"),
     "plate": _("Number plate"),
+    # camera-detected traffic violations
+    "violation_id": _("Violation number"),
+    "vehicle_kind": _("Kind of vehicle"),
+    "detected_at": _("Detected at"),
+    "place": _("Place of the violation"),
+    "offence": _("Violation"),
+    "legal_reference": _("Legal provision"),
+    "fine_vnd": _("Fine (đồng)"),
+    "camera_id": _("Camera"),
+    "payment": _("Payment of the fine"),
 }
 
 
@@ -147,3 +157,19 @@ def relation_label(code: str) -> str:
 def refusal_label(code: str) -> str:
     label = REFUSAL_LABELS.get(code)
     return str(label) if label is not None else str(_("Refused by the registry"))
+
+
+# What a registry write did, shown in "who used my data" instead of the fields read (ADR 0043).
+OPERATION_LABELS: dict[str, Promise] = {
+    "mark_paid": _("Fine marked as paid"),
+}
+
+# Services of the platform that use the registries without being a catalog procedure.
+PLATFORM_SERVICE_TITLES: dict[str, Promise] = {
+    "traffic-fine-payment": _("Camera-detected traffic fines"),
+}
+
+
+def operation_label(code: str) -> str:
+    label = OPERATION_LABELS.get(code)
+    return str(label) if label is not None else code

@@ -8,6 +8,9 @@
   which registries, which fields, under which legal basis — and what they declined. Its
   ``public_id`` travels in every request as the ``jti`` of the consent token the platform signs
   for that request (``exchange.tokens``, ADR 0022).
+- ``RegistryWrite``: one write the platform owes a registry (ADR 0043): queued in the
+  transaction that decided it, sent after commit with retries, and kept with the registry's
+  answer; a refused or undeliverable write stays for an official to retry or resolve.
 - ``Exchange``: one row per registry call, written once after the call: the platform's own
   log, linked to the draft or dossier by ``dossier_ref``, to the consent, and to the registry's
   log entry. It holds the subject's masked ID only; the fetched data is not here.
@@ -115,3 +118,52 @@ class Exchange(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise RuntimeError("The exchange log is append-only.")
+
+
+class WriteStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be sent"
+    DONE = "done", "Written by the registry"
+    REFUSED = "refused", "Refused by the registry"
+    FAILED = "failed", "Could not be delivered"
+    RESOLVED = "resolved", "Resolved by an official"
+
+
+# A write an official has to look at: the registry refused it, or it could not be delivered.
+NEEDS_ATTENTION = (WriteStatus.REFUSED, WriteStatus.FAILED)
+
+
+class RegistryWrite(models.Model):
+    """One signed write to a registry. ``public_id`` is the request id the registry applies once,
+    so every retry, by the platform or by an official, sends the same id and body."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # request_id
+    registry = models.CharField(max_length=32)
+    operation = models.CharField(max_length=40)
+    subject = models.CharField(max_length=16)  # needed to send it; shown masked
+    body = models.JSONField(default=dict)
+    agency_code = models.CharField(max_length=64)
+    procedure_code = models.CharField(max_length=64)
+    dossier_ref = models.CharField(max_length=64)
+    legal_basis_code = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=300)
+    status = models.CharField(max_length=16, choices=WriteStatus.choices, default=WriteStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    result = models.JSONField(null=True, blank=True)  # the registry's answer data, once written
+    registry_log_entry = models.CharField(max_length=64, blank=True)
+    resolution_note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="exchange_write_due_idx"),
+            models.Index(fields=["agency_code", "status"], name="exchange_write_agency_idx"),
+            models.Index(fields=["dossier_ref"], name="exchange_write_dossier_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registry}.{self.operation} {self.status}"

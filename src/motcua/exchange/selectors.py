@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,12 +26,18 @@ from motcua.core.logging import get_logger
 from motcua.exchange import tokens
 from motcua.exchange.client import PullStatus, default_client
 from motcua.exchange.keys import NoSigningKey, signing_key
-from motcua.exchange.labels import field_label, refusal_label, relation_label
-from motcua.exchange.models import AgencyKey, KeyStatus
+from motcua.exchange.labels import (
+    PLATFORM_SERVICE_TITLES,
+    field_label,
+    operation_label,
+    refusal_label,
+    relation_label,
+)
+from motcua.exchange.models import NEEDS_ATTENTION, AgencyKey, KeyStatus, RegistryWrite
 from motcua.exchange.services import portal_agency_code
 from motcua.identity import selectors as identity
-from motcua.identity.actors import ApplicantActor, RequestActor
-from motcua.identity.models import Applicant, RepresentationBasis
+from motcua.identity.actors import AgencyActor, ApplicantActor, RequestActor
+from motcua.identity.models import Applicant, RepresentationBasis, Role
 from motcua.protocol import AccessLogRequest
 from motcua.units.models import Agency
 from motcua.units.selectors import agency_names
@@ -77,6 +84,7 @@ class DataAccess:
             {
                 "served": _("Data provided"),
                 "not_found": _("No record found"),
+                "written": _("Recorded in the database"),
             }.get(self.outcome, self.outcome)
         )
 
@@ -160,6 +168,7 @@ def data_access_history(
     agencies = agency_names({str(entry.get("agency_code")) for entry in entries})
     agencies[portal_agency_code()] = portal_name()
     procedures = procedure_titles(sorted({str(entry.get("procedure", "")) for entry in entries}))
+    procedures.update({code: str(title) for code, title in PLATFORM_SERVICE_TITLES.items()})
     purposes: dict[str, str] = {}
     if (get_language() or "vi").startswith("en"):
         purposes = purpose_translations(sorted({str(entry.get("procedure", "")) for entry in entries}))
@@ -176,7 +185,9 @@ def data_access_history(
             procedure_code=str(entry.get("procedure", "")),
             procedure_name=procedures.get(str(entry.get("procedure", "")), str(entry.get("procedure", ""))),
             dossier_ref=str(entry.get("dossier", "")),
-            fields=[field_label(str(name)) for name in entry.get("fields", []) if isinstance(name, str)],
+            fields=[operation_label(str(entry["operation"]))]
+            if entry.get("operation")
+            else [field_label(str(name)) for name in entry.get("fields", []) if isinstance(name, str)],
             outcome=str(entry.get("outcome", "")),
             error_code=str(entry.get("error_code", "")),
             relation=str(entry.get("relation", "")),
@@ -242,3 +253,33 @@ def registration_document() -> dict[str, Any]:
         else:
             entry["keys"].append(jwk)
     return document
+
+
+# --- signed writes (ADR 0043) ----------------------------------------------------------------
+
+
+def registry_writes(actor: AgencyActor, *, attention_only: bool = True) -> QuerySet[RegistryWrite]:
+    """The registry writes an official may act on: those of the agencies where they handle,
+    approve or administer (the platform administrator: every agency's, and the portal's own,
+    such as paid fines); by default only those needing attention (refused or undelivered)."""
+    writes = RegistryWrite.objects.all()
+    if not actor.is_platform_admin:
+        writes = writes.filter(
+            agency_code__in=actor.agency_codes(Role.HANDLER, Role.APPROVER, Role.AGENCY_ADMIN)
+        )
+    if attention_only:
+        writes = writes.filter(status__in=NEEDS_ATTENTION)
+    return writes.order_by("-id")
+
+
+def get_registry_write(actor: AgencyActor, public_id: uuid.UUID | str) -> RegistryWrite:
+    try:
+        return registry_writes(actor, attention_only=False).get(public_id=uuid.UUID(str(public_id)))
+    except (RegistryWrite.DoesNotExist, ValueError):
+        raise NotFound(_("No such registry write.")) from None
+
+
+def masked_subject(write: RegistryWrite) -> str:
+    """The subject as an official sees it in a list (``0010******19``)."""
+    subject = write.subject
+    return subject[:4] + "*" * max(len(subject) - 6, 0) + subject[-2:] if len(subject) > 6 else subject

@@ -265,7 +265,7 @@ def _requests(
                 registry=source.registry,
                 procedure=consent.procedure_code,
                 dossier=consent.dossier_ref,
-                purpose=str(source.purpose.get("vi", ""))[:PURPOSE_MAX],
+                purpose=source.purpose.vi[:PURPOSE_MAX],
                 legal_basis=source.legal_basis_code,
                 subject=subjects[source.component_id],
                 fields=source.fields,

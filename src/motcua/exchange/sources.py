@@ -1,6 +1,6 @@
 """Which registry provides which evidence for which procedure component: read from the catalog.
 
-The published spec of a procedure (``catalog.Procedure.spec``) lists its ``data`` components;
+The published spec of a procedure (``catalog.selectors.definition``) lists its ``data`` components;
 each names its registry, the fields it needs, the legal basis (text and code), the purpose in
 both languages, and whose data it is (the applicant, or the person whose ID the applicant
 enters in a form field). Nothing here is hard-coded per procedure: adding a data component to a
@@ -12,25 +12,26 @@ component of that registry (in spec order) whose fields cover the path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from motcua.catalog.labels import label_for, localised
 from motcua.catalog.models import Procedure
-from motcua.catalog.specs import subject_field_of
+from motcua.catalog.selectors import definition
+from motcua.catalog.typed import ProcedureDefinition, Text
 from motcua.exchange.labels import field_label
 
 
 @dataclass(frozen=True)
 class DataSource:
     component_id: str
-    name: Mapping[str, str]
+    name: Text
     registry: str
     fields: tuple[str, ...]
     legal_basis: str
     legal_basis_code: str
-    purpose: Mapping[str, str]
+    purpose: Text
     required: bool
     subject_field: str  # "" when the data is the applicant's own
     fallback: str  # document | none
@@ -60,30 +61,28 @@ class DataSource:
         return any(path == name or path.startswith(name + ".") for name in self.fields)
 
 
-def sources_from_spec(spec: Mapping[str, Any]) -> list[DataSource]:
-    sources = []
-    for component in spec.get("components", []):
-        if component.get("kind") != "data":
-            continue
-        sources.append(
-            DataSource(
-                component_id=str(component["id"]),
-                name=dict(component["name"]),
-                registry=str(component["registry"]),
-                fields=tuple(component["fields"]),
-                legal_basis=str(component["legal_basis"]),
-                legal_basis_code=str(component["legal_basis_code"]),
-                purpose=dict(component["purpose"]),
-                required=bool(component.get("required", True)),
-                subject_field=subject_field_of(component),
-                fallback=str(component.get("fallback", "document")),
-            )
+def sources_from_spec(spec: ProcedureDefinition) -> list[DataSource]:
+    return [
+        DataSource(
+            component_id=component.id,
+            name=component.name,
+            registry=str(component.registry),
+            fields=component.fields,
+            legal_basis=component.legal_basis,
+            legal_basis_code=component.legal_basis_code,
+            purpose=component.purpose,
+            required=component.required,
+            subject_field=component.subject_field,
+            fallback=component.fallback,
         )
-    return sources
+        for component in spec.components_of("data")
+    ]
 
 
-def data_sources(procedure: Procedure) -> list[DataSource]:
-    return sources_from_spec(procedure.spec)
+def data_sources(procedure: Procedure, version: str = "") -> list[DataSource]:
+    """The data components of the procedure's current spec, or of the spec ``version`` a
+    dossier was filed under."""
+    return sources_from_spec(definition(procedure, version))
 
 
 @dataclass(frozen=True)
@@ -94,14 +93,13 @@ class Prefill:
     path: str
 
 
-def prefills(spec: Mapping[str, Any], sources: Sequence[DataSource]) -> list[Prefill]:
+def prefills(spec: ProcedureDefinition, sources: Sequence[DataSource]) -> list[Prefill]:
     """The form fields a registry fills, and from which component's data."""
     found = []
-    for name, prop in dict(spec.get("form", {}).get("properties", {})).items():
-        target = prop.get("x-prefill") if isinstance(prop, dict) else None
-        if not target:
+    for name, prop in spec.fields.items():
+        if not prop.prefill:
             continue
-        registry, _sep, path = str(target).partition(".")
+        registry, _sep, path = prop.prefill.partition(".")
         source = next((s for s in sources if s.registry == registry and s.covers(path)), None)
         if source is not None:
             found.append(

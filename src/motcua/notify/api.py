@@ -1,5 +1,7 @@
 """REST API of notifications: the caller's own, newest first, with their text in the caller's
-language; marking one or all read. Applicant-only."""
+language; marking one or all read; the caller's contact addresses (verified by a code) and
+preferences. Applicant-only, except the dead-letter list (the platform's operators) and the SMS
+gateway's signed delivery receipts (public, checked by their HMAC signature)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,19 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 
-from motcua.api.errors import DENIALS
-from motcua.identity.permissions import applicant_auth, applicant_of
+from motcua.api.errors import DENIALS, ErrorOut
+from motcua.core.errors import NotFound
+from motcua.identity.permissions import applicant_auth, applicant_of, official_auth, official_of, public
 from motcua.notify import selectors, services
+from motcua.notify.channels.sms import shared_secret
+from motcua.notify.errors import NotifyErrorCode
+from motcua.notify.models import Channel, ContactPoint, Delivery
 from motcua.notify.selectors import NotificationView
+from motcua.notify.services import contacts, deliveries
+from motcua.protocol import sms
 
 router = Router(tags=["notifications"])
 LIMIT = 100
@@ -91,3 +100,217 @@ def mark_all_read(request: HttpRequest) -> dict[str, int]:
 def mark_read(request: HttpRequest, notification_id: str) -> dict[str, Any]:
     notification = services.mark_read(actor=applicant_of(request), public_id=notification_id)
     return _out(selectors.notification_view(notification))
+
+
+# --- contact addresses and preferences (applicant-only; ADR 0049) ------------------------------
+
+
+class ContactOut(Schema):
+    channel: str  # email | sms
+    address: str
+    verified: bool
+    notify: bool  # the person's preference: be notified on this channel
+    language: str  # vi | en: the language of the messages
+    code_expires_at: datetime.datetime | None  # the pending code's expiry (unverified only)
+
+
+class ContactIn(Schema):
+    address: str
+    language: str = "vi"
+
+
+class CodeIn(Schema):
+    code: str
+
+
+class PreferenceIn(Schema):
+    notify: bool | None = None
+    language: str | None = None
+
+
+def _contact_out(contact: ContactPoint) -> dict[str, Any]:
+    return {
+        "channel": contact.channel,
+        "address": contact.address,
+        "verified": contact.is_verified,
+        "notify": contact.notify,
+        "language": contact.language,
+        "code_expires_at": None if contact.is_verified else contact.code_expires_at,
+    }
+
+
+def _channel(name: str) -> str:
+    if name not in {Channel.EMAIL, Channel.SMS}:
+        raise NotFound(_("No such contact address."))
+    return name
+
+
+@router.get(
+    "/contacts",
+    auth=applicant_auth,
+    response={200: list[ContactOut], **DENIALS},
+    summary="My contact addresses (e-mail, SMS), whether verified, and my preferences",
+)
+def list_contacts(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_contact_out(c) for c in selectors.contacts_of(applicant_of(request))]
+
+
+@router.put(
+    "/contacts/{channel}",
+    auth=applicant_auth,
+    response={200: ContactOut, 400: ErrorOut, 503: ErrorOut, **DENIALS},
+    summary="Set my address on a channel (email or sms); a code is sent to it to verify it",
+)
+def put_contact(request: HttpRequest, channel: str, payload: ContactIn) -> dict[str, Any]:
+    contact = contacts.add_contact(
+        actor=applicant_of(request),
+        channel_name=_channel(channel),
+        address=payload.address,
+        language=payload.language,
+    )
+    return _contact_out(contact)
+
+
+@router.post(
+    "/contacts/{channel}/code",
+    auth=applicant_auth,
+    response={200: ContactOut, 400: ErrorOut, 503: ErrorOut, **DENIALS},
+    summary="Send a new verification code to my unverified address",
+)
+def resend_code(request: HttpRequest, channel: str) -> dict[str, Any]:
+    return _contact_out(contacts.resend_code(actor=applicant_of(request), channel_name=_channel(channel)))
+
+
+@router.post(
+    "/contacts/{channel}/verify",
+    auth=applicant_auth,
+    response={200: ContactOut, 400: ErrorOut, **DENIALS},
+    summary="Verify my address with the code sent to it",
+)
+def verify_contact(request: HttpRequest, channel: str, payload: CodeIn) -> dict[str, Any]:
+    contact = contacts.verify_contact(
+        actor=applicant_of(request), channel_name=_channel(channel), code=payload.code
+    )
+    return _contact_out(contact)
+
+
+@router.patch(
+    "/contacts/{channel}",
+    auth=applicant_auth,
+    response={200: ContactOut, 400: ErrorOut, **DENIALS},
+    summary="Change my preference for a channel (notify or not) or its language",
+)
+def change_contact(request: HttpRequest, channel: str, payload: PreferenceIn) -> dict[str, Any]:
+    contact = contacts.change_contact(
+        actor=applicant_of(request),
+        channel_name=_channel(channel),
+        notify=payload.notify,
+        language=payload.language,
+    )
+    return _contact_out(contact)
+
+
+@router.delete(
+    "/contacts/{channel}",
+    auth=applicant_auth,
+    response={204: None, **DENIALS},
+    summary="Remove my address on a channel",
+)
+def remove_contact(request: HttpRequest, channel: str) -> Status[Any]:
+    contacts.remove_contact(actor=applicant_of(request), channel_name=_channel(channel))
+    return Status(204, None)
+
+
+# --- the dead-letter list (the platform's operators; ADR 0050) ---------------------------------
+
+
+class DeliveryOut(Schema):
+    id: str
+    channel: str
+    status: str
+    attempts: int
+    last_error: str
+    dossier: str
+    notification_kind: str
+    created_at: datetime.datetime
+    next_attempt_at: datetime.datetime
+
+
+def _delivery_out(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "id": str(delivery.public_id),
+        "channel": delivery.channel,
+        "status": delivery.status,
+        "attempts": delivery.attempts,
+        "last_error": delivery.last_error,
+        "dossier": delivery.notification.dossier.code if delivery.notification.dossier else "",
+        "notification_kind": delivery.notification.kind,
+        "created_at": delivery.created_at,
+        "next_attempt_at": delivery.next_attempt_at,
+    }
+
+
+@router.get(
+    "/notify/dead-letters",
+    auth=official_auth,
+    response={200: list[DeliveryOut], **DENIALS},
+    summary="E-mails and SMS that could not be delivered (operators: the platform administrator)",
+)
+def list_dead_letters(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_delivery_out(d) for d in selectors.dead_letters(official_of(request))[:LIMIT]]
+
+
+@router.post(
+    "/notify/dead-letters/{delivery_id}/retry",
+    auth=official_auth,
+    response={200: DeliveryOut, **DENIALS},
+    summary="Send a dead letter again (a fresh count of attempts)",
+)
+def retry_dead_letter(request: HttpRequest, delivery_id: str) -> dict[str, Any]:
+    return _delivery_out(deliveries.retry_dead(actor=official_of(request), public_id=delivery_id))
+
+
+@router.post(
+    "/notify/dead-letters/{delivery_id}/resolve",
+    auth=official_auth,
+    response={200: DeliveryOut, **DENIALS},
+    summary="Close a dead letter without sending it",
+)
+def resolve_dead_letter(request: HttpRequest, delivery_id: str) -> dict[str, Any]:
+    return _delivery_out(deliveries.resolve_dead(actor=official_of(request), public_id=delivery_id))
+
+
+# --- delivery receipts from the SMS gateway (signed; ADR 0050) ---------------------------------
+
+
+class ReceiptIn(Schema):
+    id: str  # the gateway's message id
+    request_id: str  # the delivery's id, as sent in X-Request-Id
+    status: str  # delivered | failed
+    error: str = ""
+
+
+class ReceiptOut(Schema):
+    accepted: bool
+
+
+@router.post(
+    "/notify/sms-receipts",
+    response={200: ReceiptOut, 401: ErrorOut},
+    summary="A delivery receipt from the SMS gateway (HMAC-signed: X-Request-Id, X-Timestamp, X-Signature)",
+)
+@public
+def sms_receipt(request: HttpRequest, payload: ReceiptIn) -> Status[Any]:
+    try:
+        sms.verify(
+            shared_secret(), method="POST", path=request.path, headers=request.headers, body=request.body
+        )
+    except sms.BadSignature:
+        return Status(
+            401,
+            {"code": NotifyErrorCode.BAD_SIGNATURE, "message": _("The receipt's signature is not valid.")},
+        )
+    delivery = deliveries.record_receipt(
+        request_id=payload.request_id, provider_id=payload.id, status=payload.status, error=payload.error
+    )
+    return Status(200, {"accepted": delivery is not None})

@@ -1,5 +1,6 @@
 """Reads of notifications, scoped to the reader: an applicant reads the notifications addressed
-to them and nobody else's; nobody else reads any. The text is composed here, when it is read, in
+to them and nobody else's, and their own contact addresses; nobody else reads any; the dead-letter
+list of deliveries is the platform administrator's. The text is composed here, when it is read, in
 the reader's language (Vietnamese first), from the dossier and the notice the event issued."""
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from motcua.core.errors import NotFound
 from motcua.dossiers.models import Notice
 from motcua.feedback.models import PetitionStep
 from motcua.identity.actors import ApplicantActor, RequestActor
-from motcua.notify.models import Notification, NotificationKind
+from motcua.notify.models import ContactPoint, Delivery, DeliveryStatus, Notification, NotificationKind
+from motcua.notify.permissions import require_operator
 from motcua.units.models import Agency
 
 
@@ -234,3 +236,47 @@ def _texts(
     else:
         body = _("%(agency)s has returned the result of %(procedure)s.") % values
     return _("The result of dossier %(code)s is ready") % values, body
+
+
+# --- contact points and deliveries (ADR 0049, 0050) -------------------------------------------
+
+
+def contacts_of(actor: RequestActor | None) -> QuerySet[ContactPoint]:
+    """The actor's own contact points (none for anyone but an applicant)."""
+    if isinstance(actor, ApplicantActor):
+        return ContactPoint.objects.filter(applicant_id=actor.applicant_id).order_by("channel")
+    return ContactPoint.objects.none()
+
+
+def get_contact(actor: RequestActor | None, channel: str, *, for_update: bool = False) -> ContactPoint:
+    found = contacts_of(actor).filter(channel=channel)
+    if for_update:
+        found = found.select_for_update(of=("self",))
+    contact = found.first()
+    if contact is None:
+        raise NotFound(_("No such contact address."))
+    return contact
+
+
+def dead_letters(actor: RequestActor | None) -> QuerySet[Delivery]:
+    """Deliveries that failed for good, newest first: the platform administrator's (operators')
+    list; anyone else is refused (``Forbidden``)."""
+    require_operator(actor)
+    return Delivery.objects.filter(status=DeliveryStatus.DEAD).select_related("notification__dossier")
+
+
+def get_delivery(
+    actor: RequestActor | None, public_id: uuid.UUID | str, *, for_update: bool = False
+) -> Delivery:
+    require_operator(actor)
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound(_("No such delivery.")) from None
+    found = Delivery.objects.filter(public_id=key)
+    if for_update:
+        found = found.select_for_update(of=("self",))
+    delivery = found.first()
+    if delivery is None:
+        raise NotFound(_("No such delivery."))
+    return delivery

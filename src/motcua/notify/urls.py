@@ -7,4 +7,12 @@ urlpatterns = [
     path("thong-bao/", views.notifications, name="notifications"),
     path("thong-bao/da-doc/", views.mark_all_read, name="mark-all-read"),
     path("thong-bao/<str:public_id>/da-doc/", views.mark_read, name="mark-read"),
+    path("lien-he/", views.contacts_page, name="contacts"),
+    path("lien-he/<str:channel>/<str:action>/", views.contact_action, name="contact-action"),
+    path("can-bo/thu-chua-gui-duoc/", views.dead_letters_page, name="dead-letters"),
+    path(
+        "can-bo/thu-chua-gui-duoc/<str:public_id>/<str:action>/",
+        views.dead_letter_action,
+        name="dead-letter-action",
+    ),
 ]

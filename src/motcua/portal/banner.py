@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from motcua.core.addresses import Addresses, addresses
+from motcua.core.addresses import Addresses, addresses, sms_gateway_url
 from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from motcua.demo.accounts import DEMO_OFFICIAL_PASSWORD as DEMO_OFFICIAL_PASSWORD  # re-exported
 
@@ -39,6 +39,8 @@ def banner(where: Addresses) -> str:
             *[f"    {line}" for line in _official_lines()],
             "  Second-factor code: .venv/bin/motcua identity totp-code <username>",
             f"  Reference national registries (signed requests only): {where.registries_url}/v1/registries",
+            f"  E-mail and SMS: add yours at {url}lien-he/; SMS sent: {sms_gateway_url()}/ ;",
+            "  mail captured: .venv/bin/motcua mailcapture list / show N",
             f"  Try: {url}thu-tuc/birth-registration/nop-ho-so/?province=01 as {first.full_name};",
             f"  then 'Who used my data' at {url}ca-nhan/du-lieu-cua-toi/",
             "  Stop everything with Ctrl-C.",

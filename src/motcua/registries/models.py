@@ -8,6 +8,8 @@ The records themselves live in the ``registry_data`` app (``motcua.registries.da
 - ``ConsentKey``: the public keys of the consent issuers (the platforms whose signed consent
   tokens the registries accept, ADR 0022), imported from the same registration file and, like
   agency keys, revoked rather than deleted.
+- ``WriteRecord``: the answer to each accepted write, by agency and request id, so a write sent
+  again gets the same answer and a different body under the same id is refused (ADR 0043).
 - ``LogEntry``: one row per request, served or refused, and per administrative change. Rows are
   written once and never edited, except ``seal`` which the sealer sets once. Each row carries the
   SHA-256 of its own content; ``LogSeal`` rows chain batches of entries per registry (the
@@ -87,6 +89,7 @@ class Outcome(models.TextChoices):
     NOT_FOUND = "not_found", "Subject not found"
     REFUSED = "refused", "Refused"
     ADMIN = "admin", "Administrative change"
+    WRITTEN = "written", "Written"
 
 
 class LogQuerySet(models.QuerySet["LogEntry"]):
@@ -157,6 +160,32 @@ class LogEntry(models.Model):
     def reference(self) -> str:
         """How responses and the platform name this entry: ``<chain>-<id>``."""
         return f"{self.chain}-{self.pk}"
+
+
+class WriteRecord(models.Model):
+    """The answer given to one write, kept so that the same request id gets the same answer
+    (ADR 0043): per agency and request id, the operation, subject, the digest of the body it
+    was sent with, and the status and data answered. Written in the write's own transaction."""
+
+    agency_code = models.CharField(max_length=64)
+    request_id = models.CharField(max_length=64)
+    registry = models.CharField(max_length=32)
+    operation = models.CharField(max_length=40)
+    subject_id = models.CharField(max_length=16)
+    body_digest = models.CharField(max_length=64)
+    status = models.CharField(max_length=16)  # ok | not_found
+    data = models.JSONField(null=True)
+    written_at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[models.Manager[WriteRecord]] = models.Manager()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["agency_code", "request_id"], name="registries_write_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_code}:{self.request_id} {self.operation}"
 
 
 class LogSeal(models.Model):

@@ -71,12 +71,42 @@ class ThirdPartyRule:
 
 
 @dataclass(frozen=True)
+class WriteGrant:
+    """Under one legal basis, agencies of these types may apply ``operation`` to ``registry``
+    for one procedure (ADR 0043)."""
+
+    registry: str
+    operation: str
+    legal_basis: str
+    procedure: str
+    agency_types: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Policy:
     legal_bases: dict[str, LegalBasis]
     grants: dict[tuple[str, str, str], Grant]  # (registry, legal basis, procedure)
     access_log_basis: str
     access_log_agency_types: frozenset[str]
     third_party: dict[tuple[str, str], tuple[ThirdPartyRule, ...]]  # (registry, procedure)
+    writes: dict[tuple[str, str, str, str], WriteGrant]  # (registry, operation, basis, procedure)
+
+    def authorise_write(
+        self, *, registry: str, operation: str, legal_basis: str, procedure: str, agency_type: str
+    ) -> WriteGrant:
+        """The grant that allows this write, or the typed refusal."""
+        if legal_basis not in self.legal_bases:
+            raise ProtocolError(
+                ExchangeErrorCode.UNKNOWN_LEGAL_BASIS, f"No legal basis {legal_basis!r} in the policy."
+            )
+        grant = self.writes.get((registry, operation, legal_basis, procedure))
+        if grant is None or agency_type not in grant.agency_types:
+            raise ProtocolError(
+                ExchangeErrorCode.NOT_COVERED_BY_LEGAL_BASIS,
+                f"Legal basis {legal_basis} does not let a {agency_type or 'unknown'} agency "
+                f"{operation} in {registry} for {procedure}.",
+            )
+        return grant
 
     def third_party_relations(self, *, registry: str, procedure: str) -> frozenset[str]:
         """Every relation some rule of this registry and procedure accepts (what to look for)."""
@@ -198,7 +228,44 @@ def parse_policy(data: Any, *, registries: frozenset[str]) -> Policy:
             _strings(access_log.get("agency_types"), "access_log.agency_types")
         ),
         third_party=_third_party(data.get("third_party") or [], registries=registries),
+        writes=_writes(data.get("writes") or [], registries=registries, legal_bases=legal_bases),
     )
+
+
+_WRITE_KEYS = {"registry", "operation", "legal_basis", "procedure", "agency_types"}
+
+
+def _writes(
+    raw_grants: Any, *, registries: frozenset[str], legal_bases: dict[str, LegalBasis]
+) -> dict[tuple[str, str, str, str], WriteGrant]:
+    if not isinstance(raw_grants, list):
+        raise ImproperlyConfigured(f"{POLICY_FILE.name}: writes must be a list of grants.")
+    grants: dict[tuple[str, str, str, str], WriteGrant] = {}
+    for index, raw in enumerate(raw_grants):
+        where = f"writes[{index}]"
+        if not isinstance(raw, dict) or set(raw) != _WRITE_KEYS:
+            raise ImproperlyConfigured(
+                f"{POLICY_FILE.name}: {where} needs exactly {', '.join(sorted(_WRITE_KEYS))}."
+            )
+        if raw["registry"] not in registries:
+            raise ImproperlyConfigured(
+                f"{POLICY_FILE.name}: {where}.registry: no registry {raw['registry']!r}."
+            )
+        if raw["legal_basis"] not in legal_bases:
+            raise ImproperlyConfigured(
+                f"{POLICY_FILE.name}: {where}.legal_basis: {raw['legal_basis']!r} is not in legal_bases."
+            )
+        key = (str(raw["registry"]), str(raw["operation"]), str(raw["legal_basis"]), str(raw["procedure"]))
+        if key in grants:
+            raise ImproperlyConfigured(f"{POLICY_FILE.name}: {where}: a second write grant for {key}.")
+        grants[key] = WriteGrant(
+            registry=key[0],
+            operation=key[1],
+            legal_basis=key[2],
+            procedure=key[3],
+            agency_types=frozenset(_strings(raw["agency_types"], f"{where}.agency_types")),
+        )
+    return grants
 
 
 def _third_party(

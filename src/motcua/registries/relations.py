@@ -186,3 +186,11 @@ def check_representation(
         adult_on = datetime.date(born.year + ADULT_AGE, 3, 1)
     if today >= adult_on:
         raise _refuse("The child is an adult: a parent no longer represents them by law.")
+
+
+def plate_owner(plate: str) -> str | None:
+    """Who the vehicle registry says owns the vehicle with this plate (a person or enterprise)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT owner_id FROM registry_data_vehicle WHERE plate = %s", [plate])
+        row = cursor.fetchone()
+    return str(row[0]) if row else None

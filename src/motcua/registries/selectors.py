@@ -107,7 +107,7 @@ def forget_keys() -> None:
         _consent_cache.clear()
 
 
-SHOWN_OUTCOMES = (Outcome.SERVED, Outcome.NOT_FOUND, Outcome.REFUSED)
+SHOWN_OUTCOMES = (Outcome.SERVED, Outcome.NOT_FOUND, Outcome.REFUSED, Outcome.WRITTEN)
 
 
 def accesses_to(subject_id: str, *, before: int = 0, limit: int = ACCESS_LOG_PAGE) -> list[LogEntry]:

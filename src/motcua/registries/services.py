@@ -33,6 +33,7 @@ from motcua.protocol import (
     PING_AUDIENCE,
     REQUEST_TYPE,
     RESPONSE_TYPE,
+    WRITE_TYPE,
     AccessLogRequest,
     ExchangeErrorCode,
     ExchangeRequest,
@@ -46,7 +47,7 @@ from motcua.protocol import (
     verify,
 )
 from motcua.protocol.consent_token import CONSENT_TYPE, ConsentToken
-from motcua.registries import conf, log, relations, selectors
+from motcua.registries import conf, log, relations, selectors, writing
 from motcua.registries.data.records import REGISTRIES, fetch, is_valid_field, select, subject_kind
 from motcua.registries.keys import current_key
 from motcua.registries.models import Agency, AgencyKey, ConsentKey, LogEntry, Outcome
@@ -60,7 +61,7 @@ class Answer:
     token: str
 
 
-def _verified(token: str, entry: LogEntry) -> tuple[dict[str, Any], KnownKey]:
+def _verified(token: str, entry: LogEntry, typ: str = REQUEST_TYPE) -> tuple[dict[str, Any], KnownKey]:
     """The claims of a request signed by a registered, active agency's unrevoked key."""
     compact = parse(token)
     entry.key_id = str(compact.header["kid"])[:64]
@@ -68,7 +69,7 @@ def _verified(token: str, entry: LogEntry) -> tuple[dict[str, Any], KnownKey]:
     if known is None or known.revoked:
         raise ProtocolError(ExchangeErrorCode.UNKNOWN_KEY, "No registered, unrevoked key has this kid.")
     entry.agency_code = known.agency_code
-    claims = verify(compact, known.key, typ=REQUEST_TYPE)
+    claims = verify(compact, known.key, typ=typ)
     if claims.get("iss") != known.agency_code:
         raise ProtocolError(ExchangeErrorCode.UNREGISTERED_AGENCY, "The key is registered to another agency.")
     if not known.agency_active:
@@ -149,6 +150,17 @@ def _relation(entry: LogEntry, consent: ConsentToken, request: ExchangeRequest) 
             procedure=request.procedure,
             today=timezone.localdate(),
         )
+    if (
+        subject_kind(request.subject) == "plate"
+    ):  # a vehicle's data: only its owner's (or their representative's)
+        owner = relations.plate_owner(request.subject)
+        entry.detail["plate"] = request.subject
+        if owner is None or owner not in {consent.consented_by, consent.applicant}:
+            raise ProtocolError(
+                ExchangeErrorCode.NOT_RELATED, "The applicant is not recorded as this vehicle's owner."
+            )
+        entry.subject_id = owner  # so the owner sees it in "who used my data"
+        return "self" if owner == consent.consented_by else "represented"
     if request.subject == consent.consented_by:
         return "self"
     if consent.on_behalf_of is not None and request.subject == consent.on_behalf_of.subject:
@@ -189,7 +201,7 @@ Served = tuple[str, Any]  # the answer's status and data
 Serve = Callable[[LogEntry, dict[str, Any], KnownKey], Served]
 
 
-def _answer(token: str, *, chain: str, serve: Serve) -> Answer:
+def _answer(token: str, *, chain: str, serve: Serve, typ: str = REQUEST_TYPE) -> Answer:
     """Verify, let ``serve`` check and answer, log the request, sign the answer or the refusal.
 
     ``serve`` gets the entry (to describe the request in it and set its outcome), the verified
@@ -197,7 +209,7 @@ def _answer(token: str, *, chain: str, serve: Serve) -> Answer:
     entry = LogEntry(chain=chain, request_digest=digest(token))
     claims: dict[str, Any] = {}
     try:
-        claims, known = _verified(token, entry)
+        claims, known = _verified(token, entry, typ)
         status, data = serve(entry, claims, known)
         _record_accepted(entry, str(claims["nonce"]))
     except ProtocolError as refusal:
@@ -269,6 +281,17 @@ def answer_query(registry: str, token: str) -> Answer:
     return _answer(token, chain=registry if registry in REGISTRIES else "gateway", serve=serve)
 
 
+def answer_write(registry: str, token: str) -> Answer:
+    """Answer one signed write to ``registry`` (``writing``, ADR 0043)."""
+
+    def serve(entry: LogEntry, claims: dict[str, Any], known: KnownKey) -> Served:
+        return writing.serve_write(registry, entry, claims, known)
+
+    return _answer(
+        token, chain=registry if registry in REGISTRIES else "gateway", serve=serve, typ=WRITE_TYPE
+    )
+
+
 def _access_log_view(entries: list[LogEntry]) -> list[dict[str, Any]]:
     return [
         {
@@ -285,6 +308,7 @@ def _access_log_view(entries: list[LogEntry]) -> list[dict[str, Any]]:
             "error_code": entry.error_code,
             # how the applicant stood to the person (self, represented, child, ...): never who
             "relation": str(entry.detail.get("relation", "")) if isinstance(entry.detail, dict) else "",
+            "operation": str(entry.detail.get("operation", "")) if isinstance(entry.detail, dict) else "",
             "occurred_at": entry.occurred_at.isoformat(),
         }
         for entry in entries

@@ -31,6 +31,12 @@ def query(request: HttpRequest, registry: str) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
+def write(request: HttpRequest, registry: str) -> HttpResponse:
+    return _jose(services.answer_write(registry, _token(request)))
+
+
+@csrf_exempt
+@require_POST
 def access_log(request: HttpRequest) -> HttpResponse:
     return _jose(services.answer_signed_call(_token(request), audience=ACCESS_LOG_AUDIENCE))
 

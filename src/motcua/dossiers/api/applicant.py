@@ -18,6 +18,7 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
+from motcua.catalog.selectors import definition
 from motcua.core.errors import NotFound
 from motcua.dossiers.api.applicant_schemas import (
     SUPPLEMENT_BODY,
@@ -382,10 +383,10 @@ def withdraw_dossier(request: HttpRequest, code: str, body: WithdrawIn) -> dict[
 
 
 def _component_result_type(draft: Draft, component_id: str) -> str:
-    for component in draft.procedure.spec.get("components", []):
-        if str(component["id"]) == component_id:
-            return str(component.get("result_type", ""))
-    raise NotFound(_("No such component."))
+    component = definition(draft.procedure).component(component_id)
+    if component is None:
+        raise NotFound(_("No such component."))
+    return component.result_type
 
 
 @router.get(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from motcua.catalog.labels import label_for, localised
+from motcua.catalog.selectors import definition
 from motcua.core.selectors import audit_trail_for_subject
 from motcua.documents.pdf_safety import removal_notice
 from motcua.dossiers.events import DossierSubject
@@ -97,8 +98,8 @@ def _wallet_facts(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def dossier_view(dossier: Dossier) -> DossierView:
-    spec = dossier.procedure.spec
-    by_id = {source.component_id: source for source in data_sources(dossier.procedure)}
+    spec = definition(dossier.procedure, dossier.spec_sha256)  # the version it was filed under
+    by_id = {source.component_id: source for source in data_sources(dossier.procedure, dossier.spec_sha256)}
     scanner_ids = {
         entry.get("scanned_by") for entry in dossier.components.values() if entry.get("scanned_by")
     }
@@ -106,8 +107,8 @@ def dossier_view(dossier: Dossier) -> DossierView:
         dict(User.objects.filter(pk__in=scanner_ids).values_list("pk", "full_name")) if scanner_ids else {}
     )
     components = []
-    for component in spec.get("components", []):
-        component_id = str(component["id"])
+    for component in spec.components:
+        component_id = component.id
         entry = dossier.components.get(component_id)
         if entry is None:
             continue
@@ -120,8 +121,8 @@ def dossier_view(dossier: Dossier) -> DossierView:
         components.append(
             DossierComponentView(
                 id=component_id,
-                name=localised(component.get("name", {})),
-                kind=str(component["kind"]),
+                name=localised(component.name),
+                kind=component.kind,
                 provenance=str(entry.get("provenance", "")),
                 provenance_label=label_for("provenance", str(entry.get("provenance", ""))),
                 registry_label=label_for("registry", str(entry.get("registry", "")))
@@ -151,7 +152,7 @@ def dossier_view(dossier: Dossier) -> DossierView:
         else "",
         answers=[
             FetchedValue(field.label, text_of(field.value) if field.kind == "date" else field.display)
-            for field in form_fields(spec, dossier.entries, prefilled={}, errors={})
+            for field in form_fields(spec.form, dossier.entries, prefilled={}, errors={})
             if field.display
         ],
         lookup_pin=lookup_pin(dossier.code),
@@ -191,11 +192,9 @@ class NoticeView:
 
 def notices_of(dossier: Dossier) -> list[NoticeView]:
     """The notices about the dossier, oldest first (the caller has checked that the actor sees it)."""
-    spec = dossier.procedure.spec
-    names = {str(c["id"]): localised(c.get("name", {})) or str(c["id"]) for c in spec.get("components", [])}
-    titles = {
-        name: field_title(prop) or name for name, prop in spec.get("form", {}).get("properties", {}).items()
-    }
+    spec = definition(dossier.procedure, dossier.spec_sha256)
+    names = {c.id: localised(c.name) or c.id for c in spec.components}
+    titles = {name: field_title(prop) or name for name, prop in spec.fields.items()}
     views = []
     for notice in dossier.notices.order_by("issued_at", "id"):
         items = [
@@ -245,9 +244,9 @@ def supplement_request(
     request = dossier.notices.filter(form="02").order_by("-issued_at", "-id").first()
     if request is None:
         return None
-    spec = dossier.procedure.spec
-    names = {str(c["id"]): localised(c.get("name", {})) or str(c["id"]) for c in spec.get("components", [])}
-    props = spec.get("form", {}).get("properties", {})
+    spec = definition(dossier.procedure, dossier.spec_sha256)
+    names = {c.id: localised(c.name) or c.id for c in spec.components}
+    props = spec.fields
     typed = values or {}
     errors_f, errors_c = field_errors or {}, component_errors or {}
     components = [
@@ -263,7 +262,7 @@ def supplement_request(
         SupplementItem(
             id=i["field"],
             name=i["field"],
-            title=field_title(props.get(i["field"], {})) or i["field"],
+            title=field_title(props.get(i["field"])) or i["field"],
             value=str(typed.get(i["field"], dossier.entries.get(i["field"], "")) or ""),
             error=errors_f.get(i["field"], ""),
         )

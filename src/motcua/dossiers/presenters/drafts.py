@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from motcua.catalog import decisions
 from motcua.catalog.labels import label_for, localised
 from motcua.catalog.models import Bundle
+from motcua.catalog.selectors import definition
+from motcua.catalog.typed import FormSpec, ProcedureDefinition
 from motcua.documents.pdf_safety import removal_notice
 from motcua.dossiers.forms import FormField, SourceMark, field_title, form_fields
 from motcua.dossiers.models import (
@@ -182,17 +184,15 @@ class FeeView:
     problem: bool = False
 
 
-def _titles(spec: Mapping[str, Any], names: list[str]) -> str:
-    properties = spec.get("form", {}).get("properties", {})
-    return ", ".join(field_title(properties.get(name, {})) or name for name in names)
+def _titles(spec: ProcedureDefinition, names: list[str]) -> str:
+    return ", ".join(field_title(spec.fields.get(name)) or name for name in names)
 
 
 def draft_fee(draft: Draft) -> FeeView:
     """The fee the draft would be charged if submitted today with the values it shows (a field
     not yet saved counts with its default, as the form shows it)."""
-    spec = draft.procedure.spec
-    properties = spec.get("form", {}).get("properties", {})
-    defaults = {name: prop["default"] for name, prop in properties.items() if "default" in prop}
+    spec = definition(draft.procedure)
+    defaults = {name: prop.default for name, prop in spec.fields.items() if prop.default is not None}
     entries = {**defaults, **draft.entries, **prefilled_values(draft)}
     preview = decisions.fee_preview(spec, entries, on=timezone.localdate())
     if preview.problem:
@@ -246,26 +246,26 @@ def draft_view(
 ) -> DraftView:
     """What a draft's page and API show; with ``actor``, each wallet component also lists the
     matching documents of the actor's wallet (``wallet_choices``)."""
-    spec = draft.procedure.spec
+    spec = definition(draft.procedure)
     sources = data_sources(draft.procedure)
     by_id = {source.component_id: source for source in sources}
     components = []
-    for raw in spec.get("components", []):
-        component_id = str(raw["id"])
+    for raw in spec.components:
+        component_id = raw.id
         entry = draft.components.get(component_id, {})
         state = str(entry.get("state", ComponentState.MISSING))
         view = ComponentView(
             id=component_id,
-            name=localised(raw["name"]),
-            kind=str(raw["kind"]),
-            required=bool(raw.get("required", True)),
+            name=localised(raw.name),
+            kind=raw.kind,
+            required=raw.required,
             state=state,
             message=str(STATE_MESSAGES.get(ComponentState(state), "")),
             file=str(entry.get("file", "")),
             error=(component_errors or {}).get(component_id, ""),
-            result_type=str(raw.get("result_type", "")),
+            result_type=raw.result_type,
             wallet_item=str(entry.get("wallet_item", "")),
-            wallet_only=raw["kind"] == "wallet" and raw.get("fallback") == "none",
+            wallet_only=raw.kind == "wallet" and raw.fallback == "none",
         )
         if state == ComponentState.UPLOADED and entry.get("removed_content"):
             view.removed_content = list(entry["removed_content"])
@@ -303,7 +303,7 @@ def draft_view(
                     label_for("registry", prefill.registry), fetched_time(str(entry.get("fetched_at", "")))
                 ),
             )
-    fields = form_fields(spec, draft.entries, prefilled=prefilled, errors=errors or {})
+    fields = form_fields(spec.form, draft.entries, prefilled=prefilled, errors=errors or {})
     return DraftView(
         draft=draft,
         sources=sources,
@@ -322,19 +322,17 @@ def _later_forms(draft: Draft, errors: Mapping[str, str] | None) -> list[LaterMe
         code = member.procedure.code
         prefix = f"{code}{bundle_services.SEPARATOR}"
         later = bundle_services.later_fields(member)
-        required = set(member.procedure.spec.get("form", {}).get("required", []))
-        spec = {
-            "form": {
-                "properties": {prefix + name: prop for name, prop in later.items()},
-                "required": [prefix + name for name in later if name in required],
-            }
-        }
+        required = set(definition(member.procedure).required_fields)
+        form = FormSpec(
+            properties={prefix + name: prop for name, prop in later.items()},
+            required=tuple(prefix + name for name in later if name in required),
+        )
         entries = {prefix + name: value for name, value in draft.bundle_entries.get(code, {}).items()}
         forms.append(
             LaterMemberForm(
                 procedure_code=code,
                 procedure_name=localised({"vi": member.procedure.name_vi, "en": member.procedure.name_en}),
-                fields=form_fields(spec, entries, prefilled={}, errors=errors or {}),
+                fields=form_fields(form, entries, prefilled={}, errors=errors or {}),
             )
         )
     return forms

@@ -13,7 +13,7 @@ from typing import Any, cast
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from motcua.catalog.selectors import with_spec
+from motcua.catalog.selectors import definition
 from motcua.core.errors import NotFound
 from motcua.core.selectors import audit_trail_for_subject
 from motcua.dossiers.events import DossierEvent, DossierSubject
@@ -66,7 +66,6 @@ def get_draft(actor: RequestActor | None, public_id: uuid.UUID | str, *, for_upd
     draft = queryset.filter(public_id=key).first()
     if draft is None or not _still_covered(cast(ApplicantActor, actor), draft):
         raise NotFound(_("No such draft."))
-    with_spec(draft.procedure)
     return draft
 
 
@@ -74,14 +73,15 @@ def prefilled_values(draft: Draft) -> dict[str, Any]:
     """Form fields whose value comes from data fetched for this draft, with that value: they are
     not the applicant's to change. Where several records disagree (two parcels, two vehicles),
     the applicant picks one, so such a field is left out and stays editable."""
-    properties = draft.procedure.spec.get("form", {}).get("properties", {})
+    spec = definition(draft.procedure)
     locked: dict[str, Any] = {}
-    for prefill in prefills(draft.procedure.spec, data_sources(draft.procedure)):
+    for prefill in prefills(spec, data_sources(draft.procedure)):
         if prefill.component_id not in draft.fetched:
             continue
         value = value_at(draft.fetched[prefill.component_id], prefill.path)
         several = isinstance(value, list) and len({str(item) for item in value}) > 1
-        is_list_field = properties.get(prefill.form_field, {}).get("type") == "array"
+        prop = spec.fields.get(prefill.form_field)
+        is_list_field = prop is not None and prop.type == "array"
         if is_list_field:
             locked[prefill.form_field] = value
         elif not several:

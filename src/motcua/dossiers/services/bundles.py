@@ -26,6 +26,7 @@ from motcua.catalog import decisions
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Bundle
 from motcua.catalog.selectors import Member
+from motcua.catalog.typed import ChoicesSpec, FieldSpec, FlowSpec, ProcedureDefinition
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.errors import MotcuaError
 from motcua.core.services import record_change
@@ -62,17 +63,21 @@ def chosen_members(bundle: Bundle, requested: Sequence[str]) -> list[Member]:
             )
         chosen.append(member)
         codes.add(code)
-    limits = bundle.spec.get("choices", {})
-    if not int(limits.get("min_members", 1)) <= len(chosen) <= int(limits.get("max_members", len(members))):
+    limits = catalog.bundle_definition(bundle).choices or ChoicesSpec()
+    high = limits.max_members if limits.max_members is not None else len(members)
+    if not limits.min_members <= len(chosen) <= high:
         raise MotcuaError(_("Choose a number of procedures this application allows."))
     return chosen
 
 
-def later_fields(member: Member) -> dict[str, dict[str, Any]]:
+def later_fields(member: Member) -> dict[str, FieldSpec]:
     """The form fields of a later member that no earlier member provides: the applicant fills them."""
-    received = {str(flow["target"]).partition(".")[2] for flow in member.receives}
-    properties: dict[str, dict[str, Any]] = member.procedure.spec.get("form", {}).get("properties", {})
-    return {name: prop for name, prop in properties.items() if name not in received}
+    received = {flow.target_field for flow in member.receives}
+    return {
+        name: prop
+        for name, prop in catalog.definition(member.procedure).fields.items()
+        if name not in received
+    }
 
 
 def later_members(draft: Draft) -> list[Member]:
@@ -134,7 +139,7 @@ def clean_later_entries(
             for key, value in raw.items()
             if key.startswith(code + SEPARATOR)
         }
-        cleaned, member_errors = clean_entries({"form": {"properties": fields}}, mine)
+        cleaned, member_errors = clean_entries(fields, mine)
         values[code] = {**draft.bundle_entries.get(code, {}), **cleaned}
         errors.update({f"{code}{SEPARATOR}{name}": message for name, message in member_errors.items()})
     return values, errors
@@ -151,12 +156,12 @@ def later_problems(draft: Draft, first_values: Mapping[str, Any], *, on: datetim
         code = member.procedure.code
         entered = draft.bundle_entries.get(code, {})
         fields = later_fields(member)
-        required = member.procedure.spec.get("form", {}).get("required", [])
-        for name in required:
-            if name in fields and "default" not in fields[name] and entered.get(name) in (None, "", []):
+        spec = catalog.definition(member.procedure)
+        for name in spec.required_fields:
+            if name in fields and fields[name].default is None and entered.get(name) in (None, "", []):
                 problems[f"{code}{SEPARATOR}{name}"] = _("This field is required.")
         known, entered_as = _known_values(draft, member, first_values)
-        for name, message in decisions.eligibility_refusals(member.procedure.spec, known, on=on).items():
+        for name, message in decisions.eligibility_refusals(spec, known, on=on).items():
             if name in entered_as:
                 problems.setdefault(entered_as[name], message)
     return problems
@@ -164,7 +169,7 @@ def later_problems(draft: Draft, first_values: Mapping[str, Any], *, on: datetim
 
 def _defaults(member: Member) -> dict[str, Any]:
     """The defaults of the fields a later member's applicant fills."""
-    return {name: prop["default"] for name, prop in later_fields(member).items() if "default" in prop}
+    return {name: prop.default for name, prop in later_fields(member).items() if prop.default is not None}
 
 
 def _filled(entries: Mapping[str, Any]) -> dict[str, Any]:
@@ -183,11 +188,10 @@ def _known_values(
     values = {**_defaults(member), **mine}
     entered_as = {name: f"{code}{SEPARATOR}{name}" for name in mine}
     for flow in member.receives:
-        kind, _sep, source = str(flow["source"]).partition(".")
-        target = str(flow["target"]).partition(".")[2]
-        if kind != "form":
+        source, target = flow.source_field, flow.target_field
+        if flow.source_kind != "form":
             continue
-        origin = str(flow["from"])
+        origin = flow.from_
         if origin == first_code:
             value, field_name = first_values.get(source), source
         else:
@@ -216,9 +220,8 @@ def open_application(*, actor: ApplicantActor, draft: Draft, dossier: Dossier) -
     return application
 
 
-def _received_value(source: Dossier, flow: Mapping[str, str]) -> Any:
-    kind, _sep, name = str(flow["source"]).partition(".")
-    return (source.result if kind == "result" else source.entries).get(name)
+def _received_value(source: Dossier, flow: FlowSpec) -> Any:
+    return (source.result if flow.source_kind == "result" else source.entries).get(flow.source_field)
 
 
 def advance(*, application_id: int, actor: Actor = SYSTEM) -> list[Dossier]:
@@ -245,9 +248,9 @@ def advance(*, application_id: int, actor: Actor = SYSTEM) -> list[Dossier]:
             by_code = {d.procedure.code: d for d in existing.values()}
             entries = {**_defaults(member), **_filled(application.entries.get(code, {}))}
             for flow in member.receives:
-                source = by_code.get(str(flow["from"]))
+                source = by_code.get(flow.from_)
                 if source is not None:
-                    entries[str(flow["target"]).partition(".")[2]] = _received_value(source, flow)
+                    entries[flow.target_field] = _received_value(source, flow)
             previous = by_code[member.after[-1]]
             dossier = submission_services.create_linked_dossier(
                 actor=actor,
@@ -261,9 +264,8 @@ def advance(*, application_id: int, actor: Actor = SYSTEM) -> list[Dossier]:
     return created
 
 
-def linked_components(spec: Mapping[str, Any], source: Dossier) -> dict[str, dict[str, Any]]:
+def linked_components(spec: ProcedureDefinition, source: Dossier) -> dict[str, dict[str, Any]]:
     """Every component of a later member: passed along the interconnection from ``source``."""
     return {
-        str(c["id"]): {"kind": c["kind"], "provenance": Provenance.LINKED, "from": source.code}
-        for c in spec.get("components", [])
+        c.id: {"kind": c.kind, "provenance": Provenance.LINKED, "from": source.code} for c in spec.components
     }

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Procedure
+from motcua.catalog.typed import FormSpec, Text
 from motcua.core.errors import Forbidden, MotcuaError, NotFound
 from motcua.core.ids import parse_personal_id
 from motcua.documents import services as documents
@@ -62,8 +63,8 @@ CHECKS_FOR_CHANNEL: dict[str, tuple[str, ...]] = {
     Channel.POST: (IdentityCheck.POST_COPY,),
 }
 # The person's identity, checked with the form machinery (12-digit ID numbers, dates, lengths).
-PERSON_FORM: dict[str, Any] = {
-    "form": {
+PERSON_FORM = FormSpec.model_validate(
+    {
         "required": ["personal_id", "full_name", "birth_date", "identity_check"],
         "properties": {
             "personal_id": {"type": "string", "pattern": "^[0-9]{12}$"},
@@ -72,7 +73,7 @@ PERSON_FORM: dict[str, Any] = {
             "identity_check": {"type": "string", "enum": list(IdentityCheck.values)},
         },
     }
-}
+)
 
 
 @dataclass(frozen=True)
@@ -145,16 +146,35 @@ def counter_procedures(agency: Agency, channel: str = "") -> list[Procedure]:
     return [
         procedure
         for procedure in catalog.search_procedures(level=agency.level, agency_type=agency.agency_type)
-        if wanted & set(procedure.spec.get("methods", []))
+        if wanted & set(catalog.definition(procedure).methods)
     ]
 
 
-def scannable_components(procedure: Procedure) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ScannableComponent:
+    """A component of the spec as the counter's form shows it: whether a scan can stand for it
+    (not for registry-only data), and the problem with what was handed in."""
+
+    id: str
+    name: Text
+    kind: str
+    required: bool
+    registry_only: bool
+    error: str = ""
+
+
+def scannable_components(procedure: Procedure) -> list[ScannableComponent]:
     """The spec's components with whether a scan can stand for each (not for registry-only data)."""
     registry_only = {s.component_id for s in data_sources(procedure) if s.fallback == "none"}
     return [
-        {**component, "id": str(component["id"]), "registry_only": str(component["id"]) in registry_only}
-        for component in procedure.spec.get("components", [])
+        ScannableComponent(
+            id=component.id,
+            name=component.name,
+            kind=component.kind,
+            required=component.required,
+            registry_only=component.id in registry_only,
+        )
+        for component in catalog.definition(procedure).components
     ]
 
 
@@ -234,11 +254,11 @@ def _commune_for(agency: Agency, procedure: Procedure, commune_code: str) -> tup
 
 
 def _component_problems(procedure: Procedure, scans: Mapping[str, Scan]) -> dict[str, str]:
-    components = {c["id"]: c for c in scannable_components(procedure)}
+    components = {c.id: c for c in scannable_components(procedure)}
     problems = {cid: _("This procedure has no such component.") for cid in scans if cid not in components}
     for cid, component in components.items():
-        required = component.get("required", True)
-        if component["registry_only"] and (required or cid in scans):
+        required = component.required
+        if component.registry_only and (required or cid in scans):
             problems[cid] = _(
                 "This data can only come from the registry: "
                 "the dossier cannot be received at the counter yet."
@@ -301,7 +321,8 @@ def receive_at_counter(
     commune, commune_problem = _commune_for(agency, procedure, commune_code)
     if commune_problem:
         person_errors["commune_code"] = commune_problem
-    form_values, fee, field_errors = checked_case(procedure.spec, entries, on=timezone.localdate())
+    spec = catalog.definition(procedure)
+    form_values, fee, field_errors = checked_case(spec, entries, on=timezone.localdate())
     component_errors = _component_problems(procedure, scans)
     if person_errors or field_errors or component_errors:
         raise IncompleteReception(field_errors, component_errors, person_errors)
@@ -325,10 +346,10 @@ def receive_at_counter(
             )
             now = timezone.now().isoformat()
             components: dict[str, dict[str, Any]] = {}
-            for component in procedure.spec.get("components", []):
-                component_id = str(component["id"])
+            for component in spec.components:
+                component_id = component.id
                 if component_id not in stored:
-                    components[component_id] = {"kind": component["kind"], "provenance": Provenance.NONE}
+                    components[component_id] = {"kind": component.kind, "provenance": Provenance.NONE}
                     continue
                 record = documents.record_scan(
                     actor=actor,
@@ -337,7 +358,7 @@ def receive_at_counter(
                     file_name=scans[component_id].file_name,
                 )
                 components[component_id] = {
-                    "kind": component["kind"],
+                    "kind": component.kind,
                     "provenance": Provenance.SCAN,
                     "file": str(record.public_id),
                     "scanned_by": actor.user_id,

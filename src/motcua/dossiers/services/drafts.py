@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog import selectors as catalog
+from motcua.catalog.typed import ComponentSpec, ProcedureDefinition
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.errors import Conflict, MotcuaError, NotFound
 from motcua.core.ids import InvalidPersonalId, parse_personal_id
@@ -122,11 +123,11 @@ def competent_agency(procedure_level: str, agency_type: str, commune_code: str) 
     return agency
 
 
-def _initial_components(spec: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def _initial_components(spec: ProcedureDefinition) -> dict[str, dict[str, Any]]:
     components: dict[str, dict[str, Any]] = {}
-    for component in spec.get("components", []):
-        state = ComponentState.AWAITING_CONSENT if component["kind"] == "data" else ComponentState.MISSING
-        components[str(component["id"])] = {"state": state, "kind": component["kind"]}
+    for component in spec.components:
+        state = ComponentState.AWAITING_CONSENT if component.kind == "data" else ComponentState.MISSING
+        components[component.id] = {"state": state, "kind": component.kind}
     return components
 
 
@@ -147,7 +148,8 @@ def start_draft(
     than the plain procedure's: each resumes only its own kind, so a plain application never
     carries a bundle's later members, nor a bundle application loses them."""
     procedure = catalog.get_procedure(procedure_code)
-    if "online" not in procedure.spec.get("methods", []):
+    spec = catalog.definition(procedure)
+    if "online" not in spec.methods:
         raise MotcuaError(_("This procedure cannot be done online."))
     applicant = (
         identity.get_actable_applicant(actor, applicant_public_id, procedure_code=procedure.code)
@@ -169,10 +171,10 @@ def start_draft(
         with transaction.atomic():  # a savepoint: the start racing this one may have won
             draft = Draft.objects.create(
                 **same,
-                spec_sha256=procedure.spec_sha256,
+                spec_sha256=spec.sha256,
                 created_by_id=actor.applicant_id,
                 agency_code=agency.code,
-                components=_initial_components(procedure.spec),
+                components=_initial_components(spec),
                 created_at=now,
                 updated_at=now,
                 expires_at=_expiry(now),
@@ -357,7 +359,7 @@ def save_entries(
     draft = draft_selectors.get_draft(actor, public_id, for_update=True)
     from_registry = draft_selectors.prefilled_field_names(draft)
     editable = {name: value for name, value in values.items() if name not in from_registry}
-    cleaned, errors = clean_entries(draft.procedure.spec, editable)
+    cleaned, errors = clean_entries(catalog.definition(draft.procedure).fields, editable)
     changed = sorted(name for name, value in cleaned.items() if draft.entries.get(name) != value)
     draft.entries = {**draft.entries, **cleaned}
     fields = ["entries"]
@@ -431,17 +433,17 @@ def upload_component(
     return locked
 
 
-def _component_spec(draft: Draft, component_id: str) -> Mapping[str, Any]:
-    for component in draft.procedure.spec.get("components", []):
-        if str(component["id"]) == component_id:
-            return dict(component)
-    raise NotFound(_("No such component."))
+def _component_spec(draft: Draft, component_id: str) -> ComponentSpec:
+    component = catalog.definition(draft.procedure).component(component_id)
+    if component is None:
+        raise NotFound(_("No such component."))
+    return component
 
 
 def _wallet_only(draft: Draft, component_id: str) -> bool:
     """A wallet component whose spec says ``fallback: none``: no upload can replace it."""
     component = _component_spec(draft, component_id)
-    return component.get("kind") == "wallet" and component.get("fallback") == "none"
+    return component.kind == "wallet" and component.fallback == "none"
 
 
 def _without_wallet(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -463,7 +465,7 @@ def use_wallet_item(
         if component_id not in draft.components:
             raise NotFound(_("No such component."))
         component = _component_spec(draft, component_id)
-        document_type = str(component.get("result_type", ""))
+        document_type = component.result_type
         if not document_type:
             raise MotcuaError(_("This component cannot be taken from the data wallet: upload the document."))
         item = documents_wallet.reusable_item(

@@ -31,6 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
+from motcua.catalog.selectors import definition
+from motcua.catalog.typed import ProcedureDefinition
 from motcua.core.actors import Actor
 from motcua.core.errors import Conflict, Forbidden, MotcuaError
 from motcua.core.inputs import clean_text
@@ -109,17 +111,22 @@ EFFECTS: dict[Decision, Effect] = {
 
 
 def process_id_for(dossier: Dossier) -> str:
-    return _process_id(dossier.procedure)
+    return _process_id(filed_spec(dossier))
 
 
-def _process_id(procedure: Procedure) -> str:
-    return str(procedure.spec.get("process") or DEFAULT_PROCESS)
+def _process_id(spec: ProcedureDefinition) -> str:
+    return spec.process or DEFAULT_PROCESS
+
+
+def filed_spec(dossier: Dossier) -> ProcedureDefinition:
+    """The spec version the dossier was filed under (ADR 0039)."""
+    return definition(dossier.procedure, dossier.spec_sha256)
 
 
 def prepare_process(procedure: Procedure) -> tuple[ProcessInstance, str]:
     """A new dossier's process, saved and run to its first step, and that step's name: done
     before the submission takes the dossier-code counter, which stays locked until it commits."""
-    instance, ready = engine.prepare(_process_id(procedure))
+    instance, ready = engine.prepare(_process_id(definition(procedure)))
     instance.save()
     return instance, ready[0].name if ready else Step.DONE
 
@@ -243,9 +250,9 @@ def current_step(dossier: Dossier) -> engine.Step:
 
 def _supplement_items(dossier: Dossier, items: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
     """Form 02's list of what is missing: components or form fields of the dossier's procedure."""
-    spec = dossier.procedure.spec
-    components = {str(c["id"]) for c in spec.get("components", [])}
-    fields = set(spec.get("form", {}).get("properties", {}))
+    spec = filed_spec(dossier)
+    components = {c.id for c in spec.components}
+    fields = set(spec.fields)
     checked: list[dict[str, str]] = []
     for item in items:
         if item.get("component") in components and "field" not in item:
@@ -269,10 +276,10 @@ class IncompleteResult(MotcuaError):
 
 def _checked_result(dossier: Dossier, result: Mapping[str, Any]) -> dict[str, Any]:
     """The result's data the procedure declares (``result.fields``), every field required."""
-    fields = dict(dossier.procedure.spec.get("result", {}).get("fields", {}))
+    fields = filed_spec(dossier).result_fields
     if not fields:
         return {}
-    cleaned, errors = clean_entries({"form": {"properties": fields}}, result)
+    cleaned, errors = clean_entries(fields, result)
     for name in fields:
         if name not in errors and cleaned.get(name) in (None, ""):
             errors[name] = _("This field is required.")
@@ -282,8 +289,8 @@ def _checked_result(dossier: Dossier, result: Mapping[str, Any]) -> dict[str, An
 
 
 def _has_electronic_result(dossier: Dossier) -> bool:
-    result = dossier.procedure.spec.get("result") or {}
-    return bool(result.get("type")) and bool(result.get("electronic", True))
+    result = filed_spec(dossier).result
+    return result is not None and bool(result.type) and result.electronic
 
 
 def decide(

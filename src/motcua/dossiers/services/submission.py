@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from motcua.catalog import decisions
 from motcua.catalog.decisions import Fee
 from motcua.catalog.models import Procedure
+from motcua.catalog.selectors import definition
+from motcua.catalog.typed import ComponentSpec, FormSpec, ProcedureDefinition
 from motcua.core.actors import Actor
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import MotcuaError, NotFound
@@ -56,7 +58,7 @@ class IncompleteDossier(MotcuaError):
         self.components = dict(components)
 
 
-def _component_problem(component: Mapping[str, Any], entry: Mapping[str, Any], registry_only: bool) -> str:
+def _component_problem(component: ComponentSpec, entry: Mapping[str, Any], registry_only: bool) -> str:
     """What keeps one required component from being complete ("" when it is complete)."""
     state = entry.get("state")
     if state == ComponentState.FETCHED or (state == ComponentState.UPLOADED and not registry_only):
@@ -71,10 +73,10 @@ def _component_problem(component: Mapping[str, Any], entry: Mapping[str, Any], r
         return _("This data can only come from the registry: it must be fetched before you submit.")
     if state == ComponentState.NEEDS_SUBJECT:
         return _("Enter the personal ID number it is about and fetch the data, or upload the document.")
-    if component.get("kind") == "data":
+    if component.kind == "data":
         return _("The data was not received from the registry: upload the document instead.")
-    if component.get("kind") == "wallet":
-        if component.get("fallback") == "none":
+    if component.kind == "wallet":
+        if component.fallback == "none":
             return _("Choose this document from your data wallet.")
         return _("Choose this document from your data wallet, or upload it.")
     return _("Upload this document.")
@@ -138,23 +140,23 @@ def _wallet_provenance(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def checked_form(spec: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def checked_form(form: FormSpec, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """The typed form values and every problem with them, required fields included (the checks
     of a submission, online or at the counter)."""
-    cleaned, field_errors = clean_entries(spec, values)
-    for name in spec.get("form", {}).get("required", []):
+    cleaned, field_errors = clean_entries(form.fields, values)
+    for name in form.required:
         if name not in field_errors and cleaned.get(name) in (None, "", []):
             field_errors[name] = _("This field is required.")
     return cleaned, field_errors
 
 
 def checked_case(
-    spec: Mapping[str, Any], values: Mapping[str, Any], *, on: datetime.date
+    spec: ProcedureDefinition, values: Mapping[str, Any], *, on: datetime.date
 ) -> tuple[dict[str, Any], Fee | None, dict[str, str]]:
     """``checked_form``, then what the procedure's decision tables say of the case submitted on
     ``on``: its fee, and any refusal (not eligible, no fee for the values entered) as a problem
     on the form field it concerns. A field the form already faults keeps the form's message."""
-    cleaned, field_errors = checked_form(spec, values)
+    cleaned, field_errors = checked_form(spec.form, values)
     fee, problems = decisions.decided(spec, cleaned, on=on)
     for name, problem in problems.items():
         field_errors.setdefault(name, problem)
@@ -164,7 +166,7 @@ def checked_case(
 def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[str, Any]], Fee | None]:
     """The form values (the applicant's entries and the registry's values), the dossier's
     components and its fee, or ``IncompleteDossier`` listing every problem at once."""
-    spec = draft.procedure.spec
+    spec = definition(draft.procedure)
     today = timezone.localdate()
     cleaned, fee, field_errors = checked_case(
         spec, {**draft.entries, **draft_selectors.prefilled_values(draft)}, on=today
@@ -174,16 +176,16 @@ def _checked_submission(draft: Draft) -> tuple[dict[str, Any], dict[str, dict[st
     }
     components: dict[str, dict[str, Any]] = {}
     component_errors: dict[str, str] = {}
-    for component in spec.get("components", []):
-        component_id = str(component["id"])
+    for component in spec.components:
+        component_id = component.id
         entry = draft.components.get(component_id, {})
-        if component.get("required", True) or entry.get("state") == ComponentState.WALLET:
+        if component.required or entry.get("state") == ComponentState.WALLET:
             # a document taken from the wallet is checked again even where it is optional
             problem = _component_problem(component, entry, component_id in registry_only)
             if problem:
                 component_errors[component_id] = problem
                 continue
-        components[component_id] = {"kind": component["kind"], **_provenance(entry)}
+        components[component_id] = {"kind": component.kind, **_provenance(entry)}
     if draft.bundle_code:
         for name, problem in bundle_services.later_problems(draft, cleaned, on=today).items():
             field_errors.setdefault(name, problem)
@@ -263,14 +265,15 @@ def receive_dossier(
 
     now = timezone.now()
     local_day = timezone.localdate(now)
+    spec = definition(procedure)  # the version the dossier is filed under (spec_sha256)
     if fee is None:
         try:
-            fee = decisions.fee_of(procedure.spec, entries, on=local_day)
+            fee = decisions.fee_of(spec, entries, on=local_day)
         except decisions.DecisionRefused as refused:
             raise MotcuaError(
                 f"{procedure.code}: no fee for these entries ({', '.join(sorted(refused.fields))})"
             ) from None
-    working_days = procedure.spec.get("processing_time", {}).get("working_days")
+    working_days = spec.working_days
     due_on = appointment_date(local_day, working_days)
     # the process is built before the code: the counter row stays locked until this commits
     process, first_step = prepare_process(procedure)
@@ -278,7 +281,7 @@ def receive_dossier(
         code=_next_code(agency_code, local_day),
         draft_public_id=draft_public_id,
         procedure=procedure,
-        spec_sha256=procedure.spec_sha256,
+        spec_sha256=spec.sha256,
         applicant=applicant,
         submitted_by_id=submitted_by_id,
         received_by_id=arrival.received_by_id,
@@ -395,9 +398,9 @@ def create_linked_dossier(
     """A later member of an interconnected application becomes a dossier of its own agency (in
     the caller's transaction): routed from the application's commune, with its own code,
     appointment date and process, received as soon as the member it follows has its result."""
-    spec = procedure.spec
-    cleaned, errors = clean_entries(spec, entries)
-    missing = [n for n in spec.get("form", {}).get("required", []) if cleaned.get(n) in (None, "", [])]
+    spec = definition(procedure)
+    cleaned, errors = clean_entries(spec.fields, entries)
+    missing = [n for n in spec.required_fields if cleaned.get(n) in (None, "", [])]
     if errors or missing:
         raise MotcuaError(
             f"{procedure.code}: cannot be filled from the linked dossier "

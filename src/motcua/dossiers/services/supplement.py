@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.selectors import definition
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import Conflict, MotcuaError
 from motcua.core.inputs import clean_text
@@ -99,7 +100,7 @@ def supplement_dossier(
     wanted_fields = [i["field"] for i in (request.items if request else []) if "field" in i]
     wanted_components = [i["component"] for i in (request.items if request else []) if "component" in i]
     merged = {**dossier.entries, **{k: v for k, v in entries.items() if k in wanted_fields}}
-    cleaned, errors = clean_entries(dossier.procedure.spec, merged)
+    cleaned, errors = clean_entries(definition(dossier.procedure, dossier.spec_sha256).fields, merged)
     field_errors = {name: errors[name] for name in wanted_fields if name in errors}
     for name in wanted_fields:
         if name not in entries and name not in field_errors:

@@ -7,7 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0013_unify_audit_subject_types'),
         ('dossiers', '0007_reception_matches_channel'),
         ('feedback', '0001_initial'),
         ('identity', '0002_integrator_clients'),

@@ -7,8 +7,9 @@ indexed queries (``records``). The indexes are exactly what those queries filter
 the primary keys they are all named ``Meta.indexes`` and ``Meta.constraints`` (not
 ``unique=True``), so that ``loading`` can drop them before a load and build each once after.
 
-Rows are written only by ``loading`` (raw batched inserts); nothing here is edited through the
-ORM, so the models carry no validation or behaviour. ``Generation`` records what was loaded.
+Rows are written by ``loading`` (raw batched inserts) and, after that, only by the signed writes
+of ``writers`` (raw SQL); nothing here is edited through the ORM, so the models carry no
+validation or behaviour. ``Generation`` records what was loaded.
 """
 
 from __future__ import annotations
@@ -240,6 +241,38 @@ class Vehicle(models.Model):
         return self.frame_number
 
 
+class TrafficViolation(models.Model):
+    """A traffic violation detected by a camera (phạt nguội), of a vehicle by its plate, owed by
+    the vehicle's owner; ``status`` becomes ``paid`` through the signed write ``mark_paid``
+    (``writers``), the one change made here after loading."""
+
+    violation_id = models.CharField(max_length=20, primary_key=True)
+    plate = models.CharField(max_length=15)
+    owner_id = models.CharField(max_length=ENTERPRISE)
+    vehicle_kind = models.CharField(max_length=10)
+    detected_on = models.DateField()
+    detected_time = models.CharField(max_length=5)
+    commune_code = models.CharField(max_length=COMMUNE)
+    place = models.CharField(max_length=200)
+    offence = models.CharField(max_length=200)
+    legal_reference = models.CharField(max_length=120)
+    fine_vnd = models.BigIntegerField()
+    camera_id = models.CharField(max_length=20)
+    status = models.CharField(max_length=10)
+    paid_on = models.DateField(null=True)
+    payment_reference = _nullable_text(64)
+
+    class Meta:
+        db_table = "registry_data_traffic_violation"
+        indexes: ClassVar = [
+            models.Index(fields=["owner_id"], name="registry_violation_owner"),
+            models.Index(fields=["plate"], name="registry_violation_plate"),
+        ]
+
+    def __str__(self) -> str:
+        return self.violation_id
+
+
 class Conviction(models.Model):
     personal_id = models.CharField(max_length=ID)
     court = models.CharField(max_length=200)
@@ -294,4 +327,5 @@ DATA_MODELS: dict[str, type[models.Model]] = {
     "driving_licence": DrivingLicence,
     "vehicle": Vehicle,
     "conviction": Conviction,
+    "traffic_violation": TrafficViolation,
 }

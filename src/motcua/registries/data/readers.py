@@ -403,6 +403,50 @@ def _judicial_records(cursor: Any, subject: str) -> Record | None:
     return {"convictions": convictions, "bans_on_holding_positions": bans}
 
 
+_VIOLATIONS = """
+    SELECT violation_id, plate, vehicle_kind, detected_on, detected_time, commune_code, place, offence,
+           legal_reference, fine_vnd, camera_id, status, paid_on, payment_reference
+    FROM registry_data_traffic_violation WHERE {column} = %s ORDER BY detected_on DESC, violation_id
+"""
+_VIOLATIONS_BY_OWNER = _VIOLATIONS.format(column="owner_id")
+_VIOLATIONS_BY_PLATE = _VIOLATIONS.format(column="plate")
+_KNOWN_OWNER = """
+    SELECT 1 FROM registry_data_person WHERE personal_id = %s
+    UNION ALL SELECT 1 FROM registry_data_enterprise WHERE enterprise_code = %s
+    UNION ALL SELECT 1 FROM registry_data_vehicle WHERE plate = %s
+"""
+
+
+def violation_record(row: tuple[Any, ...]) -> Record:
+    (violation_id, plate, kind, detected_on, detected_time, commune, place, offence, reference, fine,
+     camera, status, paid_on, payment_reference) = row  # fmt: skip
+    return {
+        "violation_id": violation_id,
+        "plate": plate,
+        "vehicle_kind": kind,
+        "detected_at": f"{_iso(detected_on)}T{detected_time}",
+        "place": _address(place, commune),
+        "offence": offence,
+        "legal_reference": reference,
+        "fine_vnd": int(fine),
+        "camera_id": camera,
+        "status": status,
+        "payment": {"paid_on": _iso(paid_on), "reference": payment_reference} if status == "paid" else None,
+    }
+
+
+def _traffic_fines(cursor: Any, subject: str) -> list[Record] | None:
+    """The violations of a plate, or owed by a person or enterprise (every vehicle they own),
+    newest first; a known subject without any has an empty list, an unknown one None."""
+    by_plate = "." in subject  # plates always have one (29-E2 168.79); ID numbers and codes never
+    cursor.execute(_VIOLATIONS_BY_PLATE if by_plate else _VIOLATIONS_BY_OWNER, [subject])
+    violations = [violation_record(row) for row in cursor]
+    if violations:
+        return violations
+    cursor.execute(_KNOWN_OWNER, [subject, subject, subject])
+    return [] if cursor.fetchone() else None
+
+
 READERS: dict[str, Callable[[Any, str], Record | list[Record] | None]] = {
     "population": _population,
     "civil_status": _civil_status,
@@ -414,4 +458,5 @@ READERS: dict[str, Callable[[Any, str], Record | list[Record] | None]] = {
     "driving_licence": _driving_licence,
     "vehicle": _vehicle,
     "judicial_records": _judicial_records,
+    "traffic_fines": _traffic_fines,
 }

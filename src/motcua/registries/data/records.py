@@ -1,6 +1,6 @@
 """What each reference registry answers: its definition (subjects, fields) and its records.
 
-``REGISTRIES`` lists the ten registries with every field path a request may name: each leaf and
+``REGISTRIES`` lists the eleven registries with every field path a request may name: each leaf and
 each dict subtree (``permanent_residence`` and ``permanent_residence.address``); paths never go
 inside lists, a list is a leaf. ``fetch`` reads the full record tree of one subject (dates as
 ``YYYY-MM-DD`` strings, JSON-serialisable), ``select`` keeps the requested paths of it.
@@ -109,6 +109,10 @@ SCHEMAS: dict[str, Schema] = {
         "registration_tax_paid", "plate", "registered_on",
     ),
     "judicial_records": _leaves("convictions", "bans_on_holding_positions"),
+    "traffic_fines": _leaves(
+        "violation_id", "plate", "vehicle_kind", "detected_at", "offence", "legal_reference", "fine_vnd",
+        "camera_id", "status", place=_leaves(*_ADDRESS), payment=_leaves("paid_on", "reference"),
+    ),
 }  # fmt: skip
 
 _PERSON = frozenset({"person"})
@@ -128,6 +132,9 @@ _NAMES: dict[str, tuple[str, str, frozenset[str], bool]] = {
     "vehicle": ("Cơ sở dữ liệu đăng ký phương tiện giao thông", "Vehicle registration database",
                 frozenset({"person", "enterprise"}), True),
     "judicial_records": ("Cơ sở dữ liệu lý lịch tư pháp", "Judicial-record database", _PERSON, False),
+    "traffic_fines": ("Cơ sở dữ liệu xử lý vi phạm giao thông (phạt nguội)",
+                      "Traffic-violation database (camera-detected fines)",
+                      frozenset({"person", "enterprise", "plate"}), True),
 }  # fmt: skip
 
 REGISTRIES: dict[str, RegistryDefinition] = {
@@ -143,6 +150,9 @@ REGISTRIES: dict[str, RegistryDefinition] = {
 }
 
 _ENTERPRISE_CODE = re.compile(r"[0-9]{10}(?:-[0-9]{3})?")
+# A car's plate (30A-123.45, 51LD-123.45) or a motorcycle's (29-E2 168.79), as the vehicle
+# registry writes them.
+_PLATE = re.compile(r"[0-9]{2}[A-Z]{1,2}-[0-9]{3}\.[0-9]{2}|[0-9]{2}-[A-Z][A-Z0-9] [0-9]{3}\.[0-9]{2}")
 
 
 _TODAY: list[tuple[float, datetime.date]] = []
@@ -159,8 +169,9 @@ def _today() -> datetime.date:
 
 def subject_kind(subject_id: str) -> str | None:
     """``"person"`` for a valid personal ID number, ``"enterprise"`` for an enterprise code
-    (10 digits) or a branch code (10 digits, "-", 3 digits), otherwise None."""
-    if len(subject_id) == 12:
+    (10 digits) or a branch code (10 digits, "-", 3 digits), ``"plate"`` for a vehicle's plate,
+    otherwise None."""
+    if len(subject_id) == 12 and subject_id.isdigit():
         try:
             parse_personal_id(subject_id, today=_today())
         except InvalidPersonalId:
@@ -168,6 +179,8 @@ def subject_kind(subject_id: str) -> str | None:
         return "person"
     if _ENTERPRISE_CODE.fullmatch(subject_id):
         return "enterprise"
+    if _PLATE.fullmatch(subject_id):
+        return "plate"
     return None
 
 

@@ -293,6 +293,27 @@ PLATE_CODES: Final[dict[str, tuple[str, ...]]] = {
 }  # fmt: skip
 PLATE_LETTERS: Final = "ABCDEFGHKLMNPSTUVXYZ"
 
+# --- Traffic violations detected by camera (essential service #8) -------------------------------
+# (offence, legal reference, fine for a car, fine for a motorcycle, in đồng). [M]: the amounts are
+# the lower bound of each bracket as we read Decree 168/2024/NĐ-CP; not verified in the domain notes.
+TRAFFIC_OFFENCES: Final[tuple[tuple[str, str, int, int], ...]] = (
+    ("Không chấp hành hiệu lệnh của đèn tín hiệu giao thông",
+     "Nghị định 168/2024/NĐ-CP, Điều 6 khoản 9 / Điều 7 khoản 7", 18_000_000, 4_000_000),
+    ("Điều khiển xe chạy quá tốc độ quy định từ 05 km/h đến dưới 10 km/h",
+     "Nghị định 168/2024/NĐ-CP, Điều 6 khoản 3 / Điều 7 khoản 2", 800_000, 400_000),
+    ("Dừng, đỗ xe không đúng nơi quy định",
+     "Nghị định 168/2024/NĐ-CP, Điều 6 khoản 2 / Điều 7 khoản 1", 600_000, 400_000),
+    ("Đi không đúng phần đường hoặc làn đường quy định",
+     "Nghị định 168/2024/NĐ-CP, Điều 6 khoản 5 / Điều 7 khoản 4", 4_000_000, 600_000),
+)  # fmt: skip
+TRAFFIC_CAMERA_PLACES: Final[tuple[str, ...]] = (
+    "Nút giao",
+    "Cầu",
+    "Km 12 quốc lộ",
+    "Ngã tư",
+    "Hầm chui",
+)
+
 # --- Courts and criminal records -----------------------------------------------------------------
 # (offence, sentences, whether the judgement may ban holding positions)
 OFFENCES: Final[tuple[tuple[str, tuple[str, ...], bool, float], ...]] = (

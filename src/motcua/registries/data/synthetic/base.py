@@ -205,6 +205,7 @@ class _BuilderBase:
         self.licence_counts: dict[str, int] = {}
         self.plate_counts: dict[str, int] = {}
         self.vehicle_count = 0
+        self.violation_count = 0
         self.certificate_count = 0
         self.pool: list[_Slot] = []
         self.pool_limit = max(200, min(50_000, size // 20))

@@ -9,6 +9,7 @@ from typing import Any
 
 from motcua.demo import people as demo
 from motcua.demo.accounts import DemoAccount
+from motcua.registries.data import vocabulary as vocab
 from motcua.registries.data.synthetic.base import _Person, _Plan
 from motcua.registries.data.synthetic.settling import _Settling
 from motcua.registries.data.synthetic.tables import REF, YEAR, _json
@@ -138,6 +139,15 @@ class _DemoPeople(_Settling):
         self.buffers["vehicle"].append((frame, minh.pid, engine, "motorcycle", brand, model, "domestic",
                                         "KĐ-2019-0153184", True, plate,
                                         d(demo.MINH_MOTORCYCLE_REGISTERED_ON.toordinal())))  # fmt: skip
+        ba_dinh_place = f"Nút giao {self.u.commune_names[self.u.commune_index[demo.BA_DINH]]}"
+        for violation_id, detected, at, offence_index, paid_on in demo.MINH_FINES:
+            offence, reference, _car, bike_fine = vocab.TRAFFIC_OFFENCES[offence_index]
+            self.buffers["traffic_violation"].append((
+                violation_id, plate, minh.pid, "motorcycle", d(detected.toordinal()), at, demo.BA_DINH,
+                ba_dinh_place, offence, reference, bike_fine, "CAM-01-101",
+                "paid" if paid_on else "unpaid", d(paid_on.toordinal()) if paid_on else None,
+                f"KB-{violation_id}" if paid_on else None,
+            ))  # fmt: skip
         frame, engine, brand, model = demo.MINH_NEW_MOTORCYCLE
         self.buffers["vehicle"].append((frame, minh.pid, engine, "motorcycle", brand, model, "domestic",
                                         "KĐ-2026-0402217", True, None, None))  # fmt: skip

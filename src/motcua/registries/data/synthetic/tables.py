@@ -20,7 +20,7 @@ from motcua.demo.accounts import DEMO_ACCOUNTS
 REFERENCE_DATE: Final = date(2026, 11, 1)
 # Bump when the same seed and size start producing different rows, so that
 # ``generate --if-unchanged`` regenerates data made by an older generator.
-GENERATOR_VERSION: Final = 1
+GENERATOR_VERSION: Final = 2  # 2: traffic violations
 BATCH_ROWS: Final = 10_000
 TABLE_PREFIX: Final = "registry_data_"
 UNITS_FILE: Final = Path(__file__).resolve().parents[3] / "units" / "data" / "vn_units.json"
@@ -69,6 +69,11 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "conviction": (
         "personal_id", "court", "judgement_number", "judged_on", "offence", "sentence", "expunged", "ban",
         "ban_until",
+    ),
+    "traffic_violation": (
+        "violation_id", "plate", "owner_id", "vehicle_kind", "detected_on", "detected_time",
+        "commune_code", "place", "offence", "legal_reference", "fine_vnd", "camera_id", "status",
+        "paid_on", "payment_reference",
     ),
 }  # fmt: skip
 
