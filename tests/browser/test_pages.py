@@ -28,7 +28,11 @@ def pages(world: World) -> dict[str, list[str]]:
     assert world.result_item
     assert world.representation
     assert world.waiting
+    assert world.petition
+    assert world.asked_petition
+    assert world.returned
     code, waiting = world.dossier.code, world.waiting.code
+    petition, asked, returned = world.petition.code, world.asked_petition.code, world.returned.code
     return {
         "anonymous": [
             "/",
@@ -43,6 +47,9 @@ def pages(world: World) -> dict[str, list[str]]:
             f"/chia-se/{world.share_token}/",
             "/can-bo/dang-nhap/",
             "/trang-khong-co/",
+            "/phan-anh-kien-nghi/gui/?province=01",
+            "/phan-anh-kien-nghi/tra-loi/",
+            "/phan-anh-kien-nghi/tra-cuu/",
         ],
         "applicant_a": [
             "/ca-nhan/",
@@ -61,6 +68,11 @@ def pages(world: World) -> dict[str, list[str]]:
             "/ca-nhan/uy-quyen/moi/",
             "/thong-bao/",
             "/can-bo/ho-so/",  # 403: the site's page
+            "/phan-anh-kien-nghi/gui/",
+            "/phan-anh-kien-nghi/cua-toi/",
+            f"/phan-anh-kien-nghi/{petition}/",
+            f"/phan-anh-kien-nghi/{asked}/",
+            f"/ho-so/{returned}/danh-gia/",
         ],
         "reception_a": [
             "/can-bo/",
@@ -69,6 +81,9 @@ def pages(world: World) -> dict[str, list[str]]:
             f"/can-bo/ho-so/{code}/",
             f"/can-bo/ho-so/{code}/giay-tiep-nhan/",
             "/can-bo/tiep-nhan/",
+            "/can-bo/phan-anh-kien-nghi/",
+            f"/can-bo/phan-anh-kien-nghi/{petition}/",
+            "/can-bo/danh-gia/",
         ],
         "handler_a": [f"/can-bo/ho-so/{waiting}/"],
         "admin_a": ["/can-bo/", f"/can-bo/co-quan/{AGENCY_A}/"],

@@ -128,3 +128,21 @@ def test_a_signed_in_petitioner_links_their_dossier_and_sees_it_in_their_list(pe
     assert petition.due_on > datetime.date.today()
     other = applicant_client(people.binh)
     assert other.get(f"/phan-anh-kien-nghi/{petition.code}/").status_code == 404
+
+
+def test_the_officials_overview_and_the_footer_lead_to_petitions(people):
+    services.send_petition(
+        actor=None,
+        category="conduct",
+        subject="Thái độ",
+        content="Cán bộ không hướng dẫn người dân điền tờ khai.",
+        commune_code="00004",
+        contact_name="Người dân",
+        contact_phone="0912345678",
+    )
+    overview = (
+        official_client("handler.feedback", people.keys["handler"]).get("/can-bo/tong-quan/").content.decode()
+    )
+    assert '<strong id="petitions-received">1</strong>' in overview
+    assert 'href="/can-bo/danh-gia/"' in overview
+    assert 'href="/phan-anh-kien-nghi/tra-loi/"' in Client().get("/").content.decode()

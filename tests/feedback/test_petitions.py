@@ -245,3 +245,52 @@ def test_a_repeated_complaint_on_the_same_matter_is_linked_and_bad_input_is_name
     assert bad.value.fields["subject"] == "Trường này là bắt buộc."
     assert Petition.objects.count() == count
     assert not AuditEntry.objects.filter(type=FeedbackEvent.PETITION_RECEIVED, subject_id="").exists()
+
+
+def test_the_signed_in_petitioner_is_told_of_each_step(people):
+    from motcua.core.outbox import dispatch_pending_events
+    from motcua.notify import selectors as notify
+
+    petition = send(people)
+    services.request_information(
+        actor=people.official("handler"), code=petition.code, question="Cho biết ngày nộp.", today=RECEIVED
+    )
+    services.provide_information(
+        actor=applicant_actor(people.an), code=petition.code, information="Ngày 1/8.", today=RECEIVED
+    )
+    services.answer_petition(actor=people.official("handler"), code=petition.code, answer="Đã có kết quả.")
+    dispatch_pending_events()
+    views = notify.notification_views(list(notify.notifications_of(applicant_actor(people.an))))
+    assert [(v.title, v.petition_code) for v in reversed(views)] == [
+        (f"Phản ánh, kiến nghị {petition.code} đã được tiếp nhận", petition.code),
+        (f"Phản ánh, kiến nghị {petition.code} cần bổ sung thông tin", petition.code),
+        (f"Phản ánh, kiến nghị {petition.code} đã có trả lời", petition.code),
+    ]  # not their own information
+    asked = next(v for v in views if "bổ sung" in v.title)
+    assert "Cho biết ngày nộp." in asked.body
+    assert asked.url == f"/phan-anh-kien-nghi/{petition.code}/"
+
+
+def test_the_inbox_counts_and_flags_overdue_and_due_soon_petitions_in_scope(people):
+    late, soon, paused = send(people), send(people, category="conduct"), send(people, category="regulation")
+    services.request_information(
+        actor=people.official("handler"), code=paused.code, question="Ai?", today=RECEIVED
+    )
+    Petition.objects.filter(pk=soon.pk).update(due_on=datetime.date(2026, 9, 15))
+    found = selectors.inbox(people.official("handler"), today=datetime.date(2026, 9, 15))
+    assert [(row.petition.code, row.deadline) for row in found.rows] == [
+        (late.code, "overdue"),  # due 14/9
+        (soon.code, "due_soon"),
+        (paused.code, "paused"),
+    ]
+    assert (found.overdue, found.due_soon, found.counts["received"], found.counts["info_requested"]) == (
+        1,
+        1,
+        2,
+        1,
+    )
+    overdue_only = selectors.inbox(
+        people.official("handler"), deadline="overdue", today=datetime.date(2026, 9, 15)
+    )
+    assert [row.petition.code for row in overdue_only.rows] == [late.code]
+    assert selectors.inbox(people.official("handler_b")).rows == []

@@ -288,6 +288,16 @@ def _petition_answered(world: World, response: Any) -> None:
     assert (petition.status, petition.answer) == ("answered", "Hồ sơ đã được giải quyết.")
 
 
+def _asked(world: World) -> str:
+    assert world.asked_petition is not None
+    return world.asked_petition.code
+
+
+def _information_received(world: World, response: Any) -> None:
+    petition = Petition.objects.get(code=_asked(world))
+    assert (petition.status, petition.paused_on) == ("received", None)
+
+
 # who may open a counter rating screen for commune A's dossiers (reception, handling, agency admin)
 COUNTER_RATERS = {"reception_a", "handler_a", "admin_a"}
 
@@ -1670,6 +1680,85 @@ ENDPOINTS = [
         forbidden=SEES_AGENCY_A - MANAGES_AGENCY_A,
         audience="official",
         check=_role_revoked,
+    ),
+    # --- feedback (API): ratings and petitions
+    Endpoint(
+        "api:get /dossiers/{code}/rating",
+        "get",
+        lambda w: f"/api/v1/dossiers/{_issued(w)}/rating",
+        {"applicant_a"},
+    ),
+    Endpoint(
+        "api:put /dossiers/{code}/rating",
+        "put",
+        lambda w: f"/api/v1/dossiers/{_issued(w)}/rating",
+        {"applicant_a"},
+        json=lambda w: {"overall": "satisfied", "criteria": {"attitude": "very_satisfied"}},
+        check=_rated,
+    ),
+    Endpoint(
+        "api:post /officials/dossiers/{code}/counter-rating",
+        "post",
+        lambda w: f"/api/v1/officials/dossiers/{_issued(w)}/counter-rating",
+        COUNTER_RATERS,
+        forbidden=SEES_AGENCY_A - COUNTER_RATERS,
+        audience="official",
+        json=lambda w: {},
+    ),
+    Endpoint(
+        "api:get /officials/ratings",
+        "get",
+        lambda w: "/api/v1/officials/ratings",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "api:post /petitions",
+        "post",
+        lambda w: "/api/v1/petitions",
+        set(APPLICANT_NAMES),
+        json=lambda w: {
+            "category": "regulation",
+            "subject": "Lệ phí không rõ",
+            "content": "Mức lệ phí đăng ký khai sinh ghi không rõ ràng.",
+            "commune_code": "00004",
+        },
+    ),
+    Endpoint("api:get /petitions", "get", lambda w: "/api/v1/petitions", set(APPLICANT_NAMES)),
+    Endpoint(
+        "api:get /petitions/{code}", "get", lambda w: f"/api/v1/petitions/{_petition(w)}", {"applicant_a"}
+    ),
+    Endpoint(
+        "api:post /petitions/{code}/information",
+        "post",
+        lambda w: f"/api/v1/petitions/{_asked(w)}/information",
+        {"applicant_a"},
+        json=lambda w: {"information": "Ngày 3/8."},
+        check=_information_received,
+    ),
+    Endpoint(
+        "api:get /officials/petitions",
+        "get",
+        lambda w: "/api/v1/officials/petitions",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "api:get /officials/petitions/{code}",
+        "get",
+        lambda w: f"/api/v1/officials/petitions/{_petition(w)}",
+        SEES_AGENCY_A,
+        audience="official",
+    ),
+    Endpoint(
+        "api:post /officials/petitions/{code}/steps",
+        "post",
+        lambda w: f"/api/v1/officials/petitions/{_petition(w)}/steps",
+        PETITION_HANDLERS,
+        forbidden=SEES_AGENCY_A - PETITION_HANDLERS,
+        audience="official",
+        json=lambda w: {"step": "answer", "answer": "Hồ sơ đã được giải quyết."},
+        check=_petition_answered,
     ),
     # --- operations (API): the platform's health, for the platform administrator only
     Endpoint(

@@ -188,6 +188,7 @@ class World:
     card_draft: Draft | None = None
     notification: Notification | None = None  # applicant_a's, unread: the world's dossier received
     petition: Petition | None = None  # applicant_a's, about birth registration at commune A, with the file
+    asked_petition: Petition | None = None  # applicant_a's, at commune A, waiting for their information
     clients: dict[str, IntegratorClient] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)  # an access token of each client
     # a write of commune A to a registry that the registry refused: for an official to act on
@@ -364,6 +365,16 @@ def build_world(directory: Path, *, with_wallet: bool = False) -> World:
         commune_code="00004",
         attachments=[str(world.file.public_id)],
     ).petition
+    asked = petition_services.send_petition(
+        actor=actor_a,
+        category="conduct",
+        subject="Thái độ cán bộ",
+        content="Cán bộ tiếp nhận không hướng dẫn rõ ràng cho người dân.",
+        commune_code="00004",
+    ).petition
+    world.asked_petition = petition_services.request_information(
+        actor=official_actor(world.users["reception_a"]), code=asked.code, question="Ngày nào?"
+    )
     if with_wallet:
         add_wallet(world)
     add_clients(world)

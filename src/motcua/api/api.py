@@ -29,6 +29,7 @@ from motcua.documents.api import router as documents_router
 from motcua.documents.wallet_api import router as wallet_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.exchange.api import router as exchange_router
+from motcua.feedback.api import router as feedback_router
 from motcua.identity.api import router as identity_router
 from motcua.identity.oauth_api import router as oauth_router
 from motcua.metrics.api import router as metrics_router
@@ -147,6 +148,7 @@ api.add_router("/", documents_router)
 api.add_router("/", wallet_router)
 api.add_router("/", dossiers_router)
 api.add_router("/", exchange_router)
+api.add_router("/", feedback_router)
 api.add_router("/", notify_router)
 api.add_router("/", payments_router)
 api.add_router("/", ops_router)

@@ -45,9 +45,22 @@ API_DOCS_POLICY = {**BASE_POLICY, "style-src": "'self' 'unsafe-inline'"}
 API_DOCS_PATH = "/api/v1/docs"
 # Public pages that search or read the database: catalog search, procedure pages, bundles,
 # the dossier status lookup, the verifier, documents shared from a data wallet.
-PUBLIC_LOOKUP_PREFIXES = ("/thu-tuc/", "/lien-thong/", "/tra-cuu-ho-so/", "/xac-minh/", "/chia-se/")
+PUBLIC_LOOKUP_PREFIXES = (
+    "/thu-tuc/",
+    "/lien-thong/",
+    "/tra-cuu-ho-so/",
+    "/xac-minh/",
+    "/chia-se/",
+    "/phan-anh-kien-nghi/",  # petitions: sending, following, the public answers (feedback)
+    "/danh-gia-tai-quay/",  # the counter rating screen (feedback)
+)
 # public API operations that are lookups too (the verifier): both budgets apply
-PUBLIC_API_LOOKUPS = ("/api/v1/verify",)
+PUBLIC_API_LOOKUPS = (
+    "/api/v1/verify",
+    "/api/v1/public/",
+    "/api/v1/petition-answers",
+    "/api/v1/counter-ratings/",
+)
 # a load balancer's probes (ops.views), every few seconds: logged only when they fail
 PROBE_PATHS = ("/healthz", "/readyz")
 _request_log = get_logger("motcua.request")

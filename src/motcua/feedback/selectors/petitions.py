@@ -81,7 +81,12 @@ class Inbox:
 
 
 def inbox(
-    actor: RequestActor | None, *, status: str = "", today: datetime.date | None = None, limit: int = 100
+    actor: RequestActor | None,
+    *,
+    status: str = "",
+    deadline: str = "",
+    today: datetime.date | None = None,
+    limit: int = 100,
 ) -> Inbox:
     """The petitions in scope, open ones first and most urgent first, with the counts."""
     found = petitions_of(actor)
@@ -95,6 +100,12 @@ def inbox(
     due_soon = open_rows.filter(due_on__gte=day, due_on__lte=soon).count()
     if status:
         found = found.filter(status=status)
+    if deadline == Deadline.OVERDUE:
+        found = found.filter(status__in=[PetitionStatus.RECEIVED, PetitionStatus.ANSWERED], due_on__lt=day)
+    elif deadline == Deadline.DUE_SOON:
+        found = found.filter(
+            status__in=[PetitionStatus.RECEIVED, PetitionStatus.ANSWERED], due_on__gte=day, due_on__lte=soon
+        )
     rows = [
         InboxRow(petition=p, deadline=deadline_of(p, day, soon))
         for p in found.order_by("due_on", "received_at", "id")[:limit]

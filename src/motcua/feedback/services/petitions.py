@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +23,11 @@ from motcua.core.actors import Actor, ActorRef
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import Conflict, Forbidden, NotFound
 from motcua.core.inputs import InvalidText, text_problem
+from motcua.core.ratelimit import Rate
 from motcua.core.services import record_change
 from motcua.documents.models import StoredFile
 from motcua.dossiers.selectors.dossiers import get_dossier
-from motcua.feedback import deadlines
+from motcua.feedback import deadlines, routing
 from motcua.feedback.errors import FeedbackErrorCode
 from motcua.feedback.events import FeedbackEvent, FeedbackSubject
 from motcua.feedback.masking import mask_personal_data
@@ -42,12 +42,13 @@ from motcua.feedback.selectors.petitions import petitions_of
 from motcua.identity.actors import ApplicantActor, OfficialActor
 from motcua.identity.models import Applicant, Role
 from motcua.units import selectors as units
-from motcua.units.models import AgencyType, Level
 
 SUBJECT_MAX = 200
 CONTENT_MAX = 5000
 TEXT_MAX = 5000
 MAX_ATTACHMENTS = 5
+# how many petitions one address may send without an account (the pages and the API count them)
+ANONYMOUS_SEND_RATE = Rate(limit=10, window=3600)
 # who handles petitions at an agency; publishing the answer takes a leader or the agency admin
 HANDLING_ROLES = (Role.RECEPTION, Role.HANDLER, Role.APPROVER, Role.AGENCY_ADMIN)
 PUBLISHING_ROLES = (Role.APPROVER, Role.AGENCY_ADMIN)
@@ -72,68 +73,6 @@ def _check_text(fields: dict[str, str], name: str, value: str, *, max_length: in
     if problem:
         fields[name] = problem
     return value
-
-
-def _route(
-    *, procedure: Procedure | None, commune_code: str, agency_code: str, fields: dict[str, str]
-) -> tuple[str, str]:
-    """(agency code, unit code): the procedure's competent agency for the commune; else the
-    agency named; else the commune's people's committee."""
-    commune = units.find_commune(commune_code) if commune_code else None
-    if commune_code and commune is None:
-        fields["commune_code"] = _("Choose the commune or ward the petition concerns.")
-        return "", ""
-    if agency_code:
-        agency = units.agencies().filter(code=agency_code).select_related("province", "commune").first()
-        if agency is None:
-            fields["agency_code"] = _("Choose an agency from the list.")
-            return "", ""
-        unit = agency.commune.code if agency.commune else (agency.province.code if agency.province else "")
-        return agency.code, unit
-    if commune is None:
-        fields["commune_code"] = _("Choose the commune or ward the petition concerns.")
-        return "", ""
-    if procedure is not None and procedure.level in (Level.COMMUNE, Level.PROVINCE):
-        found = units.competent_agency(
-            level=procedure.level,
-            agency_type=procedure.agency_type,
-            province_code=commune.province.code,
-            commune_code=commune.code,
-        )
-        if found is not None:
-            return found.code, commune.code
-    committee = units.competent_agency(
-        level=Level.COMMUNE,
-        agency_type=AgencyType.COMMUNE_PEOPLES_COMMITTEE,
-        province_code=commune.province.code,
-        commune_code=commune.code,
-    )
-    if committee is None:
-        fields["commune_code"] = _("No agency receives petitions for this commune yet.")
-        return "", ""
-    return committee.code, commune.code
-
-
-def _repeat_of(
-    *, applicant_id: int | None, contact: str, dossier_id: int | None, procedure_id: int | None, category: str
-) -> Petition | None:
-    """The first earlier petition of the same petitioner on the same matter (the same dossier, or
-    the same procedure and category) in the last year: a repeated complaint (766 indicator 5.3)."""
-    if applicant_id is None and not contact:
-        return None
-    who = (
-        Q(applicant_id=applicant_id)
-        if applicant_id is not None
-        else Q(contact_email=contact) | Q(contact_phone=contact)
-    )
-    if dossier_id is not None:
-        matter = Q(dossier_id=dossier_id)
-    elif procedure_id is not None:
-        matter = Q(procedure_id=procedure_id, category=category)
-    else:
-        return None
-    since = timezone.now() - datetime.timedelta(days=365)
-    return Petition.objects.filter(who, matter, received_at__gte=since).order_by("received_at", "id").first()
 
 
 @transaction.atomic
@@ -218,7 +157,7 @@ def send_petition(
         routed = (dossier.agency_code, dossier.commune_code)
         procedure = procedure or dossier.procedure
     else:
-        routed = _route(
+        routed = routing.route(
             procedure=procedure, commune_code=commune_code, agency_code=agency_code, fields=fields
         )
     if fields:
@@ -228,7 +167,7 @@ def send_petition(
     now = timezone.now()
     day = today or timezone.localdate()
     key = secrets.token_urlsafe(12) if actor is None else ""
-    repeat = _repeat_of(
+    repeat = routing.repeat_of(
         applicant_id=applicant.pk if applicant else None,
         contact=contact_email or contact_phone,
         dossier_id=dossier.pk if dossier else None,

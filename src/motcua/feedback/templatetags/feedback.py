@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from motcua.dossiers.models import Dossier
-from motcua.feedback.selectors import ratings
+from motcua.feedback.selectors import petitions, ratings
 from motcua.feedback.services.ratings import COUNTER_ROLES, ENDED_STATUSES
 from motcua.identity.actors import OfficialActor, actor_for
 
@@ -29,3 +29,10 @@ def counter_rating_button(context: dict[str, Any], dossier: Dossier) -> dict[str
         and actor.has_role(*COUNTER_ROLES, agency_code=dossier.agency_code)
     )
     return {"shown": shown, "dossier": dossier, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("feedback/_overview.html", takes_context=True)
+def petition_overview(context: dict[str, Any]) -> dict[str, Any]:
+    """The officials' overview: their agencies' petitions overdue and due soon, and the ratings."""
+    found = petitions.inbox(actor_for(context["request"]), limit=0)
+    return {"inbox": found}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Procedure
+from motcua.core import ratelimit
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import Conflict, Forbidden, MotcuaError
 from motcua.core.inputs import InvalidText
@@ -76,7 +77,12 @@ def send(request: HttpRequest) -> HttpResponse:
     province = request.GET.get("province", request.POST.get("province", ""))
     errors: dict[str, str] = {}
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and applicant is None and not _within_send_rate(request):
+        errors, status = (
+            {"content": _("Too many petitions from your connection; please try again later.")},
+            429,
+        )
+    elif request.method == "POST":
         try:
             key = uuid.UUID(request.POST.get("submission_key", ""))
         except ValueError:
@@ -120,6 +126,13 @@ def send(request: HttpRequest) -> HttpResponse:
         "submission_key": uuid.uuid4(),
     }
     return render(request, "feedback/petition_send.html", context, status=status)
+
+
+def _within_send_rate(request: HttpRequest) -> bool:
+    """Anonymous sends per address (spam): ``services.ANONYMOUS_SEND_RATE``."""
+    return ratelimit.hit(
+        "petitions_sent", ratelimit.client_address(request), services.ANONYMOUS_SEND_RATE
+    ).allowed
 
 
 def _uploads(request: HttpRequest, applicant: ApplicantActor | None) -> list[str]:
@@ -220,7 +233,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in PetitionStatus.values:
         status = ""
-    found = selectors.inbox(official_of(request), status=status)
+    deadline = request.GET.get("deadline", "")
+    found = selectors.inbox(official_of(request), status=status, deadline=deadline)
     return render(
         request,
         "feedback/inbox.html",
