@@ -43,8 +43,14 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_reference_data() -> Iterator[None]:
-    """Each test reads the reference data it made (core.refdata keeps it per process otherwise)."""
+def _fresh_reference_data(settings: Any) -> Iterator[None]:
+    """Each test reads the reference data it made (core.refdata keeps it per process otherwise).
+
+    The version is read at the first use in each test (``clear``) and then not again: at the
+    default of once a second that read could fall inside a statement-count test's measured
+    block on a slow machine. A reload in this process is seen at once (``refdata.bump``); the
+    tests of the version check itself lower the interval."""
+    settings.MOTCUA_REFDATA_CHECK_SECONDS = 3600
     refdata.clear()
     yield
     refdata.clear()

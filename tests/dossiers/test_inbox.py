@@ -99,13 +99,10 @@ def test_filters_counts_and_deadline_flags(minh, exchange):
 
 
 def test_one_statement_counts_the_work_queue_per_status_and_deadline(
-    minh, exchange, settings, django_assert_max_num_queries
+    minh, exchange, django_assert_max_num_queries
 ):
     """The counts come from one grouped statement over the open dossiers; the total of the
     default queue (and of one open status) follows from them, a narrower filter counts again."""
-    # the reference data's version is read from the shared cache at most once a second: on a slow
-    # machine that read can fall inside the measured block; it is not the inbox's own statement
-    settings.MOTCUA_REFDATA_CHECK_SECONDS = 3600
     from motcua.dossiers.selectors import inbox as inbox_selectors
     from motcua.identity.actors import actor_for_user
     from motcua.identity.models import User

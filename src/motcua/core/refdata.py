@@ -7,9 +7,10 @@ it read, keyed by what it is (``cached(name, key, load)``), and drops all of it 
 *reference-data version* changes: a random token in the shared cache (the database cache by
 default, Redis in production), replaced by ``bump()`` whenever a reload commits. A process reads
 the token at most once every ``MOTCUA_REFDATA_CHECK_SECONDS`` (1 s by default; 0 checks on every
-use, as the tests do), so another process's reload is seen within that bound; the process that
-reloads sees it at once. A token lost from the cache (evicted, the cache cleared) reads as
-missing, which differs from every token, so it only makes the processes read again (ADR 0033).
+use; the tests look once per test, so no statement-count test sees the read), so another
+process's reload is seen within that bound; the process that reloads sees it at once. A token
+lost from the cache (evicted, the cache cleared) reads as missing, which differs from every
+token, so it only makes the processes read again (ADR 0033).
 """
 
 from __future__ import annotations
