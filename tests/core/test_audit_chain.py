@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from motcua.core.actors import ActorRef
 from motcua.core.audit import seal_pending, verify_audit_log
 from motcua.core.hashchain import GENESIS
-from motcua.core.models import AuditChainHead, AuditEntry, CalendarExceptionKind
+from motcua.core.models import AuditChainHead, AuditEntry, CalendarExceptionKind, Event
 from motcua.core.services import record_change, set_calendar_exception
 from motcua.units.events import UnitEvent, UnitSubject
 
@@ -130,11 +130,16 @@ def test_writing_an_entry_takes_no_chain_head_and_leaves_it_unsealed():
     with CaptureQueriesContext(connection) as queries:
         _change("UBND.00004")
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
-    wake_ups = [s for s in statements if s.startswith("NOTIFY")]  # the outbox's, on PostgreSQL (ADR 0031)
-    assert len(wake_ups) == (1 if connection.vendor == "postgresql" else 0)
-    writes = [s for s in statements if not s.startswith("NOTIFY")]
-    assert len(writes) == 2  # the audit entry and the event, nothing else
-    assert all(s.startswith("INSERT") for s in writes)
+    if connection.vendor == "postgresql":
+        # the audit entry, the event and the outbox's wake-up (ADR 0031) in one statement (ADR 0054)
+        assert len(statements) == 1
+        [statement] = statements
+        assert statement.startswith('WITH "audit" AS (INSERT INTO "core_auditentry"')
+        assert statement.count("INSERT INTO") == 2
+        assert statement.count("pg_notify(") == 1
+    else:
+        assert len(statements) == 2  # the audit entry and the event, nothing else
+        assert all(s.startswith("INSERT") for s in statements)
     assert not any("chainhead" in s.lower() for s in statements)
     entry = AuditEntry.objects.get()
     assert (entry.chain, entry.position, entry.prev_hash, entry.entry_hash) == ("UBND.00004", None, "", "")
@@ -253,3 +258,30 @@ def test_on_postgresql_an_entry_committing_after_a_higher_id_is_sealed_after_it(
     report = verify_audit_log()
     assert report.ok, report.broken
     assert (report.entries, report.unsealed) == (2, 0)
+
+
+def test_changes_in_one_transaction_wake_the_outbox_once_and_return_their_saved_events():
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        events = [
+            record_change(
+                actor=OFFICIAL_A,
+                type=UnitEvent.AGENCY_UPDATED,
+                subject_type=UnitSubject.AGENCY,
+                subject_id=subject_id,
+                agency_code="UBND.00004",
+                changes={"name": ["Old", subject_id]},
+                payload={"code": subject_id},
+            )
+            for subject_id in ("a", "b")
+        ]
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
+    wake_ups = sum(s.count("pg_notify(") + s.startswith("NOTIFY") for s in statements)
+    assert wake_ups == (1 if connection.vendor == "postgresql" else 0)
+    assert len(statements) == (2 if connection.vendor == "postgresql" else 4)
+    saved = {event.pk: (event.subject_id, event.payload) for event in Event.objects.order_by("id")}
+    assert saved == {event.pk: (event.subject_id, {"code": event.subject_id}) for event in events}
+    assert all(event.pk and not event._state.adding for event in events)
+    assert list(AuditEntry.objects.order_by("id").values_list("subject_id", "changes")) == [
+        ("a", {"name": ["Old", "a"]}),
+        ("b", {"name": ["Old", "b"]}),
+    ]

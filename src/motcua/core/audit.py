@@ -70,11 +70,16 @@ def entry_digest(entry: AuditEntry, prev_hash: str) -> str:
     return content_digest({"prev": prev_hash, **entry_content(entry)})
 
 
-def write_entry(entry: AuditEntry) -> AuditEntry:
-    """Hash and insert an unsaved entry, in the caller's transaction; takes no lock."""
+def prepare_entry(entry: AuditEntry) -> AuditEntry:
+    """Give an unsaved entry its chain and its own content hash (before its insert)."""
     entry.chain = chain_for(entry.agency_code)
     entry.content_hash = content_hash(entry)
-    entry.save()
+    return entry
+
+
+def write_entry(entry: AuditEntry) -> AuditEntry:
+    """Hash and insert an unsaved entry, in the caller's transaction; takes no lock."""
+    prepare_entry(entry).save()
     return entry
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.utils import timezone
 
@@ -136,11 +137,19 @@ def wake_outbox_on_commit() -> None:
     On SQLite the loops poll instead, and this does nothing. A lost wake-up costs latency only:
     the periodic dispatcher still delivers the event."""
     connection = transaction.get_connection()
-    if connection.vendor != "postgresql":
-        return
-    # A savepoint rolled back takes both its NOTIFY and its on-commit callbacks with it.
-    if any(callback[1] is _outbox_woken for callback in connection.run_on_commit):
+    if connection.vendor != "postgresql" or not outbox_wake_due(connection):
         return
     with connection.cursor() as cursor:
         cursor.execute(f"NOTIFY {OUTBOX_CHANNEL}")
+    mark_outbox_woken()
+
+
+def outbox_wake_due(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the current transaction has not sent its ``NOTIFY`` yet. A savepoint rolled back
+    takes both its ``NOTIFY`` and its on-commit callbacks with it."""
+    return not any(callback[1] is _outbox_woken for callback in connection.run_on_commit)
+
+
+def mark_outbox_woken() -> None:
+    """The current transaction sent its ``NOTIFY`` (``record_change`` sends it with its insert)."""
     transaction.on_commit(_outbox_woken)

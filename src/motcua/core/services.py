@@ -7,14 +7,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
+from django.db.models.sql import InsertQuery
 
 from motcua.core import refdata
 from motcua.core.actors import Actor
-from motcua.core.audit import write_entry
+from motcua.core.audit import prepare_entry, write_entry
 from motcua.core.errors import ErrorCode, MotcuaError
 from motcua.core.logging import current_request_id
 from motcua.core.models import AuditEntry, CalendarException, CalendarExceptionKind, Event
-from motcua.core.outbox import wake_outbox_on_commit
+from motcua.core.outbox import OUTBOX_CHANNEL, mark_outbox_woken, outbox_wake_due, wake_outbox_on_commit
 from motcua.core.types import CoreEvent, CoreSubject, EventKind, SubjectKind
 from motcua.core.vocabulary import EVENT_TYPES, SUBJECT_TYPES
 
@@ -43,20 +46,18 @@ def record_change(
         )
     EVENT_TYPES.require(type)
     SUBJECT_TYPES.require(subject_type)
-    write_entry(
-        AuditEntry(
-            type=type,
-            actor_kind=actor.actor_kind,
-            actor_id=actor.actor_id,
-            actor_agency_code=actor.actor_agency_code,
-            agency_code=agency_code,
-            subject_type=subject_type,
-            subject_id=str(subject_id),
-            changes=dict(changes or {}),
-            request_id=request_id or current_request_id(),
-        )
+    entry = AuditEntry(
+        type=type,
+        actor_kind=actor.actor_kind,
+        actor_id=actor.actor_id,
+        actor_agency_code=actor.actor_agency_code,
+        agency_code=agency_code,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        changes=dict(changes or {}),
+        request_id=request_id or current_request_id(),
     )
-    event = Event.objects.create(
+    event = Event(
         type=type,
         subject_type=subject_type,
         subject_id=str(subject_id),
@@ -66,8 +67,49 @@ def record_change(
         actor_id=actor.actor_id,
         payload=dict(payload or {}),
     )
-    wake_outbox_on_commit()
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        _insert_together(connection, entry, event)
+    else:
+        write_entry(entry)
+        event.save(force_insert=True)
+        wake_outbox_on_commit()
     return event
+
+
+def _insert_sql(connection: BaseDatabaseWrapper, obj: Model, returning: bool) -> tuple[str, tuple[Any, ...]]:
+    """The ``INSERT`` Django would run to save ``obj`` (its fields prepared as ``save`` does)."""
+    opts = obj._meta
+    query = InsertQuery(type(obj))
+    query.insert_values([f for f in opts.local_concrete_fields if f is not opts.auto_field], [obj])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = list(opts.db_returning_fields) if returning else None
+    [(sql, params)] = compiler.as_sql()
+    return sql, tuple(params)
+
+
+def _insert_together(connection: BaseDatabaseWrapper, entry: AuditEntry, event: Event) -> None:
+    """The audit entry, the event and the outbox's wake-up in one PostgreSQL statement.
+
+    A data-modifying ``WITH`` runs to completion whether or not the statement reads it; the
+    ``NOTIFY`` (``pg_notify``) is added to the first event of a transaction only, as
+    ``wake_outbox_on_commit`` sends it, and is delivered at commit, dropped on rollback."""
+    prepare_entry(entry)
+    entry_sql, entry_params = _insert_sql(connection, entry, returning=False)
+    event_sql, event_params = _insert_sql(connection, event, returning=True)
+    wake = outbox_wake_due(connection)
+    if wake:
+        event_sql += f", pg_notify('{OUTBOX_CHANNEL}', '')"
+    with connection.cursor() as cursor:
+        cursor.execute(f'WITH "audit" AS ({entry_sql}) {event_sql}', entry_params + event_params)
+        row = cursor.fetchone()
+    assert row is not None
+    for field, value in zip(event._meta.db_returning_fields, row, strict=False):
+        setattr(event, field.attname, value)
+    event._state.adding = False
+    event._state.db = connection.alias
+    if wake:
+        mark_outbox_woken()
 
 
 @transaction.atomic
