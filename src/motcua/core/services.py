@@ -8,13 +8,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model
-from django.db.models.sql import InsertQuery
 
 from motcua.core import refdata
 from motcua.core.actors import Actor
 from motcua.core.audit import prepare_entry, write_entry
 from motcua.core.errors import ErrorCode, MotcuaError
+from motcua.core.inserts import insert_sql, mark_saved
 from motcua.core.logging import current_request_id
 from motcua.core.models import AuditEntry, CalendarException, CalendarExceptionKind, Event
 from motcua.core.outbox import OUTBOX_CHANNEL, mark_outbox_woken, outbox_wake_due, wake_outbox_on_commit
@@ -77,17 +76,6 @@ def record_change(
     return event
 
 
-def _insert_sql(connection: BaseDatabaseWrapper, obj: Model, returning: bool) -> tuple[str, tuple[Any, ...]]:
-    """The ``INSERT`` Django would run to save ``obj`` (its fields prepared as ``save`` does)."""
-    opts = obj._meta
-    query = InsertQuery(type(obj))
-    query.insert_values([f for f in opts.local_concrete_fields if f is not opts.auto_field], [obj])
-    compiler = query.get_compiler(connection=connection)
-    compiler.returning_fields = list(opts.db_returning_fields) if returning else None
-    [(sql, params)] = compiler.as_sql()
-    return sql, tuple(params)
-
-
 def _insert_together(connection: BaseDatabaseWrapper, entry: AuditEntry, event: Event) -> None:
     """The audit entry, the event and the outbox's wake-up in one PostgreSQL statement.
 
@@ -95,8 +83,8 @@ def _insert_together(connection: BaseDatabaseWrapper, entry: AuditEntry, event: 
     ``NOTIFY`` (``pg_notify``) is added to the first event of a transaction only, as
     ``wake_outbox_on_commit`` sends it, and is delivered at commit, dropped on rollback."""
     prepare_entry(entry)
-    entry_sql, entry_params = _insert_sql(connection, entry, returning=False)
-    event_sql, event_params = _insert_sql(connection, event, returning=True)
+    entry_sql, entry_params = insert_sql(connection, entry, returning=False)
+    event_sql, event_params = insert_sql(connection, event, returning=True)
     wake = outbox_wake_due(connection)
     if wake:
         event_sql += f", pg_notify('{OUTBOX_CHANNEL}', '')"
@@ -104,10 +92,7 @@ def _insert_together(connection: BaseDatabaseWrapper, entry: AuditEntry, event: 
         cursor.execute(f'WITH "audit" AS ({entry_sql}) {event_sql}', entry_params + event_params)
         row = cursor.fetchone()
     assert row is not None
-    for field, value in zip(event._meta.db_returning_fields, row, strict=False):
-        setattr(event, field.attname, value)
-    event._state.adding = False
-    event._state.db = connection.alias
+    mark_saved(connection, event, row)
     if wake:
         mark_outbox_woken()
 

@@ -196,7 +196,7 @@ def notices_of(dossier: Dossier) -> list[NoticeView]:
     names = {c.id: localised(c.name) or c.id for c in spec.components}
     titles = {name: field_title(prop) or name for name, prop in spec.fields.items()}
     views = []
-    for notice in dossier.notices.order_by("issued_at", "id"):
+    for notice in sorted(dossier.notices.all(), key=lambda n: (n.issued_at, n.pk)):  # .all(): prefetched
         items = [
             names.get(i["component"], i["component"])
             if "component" in i

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from motcua.catalog.typed import ComponentSpec, ProcedureDefinition
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.errors import Conflict, MotcuaError, NotFound
 from motcua.core.ids import InvalidPersonalId, parse_personal_id
+from motcua.core.inserts import insert_unless_conflict
 from motcua.core.services import record_change
 from motcua.core.types import EventKind
 from motcua.documents import services as documents
@@ -163,23 +164,20 @@ def start_draft(
         "commune_code": commune_code,
         "bundle_code": bundle_code,
     }
-    existing = draft_selectors.drafts_of(actor).filter(**same).first()
-    if existing is not None:
-        return existing
     now = timezone.now()
-    try:
-        with transaction.atomic():  # a savepoint: the start racing this one may have won
-            draft = Draft.objects.create(
-                **same,
-                spec_sha256=spec.sha256,
-                created_by_id=actor.applicant_id,
-                agency_code=agency.code,
-                components=_initial_components(spec),
-                created_at=now,
-                updated_at=now,
-                expires_at=_expiry(now),
-            )
-    except IntegrityError:
+    draft = Draft(
+        **same,
+        spec_sha256=spec.sha256,
+        created_by_id=actor.applicant_id,
+        agency_code=agency.code,
+        components=_initial_components(spec),
+        created_at=now,
+        updated_at=now,
+        expires_at=_expiry(now),
+    )
+    # one statement: the draft open already (or a start racing this one) holds the unique key
+    # ``dossiers_draft_one_open`` (created by, applicant, procedure, commune, bundle)
+    if not insert_unless_conflict(draft):
         return draft_selectors.drafts_of(actor).get(**same)
     changes: dict[str, list[Any]] = {"procedure": [None, procedure.code]}
     if bundle_code:

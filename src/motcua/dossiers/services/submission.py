@@ -35,6 +35,7 @@ from motcua.dossiers.models import (
     Dossier,
     DossierCounter,
     Draft,
+    Notice,
     Provenance,
     refused_for_relation,
 )
@@ -384,6 +385,9 @@ def submit_draft(*, actor: ApplicantActor, public_id: str) -> Dossier:
         if draft.bundle_code:
             bundle_services.open_application(actor=actor, draft=draft, dossier=dossier)
         draft.delete()
+    # received just now, it has no notices (only its processing issues them): its answer is
+    # rendered without reading them
+    dossier._prefetched_objects_cache = {"notices": Notice.objects.none()}  # type: ignore[attr-defined]
     return dossier
 
 
