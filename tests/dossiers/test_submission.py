@@ -423,3 +423,72 @@ def test_the_english_receipt_is_in_english_and_marked_so(minh, exchange):
     assert "People's Committee" in receipt.replace("&#x27;", "'")
     status = text(client.get(f"/ho-so/{code}/", HTTP_ACCEPT_LANGUAGE="en")).replace("&#x27;", "'")
     assert "People's Committee" in status
+
+
+# Statements of each call of a whole online submission through the API, on PostgreSQL (ADR 0054;
+# issue 16's target, ≤ 45 per submission, bench/profile_submissions.py). Savepoints are left out:
+# here every transaction is one (the test runs in its own), in production they are BEGIN/COMMIT.
+# A regression guard: a call that reads or writes once more fails here, not only in the benchmark.
+STATEMENTS_PER_CALL = {"draft": 6, "consent": 13, "entries": 6, "upload": 9, "submit": 9}  # 43
+
+
+def test_a_whole_online_submission_makes_the_statements_it_needs_and_no_more(minh, exchange):
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.core import refdata
+
+    client = applicant_client(minh)
+    refdata.clear()  # the fixtures' reference data counts as published: kept, as in a running process
+    counted: dict[str, list[str]] = {}
+
+    def call(label: str, method: str, url: str, **kwargs) -> dict:
+        with CaptureQueriesContext(connection) as queries:
+            response = getattr(client, method)(url, **kwargs)
+        assert response.status_code in (200, 201), response.content[:300]
+        counted[label] = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+        return response.json()
+
+    def submission() -> dict:
+        draft = call(
+            "draft",
+            "post",
+            "/api/v1/drafts",
+            data={"procedure": "birth-registration", "commune_code": "00004"},
+            content_type="application/json",
+        )
+        consent = call(
+            "consent",
+            "post",
+            f"/api/v1/drafts/{draft['id']}/consent",
+            data={"accept": ALL_DATA},
+            content_type="application/json",
+        )
+        assert {c["id"]: c["state"] for c in consent["components"]}["requester-identity"] == "fetched"
+        call(
+            "entries",
+            "put",
+            f"/api/v1/drafts/{draft['id']}/entries",
+            data={"values": BIRTH_FORM},
+            content_type="application/json",
+        )
+        call(
+            "upload",
+            "post",
+            f"/api/v1/drafts/{draft['id']}/components/birth-certificate/file",
+            data={"file": __import__("io").BytesIO(PDF)},
+        )
+        return call("submit", "post", f"/api/v1/drafts/{draft['id']}/submit")
+
+    first = submission()  # the session's actor, the process definition, the reference data: once
+    dossier = submission()
+    assert CODE.match(dossier["code"])
+    assert int(CODE.match(dossier["code"]).group(2)) == int(CODE.match(first["code"]).group(2)) + 1
+    assert dossier["notices"] == []
+    assert Dossier.objects.count() == 2
+
+    if connection.vendor != "postgresql":  # SQLite writes an audit entry and its event apart
+        return
+    made = {label: len(statements) for label, statements in counted.items()}
+    assert made == STATEMENTS_PER_CALL, "\n".join(
+        f"{label}:\n  " + "\n  ".join(s[:120] for s in statements) for label, statements in counted.items()
+    )
