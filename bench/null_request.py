@@ -117,6 +117,9 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="then profile the full handler (cProfile, CPU)"
     )
+    parser.add_argument("--sort", default="tottime", help="the profile's order (tottime, cumulative)")
+    parser.add_argument("--filter", default="", help="a regular expression the profile's rows must match")
+    parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="motcua-null-") as directory:
@@ -219,7 +222,9 @@ def _measure(args: argparse.Namespace) -> dict[str, Any]:
             for _ in range(args.requests):
                 one(handler, path)
             profile.disable()
-            pstats.Stats(profile, stream=sys.stdout).sort_stats("tottime").print_stats(30)
+            pstats.Stats(profile, stream=sys.stdout).sort_stats(args.sort).print_stats(
+                *([args.filter] if args.filter else []), args.top
+            )
         results["vendor"] = connection.vendor
     return results
 
