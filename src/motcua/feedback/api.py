@@ -11,7 +11,8 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.core import ratelimit
@@ -22,7 +23,7 @@ from motcua.dossiers.selectors.dossiers import get_dossier
 from motcua.feedback.models import Petition, Rating
 from motcua.feedback.selectors import petitions as petition_selectors
 from motcua.feedback.selectors import ratings as rating_selectors
-from motcua.feedback.services import marks
+from motcua.feedback.services import entry, marks
 from motcua.feedback.services import petitions as petition_services
 from motcua.feedback.services import ratings as rating_services
 from motcua.feedback.views.answers import MARK_RATE
@@ -434,6 +435,41 @@ def petition_inbox(request: HttpRequest, status: str = "") -> dict[str, Any]:
 )
 def official_petition(request: HttpRequest, code: str) -> dict[str, Any]:
     return _petition(petition_selectors.get_petition(official_of(request), code))
+
+
+class RecordIn(Schema):
+    agency_code: str = Field(..., max_length=64)
+    channel: str = Field(..., max_length=16, description="letter | phone | in_person")
+    category: str = Field(..., max_length=16, description="procedure | regulation | conduct")
+    subject: str = Field(..., max_length=200)
+    content: Text
+    procedure_code: str = Field("", max_length=64)
+    contact_name: str = Field(..., max_length=200)
+    contact_email: str = Field("", max_length=254)
+    contact_phone: str = Field("", max_length=20)
+    submission_key: uuid.UUID | None = None
+
+
+@router.post(
+    "/officials/petitions",
+    auth=official_auth,
+    response={200: SentOut, **REFUSALS},
+    summary="Enter a petition received by letter, phone or in person for my agency (multipart, scans)",
+)
+def record_petition(
+    request: HttpRequest,
+    body: Form[RecordIn],
+    attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> dict[str, Any]:
+    sent = entry.record_petition(
+        actor=official_of(request),
+        scans=[
+            entry.Scan(file_name=upload.name or "thu", chunks=upload.chunks(), size=upload.size)
+            for upload in attachments or []
+        ],
+        **body.dict(),
+    )
+    return {"code": sent.petition.code, "access_key": sent.access_key, "due_on": sent.petition.due_on}
 
 
 @router.post(
