@@ -2030,6 +2030,47 @@ ENDPOINTS += [
 ]
 
 
+# --- repeated complaints linked by hand (the handlers of commune A's petitions) -------------------
+
+
+def _linked_as_repeat(world: World, response: Any) -> None:
+    asked = Petition.objects.get(code=_asked(world))
+    assert asked.repeat_of is not None
+    assert asked.repeat_of.code == _petition(world)
+
+
+ENDPOINTS += [
+    Endpoint(
+        "feedback:repeat",
+        "post",
+        lambda w: f"/can-bo/phan-anh-kien-nghi/{_asked(w)}/lap-lai/",
+        PETITION_HANDLERS,
+        forbidden=SEES_AGENCY_A - PETITION_HANDLERS,
+        audience="official",
+        data=lambda w: {"repeat_of": _petition(w)},
+        check=_linked_as_repeat,
+    ),
+    Endpoint(
+        "api:put /officials/petitions/{code}/repeat-of",
+        "put",
+        lambda w: f"/api/v1/officials/petitions/{_asked(w)}/repeat-of",
+        PETITION_HANDLERS,
+        forbidden=SEES_AGENCY_A - PETITION_HANDLERS,
+        audience="official",
+        json=lambda w: {"code": _petition(w)},
+        check=_linked_as_repeat,
+    ),
+    Endpoint(
+        "api:delete /officials/petitions/{code}/repeat-of",
+        "delete",
+        lambda w: f"/api/v1/officials/petitions/{_asked(w)}/repeat-of",
+        PETITION_HANDLERS,
+        forbidden=SEES_AGENCY_A - PETITION_HANDLERS,
+        audience="official",
+        changes_for=set(),  # not linked in the world: nothing to remove
+    ),
+]
+
 def _pdf_upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 

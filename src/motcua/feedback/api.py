@@ -23,7 +23,7 @@ from motcua.dossiers.selectors.dossiers import get_dossier
 from motcua.feedback.models import Petition, Rating
 from motcua.feedback.selectors import petitions as petition_selectors
 from motcua.feedback.selectors import ratings as rating_selectors
-from motcua.feedback.services import entry, marks
+from motcua.feedback.services import entry, marks, repeats
 from motcua.feedback.services import petitions as petition_services
 from motcua.feedback.services import ratings as rating_services
 from motcua.feedback.views.answers import MARK_RATE
@@ -269,6 +269,8 @@ class AnswerOut(Schema):
     useful: int
     not_useful: int
     same_matter: list[str]
+    # the earlier petition this one repeats, when its answer is published (its code; GET it)
+    linked_answer: str | None = None
 
 
 class MarkIn(Schema):
@@ -437,6 +439,30 @@ def official_petition(request: HttpRequest, code: str) -> dict[str, Any]:
     return _petition(petition_selectors.get_petition(official_of(request), code))
 
 
+class RepeatIn(Schema):
+    code: str = Field(..., max_length=40, description="the earlier petition on the same matter")
+
+
+@router.put(
+    "/officials/petitions/{code}/repeat-of",
+    auth=official_auth,
+    response={200: PetitionOut, **REFUSALS},
+    summary="Link the petition to an earlier one of my agencies as a repeat of the same matter",
+)
+def link_repeat(request: HttpRequest, code: str, body: RepeatIn) -> dict[str, Any]:
+    return _petition(repeats.link_repeat(actor=official_of(request), code=code, earlier_code=body.code))
+
+
+@router.delete(
+    "/officials/petitions/{code}/repeat-of",
+    auth=official_auth,
+    response={200: PetitionOut, **REFUSALS},
+    summary="Remove the petition's link to an earlier one (made by hand or automatically)",
+)
+def unlink_repeat(request: HttpRequest, code: str) -> dict[str, Any]:
+    return _petition(repeats.unlink_repeat(actor=official_of(request), code=code))
+
+
 class RecordIn(Schema):
     agency_code: str = Field(..., max_length=64)
     channel: str = Field(..., max_length=16, description="letter | phone | in_person")
@@ -469,7 +495,7 @@ def record_petition(
         ],
         **body.dict(),
     )
-    return {"code": sent.petition.code, "access_key": sent.access_key, "due_on": sent.petition.due_on}
+    return _sent(sent)
 
 
 @router.post(
@@ -511,6 +537,7 @@ def _answer(petition: Petition) -> dict[str, Any]:
         "useful": petition.useful_count,
         "not_useful": petition.not_useful_count,
         "same_matter": [p.code for p in petition_selectors.repeats_of(petition)],
+        "linked_answer": linked.code if (linked := petition_selectors.linked_answer(petition)) else None,
     }
 
 

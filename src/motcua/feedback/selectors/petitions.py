@@ -168,6 +168,14 @@ def repeats_of(petition: Petition) -> QuerySet[Petition]:
     ).exclude(pk=petition.pk)
 
 
+def linked_answer(petition: Petition) -> Petition | None:
+    """The published answer of the earlier petition this one repeats (linked automatically or by
+    an official), which the public page shows with it."""
+    if petition.repeat_of_id is None:
+        return None
+    return Petition.objects.filter(pk=petition.repeat_of_id, status=PetitionStatus.PUBLISHED).first()
+
+
 def get_petition_file(
     actor: RequestActor | None, code: str, file_public_id: str
 ) -> StoredFile | PetitionScan:

@@ -67,6 +67,7 @@ def _labels() -> dict[str, str]:
         "information": _("Information"),
         "answer": _("Answer"),
         "agency_code": _("Agency"),
+        "repeat_of": _("Code of the earlier petition on the same matter"),
     }
 
 
