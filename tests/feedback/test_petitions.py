@@ -66,6 +66,7 @@ def test_received_and_routed_to_the_procedure_s_agency_with_the_handling_limit_i
         "category": "procedure",
         "repeat_of": None,
         "due_on": "2026-09-14",
+        "channel": "online",  # how it came (staff entry: letter, phone, in_person)
     }
 
 

@@ -1969,6 +1969,108 @@ ENDPOINTS += [
 ]
 
 
+# --- petitions entered by officials (letter, phone, in person) -----------------------------------
+# entering takes a reception, handling or agency-admin role; for agency A, one held there
+ENTERS_SOMEWHERE = {"reception_a", "handler_a", "admin_a", "reception_b", "admin_b"}
+ENTERS_FOR_A = {"reception_a", "handler_a", "admin_a"}
+
+
+def _entered(**values: str) -> dict[str, str]:
+    return {
+        "agency_code": AGENCY_A,
+        "channel": "phone",
+        "category": "procedure",
+        "subject": "Thủ tục rườm rà",
+        "content": "Bà Hoa gọi điện phản ánh thủ tục cần quá nhiều bản sao giấy tờ.",
+        "contact_name": "Phạm Thị Hoa",
+        "contact_phone": "0987 654 321",
+        **values,
+    }
+
+
+def _entered_by_phone(world: World, response: Any) -> None:
+    petition = Petition.objects.order_by("-id").first()
+    assert petition is not None
+    assert (petition.channel, petition.agency_code, petition.entered_by_id) == (
+        "phone",
+        AGENCY_A,
+        response.wsgi_request.user.pk,
+    )
+
+
+ENDPOINTS += [
+    Endpoint(
+        "feedback:record",
+        "get",
+        lambda w: "/can-bo/phan-anh-kien-nghi/ghi-nhan/",
+        ENTERS_SOMEWHERE,
+        forbidden=set(OFFICIAL_NAMES) - ENTERS_SOMEWHERE,
+        audience="official",
+    ),
+    Endpoint(
+        "feedback:record",
+        "post",
+        lambda w: "/can-bo/phan-anh-kien-nghi/ghi-nhan/",
+        ENTERS_FOR_A,
+        forbidden=set(OFFICIAL_NAMES) - ENTERS_FOR_A,
+        audience="official",
+        data=lambda w: _entered(),
+        check=_entered_by_phone,
+    ),
+    Endpoint(
+        "api:post /officials/petitions",
+        "post",
+        lambda w: "/api/v1/officials/petitions",
+        ENTERS_FOR_A,
+        forbidden=set(OFFICIAL_NAMES) - ENTERS_FOR_A,
+        audience="official",
+        data=lambda w: _entered(),
+        check=_entered_by_phone,
+    ),
+]
+
+
+# --- repeated complaints linked by hand (the handlers of commune A's petitions) -------------------
+
+
+def _linked_as_repeat(world: World, response: Any) -> None:
+    asked = Petition.objects.get(code=_asked(world))
+    assert asked.repeat_of is not None
+    assert asked.repeat_of.code == _petition(world)
+
+
+ENDPOINTS += [
+    Endpoint(
+        "feedback:repeat",
+        "post",
+        lambda w: f"/can-bo/phan-anh-kien-nghi/{_asked(w)}/lap-lai/",
+        PETITION_HANDLERS,
+        forbidden=SEES_AGENCY_A - PETITION_HANDLERS,
+        audience="official",
+        data=lambda w: {"repeat_of": _petition(w)},
+        check=_linked_as_repeat,
+    ),
+    Endpoint(
+        "api:put /officials/petitions/{code}/repeat-of",
+        "put",
+        lambda w: f"/api/v1/officials/petitions/{_asked(w)}/repeat-of",
+        PETITION_HANDLERS,
+        forbidden=SEES_AGENCY_A - PETITION_HANDLERS,
+        audience="official",
+        json=lambda w: {"code": _petition(w)},
+        check=_linked_as_repeat,
+    ),
+    Endpoint(
+        "api:delete /officials/petitions/{code}/repeat-of",
+        "delete",
+        lambda w: f"/api/v1/officials/petitions/{_asked(w)}/repeat-of",
+        PETITION_HANDLERS,
+        forbidden=SEES_AGENCY_A - PETITION_HANDLERS,
+        audience="official",
+        changes_for=set(),  # not linked in the world: nothing to remove
+    ),
+]
+
 def _pdf_upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -11,7 +11,8 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 
 from motcua.api.errors import DENIALS, ErrorOut
 from motcua.core import ratelimit
@@ -22,7 +23,7 @@ from motcua.dossiers.selectors.dossiers import get_dossier
 from motcua.feedback.models import Petition, Rating
 from motcua.feedback.selectors import petitions as petition_selectors
 from motcua.feedback.selectors import ratings as rating_selectors
-from motcua.feedback.services import marks
+from motcua.feedback.services import entry, marks, repeats
 from motcua.feedback.services import petitions as petition_services
 from motcua.feedback.services import ratings as rating_services
 from motcua.feedback.views.answers import MARK_RATE
@@ -268,6 +269,8 @@ class AnswerOut(Schema):
     useful: int
     not_useful: int
     same_matter: list[str]
+    # the earlier petition this one repeats, when its answer is published (its code; GET it)
+    linked_answer: str | None = None
 
 
 class MarkIn(Schema):
@@ -436,6 +439,65 @@ def official_petition(request: HttpRequest, code: str) -> dict[str, Any]:
     return _petition(petition_selectors.get_petition(official_of(request), code))
 
 
+class RepeatIn(Schema):
+    code: str = Field(..., max_length=40, description="the earlier petition on the same matter")
+
+
+@router.put(
+    "/officials/petitions/{code}/repeat-of",
+    auth=official_auth,
+    response={200: PetitionOut, **REFUSALS},
+    summary="Link the petition to an earlier one of my agencies as a repeat of the same matter",
+)
+def link_repeat(request: HttpRequest, code: str, body: RepeatIn) -> dict[str, Any]:
+    return _petition(repeats.link_repeat(actor=official_of(request), code=code, earlier_code=body.code))
+
+
+@router.delete(
+    "/officials/petitions/{code}/repeat-of",
+    auth=official_auth,
+    response={200: PetitionOut, **REFUSALS},
+    summary="Remove the petition's link to an earlier one (made by hand or automatically)",
+)
+def unlink_repeat(request: HttpRequest, code: str) -> dict[str, Any]:
+    return _petition(repeats.unlink_repeat(actor=official_of(request), code=code))
+
+
+class RecordIn(Schema):
+    agency_code: str = Field(..., max_length=64)
+    channel: str = Field(..., max_length=16, description="letter | phone | in_person")
+    category: str = Field(..., max_length=16, description="procedure | regulation | conduct")
+    subject: str = Field(..., max_length=200)
+    content: Text
+    procedure_code: str = Field("", max_length=64)
+    contact_name: str = Field(..., max_length=200)
+    contact_email: str = Field("", max_length=254)
+    contact_phone: str = Field("", max_length=20)
+    submission_key: uuid.UUID | None = None
+
+
+@router.post(
+    "/officials/petitions",
+    auth=official_auth,
+    response={200: SentOut, **REFUSALS},
+    summary="Enter a petition received by letter, phone or in person for my agency (multipart, scans)",
+)
+def record_petition(
+    request: HttpRequest,
+    body: Form[RecordIn],
+    attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> dict[str, Any]:
+    sent = entry.record_petition(
+        actor=official_of(request),
+        scans=[
+            entry.Scan(file_name=upload.name or "thu", chunks=upload.chunks(), size=upload.size)
+            for upload in attachments or []
+        ],
+        **body.dict(),
+    )
+    return _sent(sent)
+
+
 @router.post(
     "/officials/petitions/{code}/steps",
     auth=official_auth,
@@ -475,6 +537,7 @@ def _answer(petition: Petition) -> dict[str, Any]:
         "useful": petition.useful_count,
         "not_useful": petition.not_useful_count,
         "same_matter": [p.code for p in petition_selectors.repeats_of(petition)],
+        "linked_answer": linked.code if (linked := petition_selectors.linked_answer(petition)) else None,
     }
 
 

@@ -18,6 +18,10 @@ class FeedbackEvent(EventKind):
     PETITION_RECEIVED = "feedback.petition_received", "Petition (PAKN) received"
     PETITION_STEP = "feedback.petition_step", "Petition (PAKN) step taken"
     ANSWER_MARKED = "feedback.answer_marked", "Published answer marked useful or not"
+    REPEAT_LINKED = (
+        "feedback.repeat_linked",
+        "Petition linked to (or unlinked from) an earlier one as a repeat",
+    )
 
 
 class FeedbackSubject(SubjectKind):

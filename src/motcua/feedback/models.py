@@ -121,6 +121,20 @@ class PetitionStatus(models.TextChoices):
 OPEN_PETITION_STATUSES = (PetitionStatus.RECEIVED, PetitionStatus.INFO_REQUESTED, PetitionStatus.ANSWERED)
 
 
+class PetitionChannel(models.TextChoices):
+    """How a petition reached the agency: sent online by the petitioner, or received on paper,
+    by phone or in person and entered by an official on their behalf (Decision 31/2021
+    Art. 43(2) [M])."""
+
+    ONLINE = "online", _("Online")
+    LETTER = "letter", _("By letter")
+    PHONE = "phone", _("By phone")
+    IN_PERSON = "in_person", _("In person")
+
+
+STAFF_CHANNELS = (PetitionChannel.LETTER, PetitionChannel.PHONE, PetitionChannel.IN_PERSON)
+
+
 class StepKind(models.TextChoices):
     RECEIVED = "received", _("Received")
     REFUSED = "refused", _("Refused")
@@ -171,6 +185,13 @@ class Petition(models.Model):
     repeat_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
     )
+    # an official's link (``repeat_of`` set or cleared by hand), not the automatic rule
+    repeat_linked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=16, choices=PetitionChannel.choices, default=PetitionChannel.ONLINE)
+    # the official who entered a petition received by letter, phone or in person
+    entered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     useful_count = models.PositiveIntegerField(default=0)
     not_useful_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -184,6 +205,9 @@ class Petition(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(category__in=PetitionCategory.values), name="feedback_petition_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=PetitionChannel.values), name="feedback_petition_channel_valid"
             ),
             models.CheckConstraint(
                 condition=Q(applicant__isnull=False)
@@ -214,6 +238,24 @@ class PetitionStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.step}"
+
+
+class PetitionScan(models.Model):
+    """A paper letter (or its enclosures) scanned by the official who entered the petition: the
+    bytes checked and kept under the same rules as every upload (``documents.storage``)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="scans")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=80, unique=True)
+    scanned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.original_name}"
 
 
 class AnswerMark(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.feedback.views import answers, petitions, ratings
+from motcua.feedback.views import answers, entry, petitions, ratings, repeats
 
 app_name = "feedback"
 urlpatterns = [
@@ -17,8 +17,10 @@ urlpatterns = [
     path("phan-anh-kien-nghi/<str:code>/", petitions.petition, name="petition"),
     path("phan-anh-kien-nghi/<str:code>/bo-sung/", petitions.provide, name="provide"),
     path("can-bo/phan-anh-kien-nghi/", petitions.inbox, name="inbox"),
+    path("can-bo/phan-anh-kien-nghi/ghi-nhan/", entry.record, name="record"),
     path("can-bo/phan-anh-kien-nghi/<str:code>/", petitions.official_petition, name="official-petition"),
     path("can-bo/phan-anh-kien-nghi/<str:code>/buoc/", petitions.take_step, name="step"),
+    path("can-bo/phan-anh-kien-nghi/<str:code>/lap-lai/", repeats.repeat, name="repeat"),
     path(
         "can-bo/phan-anh-kien-nghi/<str:code>/tep-tin/<uuid:public_id>/",
         petitions.petition_file,

@@ -20,7 +20,7 @@ from motcua.notify.channels.sms import shared_secret
 from motcua.notify.errors import NotifyErrorCode
 from motcua.notify.models import Channel, ContactPoint, Delivery
 from motcua.notify.selectors import NotificationView
-from motcua.notify.services import contacts, deliveries
+from motcua.notify.services import contacts, deliveries, petition_contacts
 from motcua.protocol import sms
 
 router = Router(tags=["notifications"])
@@ -314,3 +314,73 @@ def sms_receipt(request: HttpRequest, payload: ReceiptIn) -> Status[Any]:
         request_id=payload.request_id, provider_id=payload.id, status=payload.status, error=payload.error
     )
     return Status(200, {"accepted": delivery is not None})
+
+
+# --- a petitioner not signed in: the petition's news by e-mail or SMS (ADR 0058) ---------------
+
+
+class PetitionKeyIn(Schema):
+    access_key: str
+    language: str = "vi"  # vi | en: the language of the messages
+
+
+class PetitionCodeIn(Schema):
+    access_key: str
+    code: str  # the six digits sent
+
+
+class PetitionContactOut(Schema):
+    channel: str
+    address: str  # masked: the address given with the petition
+    verified: bool
+    code_expires_at: datetime.datetime | None
+
+
+def _petition_contact_out(contact: ContactPoint) -> dict[str, Any]:
+    return {
+        "channel": contact.channel,
+        "address": contacts.masked(contact.address),
+        "verified": contact.is_verified,
+        "code_expires_at": None if contact.is_verified else contact.code_expires_at,
+    }
+
+
+@router.post(
+    "/public/petitions/{code}/contacts/{channel}/code",
+    response={200: PetitionContactOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut, 503: ErrorOut},
+    summary="Send a code to the address given with a petition sent without an account, for its news",
+)
+@public
+def petition_contact_code(
+    request: HttpRequest, code: str, channel: str, body: PetitionKeyIn
+) -> dict[str, Any]:
+    contact = petition_contacts.ask_code(
+        code=code, access_key=body.access_key, channel_name=_channel(channel), language=body.language
+    )
+    return _petition_contact_out(contact)
+
+
+@router.post(
+    "/public/petitions/{code}/contacts/{channel}/verify",
+    response={200: PetitionContactOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Verify a petition's contact with the code sent to it: every step's news is sent there",
+)
+@public
+def petition_contact_verify(
+    request: HttpRequest, code: str, channel: str, body: PetitionCodeIn
+) -> dict[str, Any]:
+    contact = petition_contacts.verify(
+        code=code, access_key=body.access_key, channel_name=_channel(channel), typed=body.code
+    )
+    return _petition_contact_out(contact)
+
+
+@router.post(
+    "/public/petitions/{code}/contacts/{channel}/stop",
+    response={204: None, 404: ErrorOut},
+    summary="Stop a petition's news on a channel (the contact is forgotten)",
+)
+@public
+def petition_contact_stop(request: HttpRequest, code: str, channel: str, body: PetitionKeyIn) -> Status[Any]:
+    petition_contacts.stop(code=code, access_key=body.access_key, channel_name=_channel(channel))
+    return Status(204, None)

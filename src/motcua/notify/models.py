@@ -34,7 +34,10 @@ class NotificationKind(models.TextChoices):
 
 class Notification(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recipient = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="notifications")
+    # None: a petitioner not signed in, reached only at the petition's verified contact (ADR 0058)
+    recipient = models.ForeignKey(
+        Applicant, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+")
     # what it is about: a dossier, or a petition (feedback); exactly one of the two
@@ -58,6 +61,15 @@ class Notification(models.Model):
                 condition=Q(dossier__isnull=False, petition__isnull=True)
                 | Q(dossier__isnull=True, petition__isnull=False),
                 name="notify_about_dossier_or_petition",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | Q(petition__isnull=False),
+                name="notify_recipient_or_petition",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "petition"],
+                condition=Q(recipient__isnull=True),
+                name="notify_one_per_event_for_anonymous_petitioner",
             ),
         ]
         indexes = [
@@ -84,12 +96,18 @@ class Language(models.TextChoices):
 
 class ContactPoint(models.Model):
     """One person's address on one channel, given by them in the portal and verified by a code
-    sent to it (ADR 0049). Only a verified one with ``notify`` on receives notifications, in its
-    ``language``. The code itself is never stored: its keyed hash, its expiry and the wrong
-    attempts against it."""
+    sent to it (ADR 0049); or the contact a petitioner not signed in gave with one petition, for
+    that petition's news only (``petition``, ADR 0058). Only a verified one with ``notify`` on
+    receives notifications, in its ``language``. The code itself is never stored: its keyed hash,
+    its expiry and the wrong attempts against it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="contact_points")
+    applicant = models.ForeignKey(
+        Applicant, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_points"
+    )
+    petition = models.ForeignKey(
+        Petition, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_points"
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     address = models.CharField(max_length=254)  # e-mail lower-cased; phone as +84…
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.VIETNAMESE)
@@ -103,6 +121,16 @@ class ContactPoint(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["applicant", "channel"], name="notify_one_contact_per_channel"),
+            models.UniqueConstraint(
+                fields=["petition", "channel"],
+                condition=Q(petition__isnull=False),
+                name="notify_one_petition_contact_per_channel",
+            ),
+            models.CheckConstraint(
+                condition=Q(applicant__isnull=False, petition__isnull=True)
+                | Q(applicant__isnull=True, petition__isnull=False),
+                name="notify_contact_of_person_or_petition",
+            ),
             models.CheckConstraint(
                 condition=Q(channel__in=Channel.values), name="notify_contact_channel_valid"
             ),
@@ -112,7 +140,7 @@ class ContactPoint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} of {self.applicant_id}"
+        return f"{self.channel} of {self.applicant_id or f'petition {self.petition_id}'}"
 
     @property
     def is_verified(self) -> bool:

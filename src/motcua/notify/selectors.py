@@ -174,7 +174,12 @@ def _petition_view(n: Notification, reasons: dict[str, str], agencies: dict[str,
         title=title % values,
         body=body % values,
         dossier_code="",
-        url=reverse("feedback:petition", args=[petition.code]),
+        url=(
+            reverse("feedback:petition", args=[petition.code])
+            if n.recipient_id is not None
+            # a petitioner not signed in: the look-up page, the code filled in, the key theirs to type
+            else f"{reverse('feedback:lookup')}?ma={petition.code}"
+        ),
         created_at=n.created_at,
         read_at=n.read_at,
         petition_code=petition.code,

@@ -53,10 +53,16 @@ def notification_message(
             return OutgoingMessage(
                 to=contact.address, subject="", text=text, language=contact.language, reference=reference
             )
-        footer = _(
-            "You receive this e-mail because you asked the public-service portal to notify you at "
-            "this address. To stop or change it: %(link)s"
-        ) % {"link": _link("/lien-he/")}
+        if contact.petition_id is not None:  # a petitioner not signed in (ADR 0058)
+            footer = _(
+                "You receive this e-mail because you asked for news of petition %(code)s at this "
+                "address. To stop, open the petition with its code and key and choose Stop: %(link)s"
+            ) % {"code": view.petition_code, "link": link}
+        else:
+            footer = _(
+                "You receive this e-mail because you asked the public-service portal to notify you at "
+                "this address. To stop or change it: %(link)s"
+            ) % {"link": _link("/lien-he/")}
         text = "\n\n".join(
             [
                 view.title,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("thong-bao/<str:public_id>/da-doc/", views.mark_read, name="mark-read"),
     path("lien-he/", views.contacts_page, name="contacts"),
     path("lien-he/<str:channel>/<str:action>/", views.contact_action, name="contact-action"),
+    path("nhan-tin-phan-anh/", views.petition_contact, name="petition-contact"),
     path("can-bo/thu-chua-gui-duoc/", views.dead_letters_page, name="dead-letters"),
     path(
         "can-bo/thu-chua-gui-duoc/<str:public_id>/<str:action>/",

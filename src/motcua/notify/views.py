@@ -12,11 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.core.errors import MotcuaError, NotFound
-from motcua.identity.permissions import applicant_of, applicant_required, official_of, official_required
+from motcua.identity.permissions import (
+    applicant_of,
+    applicant_required,
+    official_of,
+    official_required,
+    public,
+)
 from motcua.notify import selectors, services
 from motcua.notify.channels import enabled_channels
 from motcua.notify.models import Channel, Language
-from motcua.notify.services import contacts, deliveries
+from motcua.notify.services import contacts, deliveries, petition_contacts
 
 PAGE_SIZE = 100
 
@@ -151,3 +157,75 @@ def dead_letter_action(request: HttpRequest, public_id: str, action: str) -> Htt
     else:
         raise NotFound(_("No such delivery."))
     return redirect("notify:dead-letters")
+
+
+# --- a petitioner not signed in: the petition's news by e-mail or SMS (ADR 0058) ---------------
+
+PETITION_ACTIONS = {"show", "code", "verify", "stop"}
+
+
+@public
+@require_POST
+def petition_contact(request: HttpRequest) -> HttpResponse:
+    """The petitioner holding a petition's code and key asks for its news at the address they
+    gave with it: a code is sent there (``code``), typed back (``verify``), or the news stopped
+    (``stop``). Every form carries the code and key again (POST only: the key stays out of
+    addresses and logs); a refusal shows the page again with the error."""
+    code = str(request.POST.get("code", ""))[:40]
+    key = str(request.POST.get("key", ""))[:100]
+    action = str(request.POST.get("action", "show"))
+    channel = str(request.POST.get("channel", ""))
+    if action not in PETITION_ACTIONS or (action != "show" and channel not in CHANNEL_NAMES):
+        raise NotFound(_("No such contact address."))
+    petition = petition_contacts.anonymous_petition(code, key)
+    errors: list[dict[str, str]] = []
+    try:
+        if action == "code":
+            petition_contacts.ask_code(
+                code=code,
+                access_key=key,
+                channel_name=channel,
+                language=str(request.POST.get("language", "vi")),
+            )
+            messages.success(request, _("We sent a code. Type it below to verify the address."))
+        elif action == "verify":
+            petition_contacts.verify(
+                code=code, access_key=key, channel_name=channel, typed=str(request.POST.get("otp", ""))[:20]
+            )
+            messages.success(
+                request, _("The address is verified. You will receive the petition's news there.")
+            )
+        elif action == "stop":
+            petition_contacts.stop(code=code, access_key=key, channel_name=channel)
+            messages.success(request, _("Nothing more is sent there about this petition."))
+    except NotFound:
+        raise
+    except MotcuaError as refusal:
+        errors = [{"href": f"#{channel}-otp", "message": refusal.message}]
+    found = petition_contacts.contacts_of_petition(petition)
+    rows = []
+    for name in enabled_channels():
+        try:
+            address = petition_contacts.given_address(petition, name)
+        except MotcuaError:
+            continue
+        rows.append(
+            {
+                "channel": name,
+                "label": Channel(name).label,
+                "address": contacts.masked(address),
+                "contact": found.get(name),
+            }
+        )
+    return render(
+        request,
+        "notify/petition_contact.html",
+        {
+            "petition": petition,
+            "key": key,
+            "rows": rows,
+            "errors": errors,
+            "message_languages": Language.choices,
+        },
+        status=400 if errors else 200,
+    )

@@ -16,7 +16,7 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.errors import NotFound
 from motcua.core.text import fold_vietnamese
 from motcua.documents.models import StoredFile
-from motcua.feedback.models import OPEN_PETITION_STATUSES, Petition, PetitionStatus
+from motcua.feedback.models import OPEN_PETITION_STATUSES, Petition, PetitionScan, PetitionStatus
 from motcua.identity import selectors as identity
 from motcua.identity.actors import AgencyActor, ApplicantActor, RequestActor
 
@@ -168,10 +168,26 @@ def repeats_of(petition: Petition) -> QuerySet[Petition]:
     ).exclude(pk=petition.pk)
 
 
-def get_petition_file(actor: RequestActor | None, code: str, file_public_id: str) -> StoredFile:
-    """A file attached to a petition in the official's scope (the petitioner's upload)."""
+def linked_answer(petition: Petition) -> Petition | None:
+    """The published answer of the earlier petition this one repeats (linked automatically or by
+    an official), which the public page shows with it."""
+    if petition.repeat_of_id is None:
+        return None
+    return Petition.objects.filter(pk=petition.repeat_of_id, status=PetitionStatus.PUBLISHED).first()
+
+
+def get_petition_file(
+    actor: RequestActor | None, code: str, file_public_id: str
+) -> StoredFile | PetitionScan:
+    """A file attached to a petition in the official's scope (the petitioner's upload, or the
+    scan of a letter the official who entered it kept)."""
     petition = get_petition(actor, code) if isinstance(actor, AgencyActor) else None
-    if petition is None or str(file_public_id) not in {str(key) for key in petition.attachments}:
+    if petition is None:
+        raise NotFound(_("No such file."))
+    scan = petition.scans.filter(public_id=file_public_id).first()
+    if scan is not None:
+        return scan
+    if str(file_public_id) not in {str(key) for key in petition.attachments}:
         raise NotFound(_("No such file."))
     stored = StoredFile.objects.filter(public_id=file_public_id).first()
     if stored is None:

@@ -34,6 +34,7 @@ from motcua.feedback.masking import mask_personal_data
 from motcua.feedback.models import (
     Petition,
     PetitionCategory,
+    PetitionChannel,
     PetitionStatus,
     PetitionStep,
     StepKind,
@@ -92,8 +93,15 @@ def send_petition(
     attachments: Sequence[str] = (),
     submission_key: uuid.UUID | None = None,
     today: datetime.date | None = None,
+    recorder: OfficialActor | None = None,
+    channel: str = PetitionChannel.ONLINE,
+    scan_names: Sequence[str] = (),
 ) -> Sent:
-    """Receive a petition; a repeated send with the same ``submission_key`` finds the first."""
+    """Receive a petition; a repeated send with the same ``submission_key`` finds the first.
+
+    ``recorder``: the official entering, for the agency named, a petition received by
+    ``channel`` (letter, phone, in person: ``feedback.services.entry``); the petitioner then
+    is a contact, as when not signed in."""
     if submission_key is not None:
         earlier = Petition.objects.filter(submission_key=submission_key).first()
         if earlier is not None:
@@ -196,20 +204,28 @@ def send_petition(
         due_on=due,
         repeat_of=repeat,
         updated_at=now,
+        channel=channel,
+        entered_by_id=recorder.user_id if recorder is not None else None,
     )
     PetitionStep.objects.create(
         petition=petition, step=StepKind.RECEIVED, at=now, to_agency=agency, due_on=due
     )
     record_change(
-        actor=actor or ActorRef(kind="public", id=f"petitioner:{petition.code}"),
+        actor=recorder or actor or ActorRef(kind="public", id=f"petitioner:{petition.code}"),
         type=FeedbackEvent.PETITION_RECEIVED,
         subject_type=FeedbackSubject.PETITION,
         subject_id=petition.code,
         agency_code=agency,
         unit_code=unit,
-        changes={"status": [None, PetitionStatus.RECEIVED], "agency": [None, agency]},
+        changes={
+            "status": [None, PetitionStatus.RECEIVED],
+            "agency": [None, agency],
+            "channel": [None, channel],
+            **({"scans": [None, list(scan_names)]} if scan_names else {}),
+        },
         payload={
             "petition_id": petition.pk,
+            "channel": channel,
             "procedure_code": procedure.code if procedure else None,
             "dossier_id": dossier.pk if dossier else None,
             "category": category,

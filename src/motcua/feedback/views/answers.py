@@ -58,6 +58,7 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
             "petition": found,
             "agency": units.agency_name(found.agency_code),
             "repeats": list(selectors.repeats_of(found)),
+            "linked": selectors.linked_answer(found),
         },
     )
 

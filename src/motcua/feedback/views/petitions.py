@@ -25,6 +25,7 @@ from motcua.documents.views import file_response
 from motcua.feedback.models import PetitionCategory, PetitionStatus
 from motcua.feedback.selectors import petitions as selectors
 from motcua.feedback.services import petitions as services
+from motcua.feedback.services.entry import ENTRY_ROLES
 from motcua.feedback.views.common import field_errors
 from motcua.identity.actors import ApplicantActor, actor_for
 from motcua.identity.permissions import (
@@ -66,6 +67,7 @@ def _labels() -> dict[str, str]:
         "information": _("Information"),
         "answer": _("Answer"),
         "agency_code": _("Agency"),
+        "repeat_of": _("Code of the earlier petition on the same matter"),
     }
 
 
@@ -198,7 +200,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 request, "feedback/petition_lookup.html", {"problem": exc.message, "code": code}, status=404
             )
         return _petitioner_page(request, found, key=key)
-    return render(request, "feedback/petition_lookup.html", {})
+    # a message's link fills in the code (never the key: ADR 0058)
+    return render(request, "feedback/petition_lookup.html", {"code": str(request.GET.get("ma", ""))[:32]})
 
 
 @public
@@ -243,6 +246,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": PetitionStatus.choices,
             "names": units.agency_names({row.petition.agency_code for row in found.rows}),
+            "may_enter": bool(official_of(request).agency_codes(*ENTRY_ROLES)),
         },
     )
 

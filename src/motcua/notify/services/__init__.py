@@ -1,4 +1,4 @@
-"""Writes of notifications: made from dossier events by the event-log dispatcher (at least once,
+"""Writes of notifications: made from dossier and petition events by the event-log dispatcher (at least once,
 so making them is idempotent per event and recipient), and marked read by their reader. Each
 write records its audit entry in the same transaction."""
 
@@ -59,10 +59,12 @@ def notify_applicants(*, event: Event, actor: Actor = SYSTEM) -> list[Notificati
             .only("id", "code", "agency_code", "applicant_id")
             .first()
         )
-        if petition is None or petition.applicant_id is None or facts.get("step") in UNTOLD_STEPS:
+        if petition is None or facts.get("step") in UNTOLD_STEPS:
             return []
         facts.setdefault("step", "received")
         facts["agency"] = event.agency_code or petition.agency_code
+        if petition.applicant_id is None:  # reached only at the petition's verified contact (ADR 0058)
+            return _make_for_petition_contact(event, kind, facts, actor=actor, petition=petition)
         recipients = dict(Applicant.objects.filter(pk=petition.applicant_id).values_list("id", "public_id"))
         return _make(
             event, kind, recipients, facts, actor=actor, petition=petition, agency_code=petition.agency_code
@@ -136,6 +138,41 @@ def _make(
         )
         made.append(notification)
     return made
+
+
+def _make_for_petition_contact(
+    event: Event, kind: NotificationKind, facts: dict[str, object], *, actor: Actor, petition: Petition
+) -> list[Notification]:
+    """The one notification of ``event`` for a petitioner not signed in: no recipient, delivered
+    (``deliveries``) at the contact they verified for the petition, now or when they verify it."""
+    if Notification.objects.filter(event=event, petition=petition, recipient__isnull=True).exists():
+        return []
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=None,
+                kind=kind,
+                event=event,
+                petition=petition,
+                facts=facts,
+                created_at=event.occurred_at,
+            )
+    except IntegrityError:  # another dispatcher made it meanwhile
+        return []
+    record_change(
+        actor=actor,
+        type=NotifyEvent.NOTIFICATION_CREATED,
+        subject_type=NotifySubject.NOTIFICATION,
+        subject_id=str(notification.public_id),
+        agency_code=petition.agency_code,
+        changes={
+            "kind": [None, kind.value],
+            "petition": [None, petition.code],
+            "recipient": [None, "petitioner's contact"],
+            "event": [None, event.pk],
+        },
+    )
+    return [notification]
 
 
 @transaction.atomic

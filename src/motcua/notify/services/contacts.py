@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core import ratelimit
+from motcua.core.actors import Actor
 from motcua.core.errors import MotcuaError, RateLimited, Unavailable
 from motcua.core.services import record_change
 from motcua.identity.actors import ApplicantActor
@@ -79,18 +81,24 @@ def _code_hash(contact: ContactPoint, code: str) -> str:
     return hmac.new(key, f"{contact.public_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _check_channel(channel_name: str) -> None:
+def check_channel(channel_name: str) -> None:
     if channel_name not in enabled_channels():
         raise MotcuaError(_("This channel is not available."), code=NotifyErrorCode.CHANNEL_UNAVAILABLE)
 
 
 def _check_code_rate(actor: ApplicantActor, channel_name: str, address: str) -> None:
+    check_code_rate(f"{actor.applicant_id}:{channel_name}", address)
+
+
+def check_code_rate(asker: str, address: str) -> None:
+    """Count one code sent for ``asker`` (a person and channel, or a petition and channel) and to
+    ``address`` whoever asks; ``RateLimited`` when either is over its hourly budget."""
     address_key = hashlib.sha256(address.encode()).hexdigest()[:32]
     verdicts = ratelimit.hit_many(
         [
             (
                 "contact_code_person",
-                f"{actor.applicant_id}:{channel_name}",
+                asker,
                 ratelimit.configured_rate("contact_code_person"),
             ),
             ("contact_code_address", address_key, ratelimit.configured_rate("contact_code_address")),
@@ -104,7 +112,7 @@ def _check_code_rate(actor: ApplicantActor, channel_name: str, address: str) -> 
         )
 
 
-def _new_code(contact: ContactPoint) -> str:
+def new_code(contact: ContactPoint) -> str:
     code = f"{secrets.randbelow(1_000_000):06d}"
     contact.code_hash = _code_hash(contact, code)
     contact.code_expires_at = timezone.now() + datetime.timedelta(
@@ -114,7 +122,7 @@ def _new_code(contact: ContactPoint) -> str:
     return code
 
 
-def _send_code(contact: ContactPoint, code: str) -> None:
+def send_code(contact: ContactPoint, code: str) -> None:
     message = texts.code_message(contact, code, reference=f"code-{contact.public_id}-{secrets.token_hex(4)}")
     try:
         channel(contact.channel).send(message)
@@ -130,7 +138,7 @@ def add_contact(
     The address is used for nothing until verified (``verify_contact``). Raises ``MotcuaError`` (bad input),
     ``RateLimited`` (nothing changed) or ``Unavailable`` (the address is kept, unverified; ask
     for a new code later)."""
-    _check_channel(channel_name)
+    check_channel(channel_name)
     value = normalised_address(channel_name, address)
     language = language if language in Language.values else Language.VIETNAMESE
     _check_code_rate(actor, channel_name, value)
@@ -144,7 +152,7 @@ def add_contact(
         contact.address = value
         contact.language = language
         contact.verified_at = None
-        code = _new_code(contact)
+        code = new_code(contact)
         contact.save()
         record_change(
             actor=actor,
@@ -157,20 +165,20 @@ def add_contact(
                 "verified": [None, False],
             },
         )
-    _send_code(contact, code)
+    send_code(contact, code)
     return contact
 
 
 def resend_code(*, actor: ApplicantActor, channel_name: str) -> ContactPoint:
     """A new code for the actor's unverified address (the old one stops working)."""
-    _check_channel(channel_name)
+    check_channel(channel_name)
     contact = selectors.get_contact(actor, channel_name)
     if contact.is_verified:
         return contact
     _check_code_rate(actor, channel_name, contact.address)
     with transaction.atomic():
         contact = selectors.get_contact(actor, channel_name, for_update=True)
-        code = _new_code(contact)
+        code = new_code(contact)
         contact.save(update_fields=["code_hash", "code_expires_at", "code_attempts"])
         record_change(
             actor=actor,
@@ -179,7 +187,7 @@ def resend_code(*, actor: ApplicantActor, channel_name: str) -> ContactPoint:
             subject_id=str(contact.public_id),
             changes={"address": [None, masked(contact.address)]},
         )
-    _send_code(contact, code)
+    send_code(contact, code)
     return contact
 
 
@@ -192,37 +200,51 @@ def verify_contact(*, actor: ApplicantActor, channel_name: str, code: str) -> Co
         contact = selectors.get_contact(actor, channel_name, for_update=True)
         if contact.is_verified:
             return contact
-        typed = re.sub(r"\s", "", code or "")
-        usable = (
-            bool(contact.code_hash)
-            and contact.code_expires_at is not None
-            and contact.code_expires_at > timezone.now()
-            and contact.code_attempts < settings.MOTCUA_CONTACT_CODE_ATTEMPTS
-        )
-        right = usable and hmac.compare_digest(contact.code_hash, _code_hash(contact, typed))
-        if right:
-            contact.verified_at = timezone.now()
-            contact.code_hash, contact.code_expires_at, contact.code_attempts = "", None, 0
-            contact.save(update_fields=["verified_at", "code_hash", "code_expires_at", "code_attempts"])
-            record_change(
-                actor=actor,
-                type=NotifyEvent.CONTACT_VERIFIED,
-                subject_type=NotifySubject.CONTACT_POINT,
-                subject_id=str(contact.public_id),
-                changes={"verified": [False, True]},
-            )
+        spent = check_code(contact, code, actor=actor)
+        if spent is None:
             return contact
-        if usable:
-            contact.code_attempts += 1
-            contact.save(update_fields=["code_attempts"])
+    refuse_code(spent=spent)
+
+
+def check_code(contact: ContactPoint, code: str, *, actor: Actor) -> bool | None:
+    """Check ``code`` against the (locked, unverified) ``contact``, in the caller's transaction:
+    ``None`` when it is right (the contact is now verified), else whether the code is spent. The
+    verification or the refusal is audited either way."""
+    typed = re.sub(r"\s", "", code or "")
+    usable = (
+        bool(contact.code_hash)
+        and contact.code_expires_at is not None
+        and contact.code_expires_at > timezone.now()
+        and contact.code_attempts < settings.MOTCUA_CONTACT_CODE_ATTEMPTS
+    )
+    right = usable and hmac.compare_digest(contact.code_hash, _code_hash(contact, typed))
+    if right:
+        contact.verified_at = timezone.now()
+        contact.code_hash, contact.code_expires_at, contact.code_attempts = "", None, 0
+        contact.save(update_fields=["verified_at", "code_hash", "code_expires_at", "code_attempts"])
         record_change(
             actor=actor,
-            type=NotifyEvent.CONTACT_CODE_REFUSED,
+            type=NotifyEvent.CONTACT_VERIFIED,
             subject_type=NotifySubject.CONTACT_POINT,
             subject_id=str(contact.public_id),
-            changes={"attempts": [None, contact.code_attempts], "usable": [None, usable]},
+            changes={"verified": [False, True]},
         )
-        spent = not usable or contact.code_attempts >= settings.MOTCUA_CONTACT_CODE_ATTEMPTS
+        return None
+    if usable:
+        contact.code_attempts += 1
+        contact.save(update_fields=["code_attempts"])
+    record_change(
+        actor=actor,
+        type=NotifyEvent.CONTACT_CODE_REFUSED,
+        subject_type=NotifySubject.CONTACT_POINT,
+        subject_id=str(contact.public_id),
+        changes={"attempts": [None, contact.code_attempts], "usable": [None, usable]},
+    )
+    return not usable or contact.code_attempts >= settings.MOTCUA_CONTACT_CODE_ATTEMPTS
+
+
+def refuse_code(*, spent: bool) -> NoReturn:
+    """Raise the refusal of a wrong code (after the refusal was committed)."""
     if spent:
         raise MotcuaError(
             _("This code has expired or was tried too many times. Ask for a new code."),

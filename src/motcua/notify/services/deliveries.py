@@ -56,9 +56,13 @@ def _audit(
 
 
 def _usable_contact(notification: Notification, channel_name: str) -> ContactPoint | None:
-    return ContactPoint.objects.filter(
-        applicant_id=notification.recipient_id, channel=channel_name, verified_at__isnull=False, notify=True
-    ).first()
+    if notification.recipient_id is None:  # a petitioner not signed in: the petition's contact (ADR 0058)
+        if notification.petition_id is None:
+            return None
+        whose = ContactPoint.objects.filter(petition_id=notification.petition_id)
+    else:
+        whose = ContactPoint.objects.filter(applicant_id=notification.recipient_id)
+    return whose.filter(channel=channel_name, verified_at__isnull=False, notify=True).first()
 
 
 @transaction.atomic
@@ -68,7 +72,13 @@ def make_delivery(*, event: Event, channel_name: str) -> Delivery | None:
     if channel_name not in enabled_channels() or event.type != NotifyEvent.NOTIFICATION_CREATED:
         return None
     notification = Notification.objects.filter(public_id=event.subject_id).first()
-    if notification is None or _usable_contact(notification, channel_name) is None:
+    if notification is None:
+        return None
+    return _deliver(notification, channel_name)
+
+
+def _deliver(notification: Notification, channel_name: str) -> Delivery | None:
+    if _usable_contact(notification, channel_name) is None:
         return None
     if Delivery.objects.filter(notification=notification, channel=channel_name).exists():
         return None
@@ -81,6 +91,16 @@ def make_delivery(*, event: Event, channel_name: str) -> Delivery | None:
 
     enqueue_on_commit(send_delivery_task, delivery.pk)
     return delivery
+
+
+def catch_up(contact: ContactPoint) -> list[Delivery]:
+    """A petition's contact just verified (ADR 0058): deliver there the notifications of the
+    petition made before (its receipt, at least), each once, in the caller's transaction."""
+    if contact.petition_id is None or contact.channel not in enabled_channels():
+        return []
+    earlier = Notification.objects.filter(petition_id=contact.petition_id, recipient__isnull=True)
+    made = [_deliver(notification, contact.channel) for notification in earlier.order_by("created_at", "id")]
+    return [delivery for delivery in made if delivery is not None]
 
 
 def _claim(delivery_id: int) -> Delivery | None:
