@@ -2071,6 +2071,47 @@ ENDPOINTS += [
     ),
 ]
 
+# --- metrics (API): Plan 02 steering targets; every official reads a scope's targets and
+# progress, the supervising level (the province's supervisor for its communes, the platform
+# administrator) sets them (tests/metrics/test_targets_api.py)
+TARGET_QUERY = "scope=commune&code=00004&period_kind=month&period=2026-07"
+TARGET_SETTERS = {"supervisor_province", "platform_admin"}
+
+
+def _target_set(world: World, response: Any) -> None:
+    body = response.json()
+    assert (body["indicator"], body["target"], body["isDefault"]) == ("2.1", 90.0, False)
+
+
+ENDPOINTS += [
+    Endpoint(
+        "api:get /metrics/targets",
+        "get",
+        lambda w: f"/api/v1/metrics/targets?{TARGET_QUERY}",
+        set(OFFICIAL_NAMES),
+        audience="official",
+        check=lambda w, r: None if len(r.json()["targets"]) >= 6 else pytest.fail("no targets"),
+    ),
+    Endpoint(
+        "api:get /metrics/targets/{indicator}",
+        "get",
+        lambda w: f"/api/v1/metrics/targets/5.4?{TARGET_QUERY}",
+        set(OFFICIAL_NAMES),
+        audience="official",
+    ),
+    Endpoint(
+        "api:put /metrics/targets/{indicator}",
+        "put",
+        lambda w: f"/api/v1/metrics/targets/2.1?{TARGET_QUERY}",
+        TARGET_SETTERS,
+        forbidden=set(OFFICIAL_NAMES) - TARGET_SETTERS,
+        audience="official",
+        json=lambda w: {"target_percent": "90", "leader_name": "Lê Văn Hòa", "due_on": "2026-12-31"},
+        check=_target_set,
+    ),
+]
+
+
 def _pdf_upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -12,10 +12,10 @@ import pytest
 from motcua.core.actors import SYSTEM
 from motcua.dossiers.models import Dossier, DossierStatus, Step
 from motcua.identity.models import Role
-from motcua.metrics import services
+from motcua.metrics import services, summaries
 from motcua.metrics.models import DossierFact
 from tests.identity.world import AGENCY_A, AGENCY_B
-from tests.metrics.world import Office, counter_rows, dispatch, fact_rows
+from tests.metrics.world import Office, counter_rows, dispatch, fact_rows, summary_rows
 
 
 def _moves(office: Office, dossier: Dossier, late: dict[str, datetime.date]) -> list[tuple[str, object]]:
@@ -73,10 +73,15 @@ def test_incremental_figures_equal_the_recomputed_ones(office, seed):
             dispatch()
     dispatch()
     assert {"supplement", "transfer"} & set(taken), taken  # the histories vary
-    incremental, incremental_facts = counter_rows(), fact_rows()
+    incremental, incremental_facts, incremental_summaries = counter_rows(), fact_rows(), summary_rows()
+    assert incremental_summaries  # the handler kept the pages' summaries …
     services.recompute(actor=SYSTEM)
     assert counter_rows() == incremental
     assert fact_rows() == incremental_facts
+    assert summary_rows() == incremental_summaries  # … equal to the rebuilt ones
+    # and to the summaries rebuilt from the counters alone
+    summaries.rebuild_from_counters()
+    assert summary_rows() == incremental_summaries
     # and the facts agree with the dossiers themselves
     for dossier in Dossier.objects.filter(code__in=codes):
         fact = DossierFact.objects.get(dossier_code=dossier.code)

@@ -17,7 +17,7 @@ from motcua.dossiers.services import submission as submission_services
 from motcua.dossiers.services import supplement as supplement_services
 from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for_user
 from motcua.identity.models import Role, User
-from motcua.metrics.models import Counter, DossierFact, PetitionFact
+from motcua.metrics.models import Counter, DossierFact, PetitionFact, Summary
 from tests.identity.world import (
     AGENCY_A,
     AGENCY_B,
@@ -131,3 +131,11 @@ def fact_rows() -> dict[str, tuple[str, str, dict[str, object]]]:
 
 def this_month() -> datetime.date:
     return timezone.localdate().replace(day=1)
+
+
+def summary_rows() -> dict[tuple[str, str, str, datetime.date], tuple[object, ...]]:
+    """The pages' precomputed figures (ADR 0059)."""
+    return {
+        (s.scope_kind, s.scope_code, s.period_kind, s.period_start): (s.total, s.figures, s.values)
+        for s in Summary.objects.all()
+    }

@@ -1,10 +1,12 @@
 """``/api/v1/metrics/…``: the Decision 766 index, shaped like the NPSP's reporting API (domain notes
 §2.4: scope, period, groups, metrics with ratio, score and max score). The figures are public; the
-dossiers behind a number are an official's, scoped to the agencies they may see."""
+dossiers behind a number are an official's, scoped to the agencies they may see. The Plan 02
+steering targets are read by officials and set by the scope's supervising level (audited)."""
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,15 +15,18 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from motcua.api.errors import DENIALS, ErrorOut
-from motcua.core.errors import MotcuaError
+from motcua.core.errors import MotcuaError, NotFound
 from motcua.identity.permissions import official_auth, official_of, public
-from motcua.metrics import indicators, periods, presenters, selectors
+from motcua.metrics import indicators, periods, presenters, selectors, services, steering
 from motcua.metrics.periods import Period
 
 router = Router(tags=["metrics"])
 
 SCOPE_HELP = "nation, province, commune or sector (ministry/sector)"
 KEY_HELP = "the counter: received, progress_on_time, late, reused …"
+BAND_HELP = (
+    "excellent, good, fair, average or weak: the platform's cut-offs (90, 80, 65, 50), not official ones"
+)
 PERIOD_HELP = "2026-07 (month), 2026-Q3 (quarter) or 2026 (year); empty: the current one"
 
 
@@ -93,7 +98,7 @@ class ReportOut(Schema):
     period: PeriodOut
     score: float
     maxScore: int
-    band: str
+    band: str = Field(..., description=BAND_HELP)
     bandName: str
     groups: list[GroupOut]
 
@@ -103,7 +108,7 @@ class RankedOut(Schema):
     code: str
     name: str
     score: float
-    band: str
+    band: str = Field(..., description=BAND_HELP)
     groups: dict[str, float] = Field(..., description="each group's score, by the group's API id")
     history: list[float] = Field(..., description="the total of each earlier period, oldest first")
 
@@ -206,3 +211,127 @@ def dossiers_behind(
         }
         for d in rows[:500]
     ]
+
+
+# --- Plan 02 steering targets ---------------------------------------------------------------------
+
+
+class TargetOut(Schema):
+    indicator: str
+    name: str
+    target: float = Field(..., description="percent the indicator's ratio must reach")
+    ratio: float | None = Field(..., description="the figure now, percent; null: no figure")
+    gap: float | None = Field(..., description="percentage points below the target (negative: ahead)")
+    behind: bool
+    leader: str = Field(..., description="the leader who answers for it; empty for a default target")
+    dueOn: datetime.date | None
+    isDefault: bool = Field(..., description="no one has set it: the Plan 02 / Decision 1565 default")
+
+
+class TargetsOut(Schema):
+    scope: ScopeOut
+    period: str
+    mayEdit: bool = Field(..., description="whether the caller is the scope's supervising level")
+    targets: list[TargetOut]
+
+
+class TargetIn(Schema):
+    target_percent: Decimal = Field(..., ge=0, le=100, max_digits=5, decimal_places=2)
+    leader_name: str = Field(..., min_length=1, max_length=200)
+    due_on: datetime.date
+
+
+def _target_dict(item: steering.Progress) -> dict[str, Any]:
+    return {
+        "indicator": item.indicator,
+        "name": item.name,
+        "target": float(item.target),
+        "ratio": float(item.ratio) if item.ratio is not None else None,
+        "gap": float(item.gap) if item.gap is not None else None,
+        "behind": item.behind,
+        "leader": item.leader,
+        "dueOn": item.due_on,
+        "isDefault": item.due_on is None,
+    }
+
+
+def _target_of(found: selectors.Scope, at: Period, indicator: str) -> dict[str, Any]:
+    item = next((p for p in steering.progress(found, at) if p.indicator == indicator), None)
+    if item is None:
+        raise NotFound(_("No target for this indicator."))
+    return _target_dict(item)
+
+
+@router.get(
+    "/metrics/targets",
+    auth=official_auth,
+    response={200: TargetsOut, 400: ErrorOut, **DENIALS},
+    summary="A scope's steering targets for a period (set, or the plan's defaults), with progress",
+)
+def list_targets(
+    request: HttpRequest,
+    scope: str = Query("nation", description=SCOPE_HELP, max_length=16),  # type: ignore[type-arg]
+    code: str = Query("VN", max_length=64),  # type: ignore[type-arg]
+    period_kind: str = "month",
+    period: str = Query("", description=PERIOD_HELP, max_length=8),  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    actor = official_of(request)
+    found, name = selectors.get_scope(scope, code)
+    at = period_of(period_kind, period)
+    return {
+        "scope": {"kind": found.kind, "code": found.code, "name": name},
+        "period": at.label,
+        "mayEdit": steering.may_set_target(actor, found),
+        "targets": [_target_dict(item) for item in steering.progress(found, at)],
+    }
+
+
+@router.get(
+    "/metrics/targets/{indicator}",
+    auth=official_auth,
+    response={200: TargetOut, 400: ErrorOut, **DENIALS},
+    summary="One steering target of a scope and period, with progress",
+)
+def read_target(
+    request: HttpRequest,
+    indicator: str,
+    scope: str = Query("nation", description=SCOPE_HELP, max_length=16),  # type: ignore[type-arg]
+    code: str = Query("VN", max_length=64),  # type: ignore[type-arg]
+    period_kind: str = "month",
+    period: str = Query("", description=PERIOD_HELP, max_length=8),  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    official_of(request)
+    found, _name = selectors.get_scope(scope, code)
+    return _target_of(found, period_of(period_kind, period), indicator)
+
+
+@router.put(
+    "/metrics/targets/{indicator}",
+    auth=official_auth,
+    response={200: TargetOut, 400: ErrorOut, **DENIALS},
+    summary="Set or change a steering target (the scope's supervising level; audited)",
+)
+def put_target(
+    request: HttpRequest,
+    indicator: str,
+    payload: TargetIn,
+    scope: str = Query("nation", description=SCOPE_HELP, max_length=16),  # type: ignore[type-arg]
+    code: str = Query("VN", max_length=64),  # type: ignore[type-arg]
+    period_kind: str = "month",
+    period: str = Query("", description=PERIOD_HELP, max_length=8),  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    actor = official_of(request)
+    found, _name = selectors.get_scope(scope, code)
+    at = period_of(period_kind, period)
+    services.set_target(
+        actor=actor,
+        scope_kind=found.kind,
+        scope_code=found.code,
+        period_kind=at.kind,
+        period_start=at.start,
+        indicator=indicator,
+        target_percent=payload.target_percent,
+        leader_name=payload.leader_name,
+        due_on=payload.due_on,
+    )
+    return _target_of(found, at, indicator)

@@ -131,3 +131,29 @@ class FollowUpReport(models.Model):
 
     def __str__(self) -> str:
         return f"follow-up {self.created_on}"
+
+
+class Summary(models.Model):
+    """The figures of one scope and period as the pages read them (ADR 0059): the total, each
+    indicator's numerator and denominator, and the counters the charts draw. Kept by the outbox
+    handler with the counters it changes (``summaries.refresh``) and rebuilt by ``motcua metrics
+    recompute``; a scope and period has a row exactly when it has a non-zero counter."""
+
+    scope_kind = models.CharField(max_length=16, choices=ScopeKind.choices)
+    period_kind = models.CharField(max_length=8, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    scope_code = models.CharField(max_length=64)
+    total = models.DecimalField(max_digits=6, decimal_places=2)
+    figures = models.JSONField(default=dict)  # indicator id → [numerator, denominator]
+    values = models.JSONField(default=dict)  # the counters the dashboard's charts draw
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_kind", "period_kind", "period_start", "scope_code"],
+                name="metrics_summary_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_kind}:{self.scope_code} {self.period_kind} {self.period_start}: {self.total}"

@@ -24,7 +24,7 @@ from motcua.dossiers.selectors import dossiers as dossier_selectors
 from motcua.identity.actors import RequestActor
 from motcua.metrics import facts, indicators
 from motcua.metrics.indicators import GROUPS, Figure, Indicator, Source
-from motcua.metrics.models import Counter, DossierFact, ScopeKind, Target
+from motcua.metrics.models import Counter, DossierFact, ScopeKind, Summary, Target
 from motcua.metrics.periods import Period
 from motcua.units.models import Commune, Province
 
@@ -66,6 +66,7 @@ class Report:
     scope: Scope
     period: Period
     groups: list[GroupResult] = field(default_factory=list)
+    values: dict[str, int] = field(default_factory=dict)  # the counters the charts draw
 
     @property
     def total(self) -> Decimal:
@@ -158,12 +159,35 @@ def _value(indicator: Indicator, key: str, values: Mapping[str, int]) -> int:
     return int(values.get(key, 0))
 
 
-def build_report(
-    scope: Scope, period: Period, values: Mapping[str, int], targets: Mapping[str, Decimal] | None = None
-) -> Report:
-    """The report of one scope and period from its counter values (and the catalog's measures)."""
+Figures = dict[str, tuple[int, int]]  # indicator id → (numerator, denominator)
+
+
+def figures_of(scope: Scope, values: Mapping[str, int]) -> Figures:
+    """Each computable indicator's numerator and denominator, from a scope's counter values for
+    one period and the catalog's measures."""
     values = {**values, **catalog_measures(scope)}
-    report = Report(scope, period)
+    figures: Figures = {}
+    for indicator in indicators.DEFINITIONS:
+        if indicator.source == Source.NONE:
+            continue
+        numerator = 0
+        for key in indicator.numerator:
+            sign, name = (-1, key[1:]) if key.startswith("-") else (1, key)
+            numerator += sign * _value(indicator, name, values)
+        figures[indicator.id] = (numerator, _value(indicator, indicator.denominator, values))
+    return figures
+
+
+def report_from_figures(
+    scope: Scope,
+    period: Period,
+    figures: Mapping[str, tuple[int, int] | list[int]],
+    targets: Mapping[str, Decimal] | None = None,
+    values: Mapping[str, int] | None = None,
+) -> Report:
+    """The report of one scope and period from its indicators' numerators and denominators (a
+    ``Summary`` row's, or ``figures_of``)."""
+    report = Report(scope, period, values=dict(values or {}))
     for group in GROUPS:
         results = []
         for indicator in indicators.DEFINITIONS:
@@ -172,17 +196,24 @@ def build_report(
             if indicator.source == Source.NONE:
                 results.append(IndicatorResult(indicator, None))
                 continue
-            numerator = 0
-            for key in indicator.numerator:
-                sign, name = (-1, key[1:]) if key.startswith("-") else (1, key)
-                numerator += sign * _value(indicator, name, values)
-            denominator = _value(indicator, indicator.denominator, values)
+            numerator, denominator = figures.get(indicator.id, (0, 0))
             target = (targets or {}).get(indicator.id, indicators.DEFAULT_TARGETS.get(indicator.id))
             results.append(
                 IndicatorResult(indicator, indicators.score(indicator, numerator, denominator), target)
             )
         report.groups.append(GroupResult(group, results))
     return report
+
+
+CHART_KEYS = ("received", "channel_online", "channel_counter", "channel_post", "reused")
+
+
+def build_report(
+    scope: Scope, period: Period, values: Mapping[str, int], targets: Mapping[str, Decimal] | None = None
+) -> Report:
+    """The report of one scope and period from its counter values (and the catalog's measures)."""
+    chart = {key: int(values[key]) for key in CHART_KEYS if values.get(key)}
+    return report_from_figures(scope, period, figures_of(scope, values), targets, chart)
 
 
 def counter_values(scope: Scope, period: Period) -> dict[str, int]:
@@ -200,21 +231,73 @@ def targets_for(scope: Scope, period: Period) -> dict[str, Decimal]:
     )
 
 
+# --- what the pages read: the precomputed summaries (ADR 0059) ----------------------------------
+
+
+def _empty_report(scope: Scope, period: Period, targets: Mapping[str, Decimal] | None = None) -> Report:
+    """A scope and period with no counter: only the catalog's measures give figures."""
+    return build_report(scope, period, {}, targets)
+
+
 def report(scope: Scope, period: Period) -> Report:
-    return build_report(scope, period, counter_values(scope, period), targets_for(scope, period))
+    """One scope's report for one period, from its ``Summary`` row (one query, and one for the
+    steering targets)."""
+    targets = targets_for(scope, period)
+    row = (
+        Summary.objects.filter(
+            scope_kind=scope.kind, period_kind=period.kind, period_start=period.start, scope_code=scope.code
+        )
+        .values_list("figures", "values")
+        .first()
+    )
+    if row is None:
+        return _empty_report(scope, period, targets)
+    return report_from_figures(scope, period, row[0], targets, row[1])
 
 
 def reports_of(kind: str, codes: Iterable[str], period: Period) -> dict[str, Report]:
     """The reports of many scopes of one kind, from one query."""
     wanted = list(codes)
-    values: dict[str, dict[str, int]] = {code: {} for code in wanted}
-    rows = Counter.objects.filter(
-        scope_kind=kind, scope_code__in=wanted, period_kind=period.kind, period_start=period.start
-    ).values_list("scope_code", "key", "value")
-    for code, key, value in rows:
-        if value:
-            values[code][key] = value
-    return {code: build_report(Scope(kind, code), period, values[code]) for code in wanted}
+    rows = dict(
+        (code, (figures, values))
+        for code, figures, values in Summary.objects.filter(
+            scope_kind=kind, period_kind=period.kind, period_start=period.start, scope_code__in=wanted
+        ).values_list("scope_code", "figures", "values")
+    )
+    result = {}
+    for code in wanted:
+        scope = Scope(kind, code)
+        found = rows.get(code)
+        result[code] = (
+            report_from_figures(scope, period, found[0], values=found[1])
+            if found
+            else _empty_report(scope, period)
+        )
+    return result
+
+
+def totals(kind: str, codes: Iterable[str], wanted: Iterable[Period]) -> dict[tuple[str, Period], Decimal]:
+    """The total of each scope (of one kind) in each period, from one query."""
+    codes, wanted = list(codes), list(wanted)
+    by_start = {(p.kind, p.start): p for p in wanted}
+    found: dict[tuple[str, Period], Decimal] = {}
+    for code, period_kind, start, total in Summary.objects.filter(
+        scope_kind=kind,
+        scope_code__in=codes,
+        period_kind__in={p.kind for p in wanted},
+        period_start__in=[p.start for p in wanted],
+    ).values_list("scope_code", "period_kind", "period_start", "total"):
+        if (period_kind, start) in by_start:
+            found[(code, by_start[(period_kind, start)])] = total
+    empty: dict[tuple[str, str, Period], Decimal] = {}  # catalog-only totals: per kind (and sector)
+    for code in codes:
+        for period in wanted:
+            if (code, period) not in found:
+                key = (kind, code if kind == ScopeKind.SECTOR else "", period)
+                if key not in empty:
+                    empty[key] = _empty_report(Scope(kind, code), period).total
+                found[(code, period)] = empty[key]
+    return found
 
 
 @dataclass(frozen=True)
@@ -231,7 +314,8 @@ def province_ranking(period: Period, history: int = 6) -> list[RankedProvince]:
     provinces = list(Province.objects.filter(is_active=True).order_by("code").values_list("code", "name"))
     codes = [code for code, _ in provinces]
     current = reports_of(ScopeKind.PROVINCE, codes, period)
-    earlier = [reports_of(ScopeKind.PROVINCE, codes, p) for p in period.previous(history)[:-1]]
+    earlier = period.previous(history)[:-1]
+    before = totals(ScopeKind.PROVINCE, codes, earlier)
     names = dict(provinces)
     ordered = sorted(codes, key=lambda code: (-current[code].total, code))
     return [
@@ -240,7 +324,7 @@ def province_ranking(period: Period, history: int = 6) -> list[RankedProvince]:
             code=code,
             name=names[code],
             report=current[code],
-            history=[reports[code].total for reports in earlier],
+            history=[before[(code, p)] for p in earlier],
         )
         for position, code in enumerate(ordered)
     ]
@@ -252,16 +336,14 @@ def children(scope: Scope, period: Period) -> list[tuple[Scope, str, Report]]:
         rows = list(Province.objects.filter(is_active=True).order_by("code").values_list("code", "name"))
         kind = ScopeKind.PROVINCE
     elif scope.kind == ScopeKind.PROVINCE:
-        with_figures = set(
-            Counter.objects.filter(
-                scope_kind=ScopeKind.COMMUNE, period_kind=period.kind, period_start=period.start
-            ).values_list("scope_code", flat=True)
-        )
-        rows = list(
-            Commune.objects.filter(province__code=scope.code, code__in=with_figures)
-            .order_by("code")
-            .values_list("code", "name")
-        )
+        communes = dict(Commune.objects.filter(province__code=scope.code).values_list("code", "name"))
+        with_figures = Summary.objects.filter(
+            scope_kind=ScopeKind.COMMUNE,
+            period_kind=period.kind,
+            period_start=period.start,
+            scope_code__in=list(communes),
+        ).values_list("scope_code", flat=True)
+        rows = sorted((code, communes[code]) for code in with_figures)
         kind = ScopeKind.COMMUNE
     else:
         return []
@@ -313,10 +395,8 @@ def dossiers_behind(
 
 
 def periods_with_figures(kind: str) -> list[datetime.date]:
-    return sorted(
-        set(
-            Counter.objects.filter(scope_kind=ScopeKind.NATION, period_kind=kind).values_list(
-                "period_start", flat=True
-            )
-        )
+    return list(
+        Summary.objects.filter(scope_kind=ScopeKind.NATION, scope_code=facts.NATION, period_kind=kind)
+        .order_by("period_start")
+        .values_list("period_start", flat=True)
     )

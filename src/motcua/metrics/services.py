@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.actors import Actor
-from motcua.core.errors import MotcuaError
+from motcua.core.errors import Forbidden, MotcuaError
 from motcua.core.models import Event
 from motcua.core.services import record_change
-from motcua.metrics import facts
+from motcua.identity.actors import OfficialActor
+from motcua.metrics import facts, selectors, steering, summaries
 from motcua.metrics.events import MetricsEvent, MetricsSubject
 from motcua.metrics.indicators import INDICATORS
 from motcua.metrics.models import Counter, DossierFact, PeriodKind, PetitionFact, ScopeKind, Target
@@ -212,12 +213,16 @@ class _DatabaseStore(_Store):
         self, fact: DossierFact | PetitionFact, before: Tally[CounterKey], after: Tally[CounterKey]
     ) -> None:
         fact.save()
-        _add(_difference(before, after))
+        delta = _difference(before, after)
+        _add(delta)
+        summaries.refresh({key[:4] for key in delta})
 
 
 def apply_event(event: Event) -> None:
     """The outbox handler's work for one event (in the dispatcher's savepoint)."""
     with transaction.atomic():
+        if event.type in HANDLED_EVENTS:
+            summaries.lock()
         _fold(event, _DatabaseStore())
 
 
@@ -297,6 +302,7 @@ def recompute(*, actor: Actor, progress: Callable[[int], None] | None = None) ->
         "dossiers": len(store.dossiers),
         "petitions": len(store.petitions),
         "counters": len(totals),
+        "summaries": summaries.rebuild(totals),
     }
     record_change(
         actor=actor,
@@ -324,7 +330,12 @@ def set_target(
     leader_name: str,
     due_on: datetime.date,
 ) -> Target:
-    """Set (or change) one target; the caller has checked that the actor supervises the scope."""
+    """Set (or change) one target. An official must be the scope's supervising level
+    (``steering.may_set_target``): Forbidden otherwise."""
+    if isinstance(actor, OfficialActor) and not steering.may_set_target(
+        actor, selectors.Scope(scope_kind, scope_code)
+    ):
+        raise Forbidden(_("Only the supervising level sets this scope's targets."))
     if indicator not in INDICATORS or not INDICATORS[indicator].computable:
         raise MotcuaError(_("Choose an indicator the platform computes."))
     if not Decimal(0) <= target_percent <= Decimal(100):

@@ -24,7 +24,7 @@ from motcua.identity.actors import OfficialActor
 from motcua.identity.models import Role
 from motcua.metrics import facts, indicators, selectors
 from motcua.metrics.events import MetricsEvent, MetricsSubject
-from motcua.metrics.models import Counter, FollowUpReport, ScopeKind, Target
+from motcua.metrics.models import FollowUpReport, ScopeKind, Summary, Target
 from motcua.metrics.periods import Period
 from motcua.units.models import Commune, Province
 
@@ -103,7 +103,7 @@ def _behind_since(scope: selectors.Scope, period: Period, indicator_id: str, tar
 def behind_target(period: Period) -> list[dict[str, object]]:
     """Every province and commune with figures (or a target) that is behind one of its targets."""
     scopes: set[tuple[str, str]] = set(
-        Counter.objects.filter(
+        Summary.objects.filter(
             scope_kind__in=[ScopeKind.PROVINCE, ScopeKind.COMMUNE],
             period_kind=period.kind,
             period_start=period.start,

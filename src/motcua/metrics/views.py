@@ -110,7 +110,7 @@ def _charts(
         [(_("On time"), on_time, max(total, 1)), (_("Overdue"), total - on_time, max(total, 1))],
         tones=["good", "bad"],
     )
-    values = selectors.counter_values(report.scope, report.period)
+    values = report.values
     received = values.get("received", 0)
     channels = charts.bar_chart(
         "channels",
@@ -152,7 +152,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope, name = _scope(request, _home_scope(actor))
     period = _period(request)
     report = selectors.report(scope, period)
-    trend = [(p, selectors.report(scope, p).total) for p in period.previous(HISTORY)]
+    earlier = period.previous(HISTORY)
+    totals = selectors.totals(scope.kind, [scope.code], earlier)
+    trend = [(p, totals[(scope.code, p)]) for p in earlier]
     context = {
         "scope": scope,
         "name": name,

@@ -1,6 +1,7 @@
 """`motcua metrics …`: the Decision 766 figures (docs/metrics.md).
 
 motcua metrics recompute      # rebuild every figure from the event log (one transaction)
+motcua metrics recompute --summaries   # only the pages' summaries, from the counters (after a catalog change)
 motcua metrics show province 01 month 2026-07
 """
 
@@ -10,9 +11,10 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from motcua.core.actors import SYSTEM
-from motcua.metrics import periods, selectors, services
+from motcua.metrics import periods, selectors, services, summaries
 
 
 class Command(BaseCommand):
@@ -21,7 +23,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        actions.add_parser("recompute", help="rebuild every fact and counter from the event log")
+        recompute = actions.add_parser("recompute", help="rebuild every fact and counter from the event log")
+        recompute.add_argument(
+            "--summaries",
+            action="store_true",
+            help="only rewrite the pages' summaries from the counters (after a catalog change)",
+        )
         show = actions.add_parser("show", help="print one scope's figures for one period")
         show.add_argument("scope_kind", choices=["nation", "province", "commune", "sector"])
         show.add_argument("scope_code")
@@ -29,13 +36,19 @@ class Command(BaseCommand):
         show.add_argument("period", help="2026-07, 2026-Q3 or 2026")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "recompute" and options["summaries"]:
+            with transaction.atomic():
+                written = summaries.rebuild_from_counters()
+            self.stdout.write(f"{written} summaries written")
+            return
         if options["action"] == "recompute":
             summary = services.recompute(
                 actor=SYSTEM, progress=lambda n: self.stdout.write(f"{n} events folded")
             )
             self.stdout.write(
                 f"{summary['events']} events, {summary['dossiers']} dossiers, "
-                f"{summary['petitions']} petitions: {summary['counters']} counters written"
+                f"{summary['petitions']} petitions: {summary['counters']} counters, "
+                f"{summary['summaries']} summaries written"
             )
             return
         try:
