@@ -214,6 +214,11 @@ def _cache(url: str) -> dict[str, Any]:
 
 
 CACHES = {"default": _cache(CACHE_URL), "ratelimit": _cache(CACHE_URL)}
+# With Redis (production) a session is read from the cache and written through to the database
+# (Django's cached_db engine): a signed-in request reads no session row (ADR 0055).
+SESSION_ENGINE = "django.contrib.sessions.backends." + (
+    "cached_db" if CACHES["default"]["BACKEND"] == "motcua.core.cache.RedisCache" else "db"
+)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "identity.User"
