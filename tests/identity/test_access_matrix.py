@@ -2071,6 +2071,7 @@ ENDPOINTS += [
     ),
 ]
 
+
 def _pdf_upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
