@@ -358,3 +358,106 @@ def test_no_malformed_request_answers_with_a_server_error(
 
     with keep_the_test_connection():
         send()
+
+
+# --- the petition endpoints of issue 19's second part, with real codes and keys ------------------
+# (the two tests above reach them with a dossier's code, which they refuse early): a petition
+# sent without an account (its contact, its key), the world's petitions, and odd bodies.
+PETITION_OPERATIONS = [
+    ("post", "/api/v1/public/petitions/{code}/contacts/{channel}/code", "anonymous"),
+    ("post", "/api/v1/public/petitions/{code}/contacts/{channel}/verify", "anonymous"),
+    ("post", "/api/v1/public/petitions/{code}/contacts/{channel}/stop", "anonymous"),
+    ("put", "/api/v1/officials/petitions/{asked}/repeat-of", "handler_a"),
+    ("delete", "/api/v1/officials/petitions/{asked}/repeat-of", "handler_a"),
+    ("post", "/api/v1/officials/petitions", "reception_a"),
+]
+PETITION_BODIES = st.fixed_dictionaries(
+    {},
+    optional={
+        name: st.one_of(ODD_TEXT, st.integers(), st.none(), st.booleans())
+        for name in (
+            "access_key",
+            "code",
+            "language",
+            "agency_code",
+            "channel",
+            "category",
+            "subject",
+            "content",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "procedure_code",
+        )
+    },
+)
+
+
+@pytest.mark.parametrize(("method", "path", "audience"), PETITION_OPERATIONS)
+def test_the_petition_endpoints_answer_odd_bodies_without_a_server_error(
+    world: World, callers: Sessions, method: str, path: str, audience: str
+) -> None:
+    from motcua.feedback.services import petitions as petition_services
+
+    assert world.petition is not None
+    assert world.asked_petition is not None
+    sent = petition_services.send_petition(
+        actor=None,
+        category="regulation",
+        subject="Biểu mẫu khó hiểu",
+        content="Tờ khai có nhiều mục khó hiểu với người dân.",
+        commune_code="00004",
+        contact_name="Đỗ Văn Nam",
+        contact_email="nam@example.vn",
+        contact_phone="0912 345 678",
+    )
+    client = WsgiClient(application)
+    session = callers.get(audience)
+
+    @hypothesis_seed(SEED)
+    @hypothesis_settings(
+        max_examples=EXAMPLES * 3, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(
+        body=PETITION_BODIES,
+        keyed=st.booleans(),
+        channel=st.sampled_from(["email", "sms", "fax", ""]),
+        code=st.sampled_from(["sent", "petition", "odd"]),
+    )
+    def send(body: dict[str, Any], keyed: bool, channel: str, code: str) -> None:
+        if keyed:
+            body = {**body, "access_key": sent.access_key}
+        petition, asked = world.petition, world.asked_petition
+        assert petition is not None
+        assert asked is not None
+        if code == "petition" and "code" not in body:
+            body = {**body, "code": petition.code}
+        codes = {"sent": sent.petition.code, "petition": petition.code, "odd": "PAKN-%00"}
+        url = (
+            path.replace("{code}", quote(codes[code], safe=""))
+            .replace("{channel}", channel or "x")
+            .replace("{asked}", asked.code)
+        )
+        headers: dict[str, str] = {}
+        if session is not None:
+            cookies, csrf = session
+            headers = {**csrf, "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        if path == "/api/v1/officials/petitions":  # a multipart form (scans)
+            payload: Any = {name: "" if value is None else str(value) for name, value in body.items()}
+            content_type = ""
+        else:
+            payload, content_type = json.dumps(body).encode(), "application/json"
+        response = client.open(
+            url, method=method.upper(), data=payload, headers=list(headers.items()), content_type=content_type
+        )
+        # 503: a code that could not be sent (no mail server or SMS gateway in this world)
+        assert response.status_code < 500 or response.status_code == 503, (
+            method,
+            url,
+            body,
+            response.get_data()[:500],
+        )
+        _error_is_shaped(response.status_code, response.headers.get("Content-Type", ""), response.get_data())
+
+    with keep_the_test_connection():
+        send()

@@ -18,7 +18,6 @@ from motcua.api.errors import DENIALS, ErrorOut
 from motcua.core import ratelimit
 from motcua.core.actors import ActorRef
 from motcua.core.errors import RateLimited
-from motcua.core.inputs import InvalidText
 from motcua.dossiers.selectors.dossiers import get_dossier
 from motcua.feedback.models import Petition, Rating
 from motcua.feedback.selectors import petitions as petition_selectors
@@ -27,6 +26,7 @@ from motcua.feedback.services import entry, marks, repeats
 from motcua.feedback.services import petitions as petition_services
 from motcua.feedback.services import ratings as rating_services
 from motcua.feedback.views.answers import MARK_RATE
+from motcua.identity.actors import ApplicantActor
 from motcua.identity.permissions import applicant_auth, applicant_of, official_auth, official_of, public
 
 router = Router(tags=["feedback"])
@@ -302,6 +302,33 @@ def _sent(sent: petition_services.Sent) -> dict[str, Any]:
     return {"code": sent.petition.code, "access_key": sent.access_key, "due_on": sent.petition.due_on}
 
 
+def _send(
+    actor: ApplicantActor | None,
+    body: PetitionIn,
+    *,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+) -> dict[str, Any]:
+    """Send ``body`` as the signed-in applicant, or anonymously with ``contact``."""
+    return _sent(
+        petition_services.send_petition(
+            actor=actor,
+            category=body.category,
+            subject=body.subject,
+            content=body.content,
+            procedure_code=body.procedure,
+            dossier_code=body.dossier,
+            commune_code=body.commune_code,
+            attachments=body.attachments,
+            submission_key=body.submission_key,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+        )
+    )
+
+
 @router.post(
     "/petitions",
     auth=applicant_auth,
@@ -309,18 +336,7 @@ def _sent(sent: petition_services.Sent) -> dict[str, Any]:
     summary="Send a petition (signed in) about a procedure, a regulation, an official or my dossier",
 )
 def send_petition(request: HttpRequest, body: PetitionIn) -> dict[str, Any]:
-    sent = petition_services.send_petition(
-        actor=applicant_of(request),
-        category=body.category,
-        subject=body.subject,
-        content=body.content,
-        procedure_code=body.procedure,
-        dossier_code=body.dossier,
-        commune_code=body.commune_code,
-        attachments=body.attachments,
-        submission_key=body.submission_key,
-    )
-    return _sent(sent)
+    return _send(applicant_of(request), body)
 
 
 @router.post(
@@ -338,21 +354,13 @@ def send_public_petition(request: HttpRequest, body: PublicPetitionIn) -> dict[s
             _("Too many petitions from your connection; please try again later."),
             retry_after=verdict.retry_after,
         )
-    sent = petition_services.send_petition(
-        actor=None,
-        category=body.category,
-        subject=body.subject,
-        content=body.content,
-        procedure_code=body.procedure,
-        dossier_code=body.dossier,
-        commune_code=body.commune_code,
+    return _send(
+        None,
+        body,
         contact_name=body.contact_name,
         contact_email=body.contact_email,
         contact_phone=body.contact_phone,
-        attachments=body.attachments,
-        submission_key=body.submission_key,
     )
-    return _sent(sent)
 
 
 @router.get(
@@ -505,23 +513,9 @@ def record_petition(
     summary="Take a step: refuse (reason), request information (question), transfer, answer, publish",
 )
 def take_step(request: HttpRequest, code: str, body: StepIn) -> dict[str, Any]:
-    actor = official_of(request)
-    if body.step == "refuse":
-        petition = petition_services.refuse_petition(actor=actor, code=code, reason=body.reason)
-    elif body.step == "request_information":
-        petition = petition_services.request_information(actor=actor, code=code, question=body.question)
-    elif body.step == "transfer":
-        petition = petition_services.transfer_petition(
-            actor=actor, code=code, agency_code=body.agency_code, reason=body.reason
-        )
-    elif body.step == "answer":
-        petition = petition_services.answer_petition(actor=actor, code=code, answer=body.answer)
-    elif body.step == "publish":
-        petition = petition_services.publish_answer(
-            actor=actor, code=code, subject=body.subject, content=body.content, answer=body.answer
-        )
-    else:
-        raise InvalidText({"step": _("Choose a step.")})
+    petition = petition_services.take_step(
+        actor=official_of(request), code=code, step=body.step, fields=body.dict()
+    )
     return _petition(petition)
 
 

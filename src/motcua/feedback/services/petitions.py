@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -285,6 +285,14 @@ def _handled(actor: OfficialActor, code: str, *roles: str) -> Petition:
     return petition
 
 
+def _open(actor: OfficialActor, code: str, status: str, *roles: str) -> Petition:
+    """The petition ``code`` the official may act on (``_handled``), at ``status``."""
+    petition = _handled(actor, code, *roles)
+    if petition.status != status:
+        raise _wrong_step()
+    return petition
+
+
 def _wrong_step() -> Conflict:
     return Conflict(
         _("This petition is not at a step that allows this."), code=FeedbackErrorCode.PETITION_WRONG_STEP
@@ -308,12 +316,14 @@ def _step(
     step: StepKind,
     day: datetime.date,
     due_on: datetime.date | None,
-    on_time: bool,
-    text: str = "",
-    official_id: int | None = None,
     changes: dict[str, Any],
+    text: str = "",
     from_agency: str = "",
 ) -> PetitionStep:
+    """One step: an official's is measured against ``due_on`` (on time when taken by it); the
+    petitioner's own (``due_on`` None) is always on time."""
+    official_id = actor.user_id if isinstance(actor, OfficialActor) else None
+    on_time = due_on is None or day <= due_on
     now = timezone.now()
     petition.updated_at = now
     petition.save()
@@ -354,9 +364,7 @@ def refuse_petition(
     *, actor: OfficialActor, code: str, reason: str, today: datetime.date | None = None
 ) -> Petition:
     """Refuse to receive it (not the agency's, not a petition…): a reason is required."""
-    petition = _handled(actor, code, *HANDLING_ROLES)
-    if petition.status != PetitionStatus.RECEIVED:
-        raise _wrong_step()
+    petition = _open(actor, code, PetitionStatus.RECEIVED, *HANDLING_ROLES)
     reason = _text("reason", reason, required_message=_("Give the reason for refusing."))
     day = today or timezone.localdate()
     due = deadlines.refuse_due(petition.clock_started_on, calendar=WorkingCalendar.current())
@@ -368,9 +376,7 @@ def refuse_petition(
         step=StepKind.REFUSED,
         day=day,
         due_on=due,
-        on_time=day <= due,
         text=reason,
-        official_id=actor.user_id,
         changes={"status": [old, petition.status]},
     )
     return petition
@@ -381,9 +387,7 @@ def request_information(
     *, actor: OfficialActor, code: str, question: str, today: datetime.date | None = None
 ) -> Petition:
     """Ask the petitioner for more information: the clock stops until they answer."""
-    petition = _handled(actor, code, *HANDLING_ROLES)
-    if petition.status != PetitionStatus.RECEIVED:
-        raise _wrong_step()
+    petition = _open(actor, code, PetitionStatus.RECEIVED, *HANDLING_ROLES)
     question = _text("question", question, required_message=_("Write what the petitioner should add."))
     day = today or timezone.localdate()
     due = deadlines.info_request_due(petition.clock_started_on, calendar=WorkingCalendar.current())
@@ -394,9 +398,7 @@ def request_information(
         step=StepKind.INFO_REQUESTED,
         day=day,
         due_on=due,
-        on_time=day <= due,
         text=question,
-        official_id=actor.user_id,
         changes={"status": [PetitionStatus.RECEIVED, petition.status]},
     )
     return petition
@@ -429,7 +431,6 @@ def provide_information(
         step=StepKind.INFO_RECEIVED,
         day=day,
         due_on=None,
-        on_time=True,
         text=information,
         changes={
             "status": [PetitionStatus.INFO_REQUESTED, petition.status],
@@ -444,9 +445,7 @@ def transfer_petition(
     *, actor: OfficialActor, code: str, agency_code: str, reason: str, today: datetime.date | None = None
 ) -> Petition:
     """Hand it to the competent agency: its clock starts afresh there ([M], feedback.deadlines)."""
-    petition = _handled(actor, code, *HANDLING_ROLES)
-    if petition.status != PetitionStatus.RECEIVED:
-        raise _wrong_step()
+    petition = _open(actor, code, PetitionStatus.RECEIVED, *HANDLING_ROLES)
     reason = _text("reason", reason, required_message=_("Give the reason for the transfer."))
     target = units.agencies().filter(code=agency_code).select_related("province", "commune").first()
     if target is None or target.code == petition.agency_code:
@@ -467,9 +466,7 @@ def transfer_petition(
         step=StepKind.TRANSFERRED,
         day=day,
         due_on=due,
-        on_time=day <= due,
         text=reason,
-        official_id=actor.user_id,
         changes={"agency": [old, target.code]},
         from_agency=old,
     )
@@ -481,9 +478,7 @@ def answer_petition(
     *, actor: OfficialActor, code: str, answer: str, today: datetime.date | None = None
 ) -> Petition:
     """The agency's answer; it waits to be published (within 2 working days)."""
-    petition = _handled(actor, code, *HANDLING_ROLES)
-    if petition.status != PetitionStatus.RECEIVED:
-        raise _wrong_step()
+    petition = _open(actor, code, PetitionStatus.RECEIVED, *HANDLING_ROLES)
     answer = _text("answer", answer, required_message=_("Write the answer."))
     day = today or timezone.localdate()
     calendar = WorkingCalendar.current()
@@ -496,9 +491,7 @@ def answer_petition(
         step=StepKind.ANSWERED,
         day=day,
         due_on=due,
-        on_time=day <= due,
         text=answer,
-        official_id=actor.user_id,
         changes={"status": [PetitionStatus.RECEIVED, petition.status]},
     )
     return petition
@@ -563,8 +556,33 @@ def publish_answer(
         step=StepKind.PUBLISHED,
         day=day,
         due_on=due,
-        on_time=day <= due,
-        official_id=actor.user_id,
         changes={"status": [PetitionStatus.ANSWERED, petition.status]},
     )
     return petition
+
+
+# the officials' steps by name, as the page's forms and the API send them
+STEPS = ("refuse", "request_information", "transfer", "answer", "publish")
+
+
+def take_step(*, actor: OfficialActor, code: str, step: str, fields: Mapping[str, str]) -> Petition:
+    """Take the official's step named ``step`` with the texts it reads from ``fields``."""
+
+    def field(name: str) -> str:
+        return str(fields.get(name, "") or "")
+
+    if step == "refuse":
+        return refuse_petition(actor=actor, code=code, reason=field("reason"))
+    if step == "request_information":
+        return request_information(actor=actor, code=code, question=field("question"))
+    if step == "transfer":
+        return transfer_petition(
+            actor=actor, code=code, agency_code=field("agency_code"), reason=field("reason")
+        )
+    if step == "answer":
+        return answer_petition(actor=actor, code=code, answer=field("answer"))
+    if step == "publish":
+        return publish_answer(
+            actor=actor, code=code, subject=field("subject"), content=field("content"), answer=field("answer")
+        )
+    raise InvalidText({"step": _("Choose a step.")})

@@ -299,27 +299,10 @@ def take_step(request: HttpRequest, code: str) -> HttpResponse:
     actor = official_of(request)
     step = request.POST.get("step", "")
     post = request.POST
+    if step not in services.STEPS:
+        return _official_page(request, code, problem=_("Choose a step."), status=400)
     try:
-        if step == "refuse":
-            services.refuse_petition(actor=actor, code=code, reason=post.get("reason", ""))
-        elif step == "request_information":
-            services.request_information(actor=actor, code=code, question=post.get("question", ""))
-        elif step == "transfer":
-            services.transfer_petition(
-                actor=actor, code=code, agency_code=post.get("agency_code", ""), reason=post.get("reason", "")
-            )
-        elif step == "answer":
-            services.answer_petition(actor=actor, code=code, answer=post.get("answer", ""))
-        elif step == "publish":
-            services.publish_answer(
-                actor=actor,
-                code=code,
-                subject=post.get("subject", ""),
-                content=post.get("content", ""),
-                answer=post.get("answer", ""),
-            )
-        else:
-            return _official_page(request, code, problem=_("Choose a step."), status=400)
+        services.take_step(actor=actor, code=code, step=step, fields=post)
     except InvalidText as exc:
         return _official_page(request, code, errors=exc.fields, status=422)
     except (Conflict, Forbidden) as exc:
