@@ -73,272 +73,265 @@ class Indicator:
 
 
 D = Decimal
+
+
+def measured(
+    id: str,
+    code: str,
+    group: int,
+    name: Promise,
+    points: int,
+    ratio: str,
+    *,
+    catalog: bool = False,
+    distinct: bool = False,
+    target: int | None = None,
+    zero: Zero = Zero.NOT_APPLICABLE,
+) -> Indicator:
+    """An indicator the platform computes. ``ratio`` is written as the methodology writes it:
+    ``"received - late - unhappy / received"`` (counter keys or catalog measures; ``-`` subtracts;
+    with ``distinct``, keys are prefixes and count the procedures with a non-zero counter)."""
+    top, denominator = (part.strip() for part in ratio.split(" / "))
+    numerator: list[str] = []
+    sign = ""
+    for term in top.split():
+        if term in ("+", "-"):
+            sign = "-" if term == "-" else ""
+        else:
+            numerator.append(sign + term)
+            sign = ""
+    return Indicator(
+        id,
+        code,
+        group,
+        name,
+        D(points),
+        Source.CATALOG if catalog else Source.EVENTS,
+        numerator=tuple(numerator),
+        denominator=denominator,
+        distinct=distinct,
+        target=D(target) if target is not None else None,
+        zero=zero,
+    )
+
+
+def unavailable(id: str, code: str, group: int, name: Promise, points: int, reason: Promise) -> Indicator:
+    """An indicator whose inputs the platform does not hold: shown with its reason, never as zero."""
+    return Indicator(id, code, group, name, D(points), Source.NONE, not_computable=reason)
+
+
+# id, the NPSP API's code, group, name, points (0: monitoring), ratio, options
 DEFINITIONS: tuple[Indicator, ...] = (
     # group 1: publicity and transparency (18)
-    Indicator(
+    unavailable(
         "1.1",
         "PUBLISH_ON_TIME",
         1,
         _("Procedures announced on time"),
-        D(6),
-        Source.NONE,
-        not_computable=_(
-            "The catalog does not hold the announcement decision's date nor the legal basis's effective date."
-        ),
+        6,
+        _("The catalog does not hold the announcement decision's date nor the legal basis's effective date."),
     ),
-    Indicator(
+    unavailable(
         "1.2",
         "PUBLIC_UPDATE_ON_TIME",
         1,
         _("Procedures published on time in the national database"),
-        D(4),
-        Source.NONE,
-        not_computable=_(
-            "The catalog does not hold the date a procedure was published in the national database."
-        ),
+        4,
+        _("The catalog does not hold the date a procedure was published in the national database."),
     ),
-    Indicator(
+    measured(
         "1.3",
         "PUBLIC_CONTENT_FULL",
         1,
         _("Procedures published with all their elements"),
-        D(2),
-        Source.CATALOG,
-        numerator=("complete",),
-        denominator="procedures",
+        2,
+        "complete / procedures",
+        catalog=True,
     ),
-    Indicator(
+    unavailable(
         "1.4",
         "DOSSIER_SYNC",
         1,
         _("Dossiers synchronised with the national portal"),
-        D(6),
-        Source.NONE,
-        not_computable=_(
-            "The national reporting system's count of dossiers received is not available to the platform."
-        ),
+        6,
+        _("The national reporting system's count of dossiers received is not available to the platform."),
     ),
     # group 2: processing progress (20)
-    Indicator(
+    measured(
         "2.1",
         "DVC_PROGRESS_ON_TIME",
         2,
         _("Dossiers processed before or on time"),
-        D(20),
-        Source.EVENTS,
-        numerator=("progress_on_time",),
-        denominator="progress_total",
+        20,
+        "progress_on_time / progress_total",
     ),
-    Indicator(
+    measured(
         "2.2",
         "AVERAGE_PROCESSING_DAYS",
         2,
         _("Average processing time (days, monitoring)"),
-        D(0),
-        Source.EVENTS,
-        numerator=("completed_days",),
-        denominator="completed",
+        0,
+        "completed_days / completed",
     ),
     # group 3: online public services (12, split not confirmed: the API shows the 12 points on
     # full-process dossiers of full-process procedures; 3.1–3.3 are shown as monitoring)
-    Indicator(
+    measured(
         "3.0",
         "FULL_PROCESS_ONLINE_DOSSIERS",
         3,
         _("Full-process online dossiers of full-process procedures"),
-        D(12),
-        Source.EVENTS,
-        numerator=("full_process_online",),
-        denominator="full_process_dossiers",
+        12,
+        "full_process_online / full_process_dossiers",
     ),
-    Indicator(
+    measured(
         "3.1",
         "ONLINE_SERVICE_PROCEDURES",
         3,
         _("Procedures offered online (full-process)"),
-        D(0),
-        Source.CATALOG,
-        numerator=("full_process",),
-        denominator="procedures",
-        target=D(80),
+        0,
+        "full_process / procedures",
+        catalog=True,
+        target=80,
     ),
-    Indicator(
+    measured(
         "3.2",
         "ONLINE_SERVICE_WITH_DOSSIERS",
         3,
         _("Online services with at least one online dossier"),
-        D(0),
-        Source.EVENTS,
-        numerator=("procedure_online:",),
-        denominator="catalog:online_procedures",
+        0,
+        "procedure_online: / catalog:online_procedures",
         distinct=True,
     ),
-    Indicator(
+    measured(
         "3.3",
         "ONLINE_DOSSIER_SHARE",
         3,
         _("Dossiers received online"),
-        D(0),
-        Source.EVENTS,
-        numerator=("online_counted",),
-        denominator="received",
-        target=D(50),
+        0,
+        "online_counted / received",
+        target=50,
     ),
     # group 4: online payment (10): score = 6·A + min(2, 2.5·B) + min(2, 2.5·C) (§2.3)
-    Indicator(
+    measured(
         "3.5",
         "FEE_PROCEDURES_WITH_DOSSIERS",
         4,
         _("Fee-bearing procedures with fee-bearing dossiers"),
-        D(2),
-        Source.EVENTS,
-        numerator=("procedure_fee:",),
-        denominator="catalog:fee_procedures",
+        2,
+        "procedure_fee: / catalog:fee_procedures",
         distinct=True,
-        target=D(80),
+        target=80,
     ),
-    Indicator(
+    measured(
         "3.5b",
         "FEE_PROCEDURES_PAID_ONLINE",
         4,
         _("Fee-bearing procedures with an online payment"),
-        D(2),
-        Source.EVENTS,
-        numerator=("procedure_paid_online:",),
-        denominator="catalog:fee_procedures",
+        2,
+        "procedure_paid_online: / catalog:fee_procedures",
         distinct=True,
-        target=D(80),
+        target=80,
     ),
-    Indicator(
-        "3.6",
-        "DOSSIERS_PAID_ONLINE",
-        4,
-        _("Dossiers with a fee paid online"),
-        D(6),
-        Source.EVENTS,
-        numerator=("paid_online",),
-        denominator="fee_due",
+    measured(
+        "3.6", "DOSSIERS_PAID_ONLINE", 4, _("Dossiers with a fee paid online"), 6, "paid_online / fee_due"
     ),
     # group 5: digitisation (22)
-    Indicator(
+    measured(
         "4.1",
         "ORIGINAL_RESULT_AVAILABLE",
         5,
         _("Dossiers with an electronic result"),
-        D(6),
-        Source.EVENTS,
-        numerator=("result_electronic",),
-        denominator="result_required",
+        6,
+        "result_electronic / result_required",
     ),
-    Indicator(
+    measured(
         "4.2",
         "SO_HOA_GIAY_TO_GIAI_QUYET",
         5,
         _("Digitised dossiers (components and result)"),
-        D(4),
-        Source.EVENTS,
-        numerator=("digitised",),
-        denominator="received",
-        target=D(80),
+        4,
+        "digitised / received",
+        target=80,
     ),
-    Indicator(
+    unavailable(
         "n/a",
         "ELECTRONIC_CERTIFIED_COPY",
         5,
         _("Electronic certified copies from originals"),
-        D(2),
-        Source.NONE,
-        not_computable=_(
-            "The methodology gives no formula, and the platform offers no certified-copy service."
-        ),
+        2,
+        _("The methodology gives no formula, and the platform offers no certified-copy service."),
     ),
     # Plan 02 steering: the catalog's own state (``catalog lint``), monitoring only
-    Indicator(
+    measured(
         "C.2",
         "COMPONENTS_REPLACED_BY_DATA",
         5,
         _("Dossier components replaced by data (catalog)"),
-        D(0),
-        Source.CATALOG,
-        numerator=("catalog:data_components",),
-        denominator="catalog:components",
-        target=D(100),
+        0,
+        "catalog:data_components / catalog:components",
+        catalog=True,
+        target=100,
     ),
-    Indicator(
+    measured(
         "4.3",
         "REUSED_DIGITIZED_DATA",
         5,
         _("Dossiers reusing digitised data"),
-        D(2),
-        Source.EVENTS,
-        numerator=("reused",),
-        denominator="received",
-        target=D(80),
+        2,
+        "reused / received",
+        target=80,
     ),
-    Indicator(
+    measured(
         "4.4",
         "SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
         5,
         _("Dossiers using the personal data store"),
-        D(4),
-        Source.EVENTS,
-        numerator=("personal_store",),
-        denominator="received",
+        4,
+        "personal_store / received",
     ),
-    Indicator(
+    unavailable(
         "4.5a",
         "CITIZEN_DATA_CONNECTED_FORMALITY",
         5,
         _("Procedures connected to the population database"),
-        D(2),
-        Source.NONE,
-        not_computable=_(
-            "Needs each procedure's count of dossiers using population data per scope, not kept yet."
-        ),
+        2,
+        _("Needs each procedure's count of dossiers using population data per scope, not kept yet."),
     ),
-    Indicator(
+    measured(
         "4.5b",
         "CITIZEN_DATA_CONNECTED_DOSSIER",
         5,
         _("Dossiers using population data"),
-        D(2),
-        Source.EVENTS,
-        numerator=("citizen_data",),
-        denominator="received",
+        2,
+        "citizen_data / received",
     ),
     # group 6: satisfaction (18)
-    Indicator(
+    measured(
         "5.2",
         "PETITION_PROCESSING_ON_TIME",
         6,
         _("Petitions handled on time"),
-        D(6),
-        Source.EVENTS,
-        numerator=("petitions_on_time",),
-        denominator="petitions",
+        6,
+        "petitions_on_time / petitions",
         zero=Zero.FULL,
     ),
-    Indicator(
+    measured(
         "5.3",
         "PETITION_HANDLING_SATISFACTION",
         6,
         _("Satisfaction with the handling of petitions"),
-        D(6),
-        Source.EVENTS,
-        numerator=("petitions_satisfied",),
-        denominator="petitions",
+        6,
+        "petitions_satisfied / petitions",
         zero=Zero.FULL,
     ),
-    Indicator(
+    measured(
         "5.4",
         "DOSSIER_RECEIVING_SATISFACTION",
         6,
         _("Satisfaction with the handling of dossiers"),
-        D(6),
-        Source.EVENTS,
-        numerator=("received", "-late", "-unhappy"),
-        denominator="received",
-        target=D(90),
+        6,
+        "received - late - unhappy / received",
+        target=90,
     ),
 )
 INDICATORS = {i.id: i for i in DEFINITIONS}

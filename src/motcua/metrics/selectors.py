@@ -4,6 +4,7 @@ sees only the dossiers of the agencies in their scope."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import time
 from collections import Counter as Tally
@@ -265,14 +266,17 @@ def reports_of(kind: str, codes: Iterable[str], period: Period) -> dict[str, Rep
         ).values_list("scope_code", "figures", "values")
     )
     result = {}
+    empty: Report | None = None  # without a row, the catalog alone: the same for every province
     for code in wanted:
         scope = Scope(kind, code)
         found = rows.get(code)
-        result[code] = (
-            report_from_figures(scope, period, found[0], values=found[1])
-            if found
-            else _empty_report(scope, period)
-        )
+        if found:
+            result[code] = report_from_figures(scope, period, found[0], values=found[1])
+        elif kind == ScopeKind.SECTOR:
+            result[code] = _empty_report(scope, period)
+        else:
+            empty = empty or _empty_report(scope, period)
+            result[code] = dataclasses.replace(empty, scope=scope)
     return result
 
 

@@ -84,12 +84,24 @@ def refresh(keys: set[SummaryKey]) -> None:
     if not keys:
         return
     values: dict[SummaryKey, dict[str, int]] = {key: {} for key in keys}
+    # one clause per scope (a handful), not per scope and period: the few rows of other periods
+    # it also reads are dropped below
+    query = Q()
+    for kind, code in sorted({key[:2] for key in keys}):
+        query |= Q(
+            scope_kind=kind,
+            scope_code=code,
+            period_kind__in=sorted({key[2] for key in keys}),
+            period_start__in=sorted({key[3] for key in keys}),
+        )
     for kind, code, period_kind, start, name, value in (
-        Counter.objects.filter(_matching(sorted(keys)))
+        Counter.objects.filter(query)
         .exclude(value=0)
         .values_list("scope_kind", "scope_code", "period_kind", "period_start", "key", "value")
     ):
-        values[(kind, code, period_kind, start)][name] = value
+        wanted = values.get((kind, code, period_kind, start))
+        if wanted is not None:
+            wanted[name] = value
     rows, gone = [], []
     for key in sorted(keys):
         row = summary_of(key, values[key])
