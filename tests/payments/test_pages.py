@@ -149,3 +149,26 @@ def test_a_forged_notification_writes_nothing_to_the_database(minh, paying) -> N
     assert not [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
     assert services.FORGED.total == before + services.FORGED.PER_ADDRESS
     assert Payment.objects.get(id=payment.id).status == "created"
+
+
+def test_the_obligation_is_paid_into_the_collecting_agencys_own_account(
+    minh,  # noqa: F811
+    paying,  # noqa: F811
+    settings,
+) -> None:
+    settings.MOTCUA_PAYMENT_ACCOUNTS = {"STP.01": "970415:1122334455", "UBND.00004": "970436:99"}
+    _client, code = submitted(minh)
+    payment = Payment.objects.get(dossier__code=code)
+    assert payment.account == "970415:1122334455"
+    from motcua.payments.models import LedgerEntry
+
+    assert LedgerEntry.objects.get(payment=payment, kind="obligation").account == "970415:1122334455"
+    _user, key = make_official("tiepnhan.stp", [(Role.RECEPTION, "STP.01")])
+    page = official_client("tiepnhan.stp", key).get(f"/can-bo/ho-so/{code}/thu-phi/").content.decode()
+    payload = unescape(re.search(r'id="counter-payload"[^>]*>([^<]+)<', page).group(1))
+    qr = wire.parse_vietqr(payload)
+    assert (qr.bank_bin, qr.account) == ("970415", "1122334455")
+    # an agency not listed collects into the default account
+    from motcua.payments.services import beneficiary_account
+
+    assert beneficiary_account("UBND.00008") == settings.MOTCUA_PAYMENT_DEFAULT_ACCOUNT

@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ from motcua.protocol import payments as wire
 log = get_logger(__name__)
 VIETNAM_TZ = gateway.VIETNAM
 GATEWAY_ACTOR = ActorRef(kind="system", id="payment-gateway")
-# the beneficiary account of every agency until agencies carry their own (docs/payments.md)
+# the demo beneficiary account (development's MOTCUA_PAYMENT_DEFAULT_ACCOUNT)
 DEFAULT_ACCOUNT = "970436:0011000123456"
 # 766 DuocThanhToanTrucTuyen: this platform's own (ministry/local) gateway is channel 2
 ONLINE_CHANNEL = 2
@@ -100,6 +101,18 @@ def _ledger(
     )
 
 
+def beneficiary_account(agency_code: str) -> str:
+    """The account ("BIN:account") a collecting agency's fees are paid into: its own from
+    ``MOTCUA_PAYMENT_ACCOUNTS``, else ``MOTCUA_PAYMENT_DEFAULT_ACCOUNT``. The obligation keeps the
+    account it was created with (the ledger and the VietQR say where the money went)."""
+    account = settings.MOTCUA_PAYMENT_ACCOUNTS.get(agency_code) or settings.MOTCUA_PAYMENT_DEFAULT_ACCOUNT
+    bank_bin, _sep, number = account.partition(":")
+    if not (bank_bin.isdigit() and len(bank_bin) == 6 and number.isalnum() and len(number) <= 19):
+        log.error("beneficiary account misconfigured", agency_code=agency_code)
+        return str(settings.MOTCUA_PAYMENT_DEFAULT_ACCOUNT)
+    return account
+
+
 def new_reference() -> str:
     """Our payment reference (``vnp_TxnRef``, VietQR 62/05): short, unguessable, upper case."""
     return "TT" + secrets.token_hex(6).upper()
@@ -126,7 +139,7 @@ def create_obligation(*, actor: Actor, dossier_code: str) -> Payment | None:
         amount_vnd=dossier.fee_vnd,
         fees=fees,
         due=due,
-        account=DEFAULT_ACCOUNT,
+        account=beneficiary_account(dossier.agency_code),
     )
     _ledger(payment, LedgerKind.OBLIGATION, payment.amount_vnd, source="dossier")
     _record(
