@@ -466,6 +466,12 @@ MOTCUA_PAYMENT_SECRET = (
     else env_str("MOTCUA_PAYMENT_SECRET", "") or development_secret(VAR_DIR, "payments/merchant-secret")
 )
 MOTCUA_PAYMENT_TIMEOUT_MS = env_int("MOTCUA_PAYMENT_TIMEOUT_MS", 5000)
+# Beneficiary accounts ("BIN:account") of the collecting agencies: "AGENCY=BIN:ACCOUNT,…"; an
+# agency not listed collects into the default account (the demo account in development).
+MOTCUA_PAYMENT_DEFAULT_ACCOUNT = env_str("MOTCUA_PAYMENT_DEFAULT_ACCOUNT", "970436:0011000123456")
+MOTCUA_PAYMENT_ACCOUNTS: dict[str, str] = dict(
+    item.split("=", 1) for item in env_list("MOTCUA_PAYMENT_ACCOUNTS", []) if "=" in item
+)
 
 # --- Once-only data exchange with the national registries (docs/exchange.md) ------------------
 # Where the registries answer (default: the reference registries that `make run` starts), with

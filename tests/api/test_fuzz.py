@@ -300,6 +300,8 @@ def _path_values(world: World) -> dict[str, str]:
         else "x",
         "channel": "email",
         "delivery_id": "00000000-0000-4000-8000-000000000000",
+        "reference": world.payment.reference if world.payment else "x",
+        "mismatch_id": "1",
     }
 
 
@@ -461,3 +463,103 @@ def test_the_petition_endpoints_answer_odd_bodies_without_a_server_error(
 
     with keep_the_test_connection():
         send()
+
+
+# --- payments (h18): the gateway's notification with any parameters, signed or not, and the
+# finance operations with any body, as the platform administrator who may use them
+
+
+VNP_FIELDS = (
+    "vnp_TxnRef", "vnp_Amount", "vnp_CurrCode", "vnp_ResponseCode", "vnp_TransactionStatus",
+    "vnp_TmnCode", "vnp_TransactionNo", "vnp_SecureHash", "vnp_SecureHashType", "vnp_CardType",
+)  # fmt: skip
+IPN_REPLIES = {"00", "01", "02", "04", "97", "99"}
+
+
+@hypothesis_seed(SEED)
+@hypothesis_settings(max_examples=EXAMPLES * 10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    fields=st.dictionaries(
+        st.one_of(st.sampled_from(VNP_FIELDS), ODD_TEXT),
+        st.one_of(ODD_TEXT, st.integers().map(str)),
+        max_size=8,
+    ),
+    sign=st.booleans(),
+)
+def test_any_payment_notification_gets_a_protocol_reply(
+    world: World, settings: Any, fields: Any, sign: bool
+) -> None:
+    from motcua.protocol import payments as wire
+
+    settings.MOTCUA_PAYMENT_SECRET = "fuzz-merchant-secret-0123456789abcdef"
+    settings.MOTCUA_PAYMENT_MERCHANT = "MOTCUA"
+    params = {name: value for name, value in fields.items() if _encodable(name + value)}
+    if world.payment is not None and sign:
+        params.setdefault("vnp_TxnRef", world.payment.reference)
+        params["vnp_TmnCode"] = "MOTCUA"
+        params = {
+            k: v
+            for k, v in params.items()
+            if k.startswith("vnp_") and k not in {"vnp_SecureHash", "vnp_SecureHashType"}
+        }
+        params = wire.signed(params, settings.MOTCUA_PAYMENT_SECRET.encode())
+    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params.items())
+    answer = Client().get(f"/api/v1/payments/ipn?{query}", REMOTE_ADDR="198.51.100.7")
+    assert answer.status_code < 500, answer.content[:300]
+    if answer.status_code == 200:
+        assert answer.json()["RspCode"] in IPN_REPLIES
+    else:
+        _error_is_shaped(answer.status_code, answer["Content-Type"], answer.content)
+
+
+def _encodable(text: str) -> bool:
+    """What a URL can carry at all (a lone surrogate cannot be encoded)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_ADMIN_CLIENTS: dict[int, Client] = {}
+
+
+FINANCE_POSTS = (
+    "/api/v1/finance/payments/{reference}/refunds",
+    "/api/v1/finance/mismatches/1/resolve",
+    "/api/v1/finance/reconciliations",
+)
+ANY_JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), ODD_TEXT),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(ODD_TEXT, inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+@hypothesis_seed(SEED)
+@hypothesis_settings(max_examples=EXAMPLES * 10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    path=st.sampled_from(FINANCE_POSTS),
+    body=st.one_of(
+        ANY_JSON,
+        st.fixed_dictionaries(
+            {
+                "amount_vnd": st.one_of(st.integers(), ODD_TEXT),
+                "reason": st.one_of(st.sampled_from(["refused", "other"]), ODD_TEXT),
+                "treasury": st.just(True),
+                "resolution": st.one_of(st.sampled_from(["settled", "noted"]), ODD_TEXT),
+                "note": ODD_TEXT,
+                "day": st.one_of(st.dates().map(str), ODD_TEXT),
+            }
+        ),
+    ),
+)
+def test_no_finance_request_answers_with_a_server_error(world: World, path: str, body: Any) -> None:
+    reference = world.payment.reference if world.payment else "x"
+    client = _ADMIN_CLIENTS.get(id(world))
+    if client is None:  # signed in once for all the examples (sign-ins are rate-limited)
+        _ADMIN_CLIENTS.clear()
+        client = _ADMIN_CLIENTS[id(world)] = world.client("platform_admin")
+    answer = client.post(path.format(reference=reference), json.dumps(body), content_type="application/json")
+    assert answer.status_code < 500, answer.content[:300]
+    _error_is_shaped(answer.status_code, answer["Content-Type"], answer.content)

@@ -2112,6 +2112,150 @@ ENDPOINTS += [
 ]
 
 
+# --- payments: the dossier panels' pages, the counter's VietQR, the finance officer's (h18) ---
+FINANCE_FORBIDDEN = set(OFFICIAL_NAMES) - {"platform_admin"}
+
+
+def _open_mismatch(world: World) -> int:
+    from motcua.payments.models import Mismatch
+
+    assert world.payment is not None
+    found, _ = Mismatch.objects.get_or_create(
+        day=datetime.date(2026, 12, 1),
+        kind="known_unpaid",
+        reference=world.payment.reference,
+        defaults={"payment": world.payment, "ledger_vnd": 50_000},
+    )
+    return found.id
+
+
+def _paid_payment(world: World) -> str:
+    """A paid fee of the world's received dossier (a Treasury refund needs no gateway)."""
+    from motcua.payments.models import Payment
+
+    found, _ = Payment.objects.get_or_create(
+        dossier=world.dossier,
+        defaults={
+            "reference": "TTWORLDPAID01",
+            "agency_code": world.dossier.agency_code,
+            "procedure_code": world.dossier.procedure.code,
+            "amount_vnd": 20_000,
+            "fees": [{"kind": "le_phi", "amount_vnd": 20_000}],
+            "due": "before_reception",
+            "account": "970436:0011000123456",
+            "status": "success",
+            "transaction_no": "10000001",
+            "paid_at": timezone.now(),
+        },
+    )
+    return found.reference
+
+
+def _mismatch_resolved(world: World, response: Any) -> None:
+    from motcua.payments.models import Mismatch
+
+    found = Mismatch.objects.get(id=_open_mismatch(world))
+    assert (found.resolution, found.note) == ("noted", "Đã đối chiếu")
+
+
+ENDPOINTS += [
+    Endpoint(
+        "payments:counter",
+        "get",
+        lambda w: f"/can-bo/ho-so/{_payment_dossier(w)}/thu-phi/",
+        {"reception_a", "platform_admin"},
+        forbidden=SEES_AGENCY_A - {"reception_a", "platform_admin"},
+        audience="official",
+        check=_contains("TTWORLD000001", "<svg", "000201"),
+    ),
+    Endpoint(
+        "payments:finance-ledger",
+        "get",
+        lambda w: "/can-bo/tai-chinh/",
+        {"platform_admin"},
+        forbidden=FINANCE_FORBIDDEN,
+        audience="official",
+        check=_contains('id="ledger"'),
+    ),
+    Endpoint(
+        "payments:finance-reconciliation",
+        "get",
+        lambda w: f"/can-bo/tai-chinh/doi-soat/?open={_open_mismatch(w)}",
+        {"platform_admin"},
+        forbidden=FINANCE_FORBIDDEN,
+        audience="official",
+        check=lambda w, r: _contains(f"mismatch-{_open_mismatch(w)}")(w, r),
+    ),
+    Endpoint(
+        "payments:finance-resolve",
+        "post",
+        lambda w: f"/can-bo/tai-chinh/doi-soat/{_open_mismatch(w)}/",
+        {"platform_admin"},
+        forbidden=FINANCE_FORBIDDEN,
+        audience="official",
+        data=lambda w: {"resolution": "noted", "note": "Đã đối chiếu"},
+        check=_mismatch_resolved,
+    ),
+    Endpoint(
+        "payments:finance-refund",
+        "get",
+        lambda w: "/can-bo/tai-chinh/hoan-tien/TTWORLD000001/",
+        {"platform_admin"},
+        forbidden=FINANCE_FORBIDDEN,
+        audience="official",
+        check=_contains("TTWORLD000001", "50000"),
+    ),
+    Endpoint(
+        "api:get /finance/ledger",
+        "get",
+        lambda w: "/api/v1/finance/ledger",
+        {"platform_admin"},
+        forbidden=FINANCE_FORBIDDEN,
+        audience="official",
+    ),
+    Endpoint(
+        "api:get /finance/mismatches",
+        "get",
+        lambda w: f"/api/v1/finance/mismatches?open={_open_mismatch(w)}",
+        {"platform_admin"},
+        forbidden=FINANCE_FORBIDDEN,
+        audience="official",
+        check=lambda w, r: _contains(f'"id": {_open_mismatch(w)}')(w, r),
+    ),
+    Endpoint(
+        "api:post /finance/reconciliations",
+        "post",
+        lambda w: "/api/v1/finance/reconciliations",
+        {"platform_admin"},
+        forbidden=FINANCE_FORBIDDEN,
+        audience="official",
+        json=lambda w: {"day": "2026-12-01"},
+        changes_for=set(),  # queued for the worker: the job writes, the request does not
+        check=_contains("2026-12-01"),
+    ),
+    Endpoint(
+        "api:post /finance/mismatches/{mismatch_id}/resolve",
+        "post",
+        lambda w: f"/api/v1/finance/mismatches/{_open_mismatch(w)}/resolve",
+        {"platform_admin"},
+        forbidden=FINANCE_FORBIDDEN,
+        audience="official",
+        json=lambda w: {"resolution": "noted", "note": "Đã đối chiếu"},
+        check=_mismatch_resolved,
+    ),
+    Endpoint(
+        "api:post /finance/payments/{reference}/refunds",
+        "post",
+        lambda w: f"/api/v1/finance/payments/{_paid_payment(w)}/refunds",
+        {"platform_admin"},
+        forbidden=FINANCE_FORBIDDEN,
+        audience="official",
+        json=lambda w: {"amount_vnd": 1000, "reason": "other", "treasury": True},
+        check=_contains('"refunded_vnd": 1000'),
+    ),
+]
+
+
 def _pdf_upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 

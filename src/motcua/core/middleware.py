@@ -61,6 +61,10 @@ PUBLIC_API_LOOKUPS = (
     "/api/v1/petition-answers",
     "/api/v1/counter-ratings/",
 )
+# signed server-to-server notifications (the payment gateway's IPN): the signature is checked
+# before anything is stored, so a forged one must cost no database write — not even a rate
+# counter's row; the payments app counts and limits refused ones in memory (docs/payments.md)
+UNCOUNTED_API_PATHS = ("/api/v1/payments/ipn",)
 # a load balancer's probes (ops.views), every few seconds: logged only when they fail
 PROBE_PATHS = ("/healthz", "/readyz")
 _request_log = get_logger("motcua.request")
@@ -194,6 +198,8 @@ class RateLimitMiddleware:
     def _limits(request: HttpRequest) -> list[tuple[str, str]]:
         address = ratelimit.client_address(request)
         path = request.path
+        if path in UNCOUNTED_API_PATHS:
+            return []
         if path.startswith(API_PREFIX) and not path.startswith(API_DOCS_PATH):
             limits = [("api_address", address)]
             user = getattr(request, "user", None)

@@ -258,3 +258,8 @@ def resolve_mismatch(*, actor: FinanceActor, mismatch_id: int, resolution: str, 
         payload={"mismatch_id": mismatch.id, "kind": mismatch.kind, "reference": mismatch.reference},
     )
     return mismatch
+
+
+def yesterday() -> datetime.date:
+    """Yesterday in Vietnam: the day the daily reconciliation covers."""
+    return timezone.localtime(timezone.now(), VIETNAM_TZ).date() - datetime.timedelta(days=1)

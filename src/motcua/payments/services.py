@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +41,7 @@ from motcua.protocol import payments as wire
 log = get_logger(__name__)
 VIETNAM_TZ = gateway.VIETNAM
 GATEWAY_ACTOR = ActorRef(kind="system", id="payment-gateway")
-# the beneficiary account of every agency until agencies carry their own (docs/payments.md)
+# the demo beneficiary account (development's MOTCUA_PAYMENT_DEFAULT_ACCOUNT)
 DEFAULT_ACCOUNT = "970436:0011000123456"
 # 766 DuocThanhToanTrucTuyen: this platform's own (ministry/local) gateway is channel 2
 ONLINE_CHANNEL = 2
@@ -98,6 +101,18 @@ def _ledger(
     )
 
 
+def beneficiary_account(agency_code: str) -> str:
+    """The account ("BIN:account") a collecting agency's fees are paid into: its own from
+    ``MOTCUA_PAYMENT_ACCOUNTS``, else ``MOTCUA_PAYMENT_DEFAULT_ACCOUNT``. The obligation keeps the
+    account it was created with (the ledger and the VietQR say where the money went)."""
+    account = settings.MOTCUA_PAYMENT_ACCOUNTS.get(agency_code) or settings.MOTCUA_PAYMENT_DEFAULT_ACCOUNT
+    bank_bin, _sep, number = account.partition(":")
+    if not (bank_bin.isdigit() and len(bank_bin) == 6 and number.isalnum() and len(number) <= 19):
+        log.error("beneficiary account misconfigured", agency_code=agency_code)
+        return str(settings.MOTCUA_PAYMENT_DEFAULT_ACCOUNT)
+    return account
+
+
 def new_reference() -> str:
     """Our payment reference (``vnp_TxnRef``, VietQR 62/05): short, unguessable, upper case."""
     return "TT" + secrets.token_hex(6).upper()
@@ -124,7 +139,7 @@ def create_obligation(*, actor: Actor, dossier_code: str) -> Payment | None:
         amount_vnd=dossier.fee_vnd,
         fees=fees,
         due=due,
-        account=DEFAULT_ACCOUNT,
+        account=beneficiary_account(dossier.agency_code),
     )
     _ledger(payment, LedgerKind.OBLIGATION, payment.amount_vnd, source="dossier")
     _record(
@@ -185,11 +200,56 @@ def _start(*, actor: Actor, payment: Payment, return_url: str, locale: str, ip: 
     return url
 
 
-def accept_notification(params: Mapping[str, str]) -> wire.IpnReply:
+class _ForgedCount:
+    """Notifications refused for their signature, counted in this process's memory only: a forged
+    notification must cost no database write (anyone can send one), so it is counted, limited per
+    address, and logged at most once a minute, never stored."""
+
+    PER_ADDRESS = 30  # refused signatures per address and minute before the address is refused
+    ADDRESSES = 10_000  # the memory it may take: beyond, the oldest addresses are forgotten
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.total = 0
+        self._logged_at = 0.0
+        self._by_address: dict[str, tuple[float, int]] = {}
+
+    def blocked(self, address: str) -> bool:
+        with self._lock:
+            since, count = self._by_address.get(address, (0.0, 0))
+            return count >= self.PER_ADDRESS and time.monotonic() - since < 60
+
+    def add(self, address: str = "") -> None:
+        now = time.monotonic()
+        with self._lock:
+            self.total += 1
+            since, count = self._by_address.get(address, (now, 0))
+            if now - since >= 60:
+                since, count = now, 0
+            self._by_address[address] = (since, count + 1)
+            if len(self._by_address) > self.ADDRESSES:
+                del self._by_address[next(iter(self._by_address))]
+            due = now - self._logged_at >= 60
+            if due:
+                self._logged_at = now
+            total = self.total
+        if due:
+            log.warning("payment notifications refused for their signature", total=total)
+
+
+FORGED = _ForgedCount()
+
+
+def accept_notification(params: Mapping[str, str], *, address: str = "") -> wire.IpnReply:
     """The gateway's notification (IPN), in VNPay's order: signature, known reference, exact
     amount and currency, not already final; then the payment, its ledger line and its event, in
-    one transaction holding the payment's lock. The raw notification is kept with its reply."""
+    one transaction holding the payment's lock. The raw notification is kept with its reply —
+    unless its signature is not ours: a forged notification is counted in memory and writes
+    nothing (docs/threat-model.md)."""
     reply = _accept(params)
+    if reply == wire.IpnReply.INVALID_CHECKSUM:
+        FORGED.add(address)
+        return reply
     try:
         GatewayNotification.objects.create(
             reference=str(params.get("vnp_TxnRef", ""))[:100], params=dict(params), reply=reply

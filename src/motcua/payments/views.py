@@ -8,12 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError
-from motcua.identity.permissions import applicant_of, applicant_required
+from motcua.identity.permissions import applicant_of, applicant_required, official_of, official_required
 from motcua.payments import selectors, services
+from motcua.payments.vietqr import qr_svg, vietqr_of
 
 
 @applicant_required
@@ -43,3 +45,18 @@ def result(request: HttpRequest, code: str) -> HttpResponse:
     """Where the gateway sends the browser back: display only, whatever its parameters say."""
     found = selectors.payment_of_dossier(applicant_of(request), code)
     return render(request, "payments/result.html", {"payment": found})
+
+
+@official_required
+def counter(request: HttpRequest, code: str) -> HttpResponse:
+    """The reception officer's counter screen: the dossier's dynamic VietQR for the person to scan
+    with their banking app, never cash. The transfer counts only when the gateway notifies it."""
+    found = selectors.counter_payment(official_of(request), code)
+    context: dict[str, object] = {"payment": found}
+    if not found.paid:
+        payload = vietqr_of(found).payload()
+        context |= {
+            "payload": payload,
+            "qr_svg": qr_svg(payload, title=_("VietQR to pay %(code)s") % {"code": found.dossier.code}),
+        }
+    return render(request, "payments/counter.html", context)
