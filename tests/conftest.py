@@ -32,6 +32,10 @@ REGISTERED_AGENCIES = {
     "BHXH.01": ("provincial_social_insurance", "01", "Bảo hiểm xã hội thành phố Hà Nội"),
     "CAT.01": ("provincial_police", "01", "Công an thành phố Hà Nội"),
     "PORTAL": ("portal", "", "Cổng Dịch vụ công (motcua)"),
+    # service providers and education departments (essential services 22, 24, 25; ADR 0067)
+    "PC.01": ("power_company", "01", "Công ty Điện lực Hà Nội"),
+    "PC.40": ("power_company", "40", "Công ty Điện lực Nghệ An"),
+    "SGDDT.79": ("provincial_education_department", "79", "Sở Giáo dục và Đào tạo thành phố Hồ Chí Minh"),
 }
 
 

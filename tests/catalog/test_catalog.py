@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from motcua.catalog import selectors
 from motcua.catalog.events import CatalogEvent
-from motcua.catalog.lint import lint_catalog, lint_procedure
+from motcua.catalog.lint import ESSENTIAL_SERVICES, format_text, lint_catalog, lint_procedure
 from motcua.catalog.models import Bundle, Procedure
 from motcua.catalog.services import sync_catalog
 from motcua.catalog.specs import load_catalog
@@ -253,3 +253,23 @@ def test_bundle_page_lists_members_and_data_flow(client, spec_dir):
     # as the spec maps it ("form.child_full_name → form.child_name", ADR 0038)
     assert "Họ tên trẻ" in html
     assert "form.child_name" not in html
+
+
+def test_lint_gives_the_share_of_the_essential_services_and_every_upload_that_remains():
+    report = lint_catalog(load_catalog())
+    summary = report.summary
+    essential = [p for p in report.procedures if p.code in ESSENTIAL_SERVICES]
+    assert summary["essential_components"] == sum(p.components for p in essential)
+    assert summary["essential_data_components"] == sum(p.data_components for p in essential)
+    assert summary["essential_services"] == len({ESSENTIAL_SERVICES[p.code] for p in essential}) >= 21
+    by_code = {p.code: p for p in report.procedures}
+    assert (by_code["electricity-connection"].data_share, by_code["electricity-connection"].uploads) == (
+        1.0,
+        [],
+    )
+    assert by_code["electricity-contract-change"].uploads == [
+        "premises-document (a registry could provide it: land)"
+    ]
+    assert by_code["exam-registration"].uploads == ["priority-certificate (no registry holds it, optional)"]
+    assert by_code["exam-registration"].essential_service == 22
+    assert "essential services of Decision 06" in format_text(report)

@@ -62,10 +62,10 @@ def test_registry_definitions():
     assert set(REGISTRIES) == {
         "population", "civil_status", "residence", "enterprise", "land", "social_insurance",
         "health_insurance", "driving_licence", "vehicle", "judicial_records", "traffic_fines",
-        "identity_card", "passport",
+        "identity_card", "passport", "electricity", "education",
     }  # fmt: skip
     assert {code for code, definition in REGISTRIES.items() if definition.multiple} == {
-        "land", "vehicle", "traffic_fines", "passport",
+        "land", "vehicle", "traffic_fines", "passport", "electricity",
     }  # fmt: skip
     assert REGISTRIES["traffic_fines"].subject_kinds == {"person", "enterprise", "plate"}
     assert is_valid_field("traffic_fines", "payment.reference")

@@ -53,9 +53,10 @@ def test_the_shipped_dataset_loads_34_provinces_and_3321_communes():
     expected_types = Counter(COMMUNE_TYPES[w["AdministrativeUnitShortName"]] for p in RAW for w in p["Wards"])
     assert Counter(Commune.objects.values_list("unit_type", flat=True)) == expected_types
     assert expected_types == {"commune": 2611, "ward": 697, "special_zone": 13}
-    # Every commune has its three agencies, every province its eight.
+    # Every commune has its three agencies, every province its nine and its power company (ADR 0067).
     assert Agency.objects.filter(level="commune").count() == 3 * 3321
-    assert Agency.objects.filter(level="province").count() == 8 * 34
+    assert Agency.objects.filter(level="province").count() == 9 * 34
+    assert Agency.objects.filter(level="service_provider", agency_type="power_company").count() == 34
     ba_dinh = Agency.objects.get(code="UBND.00004")
     assert (ba_dinh.name, ba_dinh.commune.code, ba_dinh.province.code) == (
         "Ủy ban nhân dân phường Ba Đình",

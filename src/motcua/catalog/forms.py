@@ -12,6 +12,7 @@ LEVEL_CHOICES = [
     ("commune", _("Commune")),
     ("province", _("Province")),
     ("ministry", _("Ministry")),
+    ("service_provider", _("Service provider")),
 ]
 
 

@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.typed import FieldSpec, Text
 
 VOCABULARIES: dict[str, dict[str, Promise]] = {
-    "level": {"commune": _("Commune"), "province": _("Province"), "ministry": _("Ministry")},
+    "level": {
+        "commune": _("Commune"),
+        "province": _("Province"),
+        "ministry": _("Ministry"),
+        "service_provider": _("Service provider"),
+    },
     "online_level": {"full": _("Full-process online"), "partial": _("Partially online")},
     "method": {"online": _("Online"), "counter": _("At the one-stop counter"), "post": _("By public post")},
     "applicant_type": {
@@ -123,6 +128,8 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "judicial_records": _("Judicial-record database"),
         "identity_card": _("Identity-card database"),
         "passport": _("National immigration database (passports)"),
+        "electricity": _("Electricity customer database (power companies)"),
+        "education": _("Education database (students and exam candidates)"),
         "traffic_fines": _("Traffic-violation database (camera-detected fines)"),
     },
     # legal bases of data components (their codes in the registries' policy)
@@ -139,6 +146,8 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "luat-lltp-2009": _("Law on Judicial Records 2009"),
         "luat-can-cuoc-2023": _("Identification Law 2023 (No. 26/2023/QH15)"),
         "luat-xnc-2019": _("Law on Exit and Entry of Vietnamese Citizens 2019 (No. 49/2019/QH14)"),
+        "luat-dien-luc-2024": _("Electricity Law 2024 (No. 61/2024/QH15)"),
+        "luat-giao-duc-2019": _("Education Law 2019 (No. 43/2019/QH14)"),
         "luat-bvdlcn-2025": _("Law on Personal Data Protection No. 91/2025/QH15"),
         "nd-118-2021": _("Decree 118/2021/NĐ-CP detailing the Law on Handling Administrative Violations"),
     },
@@ -171,6 +180,8 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "provincial_home_affairs_department": _("Provincial Department of Home Affairs"),
         "provincial_employment_centre": _("Employment service centre"),
         "land_registration_office": _("Land registration office"),
+        "provincial_education_department": _("Provincial Department of Education and Training"),
+        "power_company": _("Power company"),
         "ministry": _("Ministry"),
     },
 }

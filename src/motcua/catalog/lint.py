@@ -27,6 +27,36 @@ ELEMENTS = (
 )
 
 
+# The procedures that deliver the 25 essential services of Decision 06/QĐ-TTg, Appendix I (domain
+# notes §1a; docs/catalog.md): by number, the members of the two bundles (15, 16) under theirs.
+# Service 8 is a platform service (ADR 0044); 10, 11 and 20 have no spec yet.
+ESSENTIAL_SERVICES: dict[str, int] = {
+    "id-number-confirmation": 1,
+    "id-card-reissue": 2,
+    "permanent-residence-registration": 3,
+    "temporary-residence-registration": 4,
+    "temporary-absence-declaration": 5,
+    "stay-notification": 6,
+    "motorcycle-registration": 7,
+    "passport-issuance": 9,
+    "birth-registration": 12,
+    "death-registration": 13,
+    "marriage-registration": 14,
+    "health-insurance-card-under-6": 15,
+    "permanent-residence-deletion": 16,
+    "funeral-allowance": 16,
+    "survivor-benefit": 16,
+    "criminal-record-certificate": 17,
+    "household-health-insurance-renewal": 18,
+    "land-holder-information-change": 19,
+    "driving-licence-exchange": 21,
+    "exam-registration": 22,
+    "unemployment-benefit": 23,
+    "electricity-connection": 24,
+    "electricity-contract-change": 25,
+}
+
+
 @dataclass
 class ProcedureLint:
     code: str
@@ -40,6 +70,10 @@ class ProcedureLint:
     data_or_wallet_share: float = 0.0
     replaceable_uploads: list[str] = field(default_factory=list)
     missing_elements: list[str] = field(default_factory=list)
+    # every document component still uploaded, with why (a registry could, or the spec's comment
+    # says none can): "portrait (a registry could provide it: identity_card)"
+    uploads: list[str] = field(default_factory=list)
+    essential_service: int | None = None
 
 
 @dataclass
@@ -65,6 +99,19 @@ class CatalogLint:
             "catalog_data_share": round(data / components, 3) if components else 0.0,
             "replaceable_uploads": sum(len(p.replaceable_uploads) for p in self.procedures),
             "complete": sum(not p.missing_elements for p in self.procedures),
+            **self._essential(),
+        }
+
+    def _essential(self) -> dict[str, Any]:
+        """The same share over the procedures of Decision 06's 25 essential services only."""
+        essential = [p for p in self.procedures if p.essential_service is not None]
+        components = sum(p.components for p in essential)
+        data = sum(p.data_components for p in essential)
+        return {
+            "essential_services": len({p.essential_service for p in essential}),
+            "essential_components": components,
+            "essential_data_components": data,
+            "essential_data_share": round(data / components, 3) if components else 0.0,
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -134,6 +181,18 @@ def lint_procedure(spec: ProcedureSpec) -> ProcedureLint:
             if c.kind == "document" and c.registry_could_provide
         ],
         missing_elements=_missing_elements(spec.raw),
+        uploads=[
+            f"{c.id} ("
+            + (
+                f"a registry could provide it: {c.registry_could_provide}"
+                if c.registry_could_provide
+                else "no registry holds it"
+            )
+            + (", optional)" if not c.required else ")")
+            for c in components
+            if c.kind == "document"
+        ],
+        essential_service=ESSENTIAL_SERVICES.get(spec.code),
     )
 
 
@@ -156,6 +215,8 @@ def format_text(report: CatalogLint) -> str:
         )
         if p.replaceable_uploads:
             lines.append(f"  uploads a registry could replace: {', '.join(p.replaceable_uploads)}")
+        if p.uploads:
+            lines.append(f"  uploads that remain: {', '.join(p.uploads)}")
         lines.append(f"  missing elements: {', '.join(p.missing_elements) if p.missing_elements else 'none'}")
     s = report.summary
     lines.append("")
@@ -168,5 +229,10 @@ def format_text(report: CatalogLint) -> str:
     lines.append(
         f"components replaced by data across the catalog: {s['data_components']} of {s['components']} "
         f"({s['catalog_data_share']:.0%})"
+    )
+    lines.append(
+        f"components replaced by data in the {s['essential_services']} essential services of Decision 06 "
+        f"with a spec: {s['essential_data_components']} of {s['essential_components']} "
+        f"({s['essential_data_share']:.0%})"
     )
     return "\n".join(lines)

@@ -35,7 +35,10 @@ def agency_scope(actor: AgencyActor, *, prefix: str = "") -> Q:
         if not grant.agency_code:
             continue
         if grant.role == Role.SUPERVISOR and grant.agency_level == Level.PROVINCE:
-            scope |= Q(**{f"{prefix}province__code": grant.province_code})
+            # the province's government agencies, not the service providers serving it (ADR 0067)
+            scope |= Q(**{f"{prefix}province__code": grant.province_code}) & ~Q(
+                **{f"{prefix}level": Level.SERVICE_PROVIDER}
+            )
         elif grant.role == Role.SUPERVISOR and grant.commune_code:
             scope |= Q(**{f"{prefix}commune__code": grant.commune_code})
         else:

@@ -70,6 +70,20 @@ PROVINCE_AGENCIES = (
         "Văn phòng Đăng ký đất đai {unit}",
         "Land Registration Office of {unit}",
     ),
+    AgencyTemplate(
+        "SGDDT",
+        AgencyType.PROVINCIAL_EDUCATION_DEPARTMENT,
+        "Sở Giáo dục và Đào tạo {unit}",
+        "Department of Education and Training of {unit}",
+    ),
+)
+
+# Service providers outside the government hierarchy that connect to the platform (ADR 0067): one
+# per province, serving it, at level ``service_provider``. The power company of a province is a
+# member of the national utility group (EVN) [M: one company per province, as the provincial
+# power companies (PC) of the regional corporations were before 2025].
+PROVIDER_AGENCIES = (
+    AgencyTemplate("PC", AgencyType.POWER_COMPANY, "Công ty Điện lực {unit}", "Power Company of {unit}"),
 )
 
 
@@ -119,4 +133,15 @@ def agencies_for_province(province: UnitRow) -> list[AgencyRow]:
             commune_code=None,
         )
         for t in PROVINCE_AGENCIES
+    ] + [
+        AgencyRow(
+            code=agency_code(t.prefix, province.code),
+            name=t.name_vi.format(unit=province.name),
+            name_en=t.name_en.format(unit=province.name_en),
+            agency_type=str(t.agency_type),
+            level=str(Level.SERVICE_PROVIDER),
+            province_code=province.code,
+            commune_code=None,
+        )
+        for t in PROVIDER_AGENCIES
     ]

@@ -25,6 +25,8 @@ class Level(models.TextChoices):
     COMMUNE = "commune", "Commune"
     PROVINCE = "province", "Province"
     MINISTRY = "ministry", "Ministry"
+    # a service provider outside the commune/province hierarchy that serves an area (ADR 0067)
+    SERVICE_PROVIDER = "service_provider", "Service provider"
 
 
 class AgencyType(models.TextChoices):
@@ -39,6 +41,8 @@ class AgencyType(models.TextChoices):
     PROVINCIAL_HOME_AFFAIRS_DEPARTMENT = "provincial_home_affairs_department", "Sở Nội vụ"
     PROVINCIAL_EMPLOYMENT_CENTRE = "provincial_employment_centre", "Trung tâm Dịch vụ việc làm"
     LAND_REGISTRATION_OFFICE = "land_registration_office", "Văn phòng Đăng ký đất đai"
+    PROVINCIAL_EDUCATION_DEPARTMENT = "provincial_education_department", "Sở Giáo dục và Đào tạo"
+    POWER_COMPANY = "power_company", "Công ty Điện lực"
     MINISTRY = "ministry", "Bộ, ngành"
 
 

@@ -133,7 +133,8 @@ def competent_agencies(
 
     Commune-level procedures go to that commune's agency (all communes of the province when
     no commune is given); province-level ones to the province's agency, from any commune.
-    Ministry-level procedures have no local agency here.
+    Ministry-level procedures have no local agency here. A service provider (the power
+    company, ADR 0067) serves a province: the provider of that type for the applicant's province.
     """
     if level == Level.COMMUNE:
         return agencies(
@@ -144,4 +145,6 @@ def competent_agencies(
         )
     if level == Level.PROVINCE:
         return agencies(province_code=province_code, agency_type=agency_type, level=Level.PROVINCE)
+    if level == Level.SERVICE_PROVIDER:
+        return agencies(province_code=province_code, agency_type=agency_type, level=Level.SERVICE_PROVIDER)
     return Agency.objects.none()

@@ -41,6 +41,7 @@ from motcua.registries.data.synthetic.tables import (
     Row,
     units,
 )
+from motcua.registries.data.synthetic.utilities import Utilities
 
 # the generator's public names, wherever they are defined
 __all__ = [
@@ -64,11 +65,16 @@ class _Builder(_DemoPeople):
     def __init__(self, seed: int, size: int) -> None:
         super().__init__(seed, size)
         self.identity_documents = IdentityDocuments(self.id_offset)
+        self.utilities = Utilities(self.id_offset)
 
     def _flush(self, *, final: bool = False) -> Iterator[tuple[str, list[Row]]]:
         people = self.buffers["person"]
         if people and (final or len(people) >= BATCH_ROWS):  # the cards of the people leaving
             self.identity_documents.add(people, self.buffers["identity_card"], self.buffers["passport"])
+            self.utilities.add_people(people, self.buffers["student"])
+        households = self.buffers["household"]
+        if households and (final or len(households) >= BATCH_ROWS):  # their electricity contracts
+            self.utilities.add_households(households, self.buffers["electricity_contract"])
         for key, rows in self.buffers.items():
             if rows and (final or len(rows) >= BATCH_ROWS):
                 self.buffers[key] = []

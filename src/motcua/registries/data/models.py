@@ -333,6 +333,52 @@ class Passport(models.Model):
         return self.passport_number
 
 
+class ElectricityContract(models.Model):
+    """A household's contract with its province's power company (synthetic.utilities, ADR 0068)."""
+
+    contract_number = models.CharField(max_length=12, primary_key=True)
+    customer_personal_id = models.CharField(max_length=ID)
+    household_number = models.CharField(max_length=12)
+    address = models.CharField(max_length=255)
+    commune_code = models.CharField(max_length=COMMUNE)
+    power_company_code = models.CharField(max_length=8)
+    meter_number = models.CharField(max_length=10)
+    phases = models.PositiveSmallIntegerField()
+    purpose = models.CharField(max_length=16)
+    signed_on = models.DateField()
+    status = models.CharField(max_length=10)
+
+    class Meta:
+        db_table = "registry_data_electricity_contract"
+        indexes: ClassVar = [
+            models.Index(fields=["customer_personal_id"], name="registry_power_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.contract_number
+
+
+class Student(models.Model):
+    """An upper-secondary student of the current school year (synthetic.utilities, ADR 0068)."""
+
+    personal_id = models.CharField(max_length=ID, primary_key=True)
+    student_code = models.CharField(max_length=10)
+    school_code = models.CharField(max_length=12)
+    school_name = models.CharField(max_length=150)
+    school_commune_code = models.CharField(max_length=COMMUNE)
+    grade = models.PositiveSmallIntegerField()
+    class_name = models.CharField(max_length=8)
+    school_year = models.CharField(max_length=9)
+    priority_area = models.CharField(max_length=8)
+    average_score = models.FloatField()  # the average of grade 11 (học bạ), out of 10
+
+    class Meta:
+        db_table = "registry_data_student"
+
+    def __str__(self) -> str:
+        return self.personal_id
+
+
 class Generation(models.Model):
     """One ``generate`` run: what was asked for, what was written, and a digest of it."""
 
@@ -371,4 +417,6 @@ DATA_MODELS: dict[str, type[models.Model]] = {
     "identity_card": IdentityCard,
     "passport": Passport,
     "traffic_violation": TrafficViolation,
+    "electricity_contract": ElectricityContract,
+    "student": Student,
 }

@@ -491,6 +491,67 @@ def _traffic_fines(cursor: Any, subject: str) -> list[Record] | None:
     return [] if cursor.fetchone() else None
 
 
+_CONTRACTS = """
+    SELECT contract_number, household_number, address, commune_code, power_company_code, meter_number,
+           phases, purpose, signed_on, status
+    FROM registry_data_electricity_contract WHERE customer_personal_id = %s
+    ORDER BY signed_on, contract_number
+"""
+_KNOWN_PERSON = "SELECT 1 FROM registry_data_person WHERE personal_id = %s"
+
+
+def _electricity(cursor: Any, subject: str) -> list[Record] | None:
+    """The electricity contracts a person is the party to (ADR 0068); a known person without any
+    has an empty list (a new connection's case), an unknown one None."""
+    cursor.execute(_CONTRACTS, [subject])
+    contracts = [
+        {
+            "contract_number": number,
+            "contract_household_number": household,
+            "supply_address": address,
+            "supply_commune_code": commune,
+            "power_company_code": company,
+            "meter_number": meter,
+            "phases": int(phases),
+            "supply_purpose": purpose,
+            "signed_on": _iso(signed),
+            "contract_status": status,
+        }
+        for number, household, address, commune, company, meter, phases, purpose, signed, status in cursor
+    ]
+    if contracts:
+        return contracts
+    cursor.execute(_KNOWN_PERSON, [subject])
+    return [] if cursor.fetchone() else None
+
+
+_STUDENT = """
+    SELECT student_code, school_code, school_name, school_commune_code, grade, class_name, school_year,
+           priority_area, average_score
+    FROM registry_data_student WHERE personal_id = %s
+"""
+
+
+def _education(cursor: Any, subject: str) -> Record | None:
+    """The person's enrolment in an upper-secondary school this school year (ADR 0068)."""
+    cursor.execute(_STUDENT, [subject])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    code, school_code, school, commune, grade, class_name, year, area, average = row
+    return {
+        "student_code": code,
+        "school_code": school_code,
+        "school_name": school,
+        "school_commune_code": commune,
+        "grade": int(grade),
+        "class_name": class_name,
+        "school_year": year,
+        "priority_area": area,
+        "average_score": float(average),
+    }
+
+
 READERS: dict[str, Callable[[Any, str], Record | list[Record] | None]] = {
     "population": _population,
     "civil_status": _civil_status,
@@ -505,4 +566,6 @@ READERS: dict[str, Callable[[Any, str], Record | list[Record] | None]] = {
     "identity_card": _identity_card,
     "passport": _passport,
     "traffic_fines": _traffic_fines,
+    "electricity": _electricity,
+    "education": _education,
 }

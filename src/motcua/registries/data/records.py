@@ -119,6 +119,14 @@ SCHEMAS: dict[str, Schema] = {
         "violation_id", "plate", "vehicle_kind", "detected_at", "offence", "legal_reference", "fine_vnd",
         "camera_id", "status", place=_leaves(*_ADDRESS), payment=_leaves("paid_on", "reference"),
     ),
+    "electricity": _leaves(
+        "contract_number", "contract_household_number", "supply_address", "supply_commune_code",
+        "power_company_code", "meter_number", "phases", "supply_purpose", "signed_on", "contract_status",
+    ),
+    "education": _leaves(
+        "student_code", "school_code", "school_name", "school_commune_code", "grade", "class_name",
+        "school_year", "priority_area", "average_score",
+    ),
 }  # fmt: skip
 
 _PERSON = frozenset({"person"})
@@ -144,6 +152,10 @@ _NAMES: dict[str, tuple[str, str, frozenset[str], bool]] = {
     "traffic_fines": ("Cơ sở dữ liệu xử lý vi phạm giao thông (phạt nguội)",
                       "Traffic-violation database (camera-detected fines)",
                       frozenset({"person", "enterprise", "plate"}), True),
+    "electricity": ("Cơ sở dữ liệu khách hàng sử dụng điện (các công ty điện lực)",
+                    "Electricity customer database (power companies)", _PERSON, True),
+    "education": ("Cơ sở dữ liệu ngành giáo dục (học sinh, thí sinh)",
+                  "Education database (students and exam candidates)", _PERSON, False),
 }  # fmt: skip
 
 REGISTRIES: dict[str, RegistryDefinition] = {

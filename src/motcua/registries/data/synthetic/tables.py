@@ -20,7 +20,7 @@ from motcua.demo.accounts import DEMO_ACCOUNTS
 REFERENCE_DATE: Final = date(2026, 11, 1)
 # Bump when the same seed and size start producing different rows, so that
 # ``generate --if-unchanged`` regenerates data made by an older generator.
-GENERATOR_VERSION: Final = 3  # 2: traffic violations; 3: identity cards and passports
+GENERATOR_VERSION: Final = 4  # 2: traffic violations; 3: identity cards and passports; 4: utilities
 BATCH_ROWS: Final = 10_000
 TABLE_PREFIX: Final = "registry_data_"
 UNITS_FILE: Final = Path(__file__).resolve().parents[3] / "units" / "data" / "vn_units.json"
@@ -81,6 +81,15 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "violation_id", "plate", "owner_id", "vehicle_kind", "detected_on", "detected_time",
         "commune_code", "place", "offence", "legal_reference", "fine_vnd", "camera_id", "status",
         "paid_on", "payment_reference",
+    ),
+    # utilities: electricity contracts and students (ADR 0068)
+    "electricity_contract": (
+        "contract_number", "customer_personal_id", "household_number", "address", "commune_code",
+        "power_company_code", "meter_number", "phases", "purpose", "signed_on", "status",
+    ),
+    "student": (
+        "personal_id", "student_code", "school_code", "school_name", "school_commune_code", "grade",
+        "class_name", "school_year", "priority_area", "average_score",
     ),
 }  # fmt: skip
 
