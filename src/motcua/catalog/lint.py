@@ -40,6 +40,8 @@ class ProcedureLint:
     data_or_wallet_share: float = 0.0
     replaceable_uploads: list[str] = field(default_factory=list)
     missing_elements: list[str] = field(default_factory=list)
+    # "<rule id>: <registry>.<kind> -> <concerns> (<level>)" per proactive rule (ADR 0064)
+    proactive_rules: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class CatalogLint:
             "catalog_data_share": round(data / components, 3) if components else 0.0,
             "replaceable_uploads": sum(len(p.replaceable_uploads) for p in self.procedures),
             "complete": sum(not p.missing_elements for p in self.procedures),
+            "proactive": sum(bool(p.proactive_rules) for p in self.procedures),
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -134,6 +137,10 @@ def lint_procedure(spec: ProcedureSpec) -> ProcedureLint:
             if c.kind == "document" and c.registry_could_provide
         ],
         missing_elements=_missing_elements(spec.raw),
+        proactive_rules=[
+            f"{rule.id}: {rule.trigger.registry}.{rule.trigger.kind} -> {rule.concerns} ({rule.level})"
+            for rule in spec.definition.proactive
+        ],
     )
 
 
@@ -157,13 +164,16 @@ def format_text(report: CatalogLint) -> str:
         if p.replaceable_uploads:
             lines.append(f"  uploads a registry could replace: {', '.join(p.replaceable_uploads)}")
         lines.append(f"  missing elements: {', '.join(p.missing_elements) if p.missing_elements else 'none'}")
+        if p.proactive_rules:
+            lines.append(f"  proactive rules: {'; '.join(p.proactive_rules)}")
     s = report.summary
     lines.append("")
     lines.append(
         f"{s['procedures']} procedures, {s['bundles']} bundles; "
         f"{s['full_process_capable']} full-process capable; "
         f"{s['complete']} with every constituent element; average data share {s['average_data_share']:.0%}; "
-        f"{s['replaceable_uploads']} uploads a registry could replace"
+        f"{s['replaceable_uploads']} uploads a registry could replace; "
+        f"{s['proactive']} with proactive rules"
     )
     lines.append(
         f"components replaced by data across the catalog: {s['data_components']} of {s['components']} "

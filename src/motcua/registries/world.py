@@ -133,9 +133,10 @@ def _birth(rng: random.Random, day: datetime.date, report: Report) -> None:
     sex = rng.choice(["male", "female"])
     with connection.cursor() as cursor:
         child = _new_personal_id(cursor, commune_code=commune, born=day, male=sex == "male")
+    name = _child_name(rng, father, mother, sex)
     Person.objects.create(
         personal_id=child,
-        full_name=_child_name(rng, father, mother, sex),
+        full_name=name,
         date_of_birth=day,
         sex=sex,
         ethnicity=mother.ethnicity,
@@ -154,6 +155,8 @@ def _birth(rng: random.Random, day: datetime.date, report: Report) -> None:
         child,
         occurred_on=day,
         data={
+            "full_name": name,
+            "sex": sex,
             "date_of_birth": day.isoformat(),
             "birth_commune_code": commune,
             "father_personal_id": father.personal_id if father else None,
@@ -259,16 +262,13 @@ def _ages(
         rows = Person.objects.filter(status="living", date_of_birth__range=(low, high)).order_by(
             "personal_id"
         )
-        for personal_id, born in rows.values_list("personal_id", "date_of_birth"):
+        columns = ("personal_id", "date_of_birth", "father_personal_id", "mother_personal_id")
+        for personal_id, born, father, mother in rows.values_list(*columns):
             day = _birthday(born, age)
-            if start < day <= end:
-                yield (
-                    day,
-                    "population",
-                    "reached_age",
-                    personal_id,
-                    {"age": age, "date_of_birth": born.isoformat()},
-                )
+            if start < day <= end:  # with the parents, so that a rule can offer them what a minor needs
+                data = {"age": age, "date_of_birth": born.isoformat()}
+                data.update({"father_personal_id": father, "mother_personal_id": mother})
+                yield day, "population", "reached_age", personal_id, data
 
 
 def _expire(registry: str, subject: str, valid_until: str) -> None:
