@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.payments",
     "motcua.feedback",
+    "motcua.proactive",
     "motcua.notify",
     "motcua.metrics",
     "motcua.portal",

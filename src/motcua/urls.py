@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("motcua.documents.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.feedback.urls")),
+    path("", include("motcua.proactive.urls")),
     path("", include("motcua.notify.urls")),
     path("", include("motcua.payments.urls")),
     path("", include("motcua.backoffice.urls")),

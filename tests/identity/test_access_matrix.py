@@ -2293,6 +2293,90 @@ def _state() -> tuple:
     )
 
 
+# --- proactive offers (ADR 0064): the offers page, dismiss, take, preferences ---------------------
+
+
+def _offer_for(world: World, name: str = "applicant_a") -> str:
+    """An open offer to ``name`` (made as the feed's handler makes one), its public id."""
+    from motcua.exchange.models import RegistryChange
+    from motcua.proactive.models import Offer
+
+    personal_id = APPLICANTS[name][0]
+    change = RegistryChange.objects.create(
+        registry="identity_card",
+        seq=RegistryChange.objects.count() + 1,
+        kind="expiring",
+        subject=personal_id,
+        occurred_on=datetime.date(2026, 12, 1),
+        data={"valid_until": "2027-01-30"},
+        change_hash="0" * 64,
+    )
+    offer = Offer.objects.create(
+        recipient_personal_id=personal_id,
+        subject_personal_id=personal_id,
+        change=change,
+        procedure_code="id-card-reissue",
+        rule_id="card-expiring",
+        level="prefilled",
+        facts={
+            "registry": "identity_card",
+            "kind": "expiring",
+            "date": "2026-12-01",
+            "valid_until": "2027-01-30",
+        },
+        prefill={"reason": "renewal_age", "card_valid_until": "2027-01-30"},
+    )
+    return str(offer.public_id)
+
+
+def _offer_status(status: str) -> Callable[[World, Any], None]:
+    def check(world: World, response: Any) -> None:
+        from motcua.proactive.models import Offer
+
+        assert Offer.objects.get(recipient_personal_id=APPLICANTS["applicant_a"][0]).status == status
+
+    return check
+
+
+def _offers_all_off(world: World, response: Any) -> None:
+    from motcua.proactive.models import OfferPreferences
+
+    assert OfferPreferences.objects.filter(all_off=True).count() == 1
+
+
+ENDPOINTS += [
+    Endpoint(
+        "proactive:offers",
+        "get",
+        lambda w: "/de-xuat/",
+        set(APPLICANT_NAMES),
+        check=_contains("Đề xuất cho bạn"),
+    ),
+    Endpoint(
+        "proactive:dismiss",
+        "post",
+        lambda w: f"/de-xuat/{_offer_for(w)}/bo-qua/",
+        {"applicant_a"},
+        check=_offer_status("dismissed"),
+    ),
+    Endpoint(
+        "proactive:take",
+        "get",
+        lambda w: f"/de-xuat/{_offer_for(w)}/nop-ho-so/",
+        {"applicant_a"},
+        check=_contains("<h1>"),
+    ),
+    Endpoint(
+        "proactive:preferences",
+        "post",
+        lambda w: "/de-xuat/cai-dat/",
+        set(APPLICANT_NAMES),
+        data=lambda w: {"action": "all_off"},
+        check=_offers_all_off,
+    ),
+]
+
+
 CASES = [
     pytest.param(endpoint, actor, id=f"{endpoint.url_name}|{actor}")
     for endpoint in ENDPOINTS

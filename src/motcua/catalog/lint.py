@@ -74,6 +74,8 @@ class ProcedureLint:
     # says none can): "portrait (a registry could provide it: identity_card)"
     uploads: list[str] = field(default_factory=list)
     essential_service: int | None = None
+    # "<rule id>: <registry>.<kind> -> <concerns> (<level>)" per proactive rule (ADR 0064)
+    proactive_rules: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -99,6 +101,7 @@ class CatalogLint:
             "catalog_data_share": round(data / components, 3) if components else 0.0,
             "replaceable_uploads": sum(len(p.replaceable_uploads) for p in self.procedures),
             "complete": sum(not p.missing_elements for p in self.procedures),
+            "proactive": sum(bool(p.proactive_rules) for p in self.procedures),
             **self._essential(),
         }
 
@@ -193,6 +196,10 @@ def lint_procedure(spec: ProcedureSpec) -> ProcedureLint:
             if c.kind == "document"
         ],
         essential_service=ESSENTIAL_SERVICES.get(spec.code),
+        proactive_rules=[
+            f"{rule.id}: {rule.trigger.registry}.{rule.trigger.kind} -> {rule.concerns} ({rule.level})"
+            for rule in spec.definition.proactive
+        ],
     )
 
 
@@ -218,13 +225,16 @@ def format_text(report: CatalogLint) -> str:
         if p.uploads:
             lines.append(f"  uploads that remain: {', '.join(p.uploads)}")
         lines.append(f"  missing elements: {', '.join(p.missing_elements) if p.missing_elements else 'none'}")
+        if p.proactive_rules:
+            lines.append(f"  proactive rules: {'; '.join(p.proactive_rules)}")
     s = report.summary
     lines.append("")
     lines.append(
         f"{s['procedures']} procedures, {s['bundles']} bundles; "
         f"{s['full_process_capable']} full-process capable; "
         f"{s['complete']} with every constituent element; average data share {s['average_data_share']:.0%}; "
-        f"{s['replaceable_uploads']} uploads a registry could replace"
+        f"{s['replaceable_uploads']} uploads a registry could replace; "
+        f"{s['proactive']} with proactive rules"
     )
     lines.append(
         f"components replaced by data across the catalog: {s['data_components']} of {s['components']} "

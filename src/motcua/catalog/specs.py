@@ -221,7 +221,47 @@ def _check_procedure(spec: dict[str, Any], source: Path, decisions_dir: Path) ->
             problems.append(f"process: no process definition {process!r} in motcua/workflow/processes/")
     if spec.get("code") != source.stem:
         problems.append(f"code: {spec.get('code')!r} must equal the file name {source.stem!r}")
+    problems += _proactive_problems(spec, properties)
     return problems + editorial_marker_problems(spec)
+
+
+# What each registry's change feed carries (motcua.protocol.feeds.FEED_KINDS, kept in step by a test).
+_FEED_KINDS = {
+    "civil_status": {"birth_registered", "death_registered", "marriage_registered"},
+    "residence": {"moved"},
+    "population": {"reached_age"},
+    "identity_card": {"issued", "expiring", "expired"},
+    "driving_licence": {"issued", "expiring", "expired"},
+    "health_insurance": {"issued", "expiring", "expired"},
+    "passport": {"issued", "expiring", "expired"},
+}
+
+
+def _proactive_problems(spec: dict[str, Any], properties: dict[str, Any]) -> list[str]:
+    """The semantic checks of proactive rules (ADR 0064): the trigger is a change the registry's
+    feed carries, prefilled fields exist on the form, ``grant`` only where the procedure is
+    declared grantable, rule ids unique."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for index, rule in enumerate(spec.get("proactive") or []):
+        where = f"proactive[{index}]"
+        if rule.get("id") in seen:
+            problems.append(f"{where}.id: duplicate rule id {rule.get('id')!r}")
+        seen.add(rule.get("id"))
+        trigger = rule.get("trigger") or {}
+        if trigger.get("kind") not in _FEED_KINDS.get(str(trigger.get("registry")), set()):
+            problems.append(
+                f"{where}.trigger: {trigger.get('registry')!r} publishes no {trigger.get('kind')!r} change"
+            )
+        for name in rule.get("prefill") or {}:
+            if name not in properties:
+                problems.append(f"{where}.prefill.{name}: not a field of the form")
+        if rule.get("level") == "grant" and not spec.get("proactive_grantable"):
+            problems.append(
+                f"{where}.level: grant needs proactive_grantable: true (the law must let the agency "
+                "decide without an application)"
+            )
+    return problems
 
 
 def _check_bundle(spec: dict[str, Any], source: Path, procedures: dict[str, ProcedureSpec]) -> list[str]:

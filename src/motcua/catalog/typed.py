@@ -212,6 +212,35 @@ class ResultSpec(_Spec):
         return data
 
 
+class TriggerSpec(_Spec):
+    """The registry change a proactive rule reacts to, and conditions on its data."""
+
+    registry: str
+    kind: str
+    when: Mapping[str, str | int | bool] = Field(default_factory=dict)
+
+    def matches(self, registry: str, kind: str, data: Mapping[str, Any]) -> bool:
+        return (
+            registry == self.registry
+            and kind == self.kind
+            and all(data.get(key) == value for key, value in self.when.items())
+        )
+
+
+class ProactiveRuleSpec(_Spec):
+    """A proactive rule (ADR 0064): on ``trigger``, offer this procedure to the people it
+    ``concerns`` (the change's subject, or their guardians), at ``level`` remind | prefilled |
+    grant, with the form fields ``prefill`` names filled from the change."""
+
+    id: str
+    trigger: TriggerSpec
+    concerns: str = "subject"  # subject | guardians
+    level: str = "remind"  # remind | prefilled | grant
+    prefill: Mapping[str, str] = Field(default_factory=dict)
+    reason: Text = Text()
+    note: str = ""
+
+
 class ProcedureDefinition(_Spec):
     """One version of a procedure spec, identified by ``sha256`` (of its YAML file)."""
 
@@ -238,6 +267,8 @@ class ProcedureDefinition(_Spec):
     public_partial_reason: Text = Text()
     notes: tuple[str, ...] = ()
     process: str | None = None
+    proactive: tuple[ProactiveRuleSpec, ...] = ()
+    proactive_grantable: bool = False
 
     @property
     def fields(self) -> Mapping[str, FieldSpec]:

@@ -53,6 +53,7 @@ from motcua.protocol import (
     sign,
 )
 from motcua.protocol import verify as verify_message
+from motcua.protocol.feeds import FeedRequest
 
 RESPONSE_WINDOW_SECONDS = 300
 
@@ -111,6 +112,9 @@ class Endpoints:
     def write_url(self, registry: str) -> str:
         query = self.query_url(registry)
         return query.removesuffix("/query") + "/write" if query.endswith("/query") else query + "/write"
+
+    def changes_url(self, registry: str) -> str:
+        return f"{self.base_url}/v1/{registry}/changes"
 
     @property
     def access_log_url(self) -> str:
@@ -373,6 +377,21 @@ class ExchangeClient:
         return self.call(
             breaker_name=request.audience,
             url=url,
+            claims_for=claims_for,
+            key=key,
+            agency=request.agency,
+            deadline=time.monotonic() + self.timeout,
+        )
+
+    def feed(self, request: FeedRequest, key: OKPKey) -> CallOutcome:
+        """One page of a registry's change feed (ADR 0063), with the client's retries and breaker."""
+
+        def claims_for(nonce: str, issued_at: int) -> Mapping[str, Any]:
+            return dataclasses.replace(request, nonce=nonce, issued_at=issued_at).claims()
+
+        return self.call(
+            breaker_name=request.audience,
+            url=self.endpoints.changes_url(request.registry),
             claims_for=claims_for,
             key=key,
             agency=request.agency,

@@ -19,6 +19,8 @@ class ExchangeEvent(EventKind):
     REGISTRY_WRITE_FAILED = "exchange.write_failed", "Registry write undeliverable"
     REGISTRY_WRITE_RETRIED = "exchange.write_retried", "Registry write retried by an official"
     REGISTRY_WRITE_RESOLVED = "exchange.write_resolved", "Registry write resolved by an official"
+    REGISTRY_CHANGE_RECEIVED = "exchange.change_received", "Registry change received from its feed"
+    REGISTRY_FEED_FAILED = "exchange.feed_failed", "Registry change feed could not be read"
 
 
 class ExchangeSubject(SubjectKind):
@@ -28,3 +30,5 @@ class ExchangeSubject(SubjectKind):
     AGENCY_KEY = "exchange.agency_key", "Agency exchange key"
     AGENCY_KEYS = "exchange.agency_keys", "Agency exchange keys (bulk)"
     REGISTRY_WRITE = "exchange.registry_write", "Registry write"
+    REGISTRY_CHANGE = "exchange.registry_change", "Registry change (feed)"
+    REGISTRY_FEED = "exchange.registry_feed", "Registry change feed"

@@ -167,3 +167,41 @@ class RegistryWrite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registry}.{self.operation} {self.status}"
+
+
+class FeedCursor(models.Model):
+    """How far the platform has read one registry's change feed (ADR 0063): the last change
+    accepted (``last_seq``) and its hash, which the next page must continue."""
+
+    registry = models.CharField(max_length=32, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)  # the last read's failure, if any
+    error_message = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.registry} @{self.last_seq}"
+
+
+class RegistryChange(models.Model):
+    """One change received from a registry's feed, kept once (unique registry and seq): what the
+    proactive rules read. ``subject`` is the person the change is about."""
+
+    registry = models.CharField(max_length=32)
+    seq = models.BigIntegerField()
+    kind = models.CharField(max_length=32)
+    subject = models.CharField(max_length=16)
+    occurred_on = models.DateField()
+    data = models.JSONField(default=dict)
+    change_hash = models.CharField(max_length=64)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["registry", "seq"], name="exchange_change_once")]
+        indexes = [models.Index(fields=["subject"], name="exchange_change_subject_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.registry}#{self.seq} {self.kind}"

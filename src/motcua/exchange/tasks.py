@@ -20,3 +20,11 @@ def send_due_registry_writes_task() -> int:
     from motcua.exchange.writes import send_due_writes
 
     return send_due_writes()
+
+
+@periodic_task(minute="*")
+def consume_registry_feeds_task() -> int:
+    """Read every registry's change feed from its cursor (ADR 0063): how many changes arrived."""
+    from motcua.exchange.feeds import consume_all
+
+    return sum(report.received for report in consume_all())

@@ -223,3 +223,56 @@ class LogHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain} ({self.entries})"
+
+
+class Change(models.Model):
+    """One change of a registry's records, in its change feed (ADR 0063): numbered ``seq`` 1, 2, ...
+    per registry in commit order (``FeedHead`` is locked while numbering), and hash-linked to the
+    change before it. Written in the transaction that changed the records; never edited."""
+
+    registry = models.CharField(max_length=32)
+    seq = models.BigIntegerField()
+    kind = models.CharField(max_length=32)
+    subject_id = models.CharField(max_length=16)
+    occurred_on = models.DateField()  # the synthetic world's date of the change
+    recorded_at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(default=dict)  # the least the feed's readers need (protocol.feeds)
+    prev_hash = models.CharField(max_length=64)
+    change_hash = models.CharField(max_length=64)
+
+    objects: ClassVar[models.Manager[Change]] = models.Manager()
+
+    class Meta:
+        ordering = ["registry", "seq"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["registry", "seq"], name="registries_change_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registry}#{self.seq} {self.kind}"
+
+
+class FeedHead(models.Model):
+    """The last change of one registry's feed: locked while the next one is numbered."""
+
+    registry = models.CharField(max_length=32, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    objects: ClassVar[models.Manager[FeedHead]] = models.Manager()
+
+    def __str__(self) -> str:
+        return f"{self.registry} feed @{self.last_seq}"
+
+
+class WorldClock(models.Model):
+    """The synthetic world's date (one row): ``registries advance --days N`` moves it on; until
+    then it is the real date. Reference registries only."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    today = models.DateField()
+
+    objects: ClassVar[models.Manager[WorldClock]] = models.Manager()
+
+    def __str__(self) -> str:
+        return str(self.today)

@@ -18,7 +18,7 @@ the service at start-up.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,15 @@ class WriteGrant:
 
 
 @dataclass(frozen=True)
+class FeedGrant:
+    """Under one legal basis, agencies of these types may read ``registry``'s change feed (ADR 0063)."""
+
+    registry: str
+    legal_basis: str
+    agency_types: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Policy:
     legal_bases: dict[str, LegalBasis]
     grants: dict[tuple[str, str, str], Grant]  # (registry, legal basis, procedure)
@@ -90,6 +99,22 @@ class Policy:
     access_log_agency_types: frozenset[str]
     third_party: dict[tuple[str, str], tuple[ThirdPartyRule, ...]]  # (registry, procedure)
     writes: dict[tuple[str, str, str, str], WriteGrant]  # (registry, operation, basis, procedure)
+    feeds: dict[tuple[str, str], FeedGrant] = field(default_factory=dict)  # (registry, legal basis)
+
+    def authorise_feed(self, *, registry: str, legal_basis: str, agency_type: str) -> FeedGrant:
+        """The grant that lets this agency read this registry's changes, or the typed refusal."""
+        if legal_basis not in self.legal_bases:
+            raise ProtocolError(
+                ExchangeErrorCode.UNKNOWN_LEGAL_BASIS, f"No legal basis {legal_basis!r} in the policy."
+            )
+        grant = self.feeds.get((registry, legal_basis))
+        if grant is None or agency_type not in grant.agency_types:
+            raise ProtocolError(
+                ExchangeErrorCode.NOT_COVERED_BY_LEGAL_BASIS,
+                f"Legal basis {legal_basis} does not let a {agency_type or 'unknown'} agency "
+                f"read the changes of {registry}.",
+            )
+        return grant
 
     def authorise_write(
         self, *, registry: str, operation: str, legal_basis: str, procedure: str, agency_type: str
@@ -229,7 +254,42 @@ def parse_policy(data: Any, *, registries: frozenset[str]) -> Policy:
         ),
         third_party=_third_party(data.get("third_party") or [], registries=registries),
         writes=_writes(data.get("writes") or [], registries=registries, legal_bases=legal_bases),
+        feeds=_feeds(data.get("feeds") or [], legal_bases=legal_bases),
     )
+
+
+_FEED_KEYS = {"registry", "legal_basis", "agency_types"}
+
+
+def _feeds(raw_grants: Any, *, legal_bases: dict[str, LegalBasis]) -> dict[tuple[str, str], FeedGrant]:
+    from motcua.protocol.feeds import FEED_KINDS
+
+    if not isinstance(raw_grants, list):
+        raise ImproperlyConfigured(f"{POLICY_FILE.name}: feeds must be a list of grants.")
+    grants: dict[tuple[str, str], FeedGrant] = {}
+    for index, raw in enumerate(raw_grants):
+        where = f"feeds[{index}]"
+        if not isinstance(raw, dict) or set(raw) != _FEED_KEYS:
+            raise ImproperlyConfigured(
+                f"{POLICY_FILE.name}: {where} needs exactly {', '.join(sorted(_FEED_KEYS))}."
+            )
+        if raw["registry"] not in FEED_KINDS:
+            raise ImproperlyConfigured(
+                f"{POLICY_FILE.name}: {where}.registry: {raw['registry']!r} has no feed."
+            )
+        if raw["legal_basis"] not in legal_bases:
+            raise ImproperlyConfigured(
+                f"{POLICY_FILE.name}: {where}.legal_basis: {raw['legal_basis']!r} is not in legal_bases."
+            )
+        key = (str(raw["registry"]), str(raw["legal_basis"]))
+        if key in grants:
+            raise ImproperlyConfigured(f"{POLICY_FILE.name}: {where}: a second feed grant for {key}.")
+        grants[key] = FeedGrant(
+            registry=key[0],
+            legal_basis=key[1],
+            agency_types=frozenset(_strings(raw["agency_types"], f"{where}.agency_types")),
+        )
+    return grants
 
 
 _WRITE_KEYS = {"registry", "operation", "legal_basis", "procedure", "agency_types"}

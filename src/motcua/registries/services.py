@@ -18,6 +18,7 @@ answered or refused, gets one access-log entry; every answer is signed.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ from motcua.protocol import (
     verify,
 )
 from motcua.protocol.consent_token import CONSENT_TYPE, ConsentToken
-from motcua.registries import conf, log, relations, selectors, writing
+from motcua.registries import conf, feeds, log, relations, selectors, writing
 from motcua.registries.data.records import REGISTRIES, fetch, is_valid_field, select, subject_kind
 from motcua.registries.keys import current_key
 from motcua.registries.models import Agency, AgencyKey, ConsentKey, LogEntry, Outcome
@@ -289,6 +290,15 @@ def answer_write(registry: str, token: str) -> Answer:
 
     return _answer(
         token, chain=registry if registry in REGISTRIES else "gateway", serve=serve, typ=WRITE_TYPE
+    )
+
+
+def answer_feed(registry: str, token: str) -> Answer:
+    """Answer one signed change-feed request for ``registry`` (``feeds``, ADR 0063)."""
+    return _answer(
+        token,
+        chain=registry if registry in REGISTRIES else "gateway",
+        serve=functools.partial(feeds.serve_feed, registry),
     )
 
 

@@ -9,6 +9,7 @@ from motcua.registries import views
 urlpatterns = [
     path("v1/<str:registry>/query", views.query, name="query"),
     path("v1/<str:registry>/write", views.write, name="write"),
+    path("v1/<str:registry>/changes", views.changes, name="changes"),
     path("v1/access-log", views.access_log, name="access-log"),
     path("v1/ping", views.ping, name="ping"),
     path("v1/registries", views.catalogue, name="catalogue"),

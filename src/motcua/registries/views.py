@@ -37,6 +37,12 @@ def write(request: HttpRequest, registry: str) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
+def changes(request: HttpRequest, registry: str) -> HttpResponse:
+    return _jose(services.answer_feed(registry, _token(request)))
+
+
+@csrf_exempt
+@require_POST
 def access_log(request: HttpRequest) -> HttpResponse:
     return _jose(services.answer_signed_call(_token(request), audience=ACCESS_LOG_AUDIENCE))
 

@@ -175,7 +175,28 @@ def register_birth(subject: str, body: Mapping[str, Any]) -> Record | None:
             [personal_id, full_name, born, sex, ethnicity, commune, number, registered_on, commune,
              parents["father_personal_id"], parents["mother_personal_id"]],
         )  # fmt: skip
+        _record_birth(personal_id, born=born, registered_on=registered_on, commune=commune, parents=parents)
         return READERS["population"](cursor, personal_id)  # type: ignore[return-value]
+
+
+def _record_birth(
+    child: str,
+    *,
+    born: datetime.date,
+    registered_on: datetime.date,
+    commune: str,
+    parents: Mapping[str, str | None],
+) -> None:
+    """The birth in the civil-status change feed (ADR 0063), in the write's transaction."""
+    from motcua.registries import feeds
+
+    feeds.record(
+        "civil_status",
+        "birth_registered",
+        child,
+        occurred_on=registered_on,
+        data={"date_of_birth": born.isoformat(), "birth_commune_code": commune, **parents},
+    )
 
 
 @dataclass(frozen=True)
