@@ -40,6 +40,8 @@ class ProcedureLint:
     data_or_wallet_share: float = 0.0
     replaceable_uploads: list[str] = field(default_factory=list)
     missing_elements: list[str] = field(default_factory=list)
+    # what the approved result writes back to the registries (ADR 0061): registry.operation (when)
+    writes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class CatalogLint:
             "catalog_data_share": round(data / components, 3) if components else 0.0,
             "replaceable_uploads": sum(len(p.replaceable_uploads) for p in self.procedures),
             "complete": sum(not p.missing_elements for p in self.procedures),
+            "writing_back": sum(bool(p.writes) for p in self.procedures),
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -134,6 +137,7 @@ def lint_procedure(spec: ProcedureSpec) -> ProcedureLint:
             if c.kind == "document" and c.registry_could_provide
         ],
         missing_elements=_missing_elements(spec.raw),
+        writes=[f"{w.registry}.{w.operation} ({w.when})" for w in spec.definition.writes],
     )
 
 
@@ -157,6 +161,8 @@ def format_text(report: CatalogLint) -> str:
         if p.replaceable_uploads:
             lines.append(f"  uploads a registry could replace: {', '.join(p.replaceable_uploads)}")
         lines.append(f"  missing elements: {', '.join(p.missing_elements) if p.missing_elements else 'none'}")
+        if p.writes:
+            lines.append(f"  writes back: {', '.join(p.writes)}")
     s = report.summary
     lines.append("")
     lines.append(
@@ -169,4 +175,5 @@ def format_text(report: CatalogLint) -> str:
         f"components replaced by data across the catalog: {s['data_components']} of {s['components']} "
         f"({s['catalog_data_share']:.0%})"
     )
+    lines.append(f"results written back to the registries: {s['writing_back']} procedures")
     return "\n".join(lines)
