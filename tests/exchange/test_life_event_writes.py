@@ -48,8 +48,9 @@ def married_couple(server: RegistriesServer) -> tuple[str, str]:
         "SELECT p.personal_id, p.spouse_personal_id FROM registry_data_person p "
         "JOIN registry_data_person s ON s.personal_id = p.spouse_personal_id "
         "WHERE p.status = 'living' AND s.status = 'living' AND p.sex = 'male' "
-        "AND p.household_number IS NOT NULL AND p.personal_id NOT LIKE '0010860%' "
-        "ORDER BY p.personal_id DESC LIMIT 1"
+        "AND p.household_number IS NOT NULL AND p.personal_id NOT LIKE ? "
+        "ORDER BY p.personal_id DESC LIMIT 1",
+        "0010860%",  # not the demo people
     )
     return row["personal_id"], row["spouse_personal_id"]
 
