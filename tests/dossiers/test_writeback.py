@@ -25,6 +25,7 @@ from motcua.dossiers.services import writeback
 from motcua.exchange import writes
 from motcua.exchange.events import ExchangeEvent
 from motcua.exchange.models import RegistryWrite, WriteStatus
+from motcua.identity.models import Role
 from tests.conftest import reset_exchange_state
 from tests.dossiers.test_bundles import LATER_BIRTH, bundle_draft, complete, officials_of
 from tests.identity.world import (
@@ -34,6 +35,8 @@ from tests.identity.world import (
     applicant_actor,
     load_small_units,
     make_applicant,
+    make_official,
+    official_client,
 )
 
 MINH = ("001086027419", "Nguyễn Văn Minh", datetime.date(1986, 4, 12))
@@ -213,3 +216,20 @@ def test_an_approval_taken_again_gets_the_same_number_and_an_outage_stops_it(min
     assert (first_entry["outcome"], again["outcome"]) == ("written", "written")
     assert again["detail"].get("repeated") is True
     assert "repeated" not in first_entry["detail"]
+
+
+def test_the_approval_page_asks_nothing_the_registry_issues(minh, exchange):
+    birth = submitted_birth(minh, "Nguyễn Minh Trang", child_sex="female")
+    commune = officials_of(AGENCY_A)
+    to_approval(birth.code, commune)
+    _user, key = make_official("lanhdao.trang", [(Role.APPROVER, AGENCY_A)])
+    leader = official_client("lanhdao.trang", key)
+    page = leader.get(f"/can-bo/ho-so/{birth.code}/").content.decode()
+    assert 'name="result-personal_id"' not in page
+    assert "Cấp khi phê duyệt từ cơ sở dữ liệu" in page
+    response = leader.post(f"/can-bo/ho-so/{birth.code}/quyet-dinh/", {"decision": "approve"})
+    assert response.status_code == 302
+    number = Dossier.objects.get(pk=birth.pk).result["personal_id"]
+    [row] = exchange.query("SELECT full_name, sex FROM registry_data_person WHERE personal_id = ?", number)
+    assert (row["full_name"], row["sex"]) == ("Nguyễn Minh Trang", "female")
+    assert number[3] == "3"  # century and sex digit: a girl born in the 2000s

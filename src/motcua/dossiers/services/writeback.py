@@ -126,6 +126,20 @@ def build_request(
     )
 
 
+def filled_by_registry(spec: ProcedureDefinition, dossier: Dossier, day: datetime.date) -> frozenset[str]:
+    """The result fields a registry will fill when this dossier is approved (the approval page
+    does not ask for them): none when the agency is not connected or a write has no subject."""
+    wanted = [write for write in spec.writes if write.before_result and write.returns]
+    if not wanted or not writes.agency_can_write(dossier.agency_code):
+        return frozenset()
+    return frozenset(
+        name
+        for write in wanted
+        if build_request(spec, write, dossier, day) is not None
+        for name in write.returns
+    )
+
+
 def write_before_result(spec: ProcedureDefinition, dossier: Dossier, day: datetime.date) -> WrittenBack:
     """Send the spec's ``before_result`` writes for ``dossier`` now (outside any transaction) and
     return the result fields their answers fill; ``WriteNotMade`` when one is refused or not
