@@ -30,7 +30,6 @@ import random
 import resource
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -41,14 +40,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 
+from registries_bench import ISSUER, load_arguments, percentile, started_registries  # noqa: E402
+
 FIELDS = ("full_name", "date_of_birth", "personal_id", "permanent_residence")
 AGENCY = "BENCH.UBND.1"
-ISSUER = "bench-platform"
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
 
 
 def _worker(
@@ -180,8 +175,8 @@ def measure(
     server_cpu = _cpu_seconds(server_pids) - server_cpu
     return {
         "rps": len(latencies) / args.seconds,
-        "p50_ms": _percentile(latencies, 0.50) * 1000,
-        "p99_ms": _percentile(latencies, 0.99) * 1000,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
         "errors": errors,
         "server_ms": server_cpu * 1000 / max(len(latencies), 1),  # CPU per request
         "client_ms": client_cpu * 1000 / max(len(latencies), 1),
@@ -189,82 +184,51 @@ def measure(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--people", type=int, default=20_000)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes of the registries")
-    parser.add_argument("--server-threads", type=int, default=8, help="threads per registries worker")
-    parser.add_argument("--clients", type=int, default=2, help="load processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per load process")
-    args = parser.parse_args()
+    args = load_arguments(__doc__, people=20_000, seconds=10.0)
 
-    from tests.exchange.server import RegistriesServer
+    with started_registries(
+        args,
+        agency=AGENCY,
+        agency_type="commune_peoples_committee",
+        env={"MOTCUA_REGISTRIES_DIRECT_ENDPOINT": "1"},
+    ) as (
+        server,
+        key,
+        consent_key,
+    ):
+        from motcua import protocol
 
-    from motcua import protocol
-
-    key = protocol.generate_key()
-    consent_key = protocol.generate_key()
-    with tempfile.TemporaryDirectory(prefix="motcua-bench-") as directory:
-        server = RegistriesServer(
-            Path(directory),
-            size=args.people,
-            workers=args.workers,
-            threads=args.server_threads,
-            env={
-                "MOTCUA_REGISTRIES_DIRECT_ENDPOINT": "1",
-                "MOTCUA_REGISTRIES_SEAL_SECONDS": "2",
-                "LOG_LEVEL": "WARNING",
-            },
+        subjects = [
+            row["personal_id"]
+            for row in server.query(
+                "SELECT personal_id FROM registry_data_person WHERE died_on IS NULL ORDER BY personal_id"
+            )
+        ]
+        print(
+            f"{len(subjects):,} living people; {args.clients} load processes × {args.threads} threads, "
+            f"{args.seconds:.0f} s per mode, {args.rounds} rounds; load average {os.getloadavg()[0]:.2f}"
         )
-        print(f"Generating {args.people:,} people and starting the registries ({args.workers} workers) …")
-        with server:
-            server.import_registrations(
-                {
-                    "agencies": [
-                        {
-                            "code": AGENCY,
-                            "name": AGENCY,
-                            "agency_type": "commune_peoples_committee",
-                            "keys": [protocol.public_jwk(key)],
-                        }
-                    ],
-                    "consent_issuers": [{"issuer": ISSUER, "keys": [protocol.public_jwk(consent_key)]}],
-                }
-            )
-            subjects = [
-                row["personal_id"]
-                for row in server.query(
-                    "SELECT personal_id FROM registry_data_person WHERE died_on IS NULL ORDER BY personal_id"
+        results: dict[str, list[dict[str, float]]] = {"health": [], "direct": [], "signed": []}
+        for round_number in range(1, args.rounds + 1):
+            for mode in ("health", "direct", "signed"):
+                figures = measure(
+                    mode,
+                    server.base_url,
+                    subjects,
+                    protocol.private_jwk(key),
+                    protocol.private_jwk(consent_key),
+                    args,
+                    server.worker_pids(),
                 )
-            ]
-            print(
-                f"{len(subjects):,} living people; {args.clients} load processes × {args.threads} threads, "
-                f"{args.seconds:.0f} s per mode, {args.rounds} rounds; load average {os.getloadavg()[0]:.2f}"
-            )
-            results: dict[str, list[dict[str, float]]] = {"health": [], "direct": [], "signed": []}
-            for round_number in range(1, args.rounds + 1):
-                for mode in ("health", "direct", "signed"):
-                    figures = measure(
-                        mode,
-                        server.base_url,
-                        subjects,
-                        protocol.private_jwk(key),
-                        protocol.private_jwk(consent_key),
-                        args,
-                        server.worker_pids(),
-                    )
-                    results[mode].append(figures)
-                    print(
-                        f"round {round_number}  {mode:<7} {figures['rps']:8.0f} req/s   "
-                        f"p50 {figures['p50_ms']:6.2f} ms   p99 {figures['p99_ms']:6.2f} ms   "
-                        f"CPU/request server {figures['server_ms']:.2f} "
-                        f"client {figures['client_ms']:.2f} ms   "
-                        f"errors {figures['errors']:.0f}"
-                    )
-            sealed = server.checked("log", "verify").strip()
+                results[mode].append(figures)
+                print(
+                    f"round {round_number}  {mode:<7} {figures['rps']:8.0f} req/s   "
+                    f"p50 {figures['p50_ms']:6.2f} ms   p99 {figures['p99_ms']:6.2f} ms   "
+                    f"CPU/request server {figures['server_ms']:.2f} "
+                    f"client {figures['client_ms']:.2f} ms   "
+                    f"errors {figures['errors']:.0f}"
+                )
+        sealed = server.checked("log", "verify").strip()
     best = {mode: max(runs, key=lambda figures: figures["rps"]) for mode, runs in results.items()}
     print()
     print("best round of each mode:")

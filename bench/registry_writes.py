@@ -24,13 +24,11 @@ the server, as a platform's workers would.
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing
 import os
 import random
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -41,14 +39,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 
+from registries_bench import ISSUER, load_arguments, percentile, started_registries  # noqa: E402
+
 AGENCY = "BENCH.PORTAL"
-ISSUER = "bench-platform"
 FIELDS = ("violation_id", "plate", "fine_vnd", "status", "payment")
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
 
 
 def _worker(
@@ -184,89 +178,57 @@ def measure(
     return {
         "rps": len(latencies) / max(elapsed, 1e-9),
         "count": len(latencies),
-        "p50_ms": _percentile(latencies, 0.50) * 1000,
-        "p99_ms": _percentile(latencies, 0.99) * 1000,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
         "errors": errors,
         "load": os.getloadavg()[0],
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes of the registries")
-    parser.add_argument("--server-threads", type=int, default=8, help="threads per registries worker")
-    parser.add_argument("--clients", type=int, default=2, help="load processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per load process")
-    args = parser.parse_args()
+    args = load_arguments(__doc__, people=100_000, seconds=5.0)
 
-    from tests.exchange.server import RegistriesServer
+    with started_registries(args, agency=AGENCY, agency_type="portal", env={}) as (
+        server,
+        key,
+        consent_key,
+    ):
+        from motcua import protocol
 
-    from motcua import protocol
-
-    key = protocol.generate_key()
-    consent_key = protocol.generate_key()
-    keys = (protocol.private_jwk(key), protocol.private_jwk(consent_key))
-    with tempfile.TemporaryDirectory(prefix="motcua-bench-") as directory:
-        server = RegistriesServer(
-            Path(directory),
-            size=args.people,
-            workers=args.workers,
-            threads=args.server_threads,
-            env={"MOTCUA_REGISTRIES_SEAL_SECONDS": "2", "LOG_LEVEL": "WARNING"},
+        keys = (protocol.private_jwk(key), protocol.private_jwk(consent_key))
+        fines = server.query(
+            "SELECT violation_id, owner_id, fine_vnd FROM registry_data_traffic_violation "
+            "WHERE status = 'unpaid' AND length(owner_id) = 12 ORDER BY violation_id"
         )
-        print(f"Generating {args.people:,} people and starting the registries ({args.workers} workers) …")
-        with server:
-            server.import_registrations(
-                {
-                    "agencies": [
-                        {
-                            "code": AGENCY,
-                            "name": AGENCY,
-                            "agency_type": "portal",
-                            "keys": [protocol.public_jwk(key)],
-                        }
-                    ],
-                    "consent_issuers": [{"issuer": ISSUER, "keys": [protocol.public_jwk(consent_key)]}],
-                }
-            )
-            fines = server.query(
-                "SELECT violation_id, owner_id, fine_vnd FROM registry_data_traffic_violation "
-                "WHERE status = 'unpaid' AND length(owner_id) = 12 ORDER BY violation_id"
-            )
-            owners = sorted({fine["owner_id"] for fine in fines})
-            random.Random(1).shuffle(fines)
-            print(
-                f"{len(fines):,} unpaid fines of {len(owners):,} owners; {args.clients} load processes × "
-                f"{args.threads} threads, {args.seconds:.0f} s per mode, {args.rounds} rounds; "
-                f"load average {os.getloadavg()[0]:.2f}"
-            )
-            results: dict[str, list[dict[str, float]]] = {
-                mode: [] for mode in ("health", "read", "write", "repeat")
-            }
-            per_round = len(fines) // args.rounds
-            for round_number in range(args.rounds):
-                mine = fines[round_number * per_round : (round_number + 1) * per_round]
-                half = len(mine) // 2
-                for mode, batch in (
-                    ("health", []),
-                    ("read", []),
-                    ("write", mine[:half]),
-                    ("repeat", mine[half:]),
-                ):
-                    figures = measure(mode, server.base_url, owners, batch, keys, args)
-                    results[mode].append(figures)
-                    print(
-                        f"round {round_number + 1}  {mode:<7} {figures['rps']:8.0f} req/s   "
-                        f"p50 {figures['p50_ms']:6.2f} ms   p99 {figures['p99_ms']:6.2f} ms   "
-                        f"({figures['count']:.0f} answers, errors {figures['errors']:.0f}, "
-                        f"load average {figures['load']:.2f})"
-                    )
-            verified = server.checked("log", "verify").strip()
+        owners = sorted({fine["owner_id"] for fine in fines})
+        random.Random(1).shuffle(fines)
+        print(
+            f"{len(fines):,} unpaid fines of {len(owners):,} owners; {args.clients} load processes × "
+            f"{args.threads} threads, {args.seconds:.0f} s per mode, {args.rounds} rounds; "
+            f"load average {os.getloadavg()[0]:.2f}"
+        )
+        results: dict[str, list[dict[str, float]]] = {
+            mode: [] for mode in ("health", "read", "write", "repeat")
+        }
+        per_round = len(fines) // args.rounds
+        for round_number in range(args.rounds):
+            mine = fines[round_number * per_round : (round_number + 1) * per_round]
+            half = len(mine) // 2
+            for mode, batch in (
+                ("health", []),
+                ("read", []),
+                ("write", mine[:half]),
+                ("repeat", mine[half:]),
+            ):
+                figures = measure(mode, server.base_url, owners, batch, keys, args)
+                results[mode].append(figures)
+                print(
+                    f"round {round_number + 1}  {mode:<7} {figures['rps']:8.0f} req/s   "
+                    f"p50 {figures['p50_ms']:6.2f} ms   p99 {figures['p99_ms']:6.2f} ms   "
+                    f"({figures['count']:.0f} answers, errors {figures['errors']:.0f}, "
+                    f"load average {figures['load']:.2f})"
+                )
+        verified = server.checked("log", "verify").strip()
     best = {mode: max(runs, key=lambda figures: figures["rps"]) for mode, runs in results.items()}
     means = {mode: statistics.mean(figures["rps"] for figures in runs) for mode, runs in results.items()}
     print()

@@ -42,6 +42,7 @@ def _bundle(**overrides):
 def _child_card():
     spec = birth_spec(code="child-card", name={"vi": "Cấp thẻ cho trẻ", "en": "Child card"})
     del spec["description"]
+    del spec["writes"]  # the birth's writes read the birth's form
     spec["form"] = {
         "type": "object",
         "required": ["child_name"],
@@ -131,6 +132,36 @@ def test_a_valid_directory_loads(spec_dir):
         ),
         (lambda s: s.update(code="Birth Registration"), "code: 'Birth Registration' does not match"),
         (lambda s: s["name"].pop("en"), "name: 'en' is a required property"),
+        # what the approved result writes back (ADR 0061)
+        (
+            lambda s: s["writes"][0]["body"].update(nickname="form.child_nickname"),
+            "writes[0].body.nickname: 'child_nickname' is not a field of the form",
+        ),
+        (
+            lambda s: s["writes"][0]["body"].update(card="result.card_number"),
+            "writes[0].body.card: 'card_number' is not a field of the result",
+        ),
+        (
+            lambda s: s["writes"][0]["body"].update(again="result.personal_id"),
+            "writes[0].body.again: a write made before the result cannot read the result",
+        ),
+        (
+            lambda s: s["writes"][0]["returns"].update(card_number="card.number"),
+            "writes[0].returns.card_number: not a field of the result",
+        ),
+        (
+            lambda s: s["writes"][0].update(when="after_approval"),
+            "writes[0].returns: only a before_result write fills the result",
+        ),
+        (
+            lambda s: s["writes"][0]["subject"].append("data.nowhere.personal_id"),
+            "writes[0].subject[2]: 'nowhere' is not a data component",
+        ),
+        (lambda s: s["writes"][0].update(registry="tax"), "writes[0].registry: 'tax' is not one of"),
+        (
+            lambda s: s["writes"][0]["body"].update(x="http://evil"),
+            "writes[0].body.x: 'http://evil' does not match",
+        ),
     ],
 )
 def test_each_wrong_procedure_is_reported_with_file_path_and_problem(spec_dir, mutate, expected):

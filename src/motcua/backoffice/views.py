@@ -42,6 +42,7 @@ from motcua.dossiers.services import assignment as assignment_services
 from motcua.dossiers.services import counter as counter_services
 from motcua.dossiers.services import deadlines as deadline_services
 from motcua.dossiers.services import processing as processing_services
+from motcua.dossiers.services import writeback
 from motcua.identity.actors import OfficialActor, actor_for
 from motcua.identity.permissions import official_of, official_required
 from motcua.units import selectors as units
@@ -105,6 +106,7 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
     found = _visible_dossier(request, code)
     spec = catalog.definition(found.procedure, found.spec_sha256)  # the version it was filed under
     result_doc = documents_selectors.result_for_dossier(found)
+    issued = writeback.filled_by_registry(spec, found, processing_services.local_today())
     return render(
         request,
         "backoffice/dossier.html",
@@ -127,7 +129,13 @@ def _dossier_page(request: HttpRequest, code: str, *, error: str = "", status: i
             "actions": action_selectors.available_actions(actor, found),
             "step_label": found.get_step_display(),
             "supplement_components": [(c.id, c.name) for c in spec.components],
-            "result_fields": [(name, field_title(prop) or name) for name, prop in spec.result_fields.items()],
+            "result_fields": [
+                (name, field_title(prop) or name)
+                for name, prop in spec.result_fields.items()
+                if name not in issued
+            ],
+            # issued by a registry when the official approves (ADR 0061): nothing to type
+            "registry_fields": [field_title(spec.result_fields[name]) or name for name in sorted(issued)],
             "supplement_fields": [(name, field_title(prop) or name) for name, prop in spec.fields.items()],
             # each decision is its own form showing only its inputs (ADR 0037): which need a reason
             "reason_decisions": [

@@ -76,6 +76,8 @@ class ProcedureLint:
     essential_service: int | None = None
     # "<rule id>: <registry>.<kind> -> <concerns> (<level>)" per proactive rule (ADR 0064)
     proactive_rules: list[str] = field(default_factory=list)
+    # what the approved result writes back to the registries (ADR 0061): registry.operation (when)
+    writes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +104,7 @@ class CatalogLint:
             "replaceable_uploads": sum(len(p.replaceable_uploads) for p in self.procedures),
             "complete": sum(not p.missing_elements for p in self.procedures),
             "proactive": sum(bool(p.proactive_rules) for p in self.procedures),
+            "writing_back": sum(bool(p.writes) for p in self.procedures),
             **self._essential(),
         }
 
@@ -200,6 +203,7 @@ def lint_procedure(spec: ProcedureSpec) -> ProcedureLint:
             f"{rule.id}: {rule.trigger.registry}.{rule.trigger.kind} -> {rule.concerns} ({rule.level})"
             for rule in spec.definition.proactive
         ],
+        writes=[f"{w.registry}.{w.operation} ({w.when})" for w in spec.definition.writes],
     )
 
 
@@ -227,6 +231,8 @@ def format_text(report: CatalogLint) -> str:
         lines.append(f"  missing elements: {', '.join(p.missing_elements) if p.missing_elements else 'none'}")
         if p.proactive_rules:
             lines.append(f"  proactive rules: {'; '.join(p.proactive_rules)}")
+        if p.writes:
+            lines.append(f"  writes back: {', '.join(p.writes)}")
     s = report.summary
     lines.append("")
     lines.append(
@@ -245,4 +251,5 @@ def format_text(report: CatalogLint) -> str:
         f"with a spec: {s['essential_data_components']} of {s['essential_components']} "
         f"({s['essential_data_share']:.0%})"
     )
+    lines.append(f"results written back to the registries: {s['writing_back']} procedures")
     return "\n".join(lines)

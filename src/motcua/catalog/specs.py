@@ -30,6 +30,7 @@ from motcua.catalog.typed import (
     ProcedureDefinition,
     parse_procedure,
 )
+from motcua.catalog.writes import check_writes
 from motcua.core.errors import MotcuaError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -210,6 +211,7 @@ def _check_procedure(spec: dict[str, Any], source: Path, decisions_dir: Path) ->
                 f"components[{index}].subject: {subject_field!r} is not a field of the form "
                 "(the applicant enters the subject's personal ID number there)"
             )
+    problems += check_writes(spec)
     if not problems:  # the tables read the form: check them against a sound one
         from motcua.catalog import decisions  # runs SpiffWorkflow's parser (workflow.engine)
 

@@ -241,6 +241,28 @@ class ProactiveRuleSpec(_Spec):
     note: str = ""
 
 
+class WriteSpec(_Spec):
+    """What an approved result writes to a registry (ADR 0043, 0061): one signed write of
+    ``operation`` on the first ``subject`` source that has a value, its ``body`` built from
+    sources (``form.<field>``, ``result.<field>``, ``data.<component>.<path>``,
+    ``applicant.personal_id``, ``dossier.code``/``commune_code``/``decided_on``, ``const:<text>``).
+    ``before_result``: sent at approval and its answer fills the result fields in ``returns``;
+    ``after_approval``: queued in the approving transaction, sent after commit."""
+
+    registry: str
+    operation: str
+    legal_basis_code: str
+    when: str = "after_approval"  # before_result | after_approval
+    subject: tuple[str, ...] = ()
+    body: Mapping[str, str] = Field(default_factory=dict)
+    returns: Mapping[str, str] = Field(default_factory=dict)
+    purpose: Text = Text()
+
+    @property
+    def before_result(self) -> bool:
+        return self.when == "before_result"
+
+
 class ProcedureDefinition(_Spec):
     """One version of a procedure spec, identified by ``sha256`` (of its YAML file)."""
 
@@ -262,6 +284,7 @@ class ProcedureDefinition(_Spec):
     form: FormSpec = FormSpec()
     components: tuple[ComponentSpec, ...] = ()
     result: ResultSpec | None = None
+    writes: tuple[WriteSpec, ...] = ()
     online_level: str = ""
     partial_reason: str = ""
     public_partial_reason: Text = Text()
@@ -283,6 +306,12 @@ class ProcedureDefinition(_Spec):
     def result_fields(self) -> Mapping[str, FieldSpec]:
         """The fields of the result the approving official confirms (none when there is no result)."""
         return self.result.fields if self.result is not None else {}
+
+    @property
+    def written_result_fields(self) -> frozenset[str]:
+        """The result fields a registry's answer fills at approval (the official enters none of
+        them when the write is made)."""
+        return frozenset(name for write in self.writes if write.before_result for name in write.returns)
 
     @property
     def working_days(self) -> int | None:

@@ -12,4 +12,7 @@ class DossierErrorCode(ErrorKind):
     APOLOGY_REQUIRED = "apology_required"
     CLAIMED_BY_OTHER = "claimed_by_other"
     DRAFT_SUBMITTED = "draft_submitted"
+    REGISTRY_WRITE = (
+        "registry_write"  # a registry did not record the result the approval waits for (ADR 0061)
+    )
     ON_HOLD = "on_hold"  # an app above dossiers keeps it waiting (dossiers.holds: payment due)

@@ -189,6 +189,11 @@ def refusal_label(code: str) -> str:
 # What a registry write did, shown in "who used my data" instead of the fields read (ADR 0043).
 OPERATION_LABELS: dict[str, Promise] = {
     "mark_paid": _("Fine marked as paid"),
+    # a procedure's approved result written back (ADR 0061)
+    "register_birth": _("Birth registered, personal ID number issued"),
+    "register_permanent_residence": _("Permanent residence registered"),
+    "register_death": _("Death registered"),
+    "register_marriage": _("Marriage registered"),
 }
 
 # Services of the platform that use the registries without being a catalog procedure.

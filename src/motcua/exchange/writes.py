@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -215,4 +216,75 @@ def resolve_write(*, actor: Actor, write: RegistryWrite, note: str) -> RegistryW
     write.updated_at = timezone.now()
     write.save()
     _record(actor, write, ExchangeEvent.REGISTRY_WRITE_RESOLVED, old)
+    return write
+
+
+# --- writes an approval waits for (ADR 0061) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentWrite:
+    """A write sent at once, before the deciding transaction, and the registry's answer."""
+
+    request: WriteRequest
+    status: str  # a PullStatus
+    data: Any = None
+    error_code: str = ""
+    error_message: str = ""
+    log_entry: str = ""
+
+
+def agency_can_write(agency_code: str) -> bool:
+    """Whether the agency is connected to the exchange (has an active signing key): an agency
+    that is not writes nothing and its officials enter what a registry would have answered."""
+    try:
+        signing_key(agency_code)
+    except NoSigningKey:
+        return False
+    return True
+
+
+def send_now(request: WriteRequest) -> SentWrite:
+    """Send one write now and return the answer; nothing is stored (the caller records it in its
+    own transaction with ``record_sent``). Never inside a transaction: it waits on the network.
+    The request id must be derived from the decision, so that the same decision sent again after
+    a rollback gets the registry's kept answer, never a second record."""
+    try:
+        outcome = default_client().write(request, signing_key(request.agency))
+    except NoSigningKey:
+        return SentWrite(
+            request, PullStatus.UNAVAILABLE, None, "no_signing_key", "The agency has no active key."
+        )
+    return SentWrite(
+        request, outcome.status, outcome.data, outcome.error_code, outcome.error_message, outcome.log_entry
+    )
+
+
+def record_sent(*, actor: Actor, sent: SentWrite) -> RegistryWrite:
+    """Keep a write the registry answered ``ok`` (``send_now``) as done, with its audit entry, in
+    the caller's (deciding) transaction; the same request id again returns the kept row."""
+    request = sent.request
+    existing = RegistryWrite.objects.filter(public_id=request.request_id).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    write = RegistryWrite.objects.create(
+        public_id=uuid.UUID(request.request_id),
+        registry=request.registry,
+        operation=request.operation,
+        subject=request.subject,
+        body=dict(request.body),
+        agency_code=request.agency,
+        procedure_code=request.procedure,
+        dossier_ref=request.dossier,
+        legal_basis_code=request.legal_basis,
+        purpose=request.purpose[:PURPOSE_MAX],
+        status=WriteStatus.DONE,
+        attempts=1,
+        result=sent.data,
+        registry_log_entry=sent.log_entry[:64],
+        next_attempt_at=now,
+        updated_at=now,
+    )
+    _record(actor, write, ExchangeEvent.REGISTRY_WRITE_DONE, "", sent_before_decision=True)
     return write

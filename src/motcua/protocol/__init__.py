@@ -224,6 +224,47 @@ def _time(claims: Mapping[str, Any], name: str) -> int:
     return int(value)
 
 
+def _registry_audience(claims: Mapping[str, Any]) -> str:
+    """The registry a request or a write is for (``aud: registry:<code>``)."""
+    audience = _text(claims, "aud", max_length=80)
+    kind, _sep, registry = audience.partition(":")
+    if kind != "registry" or not registry:
+        raise ProtocolError(ExchangeErrorCode.WRONG_AUDIENCE, f"Audience {audience!r} is not a registry.")
+    return registry
+
+
+def _envelope(claims: Mapping[str, Any]) -> dict[str, Any]:
+    """The claims a query and a write share, checked: who, for which registry, procedure,
+    dossier, purpose and legal basis, about whom, the request id, the nonce and the time."""
+    return {
+        "agency": _text(claims, "iss", max_length=64),
+        "registry": _registry_audience(claims),
+        "procedure": _text(claims, "procedure", max_length=64),
+        "dossier": _text(claims, "dossier", max_length=64),
+        "purpose": _text(claims, "purpose", max_length=300),
+        "legal_basis": _text(claims, "legal_basis", max_length=64),
+        "subject": _text(claims, "subject", max_length=16),
+        "request_id": _text(claims, "request_id", max_length=64),
+        "nonce": _text(claims, "nonce", max_length=64),
+        "issued_at": _time(claims, "iat"),
+    }
+
+
+def _envelope_claims(request: ExchangeRequest | WriteRequest) -> dict[str, Any]:
+    return {
+        "iss": request.agency,
+        "aud": request.audience,
+        "iat": request.issued_at,
+        "nonce": request.nonce,
+        "request_id": request.request_id,
+        "procedure": request.procedure,
+        "dossier": request.dossier,
+        "purpose": request.purpose,
+        "legal_basis": request.legal_basis,
+        "subject": request.subject,
+    }
+
+
 @dataclass(frozen=True)
 class ExchangeRequest:
     agency: str
@@ -246,16 +287,7 @@ class ExchangeRequest:
 
     def claims(self) -> dict[str, Any]:
         return {
-            "iss": self.agency,
-            "aud": self.audience,
-            "iat": self.issued_at,
-            "nonce": self.nonce,
-            "request_id": self.request_id,
-            "procedure": self.procedure,
-            "dossier": self.dossier,
-            "purpose": self.purpose,
-            "legal_basis": self.legal_basis,
-            "subject": self.subject,
+            **_envelope_claims(self),
             "fields": list(self.fields),
             "requester": self.requester,
             "consent": self.consent,
@@ -263,10 +295,7 @@ class ExchangeRequest:
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any]) -> ExchangeRequest:
-        audience = _text(claims, "aud", max_length=80)
-        kind, _sep, registry = audience.partition(":")
-        if kind != "registry" or not registry:
-            raise ProtocolError(ExchangeErrorCode.WRONG_AUDIENCE, f"Audience {audience!r} is not a registry.")
+        envelope = _envelope(claims)
         fields = claims.get("fields")
         if (
             not isinstance(fields, list)
@@ -279,19 +308,10 @@ class ExchangeRequest:
                 f"Claim 'fields' must be a list of 1 to {MAX_FIELDS} field names.",
             )
         return cls(
-            agency=_text(claims, "iss", max_length=64),
-            registry=registry,
-            procedure=_text(claims, "procedure", max_length=64),
-            dossier=_text(claims, "dossier", max_length=64),
-            purpose=_text(claims, "purpose", max_length=300),
-            legal_basis=_text(claims, "legal_basis", max_length=64),
-            subject=_text(claims, "subject", max_length=16),
+            **envelope,
             fields=tuple(dict.fromkeys(fields)),
             requester=_text(claims, "requester", max_length=16),
             consent=_text(claims, "consent", max_length=MAX_CONSENT_BYTES, required=False),
-            request_id=_text(claims, "request_id", max_length=64),
-            nonce=_text(claims, "nonce", max_length=64),
-            issued_at=_time(claims, "iat"),
         )
 
 
@@ -380,16 +400,7 @@ class WriteRequest:
 
     def claims(self) -> dict[str, Any]:
         return {
-            "iss": self.agency,
-            "aud": self.audience,
-            "iat": self.issued_at,
-            "nonce": self.nonce,
-            "request_id": self.request_id,
-            "procedure": self.procedure,
-            "dossier": self.dossier,
-            "purpose": self.purpose,
-            "legal_basis": self.legal_basis,
-            "subject": self.subject,
+            **_envelope_claims(self),
             "operation": self.operation,
             "body": dict(self.body),
             "requester": self.requester,
@@ -397,10 +408,7 @@ class WriteRequest:
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any]) -> WriteRequest:
-        audience = _text(claims, "aud", max_length=80)
-        kind, _sep, registry = audience.partition(":")
-        if kind != "registry" or not registry:
-            raise ProtocolError(ExchangeErrorCode.WRONG_AUDIENCE, f"Audience {audience!r} is not a registry.")
+        envelope = _envelope(claims)
         body = claims.get("body")
         if not isinstance(body, dict) or len(_json(body)) > MAX_WRITE_BODY_BYTES:
             raise ProtocolError(
@@ -408,19 +416,10 @@ class WriteRequest:
                 f"Claim 'body' must be a JSON object of at most {MAX_WRITE_BODY_BYTES} bytes.",
             )
         return cls(
-            agency=_text(claims, "iss", max_length=64),
-            registry=registry,
-            procedure=_text(claims, "procedure", max_length=64),
-            dossier=_text(claims, "dossier", max_length=64),
-            purpose=_text(claims, "purpose", max_length=300),
-            legal_basis=_text(claims, "legal_basis", max_length=64),
-            subject=_text(claims, "subject", max_length=16),
+            **envelope,
             operation=_text(claims, "operation", max_length=40),
             body=body,
-            request_id=_text(claims, "request_id", max_length=64),
             requester=_text(claims, "requester", max_length=16, required=False),
-            nonce=_text(claims, "nonce", max_length=64),
-            issued_at=_time(claims, "iat"),
         )
 
 

@@ -55,6 +55,7 @@ from motcua.dossiers.models import (
     Step,
 )
 from motcua.dossiers.selectors import dossiers as dossier_selectors
+from motcua.dossiers.services import writeback
 from motcua.identity.actors import AgencyActor, IntegratorActor, OfficialActor
 from motcua.identity.models import Role
 from motcua.units.models import Agency
@@ -320,6 +321,9 @@ def decide(
     if effect.needs_reason and not reason:
         raise MotcuaError(_("Give the reason: the applicant will read it."))
     day = today or local_today()
+    written_back = _write_before_result(actor, code, decision, day)
+    if written_back.result:  # what the registry answered, never what was typed (ADR 0061)
+        result = {**(result or {}), **written_back.result}
     written: list[str] = []  # a signed result's file, removed again if the decision rolls back
     try:
         return _decide(
@@ -333,11 +337,32 @@ def decide(
             result=result,
             day=day,
             written=written,
+            written_back=written_back,
         )
     except BaseException:
         for name in written:
             storage.discard(name)
         raise
+
+
+def _write_before_result(
+    actor: OfficialActor | IntegratorActor, code: str, decision: Decision, day: datetime.date
+) -> writeback.WrittenBack:
+    """An approval whose spec writes before the result sends those writes first, outside the
+    approving transaction (a registry's answer can take seconds; no row is locked meanwhile), and
+    only for the official who may take this approval now (ADR 0061)."""
+    if decision != Decision.APPROVE:
+        return writeback.WrittenBack()
+    dossier = dossier_selectors.get_dossier(actor, code)
+    spec = filed_spec(dossier)
+    if not any(write.before_result for write in spec.writes):
+        return writeback.WrittenBack()
+    step = current_step(dossier)
+    require_lane(actor, dossier, step.lane)
+    if decision not in step.decisions:
+        raise Conflict(_("This decision cannot be taken at this step."), code=DossierErrorCode.WRONG_STEP)
+    require_free_or_mine(actor, dossier)
+    return writeback.write_before_result(spec, dossier, day)
 
 
 def _decide(
@@ -352,6 +377,7 @@ def _decide(
     result: Mapping[str, Any] | None,
     day: datetime.date,
     written: list[str],
+    written_back: writeback.WrittenBack,
 ) -> Dossier:
     with transaction.atomic():
         dossier = dossier_selectors.get_dossier(actor, code, for_update=True)
@@ -433,6 +459,11 @@ def _decide(
                 raise Forbidden(_("Your role at this agency does not act on this step of the dossier."))
             issued = results.issue_result(actor=actor, dossier=dossier, on_written=written.append)
             extra["result"] = issued.number
+        if decision == Decision.APPROVE:
+            spec = filed_spec(dossier)
+            kept = writeback.record(actor=actor, spec=spec, dossier=dossier, day=day, written=written_back)
+            if kept:
+                extra["registry_writes"] = [str(write.public_id) for write in kept]
         if decision == Decision.RETURN:
             issued_result = ResultDocument.objects.filter(dossier=dossier).first()
             if issued_result is not None:  # returned online: into the holder's data wallet

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from motcua.core.ids import PROVINCE_CODES
 from motcua.protocol import ExchangeErrorCode, ProtocolError
+from motcua.registries.data import life_events
 from motcua.registries.data.generator import units
 from motcua.registries.data.readers import READERS, Record, violation_record
 
@@ -208,4 +209,10 @@ class Writer:
 WRITERS: dict[tuple[str, str], Writer] = {
     ("traffic_fines", "mark_paid"): Writer(frozenset({"person", "enterprise"}), mark_paid),
     ("population", "register_birth"): Writer(frozenset({"person"}), register_birth),
+    # a procedure's approved result (ADR 0061)
+    ("residence", "register_permanent_residence"): Writer(
+        frozenset({"person"}), life_events.register_permanent_residence
+    ),
+    ("population", "register_death"): Writer(frozenset({"person"}), life_events.register_death),
+    ("civil_status", "register_marriage"): Writer(frozenset({"person"}), life_events.register_marriage),
 }
