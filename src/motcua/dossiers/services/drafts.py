@@ -154,7 +154,7 @@ def start_draft(
     applicant = (
         identity.get_actable_applicant(actor, applicant_public_id, procedure_code=procedure.code)
         if applicant_public_id
-        else identity.own_applicant(actor)
+        else identity.default_applicant(actor, procedure_code=procedure.code)
     )
     agency = competent_agency(procedure.level, procedure.agency_type, commune_code)
     same = {
