@@ -39,6 +39,8 @@ class ProcedureLint:
     data_share: float = 0.0
     data_or_wallet_share: float = 0.0
     replaceable_uploads: list[str] = field(default_factory=list)
+    # the uploads that stay, each with the spec's reason (``upload_reason``) when it gives one
+    remaining_uploads: list[str] = field(default_factory=list)
     missing_elements: list[str] = field(default_factory=list)
 
 
@@ -133,6 +135,11 @@ def lint_procedure(spec: ProcedureSpec) -> ProcedureLint:
             for c in components
             if c.kind == "document" and c.registry_could_provide
         ],
+        remaining_uploads=[
+            f"{c.id} ({c.upload_reason})" if c.upload_reason else c.id
+            for c in components
+            if c.kind == "document" and not c.registry_could_provide
+        ],
         missing_elements=_missing_elements(spec.raw),
     )
 
@@ -156,6 +163,8 @@ def format_text(report: CatalogLint) -> str:
         )
         if p.replaceable_uploads:
             lines.append(f"  uploads a registry could replace: {', '.join(p.replaceable_uploads)}")
+        if p.remaining_uploads:
+            lines.append(f"  uploads that remain: {'; '.join(p.remaining_uploads)}")
         lines.append(f"  missing elements: {', '.join(p.missing_elements) if p.missing_elements else 'none'}")
     s = report.summary
     lines.append("")
