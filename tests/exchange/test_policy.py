@@ -44,6 +44,8 @@ def test_every_data_component_is_granted_exactly_what_it_asks_for():
 # Platform services that read a registry without being a catalog procedure: the fines page
 # (essential service #8) reads a person's camera-detected fines (exchange.fines).
 PLATFORM_SERVICE_GRANTS = {("traffic_fines", "nd-118-2021", "traffic-fine-payment")}
+# Acting for an organisation: the enterprise registry confirms its legal representative (ADR 0065).
+PLATFORM_SERVICE_GRANTS |= {("enterprise", "nd-01-2021", "organisation-representation")}
 
 
 def test_no_grant_outlives_the_spec_that_needed_it():

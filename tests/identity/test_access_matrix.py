@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from motcua.core.models import AuditEntry, Event
 from motcua.core.types import EventKind
+from motcua.demo.people import DEMO_COMPANY
 from motcua.documents import storage
 from motcua.documents.events import DocumentEvent
 from motcua.documents.models import ResultDocument, ShareLink, StoredFile, WalletItem
@@ -41,12 +42,23 @@ from motcua.feedback.events import FeedbackEvent
 from motcua.feedback.models import CounterRatingScreen, Petition, Rating
 from motcua.identity.actors import IntegratorActor
 from motcua.identity.events import IdentityEvent
-from motcua.identity.models import Representation, RoleAssignment
+from motcua.identity.models import Applicant, Representation, RoleAssignment
 from motcua.metrics.models import FollowUpReport
 from motcua.notify.events import NotifyEvent
 from motcua.notify.models import ContactPoint, Delivery, DeliveryStatus, Notification
 from motcua.notify.services import contacts as contact_services
-from tests.identity.world import AGENCY_A, APPLICANTS, BIRTH_ENTRIES, CLIENTS, OFFICIALS, PDF, World
+from tests.identity.world import (
+    AGENCY_A,
+    APPLICANTS,
+    BIRTH_ENTRIES,
+    CLIENTS,
+    OFFICIALS,
+    ORGANISATION_ACTORS,
+    PDF,
+    World,
+    acting_client,
+    add_organisation,
+)
 from tests.notify.servers import MailCaptureServer
 
 pytestmark = pytest.mark.django_db
@@ -2256,6 +2268,80 @@ ENDPOINTS += [
 ]
 
 
+# --- organisations as applicants (ADR 0065) -------------------------------------------------------
+# The two people acting for the world's company (``world.add_organisation``) are applicants for the
+# expectations below, but are not among ``ACTORS``: their own cases are ``ORGANISATION_CASES``.
+APPLICANT_NAMES += list(ORGANISATION_ACTORS)
+ACTING = set(ORGANISATION_ACTORS)
+
+
+def _company(world: World) -> str:
+    """The company's id; in the shared cases (where nobody acts for it) it is not made, and any id
+    is refused alike."""
+    company = Applicant.objects.filter(enterprise_code=DEMO_COMPANY[0]).first()
+    return str(company.public_id) if company else "6f1c2a52-9a3e-4f3b-8f0e-2b7d0c4e9a11"
+
+
+def _organisations_page(world: World, response: Any) -> None:
+    body = _text(response)
+    assert 'id="enterprise-code"' in body  # the form to act for an enterprise, with its consent text
+    acting = 'id="acting-for"' in body
+    assert acting == (response.wsgi_request.user in [world.users.get(name) for name in ACTING])
+
+
+def _acting_started(world: World, response: Any) -> None:
+    newest = AuditEntry.objects.order_by("-id").first()
+    assert newest is not None
+    assert newest.type == IdentityEvent.ORGANISATION_ACTING_STARTED
+    assert newest.subject_id == _company(world)
+
+
+ENDPOINTS += [
+    Endpoint(
+        "exchange:organisations",
+        "get",
+        lambda w: "/ca-nhan/to-chuc/",
+        set(APPLICANT_NAMES),
+        check=_organisations_page,
+    ),
+    # the employee acts under his authorisation (the director's choice asks the registry again:
+    # tests/eid/test_organisation_sign_in.py); nobody else may act for the company
+    Endpoint(
+        "exchange:organisation-choose",
+        "post",
+        lambda w: f"/ca-nhan/to-chuc/{_company(w)}/chon/",
+        {"org_employee"},
+        check=_acting_started,
+    ),
+    Endpoint(
+        "exchange:organisation-leave",
+        "post",
+        lambda w: "/ca-nhan/to-chuc/thoi/",
+        set(APPLICANT_NAMES),
+        changes_for=ACTING,  # for someone acting for themself already, nothing to do
+    ),
+]
+ORGANISATION_ENDPOINTS = {
+    "exchange:organisations",
+    "exchange:organisation-choose",
+    "exchange:organisation-leave",
+}
+# Everything that belongs to applicant_a (their dossiers, drafts, files, wallet, ...), whose
+# expectations are written for the world's three applicants: refused to those acting for the company.
+ORGANISATION_CASES = [
+    pytest.param(endpoint, actor, id=f"{endpoint.url_name}|{actor}")
+    for endpoint in ENDPOINTS
+    if endpoint.url_name in ORGANISATION_ENDPOINTS
+    or (
+        endpoint.audience == "applicant"
+        and endpoint.allowed
+        and endpoint.allowed <= {"applicant_a", "representative"}
+    )
+    for actor in ORGANISATION_ACTORS
+    if not (endpoint.url_name == "exchange:organisation-choose" and actor == "org_director")
+]
+
+
 def _pdf_upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -2420,3 +2506,19 @@ def test_access(world: World, endpoint: Endpoint, actor: str) -> None:
                 assert response.json()["code"] == "invalid_token"
                 assert response["WWW-Authenticate"] == 'Bearer error="invalid_token"'
     assert _state() == before, "a refused request changed something"
+
+
+@pytest.mark.parametrize(("endpoint", "actor"), ORGANISATION_CASES)
+def test_access_acting_for_an_organisation(world: World, endpoint: Endpoint, actor: str) -> None:
+    """The same expectations for people acting for the company: they reach its pages and nothing
+    of the world's applicants (ADR 0065)."""
+    company = add_organisation(world)
+    shared_client = world.client
+
+    def client(name: str) -> Client:
+        if name in ORGANISATION_ACTORS:
+            return acting_client(world.users[name], company)
+        return shared_client(name)
+
+    world.client = client  # type: ignore[method-assign]
+    test_access(world, endpoint, actor)

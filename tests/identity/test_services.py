@@ -17,7 +17,7 @@ from motcua.core.errors import Forbidden, MotcuaError, NotFound
 from motcua.core.ids import InvalidPersonalId
 from motcua.core.models import AuditEntry, Event
 from motcua.identity import selectors, services
-from motcua.identity.actors import OfficialActor, actor_for_user
+from motcua.identity.actors import OfficialActor, acting_for_organisation, actor_for_user
 from motcua.identity.events import IdentityEvent
 from motcua.identity.models import Applicant, Representation, RepresentationBasis, Role
 from motcua.identity.validators import parse_enterprise_code
@@ -272,7 +272,11 @@ def test_a_legal_representative_authorises_for_the_organisation(world: World):
     authorisation = services.authorise(**arguments)
     assert authorisation.represented == company
     employee = applicant_actor(world.users["representative"])
-    assert "Công ty TNHH Mẫu" in [a.name for a in selectors.applicants_actor_may_act_for(employee)]
+    # acting for themself the employee never sees the company; acting for it, only the company
+    assert "Công ty TNHH Mẫu" not in [a.name for a in selectors.applicants_actor_may_act_for(employee)]
+    for_company = acting_for_organisation(employee, str(company.public_id))
+    assert for_company is not None
+    assert [a.name for a in selectors.applicants_actor_may_act_for(for_company)] == ["Công ty TNHH Mẫu"]
     # the director sees the company's authorisation; an outsider does not
     assert selectors.get_representation(director, authorisation.public_id) == authorisation
     with pytest.raises(NotFound):

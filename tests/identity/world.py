@@ -435,3 +435,56 @@ def official_actor(user: User) -> OfficialActor:
     actor = actor_for_user(user, verified=True)
     assert isinstance(actor, OfficialActor)
     return actor
+
+
+# --- organisations as applicants (ADR 0065) -------------------------------------------------------
+# The demo company (the registries know it too), its legal representative and an employee she
+# authorised for one procedure; each actor acts for the company (``acting_client``).
+ORGANISATION_ACTORS: dict[str, tuple[str, str, datetime.date]] = {
+    "org_director": ("079192031586", "Trần Thị Thu Hà", datetime.date(1992, 9, 3)),
+    "org_employee": ("038078052964", "Lê Văn Hùng", datetime.date(1978, 1, 25)),
+}
+ORGANISATION_SCOPE = ["birth-registration"]
+
+
+def add_organisation(world: World) -> Applicant:
+    """The company, its legal representative (as a registry read records it: one day) and an
+    employee authorised for ``ORGANISATION_SCOPE``; both are added to ``world.users``."""
+    from motcua.demo.people import DEMO_COMPANY
+    from motcua.identity.models import RepresentationBasis
+
+    for name, (personal_id, full_name, birthdate) in ORGANISATION_ACTORS.items():
+        world.users[name] = make_applicant(personal_id, full_name, birthdate)
+    company = services.register_organisation(
+        actor=SYSTEM, enterprise_code=DEMO_COMPANY[0], name=DEMO_COMPANY[1]
+    )
+    today = datetime.date.today()
+    services.record_representation(
+        actor=SYSTEM,
+        representative_personal_id=ORGANISATION_ACTORS["org_director"][0],
+        representative_name=ORGANISATION_ACTORS["org_director"][1],
+        represented=company,
+        basis=RepresentationBasis.LEGAL_REPRESENTATIVE,
+        valid_from=today,
+        valid_until=today + datetime.timedelta(days=1),
+    )
+    services.authorise(
+        actor=applicant_actor(world.users["org_director"]),
+        grantor_public_id=str(company.public_id),
+        representative_personal_id=ORGANISATION_ACTORS["org_employee"][0],
+        representative_name=ORGANISATION_ACTORS["org_employee"][1],
+        valid_until=today + datetime.timedelta(days=30),
+        scope=ORGANISATION_SCOPE,
+    )
+    return company
+
+
+def acting_client(user: User, organisation: Applicant) -> Client:
+    """A browser signed in as ``user`` who chose to act for ``organisation``."""
+    from motcua.identity.actors import SESSION_ORGANISATION_KEY
+
+    client = applicant_client(user)
+    session = client.session
+    session[SESSION_ORGANISATION_KEY] = str(organisation.public_id)
+    session.save()
+    return client

@@ -150,6 +150,7 @@ VOCABULARIES: dict[str, dict[str, Promise]] = {
         "luat-giao-duc-2019": _("Education Law 2019 (No. 43/2019/QH14)"),
         "luat-bvdlcn-2025": _("Law on Personal Data Protection No. 91/2025/QH15"),
         "nd-118-2021": _("Decree 118/2021/NĐ-CP detailing the Law on Handling Administrative Violations"),
+        "nd-01-2021": _("Decree 01/2021/NĐ-CP on enterprise registration"),
     },
     # common values of form choices, for specs that give no x-enum-labels
     "enum_value": {

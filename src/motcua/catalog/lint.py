@@ -39,6 +39,8 @@ ESSENTIAL_SERVICES: dict[str, int] = {
     "stay-notification": 6,
     "motorcycle-registration": 7,
     "passport-issuance": 9,
+    "seal-registration": 10,
+    "seal-replacement": 11,
     "birth-registration": 12,
     "death-registration": 13,
     "marriage-registration": 14,
@@ -70,8 +72,8 @@ class ProcedureLint:
     data_or_wallet_share: float = 0.0
     replaceable_uploads: list[str] = field(default_factory=list)
     missing_elements: list[str] = field(default_factory=list)
-    # every document component still uploaded, with why (a registry could, or the spec's comment
-    # says none can): "portrait (a registry could provide it: identity_card)"
+    # every document component still uploaded, with why (a registry could, else the spec's
+    # ``upload_reason``, else none holds it): "portrait (a registry could provide it: identity_card)"
     uploads: list[str] = field(default_factory=list)
     essential_service: int | None = None
     # "<rule id>: <registry>.<kind> -> <concerns> (<level>)" per proactive rule (ADR 0064)
@@ -192,7 +194,7 @@ def lint_procedure(spec: ProcedureSpec) -> ProcedureLint:
             + (
                 f"a registry could provide it: {c.registry_could_provide}"
                 if c.registry_could_provide
-                else "no registry holds it"
+                else c.upload_reason or "no registry holds it"
             )
             + (", optional)" if not c.required else ")")
             for c in components

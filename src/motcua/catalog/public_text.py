@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 # Keys whose values are notes for integrators, never shown to applicants or officials.
-INTEGRATOR_NOTE_KEYS = frozenset({"note", "notes", "deadline_note", "partial_reason"})
+INTEGRATOR_NOTE_KEYS = frozenset({"note", "notes", "deadline_note", "partial_reason", "upload_reason"})
 
 # "[M]" or "[M: ...]" (background knowledge, unconfirmed), a reference to the project's domain
 # notes, or a section sign pointing into them.

@@ -134,6 +134,7 @@ class ComponentSpec(_Spec):
     accepted_types: tuple[str, ...] = ()
     max_size_mb: int | None = None
     registry_could_provide: str | None = None
+    upload_reason: str = ""  # integrators' note: why no registry can replace it (lint reports it)
     signed: bool = False
     # wallet
     result_type: str = ""

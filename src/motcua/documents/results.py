@@ -150,7 +150,14 @@ def _value(dossier: ResultSubject, path: str) -> str:
         return _display(spec.result_fields, name, dossier.result.get(name))
     if source == "holder":
         return str(
-            getattr(dossier.applicant, {"name": "name", "personal_id": "personal_id"}.get(name, ""), "") or ""
+            getattr(
+                dossier.applicant,
+                {"name": "name", "personal_id": "personal_id", "enterprise_code": "enterprise_code"}.get(
+                    name, ""
+                ),
+                "",
+            )
+            or ""
         )
     return ""
 

@@ -42,9 +42,10 @@ def files_of(actor: RequestActor | None) -> QuerySet[StoredFile]:
     if not isinstance(actor, ApplicantActor):
         return StoredFile.objects.none()
     owners = [applicant.pk for applicant in identity.applicants_actor_may_act_for(actor)]
-    return (
-        StoredFile.objects.filter(owner_id__in=owners).select_related("owner").order_by("-created_at", "-id")
-    )
+    found = StoredFile.objects.filter(owner_id__in=owners)
+    if actor.organisation_scope:  # an employee authorised for some procedures: what they uploaded
+        found = found.filter(uploaded_by_id=actor.applicant_id)
+    return found.select_related("owner").order_by("-created_at", "-id")
 
 
 def get_file(actor: RequestActor | None, public_id: uuid.UUID | str) -> StoredFile:
@@ -93,11 +94,10 @@ def results_of(actor: RequestActor | None) -> QuerySet[ResultDocument]:
     if not isinstance(actor, ApplicantActor):
         return ResultDocument.objects.none()
     owners = [applicant.pk for applicant in identity.applicants_actor_may_act_for(actor)]
-    return (
-        ResultDocument.objects.filter(holder_id__in=owners)
-        .select_related("file")
-        .order_by("-issued_on", "-id")
-    )
+    found = ResultDocument.objects.filter(holder_id__in=owners)
+    if actor.organisation_scope:  # an employee sees the results of the procedures they act in
+        found = found.filter(dossier__procedure__code__in=actor.organisation_scope)
+    return found.select_related("file").order_by("-issued_on", "-id")
 
 
 def public_result(number: str, check_code: str) -> ResultDocument:
@@ -145,11 +145,10 @@ def wallet_of(actor: RequestActor | None) -> QuerySet[WalletItem]:
     if not isinstance(actor, ApplicantActor):
         return WalletItem.objects.none()
     owners = [applicant.pk for applicant in identity.applicants_actor_may_act_for(actor)]
-    return (
-        WalletItem.objects.filter(owner_id__in=owners, removed_at__isnull=True)
-        .select_related("file", "result", "owner")
-        .order_by("-added_at", "-id")
-    )
+    found = WalletItem.objects.filter(owner_id__in=owners, removed_at__isnull=True)
+    if actor.organisation_scope:  # an employee: the results of the procedures they act in
+        found = found.filter(result__dossier__procedure__code__in=actor.organisation_scope)
+    return found.select_related("file", "result", "owner").order_by("-added_at", "-id")
 
 
 def result_for_dossier(dossier: ResultSubject) -> ResultDocument | None:

@@ -34,13 +34,15 @@ def upload_file(
     audit entry and event then commit together. If that transaction fails, the bytes are removed
     again.
     """
-    if owner is not None and (owner_public_id or owner.pk != actor.applicant_id):
+    if owner is not None and (
+        owner_public_id or owner.pk != actor.applicant_id or actor.acts_for_organisation
+    ):
         raise ValueError("owner must be the actor's own applicant")
     if owner is None:
         owner = (
             identity.get_actable_applicant(actor, owner_public_id)
             if owner_public_id
-            else identity.own_applicant(actor)
+            else identity.default_applicant(actor)
         )
     stored = storage.store(chunks, declared_size=declared_size)
     try:

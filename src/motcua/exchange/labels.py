@@ -96,6 +96,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "head_office_address": _("Head office address"),
     "registration_changes": _("Registration changes"),
     "legal_representative": _("Legal representative"),
+    "kind": _("Type of enterprise"),
     "parcel_id": _("Parcel"),
     "holders": _("Land users"),
     "certificate_number": _("Certificate number"),

@@ -37,7 +37,7 @@ from motcua.exchange.models import NEEDS_ATTENTION, AgencyKey, KeyStatus, Regist
 from motcua.exchange.services import portal_agency_code
 from motcua.identity import selectors as identity
 from motcua.identity.actors import AgencyActor, ApplicantActor, RequestActor
-from motcua.identity.models import Applicant, RepresentationBasis, Role
+from motcua.identity.models import Applicant, ApplicantKind, RepresentationBasis, Role
 from motcua.protocol import AccessLogRequest
 from motcua.units.models import Agency
 from motcua.units.selectors import agency_names
@@ -115,6 +115,8 @@ def _represented(actor: ApplicantActor, public_id: str) -> Applicant:
             represented__public_id=key,
             basis__in=[RepresentationBasis.PARENT, RepresentationBasis.LEGAL_REPRESENTATIVE],
         )
+        # an organisation's history only while acting for it (ADR 0065)
+        .exclude(represented__kind=ApplicantKind.ORGANISATION)
         .select_related("represented")
         .first()
     )
@@ -135,9 +137,19 @@ def data_access_history(
     not be asked now."""
     if not isinstance(actor, ApplicantActor):
         raise NotFound(_("No such applicant."))
-    subject = identity.own_applicant(actor)
-    if applicant_public_id and applicant_public_id != str(subject.public_id):
-        subject = _represented(actor, applicant_public_id)
+    if actor.acts_for_organisation:  # the organisation's history, for its legal representative only
+        organisation = identity.acting_organisation(actor)
+        if (
+            organisation is None
+            or actor.organisation_basis != RepresentationBasis.LEGAL_REPRESENTATIVE
+            or (applicant_public_id and applicant_public_id != actor.organisation_public_id)
+        ):
+            raise NotFound(_("No such applicant."))
+        subject = organisation
+    else:
+        subject = identity.own_applicant(actor)
+        if applicant_public_id and applicant_public_id != str(subject.public_id):
+            subject = _represented(actor, applicant_public_id)
     request = AccessLogRequest(
         agency=portal_agency_code(),
         subject=_subject_id(subject),

@@ -48,7 +48,7 @@ from motcua.protocol import (
     public_jwk,
     sign,
 )
-from motcua.protocol.consent_token import CONSENT_TYPE
+from motcua.protocol.consent_token import CONSENT_TYPE, OnBehalfOf
 
 PURPOSE_MAX = 300
 
@@ -286,7 +286,12 @@ def _requests(
 
 
 def pull_data(
-    *, actor: ApplicantActor, consent: Consent, sources: Sequence[DataSource], subjects: Mapping[str, str]
+    *,
+    actor: ApplicantActor,
+    consent: Consent,
+    sources: Sequence[DataSource],
+    subjects: Mapping[str, str],
+    claimed: OnBehalfOf | None = None,
 ) -> list[PullResult]:
     """Fetch each consented source for its subject, in parallel; log every call; return results.
 
@@ -294,7 +299,11 @@ def pull_data(
     Only the person who consented makes the requests of their consent, and each carries a
     consent token the platform signs for it now (ADR 0022). A registry that fails gives a result
     with its status (unavailable, timeout, ...), never an exception: the caller keeps the draft
-    and tells the applicant what could not be fetched."""
+    and tells the applicant what could not be fetched.
+
+    ``claimed``: a representation the registry is asked to confirm from its own records before
+    the platform has recorded it (an enterprise's legal representative, ADR 0065); otherwise the
+    token names the representation the platform recorded, if any."""
     if actor.applicant_id != consent.given_by_id:
         raise NotFound("No such consent.")
     now = timezone.now()
@@ -304,7 +313,7 @@ def pull_data(
     outcomes: list[PullOutcome | None]
     try:
         key = signing_key(consent.agency_code)
-        acting_for = tokens.on_behalf_of(consent)
+        acting_for = claimed if claimed is not None else tokens.on_behalf_of(consent)
         requests = [
             (
                 source,

@@ -13,15 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from motcua.core.errors import MotcuaError
+from motcua.core.errors import MotcuaError, NotFound
 from motcua.dossiers.selectors import dossiers as dossier_selectors
-from motcua.exchange import fines, selectors, writes
+from motcua.exchange import fines, organisations, selectors, writes
 from motcua.exchange.labels import operation_label
 from motcua.exchange.models import NEEDS_ATTENTION, RegistryWrite, WriteStatus
+from motcua.identity import organisations as identity_organisations
 from motcua.identity import selectors as identity
-from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for
-from motcua.identity.models import RepresentationBasis
+from motcua.identity.actors import SESSION_ORGANISATION_KEY, ApplicantActor, OfficialActor, actor_for
+from motcua.identity.models import ApplicantKind, RepresentationBasis
 from motcua.identity.permissions import applicant_required, official_required
+from motcua.identity.validators import parse_enterprise_code
 
 
 @applicant_required
@@ -44,7 +46,9 @@ def data_use(request: HttpRequest) -> HttpResponse:
             representative_id=actor.applicant_id,
             basis__in=[RepresentationBasis.PARENT, RepresentationBasis.LEGAL_REPRESENTATIVE],
         )
+        .exclude(represented__kind=ApplicantKind.ORGANISATION)
         .select_related("represented")
+        if not actor.acts_for_organisation
     ]
     return render(
         request,
@@ -147,3 +151,109 @@ def resolve_registry_write(request: HttpRequest, write_id: uuid.UUID) -> HttpRes
         return _writes_page(request, errors=[{"href": f"#note-{write_id}", "message": error.message}])
     messages.success(request, _("The write is closed."))
     return redirect("exchange:registry-writes")
+
+
+# --- organisations as applicants (ADR 0065) ------------------------------------------------------
+
+ORGANISATION_CHECK_ERRORS = {
+    organisations.CheckOutcome.NOT_NAMED: gettext_lazy(
+        "The national enterprise registration database does not name you as this enterprise's legal "
+        "representative. If that has changed recently, ask the business registration office to update it."
+    ),
+    organisations.CheckOutcome.NOT_OPERATING: gettext_lazy(
+        "The national enterprise registration database says this enterprise is not operating."
+    ),
+    organisations.CheckOutcome.UNAVAILABLE: gettext_lazy(
+        "The national databases cannot be asked right now. Please try again in a few minutes."
+    ),
+}
+
+
+def _applicant(request: HttpRequest) -> ApplicantActor:
+    actor = actor_for(request)
+    assert isinstance(actor, ApplicantActor)
+    return actor
+
+
+def _act(request: HttpRequest, actor: ApplicantActor, organisation_public_id: str) -> HttpResponse:
+    acting = identity_organisations.start_acting(actor=actor, organisation_public_id=organisation_public_id)
+    request.session[SESSION_ORGANISATION_KEY] = acting.organisation_public_id
+    request.actor = acting  # type: ignore[attr-defined]
+    messages.success(request, _("You are now acting for the organisation."))
+    return redirect("exchange:organisations")
+
+
+def _organisations_page(
+    request: HttpRequest, actor: ApplicantActor, *, code: str = "", errors: list[dict[str, str]] | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "exchange/organisations.html",
+        {
+            "source": organisations.SOURCE,
+            "acting": identity.acting_organisation(actor),
+            "acting_basis": actor.organisation_basis,
+            "acting_scope": actor.organisation_scope,
+            "organisations": identity.organisations_of(actor),
+            "authorisations": identity.authorisations_of_organisation(actor),
+            "code": code,
+            "errors": errors or [],
+        },
+        status=(503 if any(e.get("unavailable") for e in errors) else 400) if errors else 200,
+    )
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def organisations_page(request: HttpRequest) -> HttpResponse:
+    """GET: the organisations the person may act for, and the form to act for an enterprise as its
+    legal representative; POST (their consent to the registry read): the check, then acting."""
+    actor = _applicant(request)
+    if request.method == "GET":
+        return _organisations_page(request, actor)
+    code = request.POST.get("enterprise_code", "").strip()[:20]
+    try:
+        parse_enterprise_code(code)
+    except MotcuaError as error:
+        return _organisations_page(
+            request, actor, code=code, errors=[{"href": "#enterprise-code", "message": error.message}]
+        )
+    return _check_and_act(request, actor, code)
+
+
+def _check_and_act(request: HttpRequest, actor: ApplicantActor, code: str) -> HttpResponse:
+    person = identity.person_actor(actor)
+    check = organisations.check_legal_representative(actor=person, enterprise_code=code)
+    if check.outcome != organisations.CheckOutcome.CONFIRMED or check.representation is None:
+        error = {"href": "#enterprise-code", "message": str(ORGANISATION_CHECK_ERRORS[check.outcome])}
+        if check.outcome == organisations.CheckOutcome.UNAVAILABLE:
+            error["unavailable"] = "1"
+        if actor.acts_for_organisation:  # what they acted for may have just been revoked
+            request.session.pop(SESSION_ORGANISATION_KEY, None)
+        return _organisations_page(request, person, code=code, errors=[error])
+    return _act(request, person, str(check.representation.represented.public_id))
+
+
+@applicant_required
+@require_POST
+def organisation_choose(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Act for an organisation from the list: a legal representative is checked with the registry
+    again (what it says today), an authorised employee acts under the authorisation."""
+    actor = _applicant(request)
+    entry = next((e for e in identity.organisations_of(actor) if e.organisation.public_id == public_id), None)
+    if entry is None:
+        raise NotFound(_("No such organisation."))
+    if entry.is_legal_representative:
+        return _check_and_act(request, actor, entry.organisation.enterprise_code or "")
+    return _act(request, identity.person_actor(actor), str(public_id))
+
+
+@applicant_required
+@require_POST
+def organisation_leave(request: HttpRequest) -> HttpResponse:
+    """Back to acting for oneself."""
+    actor = _applicant(request)
+    identity_organisations.stop_acting(actor=actor)
+    request.session.pop(SESSION_ORGANISATION_KEY, None)
+    messages.success(request, _("You are acting for yourself again."))
+    return redirect("identity:my-space")

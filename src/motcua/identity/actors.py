@@ -10,13 +10,26 @@ authentication), never from a session.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 
-from motcua.identity.models import Applicant, Role, RoleAssignment, User, UserKind
+from motcua.identity.models import (
+    Applicant,
+    ApplicantKind,
+    Representation,
+    RepresentationBasis,
+    Role,
+    RoleAssignment,
+    User,
+    UserKind,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,20 @@ class ApplicantActor:
     applicant_id: int
     applicant_public_id: str
     assurance_level: int
+    # acting for an organisation (ADR 0065): the organisation, the basis (legal representative or
+    # an authorised employee) and the procedures an employee was authorised for (empty: all).
+    # Audit rows still name the person (``actor_id``); what they see is the organisation's only.
+    organisation_id: int = 0
+    organisation_public_id: str = ""
+    organisation_basis: str = ""
+    organisation_scope: tuple[str, ...] = ()
+
+    @property
+    def acts_for_organisation(self) -> bool:
+        return bool(self.organisation_id)
+
+    def organisation_covers(self, procedure_code: str) -> bool:
+        return not self.organisation_scope or procedure_code in self.organisation_scope
 
     @property
     def actor_kind(self) -> str:
@@ -201,6 +228,9 @@ def actor_for(request: HttpRequest) -> RequestActor | None:
 # - the reference data the grants describe (an agency's place in the hierarchy) is stamped with
 #   the reference-data version (``core.refdata``), bumped by ``units load``.
 SESSION_ACTOR_KEY = "_motcua_actor"
+# the organisation the applicant chose to act for (its public id): checked against an active
+# representation on every request, so a revoked or ended one takes effect on the next request
+SESSION_ORGANISATION_KEY = "_motcua_organisation"
 GRANTS_STAMP_ATTRIBUTE = "grants_stamp"  # set by identity.auth.OfficialBackend.get_user
 
 
@@ -223,6 +253,61 @@ def _stamp(request: HttpRequest, user: User) -> str | None:
 
 
 def _session_actor(request: HttpRequest, user: User, *, verified: bool) -> RequestActor | None:
+    actor = _session_person(request, user, verified=verified)
+    if isinstance(actor, ApplicantActor):
+        session = getattr(request, "session", None)
+        chosen = session.get(SESSION_ORGANISATION_KEY) if session is not None else None
+        if chosen:
+            acting = acting_for_organisation(actor, str(chosen))
+            if acting is None and session is not None:
+                del session[SESSION_ORGANISATION_KEY]
+            return acting or actor
+    return actor
+
+
+def acting_for_organisation(actor: ApplicantActor, organisation_public_id: str) -> ApplicantActor | None:
+    """The actor acting for the organisation, if an active representation lets them (one query);
+    a legal representative acts for every procedure, an authorised employee for their scope."""
+    try:
+        key = uuid.UUID(organisation_public_id)
+    except ValueError:
+        return None
+    day: datetime.date = timezone.localdate()
+    found = (
+        Representation.objects.filter(
+            Q(basis=RepresentationBasis.LEGAL_REPRESENTATIVE) | Q(basis=RepresentationBasis.AUTHORISATION),
+            representative_id=actor.applicant_id,
+            represented__public_id=key,
+            represented__kind=ApplicantKind.ORGANISATION,
+            revoked_at__isnull=True,
+            valid_from__lte=day,
+            valid_until__gt=day,
+        )
+        .order_by("id")
+        .values_list("represented_id", "basis", "scope")
+    )
+    rows = list(found)
+    if not rows:
+        return None
+    legal = [row for row in rows if row[1] == RepresentationBasis.LEGAL_REPRESENTATIVE]
+    organisation_id, basis, _scope = legal[0] if legal else rows[0]
+    scope: tuple[str, ...] = ()
+    if not legal:
+        scopes = [tuple(row[2] or ()) for row in rows]
+        scope = () if any(not entry for entry in scopes) else tuple(sorted({c for s in scopes for c in s}))
+    return ApplicantActor(
+        user_id=actor.user_id,
+        applicant_id=actor.applicant_id,
+        applicant_public_id=actor.applicant_public_id,
+        assurance_level=actor.assurance_level,
+        organisation_id=int(organisation_id),
+        organisation_public_id=str(key),
+        organisation_basis=str(basis),
+        organisation_scope=scope,
+    )
+
+
+def _session_person(request: HttpRequest, user: User, *, verified: bool) -> RequestActor | None:
     if not user.is_active:
         return None
     stamp = _stamp(request, user)

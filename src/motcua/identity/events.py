@@ -11,6 +11,8 @@ class IdentityEvent(EventKind):
     APPLICANT_REGISTERED = "identity.applicant_registered", "Applicant registered"
     REPRESENTATION_GRANTED = "identity.representation_granted", "Representation granted"
     REPRESENTATION_REVOKED = "identity.representation_revoked", "Representation revoked"
+    ORGANISATION_ACTING_STARTED = "identity.organisation_acting_started", "Began acting for an organisation"
+    ORGANISATION_ACTING_STOPPED = "identity.organisation_acting_stopped", "Stopped acting for an organisation"
     OFFICIAL_CREATED = "identity.official_created", "Official account created"
     OFFICIAL_SIGNED_IN = "identity.official_signed_in", "Official signed in"
     TOTP_DEVICE_CONFIRMED = "identity.totp_device_confirmed", "Second factor enrolled"

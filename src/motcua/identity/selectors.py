@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from motcua.core.collation import order_vietnamese
 from motcua.core.errors import NotFound
 from motcua.identity.actors import AgencyActor, ApplicantActor, OfficialActor, RequestActor
-from motcua.identity.models import Applicant, Representation, RepresentationBasis, Role, RoleAssignment
+from motcua.identity.models import (
+    Applicant,
+    ApplicantKind,
+    Representation,
+    RepresentationBasis,
+    Role,
+    RoleAssignment,
+)
 from motcua.units.models import Agency, Level
 
 
@@ -170,17 +177,51 @@ def may_grant_for(actor: ApplicantActor, grantor: Applicant) -> bool:
     )
 
 
+def default_applicant(actor: ApplicantActor, *, procedure_code: str = "") -> Applicant:
+    """Whom the actor files or uploads for when they name nobody: the organisation they act for
+    now (``NotFound`` for a procedure outside an employee's scope), else themself."""
+    if actor.acts_for_organisation:
+        found = applicants_actor_may_act_for(actor, procedure_code=procedure_code)
+        if not found:
+            raise NotFound(_("No such applicant."))
+        return found[0]
+    return own_applicant(actor)
+
+
+def get_grantor(actor: RequestActor | None, public_id: uuid.UUID | str) -> Applicant:
+    """Whom the actor may authorise for: themself, or an organisation they legally represent
+    (whether they act for it now or not); anyone else is ``NotFound``."""
+    if isinstance(actor, ApplicantActor):
+        try:
+            key = uuid.UUID(str(public_id))
+        except ValueError:
+            key = None
+        found = Applicant.objects.filter(public_id=key).first() if key else None
+        if found is not None and may_grant_for(actor, found):
+            return found
+    raise NotFound(_("No such applicant."))
+
+
 def applicants_actor_may_act_for(
     actor: RequestActor | None, *, procedure_code: str = "", on: datetime.date | None = None
 ) -> list[Applicant]:
-    """Themself first, then everyone an active representation lets them act for."""
+    """Themself first, then everyone an active representation lets them act for.
+
+    Acting for an organisation (ADR 0065): the organisation alone, and only for the procedures
+    the actor's representation covers; acting for themself, never an organisation — so neither
+    side's dossiers, files and wallet show through the other."""
     if not isinstance(actor, ApplicantActor):
         return []
+    if actor.acts_for_organisation:
+        if procedure_code and not actor.organisation_covers(procedure_code):
+            return []
+        return list(Applicant.objects.filter(pk=actor.organisation_id))
     own = own_applicant(actor)
     others = [
         representation.represented
         for representation in active_representations(on)
         .filter(representative_id=actor.applicant_id)
+        .exclude(represented__kind=ApplicantKind.ORGANISATION)
         .select_related("represented")
         .order_by(order_vietnamese("represented__name"), "id")
         if not procedure_code or representation.covers(procedure_code)
@@ -196,3 +237,83 @@ def get_actable_applicant(
         if str(applicant.public_id) == str(public_id):
             return applicant
     raise NotFound(_("No such applicant."))
+
+
+# --- organisations (ADR 0065) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActableOrganisation:
+    """An organisation the person may choose to act for, and on what basis."""
+
+    organisation: Applicant
+    basis: str
+    scope: tuple[str, ...]
+    valid_until: datetime.date
+
+    @property
+    def is_legal_representative(self) -> bool:
+        return self.basis == RepresentationBasis.LEGAL_REPRESENTATIVE
+
+
+def organisations_of(actor: RequestActor | None) -> list[ActableOrganisation]:
+    """The organisations the person (whatever they act for now) legally represents or was
+    authorised by, as the platform has recorded it today."""
+    if not isinstance(actor, ApplicantActor):
+        return []
+    rows = (
+        active_representations()
+        .filter(
+            representative_id=actor.applicant_id,
+            represented__kind=ApplicantKind.ORGANISATION,
+            basis__in=[RepresentationBasis.LEGAL_REPRESENTATIVE, RepresentationBasis.AUTHORISATION],
+        )
+        .select_related("represented")
+        .order_by(order_vietnamese("represented__name"), "id")
+    )
+    found: dict[int, ActableOrganisation] = {}
+    for row in rows:
+        known = found.get(row.represented_id)
+        if known is not None and known.is_legal_representative:
+            continue
+        found[row.represented_id] = ActableOrganisation(
+            organisation=row.represented,
+            basis=row.basis,
+            scope=tuple(row.scope or ()),
+            valid_until=row.valid_until,
+        )
+    return list(found.values())
+
+
+def person_actor(actor: ApplicantActor) -> ApplicantActor:
+    """The same person acting for themself (to switch, or to ask a registry in their own name)."""
+    return ApplicantActor(
+        user_id=actor.user_id,
+        applicant_id=actor.applicant_id,
+        applicant_public_id=actor.applicant_public_id,
+        assurance_level=actor.assurance_level,
+    )
+
+
+def acting_organisation(actor: RequestActor | None) -> Applicant | None:
+    """The organisation the actor acts for now, or None when they act for themself."""
+    if not isinstance(actor, ApplicantActor) or not actor.acts_for_organisation:
+        return None
+    return Applicant.objects.filter(pk=actor.organisation_id).first()
+
+
+def authorisations_of_organisation(actor: RequestActor | None) -> QuerySet[Representation]:
+    """The employees' authorisations of the organisation its legal representative acts for now
+    (an authorised employee does not see the others')."""
+    if (
+        not isinstance(actor, ApplicantActor)
+        or actor.organisation_basis != RepresentationBasis.LEGAL_REPRESENTATIVE
+    ):
+        return Representation.objects.none()
+    return (
+        Representation.objects.filter(
+            represented_id=actor.organisation_id, basis=RepresentationBasis.AUTHORISATION
+        )
+        .select_related("representative")
+        .order_by("-created_at", "-id")
+    )

@@ -233,7 +233,7 @@ def authorise(
     A retry with the same content returns the existing authorisation instead of a second one.
     """
     grantor = (
-        selectors.get_actable_applicant(actor, grantor_public_id)
+        selectors.get_grantor(actor, grantor_public_id)
         if grantor_public_id
         else selectors.own_applicant(actor)
     )

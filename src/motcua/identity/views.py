@@ -29,7 +29,7 @@ from motcua.identity import selectors, services, throttle
 from motcua.identity.actors import ApplicantActor, OfficialActor, actor_for
 from motcua.identity.auth import LOGIN_ERROR_SESSION_KEY
 from motcua.identity.forms import AuthorisationForm, GrantRoleForm, OfficialSignInForm, TokenForm
-from motcua.identity.models import Role, User, UserKind
+from motcua.identity.models import RepresentationBasis, Role, User, UserKind
 from motcua.identity.permissions import (
     applicant_required,
     official_required,
@@ -89,7 +89,10 @@ def my_space(request: HttpRequest) -> HttpResponse:
         "identity/my_space.html",
         {
             "applicant": selectors.own_applicant(actor),
-            "acting_for": selectors.applicants_actor_may_act_for(actor)[1:],
+            "organisation": selectors.acting_organisation(actor),
+            "acting_for": []
+            if actor.acts_for_organisation
+            else selectors.applicants_actor_may_act_for(actor)[1:],
             "representations": selectors.representations_of(actor),
             "files": documents.files_of(actor),
         },
@@ -102,11 +105,17 @@ def authorisation_new(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     assert isinstance(actor, ApplicantActor)
     own = selectors.own_applicant(actor)
-    grantors = [(str(own.public_id), _("Myself"))] + [
-        (str(applicant.public_id), applicant.name)
-        for applicant in selectors.applicants_actor_may_act_for(actor)[1:]
-        if selectors.may_grant_for(actor, applicant)
-    ]
+    organisation = selectors.acting_organisation(actor)
+    if organisation is not None:  # acting for an organisation: its legal representative authorises
+        if actor.organisation_basis != RepresentationBasis.LEGAL_REPRESENTATIVE:
+            raise Forbidden(_("Only the organisation's legal representative can authorise for it."))
+        grantors = [(str(organisation.public_id), organisation.name)]
+    else:
+        grantors = [(str(own.public_id), _("Myself"))] + [
+            (str(entry.organisation.public_id), entry.organisation.name)
+            for entry in selectors.organisations_of(actor)
+            if entry.is_legal_representative
+        ]
     procedures = [(p.code, p.name_vi) for p in catalog.search_procedures()]
     form = AuthorisationForm(request.POST or None, grantors=grantors, procedures=procedures)
     if request.method == "POST" and form.is_valid():

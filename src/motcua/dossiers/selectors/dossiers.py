@@ -20,6 +20,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.selectors.drafts import drafts_of
 from motcua.identity import selectors as identity
 from motcua.identity.actors import AgencyActor, ApplicantActor, RequestActor
+from motcua.identity.models import ApplicantKind
 from motcua.units import selectors as units
 
 # --- Submitted dossiers ------------------------------------------------------------------------
@@ -30,7 +31,13 @@ def dossiers_of(actor: RequestActor | None) -> QuerySet[Dossier]:
     an agency system, the dossiers of the agencies in their scope (``identity.selectors.agency_scope``)."""
     base = Dossier.objects.select_related("procedure", "applicant", "submitted_by", "received_by")
     if isinstance(actor, ApplicantActor):
+        if actor.acts_for_organisation:  # the organisation's, within the actor's scope (ADR 0065)
+            theirs = Q(applicant_id=actor.organisation_id)
+            if actor.organisation_scope:
+                theirs &= Q(procedure__code__in=actor.organisation_scope)
+            return base.filter(theirs).order_by("-submitted_at", "-id")
         mine = Q(submitted_by_id=actor.applicant_id) | Q(applicant_id=actor.applicant_id)
+        mine &= ~Q(applicant__kind=ApplicantKind.ORGANISATION)
         return base.filter(mine).order_by("-submitted_at", "-id")
     if isinstance(actor, AgencyActor):
         codes = identity.visible_agencies(actor).values("code")

@@ -22,6 +22,7 @@ from motcua.dossiers.models import (
 )
 from motcua.exchange.sources import data_sources, prefills, value_at
 from motcua.identity.actors import ApplicantActor, RequestActor
+from motcua.identity.models import ApplicantKind
 from motcua.identity.selectors import active_representations
 
 
@@ -32,15 +33,20 @@ def drafts_of(actor: RequestActor | None) -> QuerySet[Draft]:
     still in the authorisation's scope)."""
     if not isinstance(actor, ApplicantActor):
         return Draft.objects.none()
-    acting_for = (
-        active_representations().filter(representative_id=actor.applicant_id).values("represented_id")
-    )
-    return (
-        Draft.objects.filter(created_by_id=actor.applicant_id)
-        .filter(Q(applicant_id=actor.applicant_id) | Q(applicant_id__in=acting_for))
-        .select_related("procedure", "applicant", "consent")
-        .order_by("-updated_at", "-id")
-    )
+    drafts = Draft.objects.filter(created_by_id=actor.applicant_id)
+    if actor.acts_for_organisation:  # the organisation's drafts only, within the actor's scope
+        drafts = drafts.filter(applicant_id=actor.organisation_id)
+        if actor.organisation_scope:
+            drafts = drafts.filter(procedure__code__in=actor.organisation_scope)
+    else:  # never an organisation's while acting for themself (ADR 0065)
+        acting_for = (
+            active_representations()
+            .filter(representative_id=actor.applicant_id)
+            .exclude(represented__kind=ApplicantKind.ORGANISATION)
+            .values("represented_id")
+        )
+        drafts = drafts.filter(Q(applicant_id=actor.applicant_id) | Q(applicant_id__in=acting_for))
+    return drafts.select_related("procedure", "applicant", "consent").order_by("-updated_at", "-id")
 
 
 def _still_covered(actor: ApplicantActor, draft: Draft) -> bool:

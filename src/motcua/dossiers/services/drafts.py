@@ -132,6 +132,9 @@ def _initial_components(spec: ProcedureDefinition) -> dict[str, dict[str, Any]]:
     return components
 
 
+ORGANISATION_TYPES = frozenset({"organisation", "enterprise"})  # applicant types of a spec (ADR 0065)
+
+
 @transaction.atomic
 def start_draft(
     *,
@@ -155,8 +158,16 @@ def start_draft(
     applicant = (
         identity.get_actable_applicant(actor, applicant_public_id, procedure_code=procedure.code)
         if applicant_public_id
-        else identity.own_applicant(actor)
+        else identity.default_applicant(actor, procedure_code=procedure.code)
     )
+    if (
+        spec.applicant_types
+        and set(spec.applicant_types) <= ORGANISATION_TYPES
+        and not applicant.is_organisation
+    ):
+        raise MotcuaError(
+            _("Only organisations apply for this procedure: choose to act for your organisation first.")
+        )
     agency = competent_agency(procedure.level, procedure.agency_type, commune_code)
     same = {
         "procedure": procedure,
