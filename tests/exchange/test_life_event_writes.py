@@ -81,6 +81,14 @@ def person(server: RegistriesServer, personal_id: str) -> dict:
     return row
 
 
+def feed(server: RegistriesServer, subject: str) -> list[tuple[str, str, str]]:
+    """The changes the registries' feeds (ADR 0063) hold about ``subject``, in order."""
+    rows = server.query(
+        "SELECT registry, kind, occurred_on FROM registries_change WHERE subject_id = ? ORDER BY id", subject
+    )
+    return [(row["registry"], row["kind"], str(row["occurred_on"])[:10]) for row in rows]
+
+
 def test_a_death_written_back_closes_the_residence_and_widows_the_spouse_once(exchange):
     husband, wife = married_couple(exchange)
     before = person(exchange, husband)
@@ -100,6 +108,7 @@ def test_a_death_written_back_closes_the_residence_and_widows_the_spouse_once(ex
     assert person(exchange, wife)["marital_status"] == "widowed"
     assert person(exchange, wife)["spouse_personal_id"] is None
     assert household is not None
+    assert feed(exchange, husband) == [("civil_status", "death_registered", "2026-11-05")]
     # sent again (an official's retry of an answered write, a new request id for the same death):
     # nothing changes, and the same death on another day is refused with the registry's reason
     assert writes.send_write(str(write.public_id)).attempts == 1
@@ -145,6 +154,8 @@ def test_a_marriage_is_written_for_both_and_a_second_one_is_refused(exchange):
         WriteStatus.DONE
     )
     assert len(exchange.query("SELECT 1 FROM registry_data_marriage WHERE husband_personal_id = ?", man)) == 1
+    # in the civil-status change feed once for each spouse (ADR 0063), not again for the repeat
+    assert feed(exchange, man) == feed(exchange, woman) == [("civil_status", "marriage_registered", "2026-10-10")]
     other_man = singles(exchange)[0]
     bigamy = queue("civil_status", "register_marriage", other_man, {**body, "registered_on": "2026-10-11"})
     refused = writes.send_write(str(bigamy.public_id))

@@ -170,6 +170,8 @@ def register_permanent_residence(subject: str, body: Mapping[str, Any]) -> Recor
         cursor.execute(
             _MOVE.format(json=_json_param()), [number, relation_to_head, position, since, history, subject]
         )
+        old = permanent["commune_code"] if permanent is not None else None
+        _feed("residence", "moved", subject, since, {"from_commune_code": old, "to_commune_code": commune})
         return READERS["residence"](cursor, subject)  # type: ignore[return-value]
 
 
@@ -214,6 +216,7 @@ def register_death(subject: str, body: Mapping[str, Any]) -> Record | None:
         cursor.execute(_DIE.format(json=_json_param()), [died, registered, commune, history, subject])
         if spouse:
             cursor.execute(_WIDOW, [spouse])
+        _feed("civil_status", "death_registered", subject, registered, {"died_on": died.isoformat()})
         return READERS["population"](cursor, subject)  # type: ignore[return-value]
 
 
@@ -263,4 +266,14 @@ def register_marriage(subject: str, body: Mapping[str, Any]) -> Record | None:
         cursor.execute(_NEW_MARRIAGE, [husband, wife, registered, commune])
         cursor.execute(_MARRY, [spouse, subject])
         cursor.execute(_MARRY, [subject, spouse])
+        for who in (subject, spouse):
+            _feed("civil_status", "marriage_registered", who, registered, {"commune_code": commune})
         return READERS["civil_status"](cursor, subject)  # type: ignore[return-value]
+
+
+def _feed(registry: str, kind: str, subject: str, day: datetime.date, data: Mapping[str, Any]) -> None:
+    """The write's change in the registry's change feed (ADR 0063), in the write's transaction,
+    as the synthetic world's own changes are."""
+    from motcua.registries import feeds
+
+    feeds.record(registry, kind, subject, occurred_on=day, data=data)
