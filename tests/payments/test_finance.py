@@ -123,7 +123,8 @@ def test_reconciliation_mismatches_are_listed_and_resolved_with_a_reason(minh, p
 
 
 def test_the_daily_reconciliation_is_a_scheduled_job_over_yesterday(minh, paying, inbox) -> None:  # noqa: F811
-    from motcua.core.tasks import HUEY
+    from huey.contrib.djhuey import HUEY
+
     from motcua.payments import tasks
     from motcua.payments.finance import yesterday
 
