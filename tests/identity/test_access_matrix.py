@@ -2463,6 +2463,44 @@ ENDPOINTS += [
 ]
 
 
+def _fine_payment(world: World) -> str:
+    """The obligation of a traffic fine of applicant_a's (created directly: no audit, no event)."""
+    from motcua.payments.models import Due, Payment
+    from motcua.payments.services import DEFAULT_ACCOUNT
+
+    payment, _created = Payment.objects.get_or_create(
+        violation_id="VPWORLD00001",
+        defaults={
+            "reference": "TTWORLDFINE1",
+            "fine_owner": APPLICANTS["applicant_a"][0],
+            "agency_code": world.payment.agency_code if world.payment else "STP.01",
+            "procedure_code": "traffic-fine-payment",
+            "amount_vnd": 800_000,
+            "fees": [{"kind": "fine", "amount_vnd": 800_000}],
+            "due": Due.BEFORE_RECEPTION,
+            "account": DEFAULT_ACCOUNT,
+        },
+    )
+    return payment.violation_id
+
+
+ENDPOINTS += [
+    Endpoint(
+        "payments:fine",
+        "get",
+        lambda w: f"/ca-nhan/phat-nguoi/{_fine_payment(w)}/thanh-toan/",
+        {"applicant_a"},
+        check=_contains("TTWORLDFINE1", "VPWORLD00001"),
+    ),
+    Endpoint(
+        "payments:fine",
+        "post",
+        lambda w: f"/ca-nhan/phat-nguoi/{_fine_payment(w)}/thanh-toan/",
+        {"applicant_a"},
+        data=lambda w: {},
+    ),
+]
+
 CASES = [
     pytest.param(endpoint, actor, id=f"{endpoint.url_name}|{actor}")
     for endpoint in ENDPOINTS

@@ -54,7 +54,7 @@ class StartOut(Schema):
 def payment_out(payment: Payment) -> dict[str, Any]:
     return {
         "reference": payment.reference,
-        "dossier": payment.dossier.code,
+        "dossier": payment.subject_code,
         "amount_vnd": payment.amount_vnd,
         "fees": [{"kind": fee["kind"], "amount_vnd": fee["amount_vnd"]} for fee in payment.fees],
         "due": payment.due,
@@ -108,7 +108,7 @@ def my_payment(request: HttpRequest, code: str) -> dict[str, Any]:
 def start_payment(request: HttpRequest, code: str) -> dict[str, str]:
     actor = applicant_of(request)
     payment = selectors.payment_of_dossier(actor, code)
-    return_url = request.build_absolute_uri(f"/thanh-toan/{payment.dossier.code}/ket-qua/")
+    return_url = request.build_absolute_uri(f"/thanh-toan/{payment.subject_code}/ket-qua/")
     url = services.start_payment(
         actor=actor,
         payment=payment,

@@ -38,7 +38,12 @@ class Channel(models.TextChoices):
 
 class Payment(models.Model):
     reference = models.CharField(max_length=32, unique=True)  # our MaThamChieu / vnp_TxnRef
-    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="payment")
+    # the subject: a dossier's fees, or (no dossier) one camera-detected traffic fine (ADR 0044)
+    dossier = models.OneToOneField(
+        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="payment"
+    )
+    violation_id = models.CharField(max_length=32, blank=True, default="")  # the registry's fine
+    fine_owner = models.CharField(max_length=20, blank=True, default="")  # its owner's ID number
     agency_code = models.CharField(max_length=64, db_index=True)  # the collecting agency
     unit_code = models.CharField(max_length=5, blank=True)
     procedure_code = models.CharField(max_length=128)
@@ -65,6 +70,15 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=Q(refunded_vnd__lte=models.F("amount_vnd")), name="payments_refund_le_paid"
             ),
+            models.CheckConstraint(
+                condition=Q(dossier__isnull=False, violation_id="")
+                | Q(dossier__isnull=True, violation_id__gt="", fine_owner__gt=""),
+                name="payments_dossier_or_fine",
+            ),
+            # one obligation per fine, whatever its state: paying a fine twice is impossible
+            models.UniqueConstraint(
+                fields=["violation_id"], condition=~Q(violation_id=""), name="payments_one_per_fine"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,6 +87,11 @@ class Payment(models.Model):
     @property
     def paid(self) -> bool:
         return self.status == PaymentStatus.SUCCESS
+
+    @property
+    def subject_code(self) -> str:
+        """The dossier's code, or ``PN:<violation id>`` for a traffic fine (the ledger's key)."""
+        return self.dossier.code if self.dossier is not None else f"PN:{self.violation_id}"
 
     @property
     def txn_ref(self) -> str:

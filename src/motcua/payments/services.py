@@ -9,6 +9,7 @@ import datetime
 import secrets
 import threading
 import time
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,7 @@ from motcua.core.errors import Conflict, MotcuaError
 from motcua.core.logging import get_logger
 from motcua.core.services import record_change
 from motcua.dossiers.models import Dossier, DossierStatus
+from motcua.exchange.fines import mark_fine_paid
 from motcua.payments import gateway
 from motcua.payments.errors import PaymentErrorCode
 from motcua.payments.events import PaymentEvent, PaymentSubject
@@ -57,7 +59,8 @@ def fee_terms(dossier: Dossier) -> tuple[str, str]:
 def _payload(payment: Payment, **more: Any) -> dict[str, Any]:
     return {
         "dossier_id": payment.dossier_id,
-        "dossier_code": payment.dossier.code,
+        "dossier_code": payment.subject_code,
+        **({"violation_id": payment.violation_id} if payment.violation_id else {}),
         "procedure_code": payment.procedure_code,
         "reference": payment.reference,
         **more,
@@ -91,7 +94,7 @@ def _ledger(
     LedgerEntry.objects.create(
         payment=payment,
         kind=kind,
-        dossier_code=payment.dossier.code,
+        dossier_code=payment.subject_code,
         agency_code=payment.agency_code,
         account=payment.account,
         amount_vnd=amount_vnd,
@@ -173,7 +176,7 @@ def _start(*, actor: Actor, payment: Payment, return_url: str, locale: str, ip: 
     payment = Payment.objects.select_for_update(of=("self",)).select_related("dossier").get(id=payment.id)
     if payment.paid:
         raise Conflict(_("This fee has already been paid."), code=PaymentErrorCode.ALREADY_PAID)
-    if payment.dossier.status in CLOSED:
+    if payment.dossier is not None and payment.dossier.status in CLOSED:
         raise Conflict(
             _("This dossier is closed: nothing is to be paid."), code=PaymentErrorCode.NOT_REFUNDABLE
         )
@@ -183,7 +186,9 @@ def _start(*, actor: Actor, payment: Payment, return_url: str, locale: str, ip: 
     url = gateway.pay_url(
         reference=payment.txn_ref,
         amount_vnd=payment.amount_vnd,
-        order_info=f"Thanh toan ho so {payment.dossier.code}",
+        order_info=f"Thanh toan ho so {payment.dossier.code}"
+        if payment.dossier is not None
+        else f"Nop phat {payment.violation_id}",
         return_url=return_url,
         locale=locale,
         ip=ip,
@@ -334,6 +339,16 @@ def settle(params: Mapping[str, str], *, source: str) -> wire.IpnReply:
         fees=payment.fees,
         source=source,
     )
+    if payment.violation_id:  # a traffic fine: marked paid in its registry after commit
+        mark_fine_paid(
+            actor=GATEWAY_ACTOR,
+            owner_personal_id=payment.fine_owner,
+            violation_id=payment.violation_id,
+            amount_vnd=payment.amount_vnd,
+            payment_reference=payment.reference,
+            paid_on=timezone.localdate(now),
+            request_id=uuid.uuid5(uuid.NAMESPACE_URL, f"motcua:fine-paid:{payment.reference}"),
+        )
     return wire.IpnReply.CONFIRMED
 
 

@@ -17,7 +17,7 @@ def vietqr_of(payment: Payment) -> wire.VietQr:
         account=account,
         amount_vnd=payment.amount_vnd,
         reference=payment.reference,
-        purpose=f"HS {payment.dossier.code}"[:25],
+        purpose=f"HS {payment.subject_code}"[:25],
     )
 
 

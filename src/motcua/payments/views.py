@@ -29,7 +29,7 @@ def payment(request: HttpRequest, code: str) -> HttpResponse:
             url = services.start_payment(
                 actor=actor,
                 payment=found,
-                return_url=request.build_absolute_uri(reverse("payments:result", args=[found.dossier.code])),
+                return_url=request.build_absolute_uri(reverse("payments:result", args=[found.subject_code])),
                 locale=get_language() or "vi",
                 ip=ratelimit.client_address(request),
             )
@@ -57,6 +57,6 @@ def counter(request: HttpRequest, code: str) -> HttpResponse:
         payload = vietqr_of(found).payload()
         context |= {
             "payload": payload,
-            "qr_svg": qr_svg(payload, title=_("VietQR to pay %(code)s") % {"code": found.dossier.code}),
+            "qr_svg": qr_svg(payload, title=_("VietQR to pay %(code)s") % {"code": found.subject_code}),
         }
     return render(request, "payments/counter.html", context)
