@@ -22,7 +22,13 @@ from motcua.identity.models import Role
 from motcua.payments import finance, receipts
 from motcua.payments.models import Payment
 from tests.dossiers.conftest import minh  # noqa: F401 (a fixture)
-from tests.identity.world import applicant_client, make_applicant, make_official, official_actor, official_client
+from tests.identity.world import (
+    applicant_client,
+    make_applicant,
+    make_official,
+    official_actor,
+    official_client,
+)
 from tests.payments.test_payments import (  # noqa: F401 (fixtures)
     gateway,
     inbox,

@@ -108,7 +108,9 @@ class ResultDocument(models.Model):
                 | models.Q(revoked_at__isnull=False, revoked_by__isnull=False),
                 name="documents_result_revoked_with_who",
             ),
-            models.UniqueConstraint(fields=["dossier", "kind"], name="documents_one_of_each_kind_per_dossier"),
+            models.UniqueConstraint(
+                fields=["dossier", "kind"], name="documents_one_of_each_kind_per_dossier"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -115,7 +115,7 @@ def _rows(dossier: ResultSubject, facts: ReceiptFacts) -> list[tuple[str, str]]:
     rows = [
         ("Người nộp", payer.name),
         ("Số định danh", getattr(payer, "personal_id", "") or getattr(payer, "enterprise_code", "") or ""),
-        ("Nội dung thu", f"{dossier.procedure.name} — hồ sơ {dossier.code}"),
+        ("Nội dung thu", f"{dossier.procedure.name_vi} — hồ sơ {dossier.code}"),
     ]
     for kind, name, amount in facts.fees:
         rows.append((f"{KIND_LABELS.get(kind, 'Lệ phí')}: {name}", money(amount)))
@@ -124,7 +124,10 @@ def _rows(dossier: ResultSubject, facts: ReceiptFacts) -> list[tuple[str, str]]:
     rows += [
         ("Tổng số tiền", money(facts.amount_vnd)),
         ("Bằng chữ", amount_in_words(facts.amount_vnd)),
-        ("Hình thức nộp", "Chuyển khoản (VietQR)" if facts.channel == "transfer" else "Thanh toán trực tuyến"),
+        (
+            "Hình thức nộp",
+            "Chuyển khoản (VietQR)" if facts.channel == "transfer" else "Thanh toán trực tuyến",
+        ),
         ("Mã giao dịch", facts.transaction_no),
         ("Mã tham chiếu", facts.reference),
         ("Thời điểm thanh toán", paid_on.strftime("%H:%M %d/%m/%Y")),

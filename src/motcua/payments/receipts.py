@@ -37,4 +37,6 @@ def issue_for(payment_id: int) -> ResultDocument | None:
     payment = Payment.objects.select_related("dossier__applicant", "dossier__procedure").get(id=payment_id)
     if not payment.paid:
         return None
-    return documents_receipts.issue_receipt(actor=RECEIPT_ACTOR, dossier=payment.dossier, facts=facts_of(payment))
+    return documents_receipts.issue_receipt(
+        actor=RECEIPT_ACTOR, dossier=payment.dossier, facts=facts_of(payment)
+    )
