@@ -194,4 +194,4 @@ def test_officials_take_a_dossier_from_reception_to_return_without_javascript(
     assert world_copy.dossier is not None
     returned = Dossier.objects.get(code=world_copy.dossier.code)
     assert returned.status == "result_returned"
-    assert returned.result_document.number  # signed at approval, in the server's thread
+    assert returned.issued_documents.get(kind="result").number  # signed at approval, in the server's thread

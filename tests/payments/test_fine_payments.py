@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from motcua.core.outbox import dispatch_pending_events
+from motcua.documents.models import ResultDocument
 from motcua.exchange import writes
 from motcua.exchange.models import RegistryWrite, WriteStatus
 from motcua.payments.events import PaymentEvent
@@ -136,6 +138,10 @@ def test_a_fine_is_paid_online_once_and_marked_paid_in_its_registry(paying, inbo
     assert "Đã thanh toán" in again.content.decode()
     assert Payment.objects.filter(violation_id=violation).count() == 1
     assert LedgerEntry.objects.filter(payment=payment, kind="payment").count() == 1
+    # the payment's handlers run after commit without failing: no receipt yet for a fine (docs/payments.md)
+    report = dispatch_pending_events()
+    assert paid.id in report.dispatched and paid.id not in report.failed
+    assert not ResultDocument.objects.filter(kind="receipt").exists()
 
 
 def test_a_registry_outage_leaves_the_write_queued_and_it_is_retried_to_success(

@@ -60,6 +60,11 @@ class StoredFile(models.Model):
         return f"{self.public_id} ({self.content_type})"
 
 
+class IssuedKind(models.TextChoices):
+    RESULT = "result", "Result of a dossier"
+    RECEIPT = "receipt", "Electronic receipt of a paid fee"
+
+
 class ResultDocument(models.Model):
     """The signed electronic result of a dossier (PAdES PDF/A), issued at the approval step by
     the dossier's agency. Its ``number`` and ``check_code`` are printed in the QR code; the
@@ -70,9 +75,10 @@ class ResultDocument(models.Model):
     check_code = models.CharField(max_length=12)
     result_type = models.CharField(max_length=64)
     title = models.CharField(max_length=200)
-    dossier = models.OneToOneField(
-        "dossiers.Dossier", on_delete=models.PROTECT, related_name="result_document"
-    )
+    # a result (one per dossier) or the electronic receipt of its paid fee (one per dossier's
+    # payment, issued by the collecting agency: docs/payments.md, ADR 0057)
+    kind = models.CharField(max_length=16, choices=IssuedKind.choices, default=IssuedKind.RESULT)
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="issued_documents")
     holder = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="results")
     agency_code = models.CharField(max_length=32, db_index=True)
     agency_name = models.CharField(max_length=255)
@@ -81,7 +87,10 @@ class ResultDocument(models.Model):
     signed_at = models.DateTimeField()
     certificate_serial = models.CharField(max_length=64)
     certificate_subject = models.CharField(max_length=500)
-    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="approved_results")
+    # the approving official (a result); none for a receipt, signed by the agency on payment
+    approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="approved_results"
+    )
     issued_on = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -98,7 +107,10 @@ class ResultDocument(models.Model):
                 condition=models.Q(revoked_at__isnull=True, revoked_by__isnull=True)
                 | models.Q(revoked_at__isnull=False, revoked_by__isnull=False),
                 name="documents_result_revoked_with_who",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["dossier", "kind"], name="documents_one_of_each_kind_per_dossier"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from motcua.catalog import selectors as catalog
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, NotFound
 from motcua.documents.models import (
+    IssuedKind,
     ResultDocument,
     ShareLink,
     ShareOpening,
@@ -154,7 +155,11 @@ def wallet_of(actor: RequestActor | None) -> QuerySet[WalletItem]:
 def result_for_dossier(dossier: ResultSubject) -> ResultDocument | None:
     """The signed result of a dossier the caller already obtained through a scoped selector
     (``dossiers.selectors.dossiers.get_dossier``): whoever may see the dossier may see its result."""
-    return ResultDocument.objects.filter(dossier_id=dossier.pk).select_related("file", "approved_by").first()
+    return (
+        ResultDocument.objects.filter(dossier_id=dossier.pk, kind=IssuedKind.RESULT)
+        .select_related("file", "approved_by")
+        .first()
+    )
 
 
 # --- The data wallet -----------------------------------------------------------------------------
@@ -372,4 +377,14 @@ def share_row(link: ShareLink) -> ShareRow:
     state = share_state(link)
     return ShareRow(
         link=link, state=state, state_label=str(SHARE_STATE_LABELS[state]), openings=list(link.openings.all())
+    )
+
+
+def receipt_for_dossier(dossier: ResultSubject) -> ResultDocument | None:
+    """The electronic receipt of a dossier's paid fee (``documents.receipts``), for a caller that
+    already obtained the dossier through a scoped selector."""
+    return (
+        ResultDocument.objects.filter(dossier_id=dossier.pk, kind=IssuedKind.RECEIPT)
+        .select_related("file")
+        .first()
     )

@@ -63,7 +63,11 @@ def get_dossier_file(actor: RequestActor | None, code: str, file_public_id: uuid
     files through ``documents``)."""
     dossier = get_dossier(actor, code)
     attached = {str(entry.get("file")) for entry in dossier.components.values() if entry.get("file")}
-    issued = ResultDocument.objects.filter(dossier=dossier).values_list("file__public_id", flat=True).first()
+    issued = (
+        ResultDocument.objects.filter(dossier=dossier, kind="result")
+        .values_list("file__public_id", flat=True)
+        .first()
+    )
     if issued is not None:
         attached.add(str(issued))
     if str(file_public_id) not in attached:

@@ -465,7 +465,7 @@ def _decide(
             if kept:
                 extra["registry_writes"] = [str(write.public_id) for write in kept]
         if decision == Decision.RETURN:
-            issued_result = ResultDocument.objects.filter(dossier=dossier).first()
+            issued_result = ResultDocument.objects.filter(dossier=dossier, kind="result").first()
             if issued_result is not None:  # returned online: into the holder's data wallet
                 wallet.add_result(actor=actor, result=issued_result)
                 extra["result"] = issued_result.number

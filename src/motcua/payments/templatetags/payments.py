@@ -9,6 +9,7 @@ from typing import Any
 
 from django import template
 
+from motcua.documents import selectors as documents_selectors
 from motcua.dossiers.models import Dossier
 from motcua.identity.actors import OfficialActor, actor_for
 from motcua.identity.models import Role
@@ -20,7 +21,13 @@ register = template.Library()
 
 @register.inclusion_tag("payments/_payment_request.html", takes_context=True)
 def payment_request(context: dict[str, Any], dossier: Dossier) -> dict[str, Any]:
-    return {"payment": selectors.payment_shown_with(actor_for(context["request"]), dossier)}
+    payment = selectors.payment_shown_with(actor_for(context["request"]), dossier)
+    return {"payment": payment, "receipt": _receipt(payment, dossier)}
+
+
+def _receipt(payment: Any, dossier: Dossier) -> Any:
+    """The fee's electronic receipt, once issued (whoever sees the payment sees its receipt)."""
+    return documents_selectors.receipt_for_dossier(dossier) if payment is not None and payment.paid else None
 
 
 @register.inclusion_tag("payments/_payment_panel.html", takes_context=True)
@@ -34,6 +41,7 @@ def payment_panel(context: dict[str, Any], dossier: Dossier) -> dict[str, Any]:
     agency = payment.agency_code
     return {
         "payment": payment,
+        "receipt": _receipt(payment, dossier),
         "payments": [line for line in lines if line.kind == LedgerKind.PAYMENT],
         "refunds": [line for line in lines if line.kind == LedgerKind.REFUND],
         "may_collect": official is not None
