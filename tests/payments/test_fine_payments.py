@@ -140,7 +140,8 @@ def test_a_fine_is_paid_online_once_and_marked_paid_in_its_registry(paying, inbo
     assert LedgerEntry.objects.filter(payment=payment, kind="payment").count() == 1
     # the payment's handlers run after commit without failing: no receipt yet for a fine (docs/payments.md)
     report = dispatch_pending_events()
-    assert paid.id in report.dispatched and paid.id not in report.failed
+    assert paid.id in report.dispatched
+    assert paid.id not in report.failed
     assert not ResultDocument.objects.filter(kind="receipt").exists()
 
 
